@@ -1,0 +1,133 @@
+/*
+ * common.c -- input, output and messages shared by the commands.
+ */
+#include "cli.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+int cli_exit_code(int rc)
+{
+    switch (rc) {
+    case AQ_OK:
+        return AQ_EXIT_OK;
+    case AQ_EUSAGE:
+        return AQ_EXIT_USAGE;
+    case AQ_EINPUT:
+    case AQ_EIO:
+    case AQ_ENOTFOUND:
+    case AQ_ESTORE:
+        return AQ_EXIT_INPUT;
+    default:
+        return AQ_EXIT_INTERNAL;
+    }
+}
+
+int cli_fail(aq_ctx *ctx, int rc)
+{
+    fprintf(stderr, "aimaq: error: %s\n", aq_errmsg(ctx));
+    return cli_exit_code(rc);
+}
+
+int cli_usage_error(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fputs("aimaq: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    va_end(ap);
+    return AQ_EXIT_USAGE;
+}
+
+static void warn_to_stderr(void *user, const char *message)
+{
+    (void)user;
+    fprintf(stderr, "aimaq: warning: %s\n", message);
+}
+
+aq_ctx *cli_ctx(void)
+{
+    aq_ctx *ctx = aq_ctx_new();
+    if (!ctx) {
+        fputs("aimaq: error: out of memory\n", stderr);
+        exit(AQ_EXIT_INTERNAL);
+    }
+    aq_ctx_set_warning_fn(ctx, warn_to_stderr, NULL);
+    return ctx;
+}
+
+const char *cli_db_path(const char *db)
+{
+    if (db && *db)
+        return db;
+    const char *env = getenv("AIMAQ_DB");
+    return env && *env ? env : "aimaq.db";
+}
+
+/* Splits "a,b,c" into a NULL-terminated array of pointers into a copy. */
+static char **split_codes(const char *list)
+{
+    size_t n = 1;
+    for (const char *p = list; *p; p++)
+        n += *p == ',';
+    char **v = calloc(n + 1, sizeof *v);
+    char *copy = strdup(list);
+    if (!v || !copy) {
+        free(v);
+        free(copy);
+        return NULL;
+    }
+    size_t k = 0;
+    for (char *tok = strtok(copy, ","); tok; tok = strtok(NULL, ","))
+        v[k++] = tok;
+    v[k] = NULL;
+    if (k == 0)
+        free(copy);
+    return v;
+}
+
+int cli_input_load(aq_ctx *ctx, cli_input *in, const char *file, aq_table **out)
+{
+    if (file) {
+        aq_read_opts ro;
+        aq_read_opts_init(&ro);
+        ro.layer = in->layer;
+        ro.encoding = in->encoding;
+        return aq_table_read(ctx, file, &ro, out);
+    }
+    aq_store *store = NULL;
+    int rc = aq_store_open(ctx, cli_db_path(in->db), AQ_STORE_READONLY, &store);
+    if (rc)
+        return rc;
+    char **codes = in->indicator ? split_codes(in->indicator) : NULL;
+    aq_selection sel = {(const char *const *)codes, in->level, in->period, in->under};
+    rc = aq_store_select(store, &sel, out);
+    if (codes) {
+        free(codes[0]);
+        free(codes);
+    }
+    aq_store_close(store);
+    in->from_store = 1;
+    return rc;
+}
+
+int cli_format(const char *name, enum aq_format *out)
+{
+    if (!name) {
+        *out = AQ_FMT_TEXT;
+        return 0;
+    }
+    if (aq_format_parse(name, out) != AQ_OK)
+        return cli_usage_error("--format must be table, csv, json, geojson, gpkg or xlsx, not '%s'", name);
+    return 0;
+}
+
+int cli_write(aq_ctx *ctx, const aq_table *t, enum aq_format fmt, const char *output)
+{
+    const char *path = output && *output ? output : "-";
+    if (fmt == AQ_FMT_AUTO && strcmp(path, "-") == 0)
+        fmt = AQ_FMT_TEXT;
+    return aq_table_write(ctx, t, path, fmt, NULL);
+}

@@ -1,0 +1,62 @@
+/*
+ * main.c -- the `aimaq` command-line tool: finds the command and runs it.
+ * Each command lives in cmd_<name>.c and uses only the public API.
+ */
+#include "cli.h"
+
+#include <string.h>
+
+extern const cli_command cmd_read;
+
+const cli_command *const cli_commands[] = {
+    &cmd_read, NULL};
+
+static void usage(FILE *out)
+{
+    fprintf(out, "aimaq %s -- territorial development analysis\n\n"
+                 "usage: aimaq COMMAND [options]\n\ncommands:\n", AQ_VERSION);
+    for (int i = 0; cli_commands[i]; i++)
+        fprintf(out, "  %-12s %s\n", cli_commands[i]->name, cli_commands[i]->summary);
+    fprintf(out, "  %-12s %s\n", "help", "show this list, or 'aimaq help COMMAND'");
+    fprintf(out, "  %-12s %s\n", "version", "print the version");
+    fprintf(out, "\nEvery command takes --help. Results go to standard output, messages to\n"
+                 "standard error. Exit codes: 0 success, 1 usage error, 2 bad input (file,\n"
+                 "store or data), 3 internal error.\n"
+                 "The store is --db FILE, else $AIMAQ_DB, else ./aimaq.db.\n");
+}
+
+static const cli_command *find_command(const char *name)
+{
+    for (int i = 0; cli_commands[i]; i++)
+        if (strcmp(cli_commands[i]->name, name) == 0)
+            return cli_commands[i];
+    return NULL;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        usage(stderr);
+        return AQ_EXIT_USAGE;
+    }
+    const char *name = argv[1];
+    if (strcmp(name, "help") == 0 || strcmp(name, "--help") == 0 || strcmp(name, "-h") == 0) {
+        if (argc > 2) {
+            const cli_command *c = find_command(argv[2]);
+            if (!c)
+                return cli_usage_error("no command '%s'; see 'aimaq help'", argv[2]);
+            char *help_argv[] = {(char *)"--help", NULL};
+            return c->run(1, help_argv);
+        }
+        usage(stdout);
+        return AQ_EXIT_OK;
+    }
+    if (strcmp(name, "version") == 0 || strcmp(name, "--version") == 0) {
+        printf("aimaq %s\n", AQ_VERSION);
+        return AQ_EXIT_OK;
+    }
+    const cli_command *c = find_command(name);
+    if (!c)
+        return cli_usage_error("no command '%s'; see 'aimaq help'", name);
+    return c->run(argc - 2, argv + 2);
+}

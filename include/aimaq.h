@@ -1,0 +1,357 @@
+/*
+ * aimaq.h -- the public API of the aimaq territorial-analysis library.
+ *
+ * This header is the manual. Every function documents its parameters,
+ * return codes and who owns what it hands back.
+ *
+ * Conventions (they hold for every function below unless it says otherwise):
+ *  - Everything that can fail takes an aq_ctx and returns an int: AQ_OK (0)
+ *    on success or one of the AQ_E* codes. The human-readable reason is left
+ *    on the context (aq_errmsg) and names the file, row, column or field and
+ *    what was expected.
+ *  - Results come back through out-parameters. A failed call leaves its
+ *    out-parameters and the objects it was given unchanged.
+ *  - Functions named _new/_open create objects the caller owns and releases
+ *    with the matching _free/_close; _free and _close accept NULL. Functions
+ *    named _get or returning `const` pointers lend memory owned by the object
+ *    they were called on, valid until that object is changed or freed.
+ *  - The library never prints and never exits. Warnings go to the context's
+ *    warning callback (by default they are dropped).
+ *  - Strings are UTF-8.
+ */
+#ifndef AIMAQ_H
+#define AIMAQ_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define AQ_VERSION "0.1.0"
+
+/* ---------------------------------------------------------------------
+ * Return codes. Only ever appended to.
+ * ------------------------------------------------------------------- */
+enum {
+    AQ_OK = 0,
+    AQ_EINPUT = 1,    /* bad input data: the message says where and why    */
+    AQ_EIO = 2,       /* a file could not be opened, read or written        */
+    AQ_ENOMEM = 3,    /* an allocation failed                               */
+    AQ_ESTORE = 4,    /* the store refused an operation (locked, corrupt)   */
+    AQ_ENOTFOUND = 5, /* a named unit, indicator, column or layer is absent */
+    AQ_EUSAGE = 6,    /* the caller passed invalid arguments                */
+    AQ_EINTERNAL = 7  /* a bug in aimaq                                     */
+};
+
+/* ---------------------------------------------------------------------
+ * Context: error state, warning sink, thread count. One per thread of use.
+ * ------------------------------------------------------------------- */
+typedef struct aq_ctx aq_ctx;
+
+/* Creates a context. Returns NULL only when memory is exhausted. */
+aq_ctx *aq_ctx_new(void);
+/* Releases a context. NULL is accepted. */
+void aq_ctx_free(aq_ctx *ctx);
+
+/* The message of the last failed call on this context, or "" if none.
+ * Borrowed: valid until the next call that fails on this context. */
+const char *aq_errmsg(const aq_ctx *ctx);
+/* The code of the last failed call, or AQ_OK. */
+int aq_errcode(const aq_ctx *ctx);
+/* Forgets the last error. */
+void aq_clear_error(aq_ctx *ctx);
+
+/* Receives one warning (a complete sentence, without a newline). */
+typedef void (*aq_warning_fn)(void *user, const char *message);
+/* Installs a warning callback; NULL restores the default (drop). */
+void aq_ctx_set_warning_fn(aq_ctx *ctx, aq_warning_fn fn, void *user);
+
+/* Number of threads parallel kernels may use; 0 means all cores. */
+void aq_ctx_set_threads(aq_ctx *ctx, int nthreads);
+int aq_ctx_threads(const aq_ctx *ctx);
+
+/* Test hook: makes the n-th allocation from now fail (n >= 1), or disables
+ * failure injection with n = 0. Process-wide; for tests only. */
+void aq_debug_fail_alloc_after(long n);
+
+/* ---------------------------------------------------------------------
+ * Tables: columns of numbers or text, read from any supported file.
+ * ------------------------------------------------------------------- */
+typedef struct aq_table aq_table;
+
+enum aq_coltype { AQ_COL_NUMBER = 1, AQ_COL_TEXT = 2 };
+
+/* How a file is read. Initialise with aq_read_opts_init and set fields. */
+typedef struct aq_read_opts {
+    const char *layer;       /* layer or sheet name; NULL = the first       */
+    const char *encoding;    /* source encoding of a non-UTF-8 text file,
+                                e.g. "CP1251", "KZ-1048"; NULL = UTF-8 only,
+                                anything else is refused with a message     */
+    char delimiter;          /* ',', ';', '\t'; 0 = detect                  */
+    char decimal;            /* '.' or ','; 0 = detect per column           */
+    const char *const *text_columns; /* NULL-terminated names always read
+                                as text (codes); NULL = the defaults: code,
+                                id, kato, and every column named *_code     */
+} aq_read_opts;
+
+void aq_read_opts_init(aq_read_opts *opts);
+
+/* Reads a whole table from PATH. Delimited text (.csv, .tsv, .txt) is read
+ * by aimaq's own parser (fast, decimal commas, thousands separators);
+ * XLSX, ODS, GeoJSON, Shapefile, GeoPackage and every other vector format
+ * of GDAL/OGR are read through GDAL. Columns whose every non-missing value
+ * is a number become AQ_COL_NUMBER, others AQ_COL_TEXT. Missing numbers are
+ * NaN; the tokens "", "NA", "N/A", "n/a", "-", "..", "...", "…", "x" and
+ * "null" are missing. opts may be NULL for defaults.
+ * Returns AQ_OK, AQ_EIO (cannot open), AQ_EINPUT (malformed: the message
+ * names file, line and column), AQ_ENOTFOUND (layer), AQ_ENOMEM. */
+int aq_table_read(aq_ctx *ctx, const char *path, const aq_read_opts *opts,
+                  aq_table **out);
+
+/* Creates an empty table with no columns and NROWS rows. */
+int aq_table_new(aq_ctx *ctx, size_t nrows, aq_table **out);
+void aq_table_free(aq_table *t);
+
+/* Appends a column of the given type, all values missing. Its index is
+ * stored in *col (may be NULL). Fails with AQ_EUSAGE on a duplicate name. */
+int aq_table_add_column(aq_ctx *ctx, aq_table *t, const char *name,
+                        enum aq_coltype type, size_t *col);
+/* Sets one value. Setting a number on a text column, or the reverse, is
+ * AQ_EUSAGE. A NULL string is a missing value. The string is copied. */
+int aq_table_set_number(aq_ctx *ctx, aq_table *t, size_t col, size_t row,
+                        double value);
+int aq_table_set_text(aq_ctx *ctx, aq_table *t, size_t col, size_t row,
+                      const char *value);
+
+size_t aq_table_nrows(const aq_table *t);
+size_t aq_table_ncols(const aq_table *t);
+/* Name of column COL; NULL if out of range. Borrowed. */
+const char *aq_table_colname(const aq_table *t, size_t col);
+/* Type of column COL; 0 if out of range. */
+int aq_table_coltype(const aq_table *t, size_t col);
+/* Index of the column named NAME (exact match, then ASCII case-insensitive),
+ * or -1. */
+long aq_table_find(const aq_table *t, const char *name);
+/* The values of a number column (NaN = missing), nrows long; NULL for a
+ * text column. Borrowed. */
+const double *aq_table_numbers(const aq_table *t, size_t col);
+/* The value of a text cell, or NULL when missing or when COL is a number
+ * column. Borrowed. */
+const char *aq_table_text(const aq_table *t, size_t col, size_t row);
+/* Writes a cell as text whatever its column type (numbers with up to 15
+ * significant digits) into buf; returns buf, or "" for a missing value. */
+const char *aq_table_cell(const aq_table *t, size_t col, size_t row,
+                          char *buf, size_t bufsize);
+/* The file the table was read from, or NULL. Borrowed. */
+const char *aq_table_source(const aq_table *t);
+/* The line (1-based, header = 1) or feature number of ROW in its source
+ * file, for messages; row + 2 for tables not read from a file. */
+size_t aq_table_source_line(const aq_table *t, size_t row);
+/* Geometry of ROW as ISO WKB, or NULL (and *len = 0) if none. Borrowed. */
+const unsigned char *aq_table_geometry(const aq_table *t, size_t row,
+                                       size_t *len);
+/* The coordinate reference system of the geometries ("EPSG:4326" when it
+ * has an authority code, else WKT), or NULL. Borrowed. */
+const char *aq_table_crs(const aq_table *t);
+/* Attaches a geometry (copied) to ROW and the CRS (copied) to the table. */
+int aq_table_set_geometry(aq_ctx *ctx, aq_table *t, size_t row,
+                          const unsigned char *wkb, size_t len,
+                          const char *crs);
+
+/* Formats for aq_table_write. */
+enum aq_format {
+    AQ_FMT_AUTO = 0, /* from the file name's extension */
+    AQ_FMT_CSV,
+    AQ_FMT_JSON,     /* an array of objects, one per row */
+    AQ_FMT_GEOJSON,
+    AQ_FMT_GPKG,
+    AQ_FMT_XLSX,
+    AQ_FMT_TEXT      /* aligned columns for people */
+};
+
+/* Writes the table to PATH ("-" = standard output for CSV, JSON and text).
+ * GeoJSON and GeoPackage carry the geometries. LAYER names the layer or
+ * sheet (NULL = "data"). Returns AQ_OK, AQ_EIO, AQ_EUSAGE. */
+int aq_table_write(aq_ctx *ctx, const aq_table *t, const char *path,
+                   enum aq_format fmt, const char *layer);
+/* Parses "csv", "json", "geojson", "gpkg", "xlsx", "table"/"text". */
+int aq_format_parse(const char *name, enum aq_format *out);
+
+/* ---------------------------------------------------------------------
+ * Numbers in the formats statistics offices publish.
+ * ------------------------------------------------------------------- */
+
+/* Parses a number such as "1 234,5", "1,234.5", "-3.2e4", "12%"-free
+ * plain text. DECIMAL is '.' or ','; the other of the two, spaces, U+00A0,
+ * U+202F and apostrophes are thousands separators only between groups of
+ * three digits. Returns 1 and sets *out on success, 0 if S is not a number. */
+int aq_parse_number(const char *s, size_t len, char decimal, double *out);
+
+/* ---------------------------------------------------------------------
+ * Names: normalisation and transliteration for matching Kazakh, Russian
+ * and English names.
+ * ------------------------------------------------------------------- */
+
+/* Normalises NAME into a matching key: Unicode NFC, case folding that knows
+ * the Kazakh letters, Latin look-alikes inside Cyrillic words folded to
+ * Cyrillic (and the reverse), quotes, dashes and spaces unified and
+ * collapsed, leading/trailing space trimmed. The key is for comparison,
+ * not display. *out is allocated; free it with aq_free.
+ * If changes is non-NULL it receives the number of look-alike letters that
+ * were folded into the other script (0 if none). */
+int aq_name_key(aq_ctx *ctx, const char *name, char **out, int *changes);
+
+/* Transliterates Kazakh (or Russian) Cyrillic to the 2021 Kazakh Latin
+ * alphabet, keeping case. *out is allocated; free it with aq_free. */
+int aq_translit_latin(aq_ctx *ctx, const char *name, char **out);
+
+/* Frees memory the library allocated for the caller. NULL is accepted. */
+void aq_free(void *p);
+
+/* ---------------------------------------------------------------------
+ * The store: territorial units, indicators, observations, datasets.
+ * SQLite (a file) is the embedded default.
+ * ------------------------------------------------------------------- */
+typedef struct aq_store aq_store;
+
+enum {
+    AQ_STORE_READONLY = 1, /* open an existing store for reading only   */
+    AQ_STORE_CREATE = 2    /* create the file and schema if absent      */
+};
+
+/* Opens (and, with AQ_STORE_CREATE, creates or migrates) the store at PATH.
+ * Returns AQ_OK, AQ_EIO (cannot open), AQ_ESTORE (not an aimaq store, or a
+ * newer schema than this library knows). */
+int aq_store_open(aq_ctx *ctx, const char *path, int flags, aq_store **out);
+void aq_store_close(aq_store *s);
+/* The schema version the open store has. */
+int aq_store_schema_version(const aq_store *s);
+
+/* How a table becomes units and observations. */
+typedef struct aq_import_opts {
+    aq_read_opts read;       /* how to read the file                      */
+    const char *mapping;     /* YAML mapping file, or NULL for defaults   */
+    const char *dataset;     /* dataset name; NULL = the file's base name */
+    const char *period;      /* period for tables without one, or NULL    */
+    const char *user;        /* who imports; NULL = $USER                 */
+    const char *classifier;  /* classifier edition of new unit codes
+                                (e.g. "NK RK 11-2025"), or NULL           */
+    int skip_bad_rows;       /* 1: import good rows, write rejects        */
+    const char *rejects_path;/* where rejected rows go (CSV) when skipping */
+} aq_import_opts;
+
+void aq_import_opts_init(aq_import_opts *opts);
+
+/* What an import did. Strings are owned by the result; release it with
+ * aq_import_result_clear. */
+typedef struct aq_import_result {
+    long long dataset_id;
+    size_t rows_read, rows_accepted, rows_rejected;
+    size_t units_added, units_updated, indicators_added, observations;
+    char *shape;             /* "units", "wide" or "long"                 */
+    char *defaults;          /* the column roles chosen, for the report   */
+    char *checksum;          /* SHA-256 of the file, hex                  */
+} aq_import_result;
+
+void aq_import_result_clear(aq_import_result *r);
+
+/* Imports PATH as one dataset in one transaction: all of it or nothing.
+ * Every rejected row is described in the error message (file, row, column,
+ * reason, up to 20 of them, then a count) and the store is left unchanged,
+ * unless opts->skip_bad_rows is set. Returns AQ_OK, AQ_EINPUT, AQ_EIO,
+ * AQ_ESTORE, AQ_ENOMEM. */
+int aq_store_import(aq_store *s, const char *path, const aq_import_opts *opts,
+                    aq_import_result *result);
+
+/* A selection of observations from the store. */
+typedef struct aq_selection {
+    const char *const *indicators; /* NULL-terminated codes; NULL = all   */
+    const char *level;             /* unit level, or NULL = every level   */
+    const char *period;            /* one period, or NULL = every period  */
+    const char *under;             /* only units under this code, or NULL */
+} aq_selection;
+
+/* Reads a selection as a table with columns code, name_kk, name_ru,
+ * name_en, parent, level, period and one number column per indicator; one
+ * row per unit and period, values from the newest dataset that has them.
+ * Returns AQ_OK, AQ_ENOTFOUND (an unknown indicator or level). */
+int aq_store_select(aq_store *s, const aq_selection *sel, aq_table **out);
+
+/* Reads the units as a table: code, parent, level, kind, name_kk, name_ru,
+ * name_en, valid_from, valid_to, classifier, with geometries. LEVEL may be
+ * NULL for all. */
+int aq_store_units(aq_store *s, const char *level, aq_table **out);
+
+/* Lists the datasets: id, name, source, checksum, imported_at, imported_by,
+ * rows_accepted, rows_rejected. */
+int aq_store_datasets(aq_store *s, aq_table **out);
+
+/* Lists the indicators: code, name_kk, name_ru, name_en, unit, direction,
+ * description, source. */
+int aq_store_indicators(aq_store *s, aq_table **out);
+
+/* Records that FROM_CODE passed SHARE (0..1) of its population to TO_CODE
+ * on DATE (YYYY or YYYY-MM-DD), e.g. a split or a merge. One transaction. */
+int aq_store_link_units(aq_store *s, const char *from_code,
+                        const char *to_code, const char *date, double share);
+
+/* Converts the values of INDICATOR for PERIOD onto the territorial basis of
+ * the units valid at DATE: a unit that was split sends SHARE of its value
+ * to each successor (for counts; pass additive = 0 for rates, which then
+ * carry over unchanged to each successor). The result has columns code,
+ * value. */
+int aq_store_rebase(aq_store *s, const char *indicator, const char *period,
+                    const char *date, int additive, aq_table **out);
+
+/* ---------------------------------------------------------------------
+ * Data checks.
+ * ------------------------------------------------------------------- */
+
+enum aq_severity { AQ_SEV_WARNING = 1, AQ_SEV_ERROR = 2 };
+
+/* One finding: which unit, indicator and value, and why. */
+typedef struct aq_finding {
+    enum aq_severity severity;
+    const char *check;     /* short id: "duplicate-code", "orphan", ... */
+    const char *unit;      /* unit code, or NULL                        */
+    const char *indicator; /* indicator code or column, or NULL         */
+    const char *period;    /* period, or NULL                           */
+    double value;          /* the value concerned, or NaN               */
+    size_t line;           /* source line, or 0                         */
+    const char *message;   /* why, as a sentence                        */
+} aq_finding;
+
+typedef struct aq_findings aq_findings;
+
+/* Checks a table read from a file. Column roles are found as import does
+ * (code, parent, level, period, numeric indicators). */
+int aq_check_table(aq_ctx *ctx, const aq_table *t, aq_findings **out);
+/* Checks the whole store. */
+int aq_check_store(aq_store *s, aq_findings **out);
+
+size_t aq_findings_count(const aq_findings *f);
+const aq_finding *aq_findings_get(const aq_findings *f, size_t i);
+/* Number of findings of severity AQ_SEV_ERROR. */
+size_t aq_findings_errors(const aq_findings *f);
+void aq_findings_free(aq_findings *f);
+
+/* ---------------------------------------------------------------------
+ * Matching rows of a table to the store's units.
+ * ------------------------------------------------------------------- */
+
+/* Matches each row of T to a unit of LEVEL: by code when the table has a
+ * code column and the code exists, else by normalised name (columns name,
+ * name_kk, name_ru, name_en) within the parent (a parent code column, or a
+ * parent name column resolved the same way). The result has the table's
+ * rows with columns row, input_name, code, matched_name, method
+ * ("code", "name", "name-in-parent", "translit"), status ("matched",
+ * "unmatched", "ambiguous") and candidates. */
+int aq_match(aq_store *s, const aq_table *t, const char *level,
+             aq_table **out);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* AIMAQ_H */

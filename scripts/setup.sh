@@ -1,0 +1,62 @@
+#!/bin/sh
+# setup.sh -- the README's two commands.
+#
+#   sh scripts/setup.sh          install what is missing, build, run the Kazakhstan example
+#   sh scripts/setup.sh test     install what is missing, build, run the whole test suite
+#                                (a normal build and an AddressSanitizer+UBSan build)
+#
+# Debian packages are installed only when pkg-config (or `command -v`) says
+# they are missing, so a second run touches nothing outside the project.
+set -eu
+cd "$(dirname "$0")/.."
+mode=${1:-demo}
+jobs=$(nproc 2>/dev/null || echo 2)
+
+need=""
+# Libraries, looked up through pkg-config (scripts/deps.txt).
+command -v pkg-config >/dev/null 2>&1 || need="$need pkg-config"
+while read -r module package; do
+  case "$module" in ''|'#'*) continue ;; esac
+  if ! command -v pkg-config >/dev/null 2>&1 || ! pkg-config --exists "$module"; then
+    need="$need $package"
+  fi
+done < scripts/deps.txt
+# Tools, looked up on PATH: compiler, build system, GDAL's own ogrinfo used by the tests.
+for pair in cc:gcc cmake:cmake ogrinfo:gdal-bin sqlite3:sqlite3 python3:python3; do
+  tool=${pair%%:*}; package=${pair#*:}
+  command -v "$tool" >/dev/null 2>&1 || need="$need $package"
+done
+if [ "$mode" = test ]; then
+  # The sanitizer build needs gcc's ASan/UBSan runtimes (part of gcc on Debian).
+  command -v chromium >/dev/null 2>&1 || need="$need chromium"
+fi
+if [ -n "$need" ]; then
+  echo "setup: installing Debian packages:$need" >&2
+  SUDO=""
+  [ "$(id -u)" -eq 0 ] || SUDO=sudo
+  $SUDO apt-get update -q
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends $need
+fi
+
+build() { # build DIR TYPE
+  cmake -S . -B "$1" -DCMAKE_BUILD_TYPE="$2" -DAQ_WERROR=ON >/dev/null
+  cmake --build "$1" -j "$jobs"
+}
+
+case "$mode" in
+  demo)
+    build build Release
+    sh examples/kz/run.sh build/aimaq
+    ;;
+  test)
+    build build Release
+    (cd build && ctest --output-on-failure -j "$jobs")
+    # The same suite under AddressSanitizer and UndefinedBehaviorSanitizer.
+    build build-asan Asan
+    (cd build-asan && ASAN_OPTIONS=detect_leaks=1 ctest --output-on-failure -j "$jobs")
+    ;;
+  *)
+    echo "usage: sh scripts/setup.sh [demo|test]" >&2
+    exit 1
+    ;;
+esac

@@ -1,0 +1,89 @@
+/*
+ * aq_int.h -- internals shared between the library's source files.
+ *
+ * Names here start with aq__ and are not part of the public API. The public
+ * manual is include/aimaq.h.
+ */
+#ifndef AQ_INT_H
+#define AQ_INT_H
+
+#include "aimaq.h"
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+/* ---- allocation: the one path every allocation takes (alloc.c) ---- */
+void *aq__malloc(size_t n);
+void *aq__calloc(size_t count, size_t size);
+void *aq__realloc(void *p, size_t n);
+char *aq__strdup(const char *s);
+char *aq__strndup(const char *s, size_t n);
+void aq__free(void *p);
+/* Allocation that reports AQ_ENOMEM on the context when it fails. */
+void *aq__xmalloc(aq_ctx *ctx, size_t n);
+void *aq__xcalloc(aq_ctx *ctx, size_t count, size_t size);
+/* Grows *p (of *cap elements of SIZE bytes) to hold at least NEED. */
+int aq__grow(aq_ctx *ctx, void **p, size_t *cap, size_t need, size_t size);
+
+/* ---- errors and warnings (context.c) ---- */
+/* Sets the context's error and returns CODE, so `return aq__err(...)`. */
+int aq__err(aq_ctx *ctx, int code, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* Prefixes the current message with a formatted context, keeping the code. */
+int aq__err_prefix(aq_ctx *ctx, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+void aq__warn(aq_ctx *ctx, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+int aq__oom(aq_ctx *ctx);
+
+/* ---- growable string (strbuf.c) ---- */
+typedef struct aq_buf {
+    char *data; /* always NUL-terminated once anything was appended */
+    size_t len, cap;
+    bool failed; /* an append ran out of memory; data is incomplete */
+} aq_buf;
+
+void aq__buf_append(aq_buf *b, const char *s, size_t n);
+void aq__buf_puts(aq_buf *b, const char *s);
+void aq__buf_printf(aq_buf *b, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+void aq__buf_free(aq_buf *b);
+/* Hands the string to the caller (who frees it with aq__free). */
+char *aq__buf_take(aq_buf *b);
+
+/* ---- tables (table.c) ---- */
+/* Sets the provenance of a table read from a file. */
+int aq__table_set_source(aq_ctx *ctx, aq_table *t, const char *path);
+/* Records the source line of every row: lines[i] for row i (copied). */
+int aq__table_set_lines(aq_ctx *ctx, aq_table *t, const size_t *lines);
+/* Base name of a path (borrowed from PATH). */
+const char *aq__basename(const char *path);
+/* ASCII case-insensitive equality. */
+bool aq__ieq(const char *a, const char *b);
+/* Is NAME one of the default code columns (code, id, kato, *_code)? */
+bool aq__is_code_column(const char *name);
+/* Is the token one of the missing-value spellings? */
+bool aq__is_missing_token(const char *s, size_t len);
+
+/* ---- file input (csv.c, ogr_read.c, encoding.c) ---- */
+bool aq__is_delimited_path(const char *path);
+int aq__csv_read(aq_ctx *ctx, const char *path, const aq_read_opts *opts,
+                 aq_table **out);
+int aq__ogr_read(aq_ctx *ctx, const char *path, const aq_read_opts *opts,
+                 aq_table **out);
+/* Checks that BUF is valid UTF-8. On failure returns false and sets
+ * *bad_offset to the first invalid byte. */
+bool aq__utf8_valid(const char *buf, size_t len, size_t *bad_offset);
+/* Guesses the single-byte Cyrillic encoding of BUF: "CP1251", "KZ-1048"
+ * (which differs from CP1251 in its Kazakh letters), or NULL. */
+const char *aq__guess_cyrillic(const char *buf, size_t len);
+/* Converts LEN bytes from ENCODING to newly allocated UTF-8. */
+int aq__to_utf8(aq_ctx *ctx, const char *path, const char *encoding,
+                const char *buf, size_t len, char **out, size_t *outlen);
+
+/* ---- hashing (sha256.c) ---- */
+/* SHA-256 of a file as 64 hex digits + NUL into hex[65]. */
+int aq__sha256_file(aq_ctx *ctx, const char *path, char hex[65]);
+
+#endif /* AQ_INT_H */

@@ -1,0 +1,682 @@
+/*
+ * csv.c -- aimaq's own reader of delimited text (CSV, semicolon, tab).
+ *
+ * Why not GDAL's CSV driver: planners' files use decimal commas and
+ * thousands separators ('1 234,5'), arrive in legacy encodings, and are
+ * large; GDAL reads them as text, one feature at a time. This reader maps the
+ * file, detects the delimiter and each column's type and decimal mark from
+ * the first rows, then parses all rows straight into column arrays, split
+ * across threads when the file has no quoted fields (a quoted field may hold
+ * a newline, so only then can a chunk boundary be found without a scan).
+ *
+ * Types are decided from a sample and confirmed by the full pass: a value
+ * that contradicts the sample (text in a number column, a decimal comma in a
+ * decimal-point column) makes the pass run again with that column changed,
+ * or stops with a message naming both styles when a column mixes them.
+ */
+#include "table.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#ifdef _OPENMP
+#include <omp.h>
+#endif
+
+#define SNIFF_ROWS 1000
+#define MAX_COLS 4096
+
+typedef struct field {
+    const char *s;
+    size_t n;
+    bool quoted;
+} field;
+
+typedef struct csv_src {
+    const char *path;
+    const char *data; /* UTF-8 text after the BOM */
+    size_t len;
+    void *map;
+    size_t maplen;
+    char *converted;  /* owned copy when the file was converted from another encoding */
+    char delim;
+    bool has_quotes;
+    size_t ncols;
+    char **names;
+    enum aq_coltype *types;
+    char *decimal;    /* per column */
+    bool *decimal_fixed; /* the user or the data settled the decimal mark */
+    size_t body;      /* offset of the first data line */
+    size_t body_line; /* its line number (1-based) */
+} csv_src;
+
+/* Where a full pass found a value that contradicts a column's type. */
+typedef struct conflict {
+    size_t col, line;
+    bool other_decimal; /* the value is a number with the other decimal mark */
+    char token[64];
+} conflict;
+
+typedef struct chunk {
+    const char *start, *end;
+    size_t row0, nrows, line0;
+    aq__arena arena;
+    /* results */
+    int rc;
+    size_t bad_line, bad_fields;
+    bool has_conflict;
+    conflict first; /* the first conflict of this chunk */
+} chunk;
+
+/* ---- scanning ---- */
+
+/* Parses one record starting at p. Fields go to f[0..max-1] (quoted fields
+ * are unescaped into *scratch, which the caller provides and frees). Returns
+ * the position after the record's line end and adds the newlines consumed to
+ * *lines. *nf receives the field count (may exceed max: extra fields are
+ * counted, not stored). */
+static const char *parse_record(const csv_src *src, const char *p, const char *end, field *f,
+                                size_t max, size_t *nf, aq_buf *scratch, size_t *lines)
+{
+    size_t k = 0;
+    char d = src->delim;
+    scratch->len = 0;
+    for (;;) {
+        const char *s = p;
+        field cur = {0};
+        if (src->has_quotes && p < end && *p == '"') {
+            /* Quoted: copy with "" unescaped; positions are kept as offsets
+             * because the scratch buffer may move while it grows. */
+            size_t off = scratch->len;
+            p++;
+            for (;;) {
+                const char *q = memchr(p, '"', (size_t)(end - p));
+                if (!q) { /* unterminated: take the rest */
+                    aq__buf_append(scratch, p, (size_t)(end - p));
+                    for (const char *t = p; t < end; t++)
+                        *lines += *t == '\n';
+                    p = end;
+                    break;
+                }
+                for (const char *t = p; t < q; t++)
+                    *lines += *t == '\n';
+                aq__buf_append(scratch, p, (size_t)(q - p));
+                if (q + 1 < end && q[1] == '"') {
+                    aq__buf_append(scratch, "\"", 1);
+                    p = q + 2;
+                    continue;
+                }
+                p = q + 1;
+                break;
+            }
+            /* Text after the closing quote up to the delimiter is kept. */
+            const char *t = p;
+            while (t < end && *t != d && *t != '\n' && *t != '\r')
+                t++;
+            aq__buf_append(scratch, p, (size_t)(t - p));
+            p = t;
+            cur.s = (const char *)(uintptr_t)off; /* resolved below */
+            cur.n = scratch->len - off;
+            cur.quoted = true;
+        } else {
+            while (p < end && *p != d && *p != '\n' && *p != '\r')
+                p++;
+            cur.s = s;
+            cur.n = (size_t)(p - s);
+        }
+        if (k < max)
+            f[k] = cur;
+        k++;
+        if (p < end && *p == d) {
+            p++;
+            continue;
+        }
+        break;
+    }
+    /* Resolve quoted fields' offsets now that the scratch buffer is final. */
+    for (size_t i = 0; i < k && i < max; i++)
+        if (f[i].quoted)
+            f[i].s = scratch->data + (uintptr_t)f[i].s;
+    if (p < end && *p == '\r')
+        p++;
+    if (p < end && *p == '\n') {
+        p++;
+        (*lines)++;
+    }
+    *nf = k;
+    return p;
+}
+
+/* Skips blank lines (only \r or nothing) at p, counting them. */
+static const char *skip_blank(const char *p, const char *end, size_t *lines)
+{
+    while (p < end) {
+        const char *q = p;
+        while (q < end && (*q == '\r' || *q == ' ' || *q == '\t'))
+            q++;
+        if (q < end && *q != '\n')
+            break;
+        p = q < end ? q + 1 : q;
+        (*lines)++;
+    }
+    return p;
+}
+
+static void trim(const char **s, size_t *n)
+{
+    while (*n && (**s == ' ' || **s == '\t')) {
+        (*s)++;
+        (*n)--;
+    }
+    while (*n && ((*s)[*n - 1] == ' ' || (*s)[*n - 1] == '\t' || (*s)[*n - 1] == '\r'))
+        (*n)--;
+}
+
+/* '0123' is an identifier, not one hundred and twenty-three. */
+static bool leading_zero_code(const char *s, size_t n)
+{
+    return n > 1 && s[0] == '0' && s[1] >= '0' && s[1] <= '9';
+}
+
+/* ---- detection ---- */
+
+static char detect_delimiter(const char *p, const char *end)
+{
+    static const char cands[] = {';', '\t', ',', '|'};
+    size_t counts[4][5] = {{0}};
+    int nlines = 0;
+    bool inq = false;
+    while (p < end && nlines < 5) {
+        char c = *p++;
+        if (c == '"')
+            inq = !inq;
+        else if (!inq && c == '\n')
+            nlines++;
+        else if (!inq)
+            for (int i = 0; i < 4; i++)
+                counts[i][nlines] += c == cands[i];
+    }
+    if (p >= end && nlines < 5)
+        nlines++;
+    /* The delimiter occurs the same number of times on every line; among
+     * those, prefer the one that splits the header most. */
+    int best = -1;
+    for (int i = 0; i < 4; i++) {
+        if (!counts[i][0])
+            continue;
+        bool consistent = true;
+        for (int l = 1; l < nlines; l++)
+            if (counts[i][l] != counts[i][0])
+                consistent = false;
+        if (consistent && (best < 0 || counts[i][0] > counts[best][0]))
+            best = i;
+    }
+    if (best < 0)
+        for (int i = 0; i < 4; i++)
+            if (counts[i][0] && (best < 0 || counts[i][0] > counts[best][0]))
+                best = i;
+    return best < 0 ? ',' : cands[best];
+}
+
+static bool forced_text(const aq_read_opts *opts, const char *name)
+{
+    if (opts && opts->text_columns) {
+        for (const char *const *t = opts->text_columns; *t; t++)
+            if (aq__ieq(*t, name))
+                return true;
+        return false;
+    }
+    return aq__is_code_column(name);
+}
+
+static int read_header(aq_ctx *ctx, csv_src *src, const aq_read_opts *opts)
+{
+    const char *p = src->data, *end = src->data + src->len;
+    size_t lines = 0;
+    p = skip_blank(p, end, &lines);
+    if (p >= end)
+        return aq__err(ctx, AQ_EINPUT, "'%s' is empty: expected a header line naming the columns", src->path);
+    field f[MAX_COLS];
+    aq_buf scratch = {0};
+    size_t nf, header_line = lines + 1;
+    p = parse_record(src, p, end, f, MAX_COLS, &nf, &scratch, &lines);
+    if (nf > MAX_COLS) {
+        aq__buf_free(&scratch);
+        return aq__err(ctx, AQ_EINPUT, "'%s' line %zu: %zu columns, more than the %d aimaq reads",
+                       src->path, header_line, nf, MAX_COLS);
+    }
+    src->ncols = nf;
+    src->names = aq__calloc(nf, sizeof *src->names);
+    src->types = aq__calloc(nf, sizeof *src->types);
+    src->decimal = aq__calloc(nf, 1);
+    src->decimal_fixed = aq__calloc(nf, sizeof(bool));
+    if (!src->names || !src->types || !src->decimal || !src->decimal_fixed || scratch.failed) {
+        aq__buf_free(&scratch);
+        return aq__oom(ctx);
+    }
+    int rc = AQ_OK;
+    for (size_t j = 0; j < nf && rc == AQ_OK; j++) {
+        const char *s = f[j].s;
+        size_t n = f[j].n;
+        trim(&s, &n);
+        if (n == 0) {
+            rc = aq__err(ctx, AQ_EINPUT, "'%s' line %zu: column %zu has no name in the header",
+                         src->path, header_line, j + 1);
+            break;
+        }
+        if (!(src->names[j] = aq__strndup(s, n))) {
+            rc = aq__oom(ctx);
+            break;
+        }
+        for (size_t i = 0; i < j; i++)
+            if (strcmp(src->names[i], src->names[j]) == 0)
+                rc = aq__err(ctx, AQ_EINPUT, "'%s' line %zu: column '%s' appears twice (columns %zu and %zu)",
+                             src->path, header_line, src->names[j], i + 1, j + 1);
+        src->types[j] = forced_text(opts, src->names[j]) ? AQ_COL_TEXT : AQ_COL_NUMBER;
+        src->decimal[j] = opts && opts->decimal ? opts->decimal : (src->delim == ',' ? '.' : ',');
+        src->decimal_fixed[j] = opts && opts->decimal;
+    }
+    aq__buf_free(&scratch);
+    src->body = (size_t)(p - src->data);
+    src->body_line = lines + 1;
+    return rc;
+}
+
+/* Decides each column's type and decimal mark from the first rows. */
+static int sniff_types(aq_ctx *ctx, csv_src *src)
+{
+    size_t nc = src->ncols;
+    /* Per column: seen a value that fails with '.', with ',', seen a mark. */
+    bool *fail_dot = aq__calloc(nc, 1), *fail_comma = aq__calloc(nc, 1);
+    size_t *dot_line = aq__calloc(nc, sizeof(size_t)), *comma_line = aq__calloc(nc, sizeof(size_t));
+    field *f = aq__calloc(nc + 1, sizeof *f);
+    if (!fail_dot || !fail_comma || !f || !dot_line || !comma_line) {
+        aq__free(fail_dot), aq__free(fail_comma), aq__free(f), aq__free(dot_line), aq__free(comma_line);
+        return aq__oom(ctx);
+    }
+    aq_buf scratch = {0};
+    const char *p = src->data + src->body, *end = src->data + src->len;
+    size_t lines = src->body_line - 1;
+    for (int r = 0; r < SNIFF_ROWS; r++) {
+        p = skip_blank(p, end, &lines);
+        if (p >= end)
+            break;
+        size_t nf, line = lines + 1;
+        p = parse_record(src, p, end, f, nc, &nf, &scratch, &lines);
+        (void)line;
+        for (size_t j = 0; j < nc && j < nf; j++) {
+            if (src->types[j] != AQ_COL_NUMBER)
+                continue;
+            const char *s = f[j].s;
+            size_t n = f[j].n;
+            trim(&s, &n);
+            if (aq__is_missing_token(s, n))
+                continue;
+            double v;
+            if (leading_zero_code(s, n)) {
+                src->types[j] = AQ_COL_TEXT;
+                continue;
+            }
+            if (!aq_parse_number(s, n, '.', &v) && !fail_dot[j]) {
+                fail_dot[j] = true;
+                dot_line[j] = line;
+            }
+            if (!aq_parse_number(s, n, ',', &v) && !fail_comma[j]) {
+                fail_comma[j] = true;
+                comma_line[j] = line;
+            }
+            if (fail_dot[j] && fail_comma[j]) {
+                /* Neither mark reads every value: text, unless each value
+                 * alone is a number, which means the styles are mixed. */
+                if (!aq_parse_number(s, n, '.', &v) && !aq_parse_number(s, n, ',', &v))
+                    src->types[j] = AQ_COL_TEXT;
+            }
+        }
+    }
+    int rc = AQ_OK;
+    for (size_t j = 0; j < nc && rc == AQ_OK; j++) {
+        if (src->types[j] != AQ_COL_NUMBER || src->decimal_fixed[j])
+            continue;
+        if (fail_dot[j] && fail_comma[j])
+            rc = aq__err(ctx, AQ_EINPUT,
+                         "'%s' column '%s' mixes number styles: line %zu needs a decimal point, line %zu a decimal comma; "
+                         "make them agree or give --decimal",
+                         src->path, src->names[j], comma_line[j], dot_line[j]);
+        else if (fail_comma[j]) {
+            src->decimal[j] = '.';
+            src->decimal_fixed[j] = true;
+        } else if (fail_dot[j]) {
+            src->decimal[j] = ',';
+            src->decimal_fixed[j] = true;
+        }
+    }
+    aq__buf_free(&scratch);
+    aq__free(fail_dot), aq__free(fail_comma), aq__free(f), aq__free(dot_line), aq__free(comma_line);
+    return rc;
+}
+
+/* ---- the full pass ---- */
+
+static size_t count_records(const csv_src *src, const char *p, const char *end)
+{
+    size_t n = 0;
+    if (!src->has_quotes) {
+        while (p < end) {
+            const char *nl = memchr(p, '\n', (size_t)(end - p));
+            const char *stop = nl ? nl : end;
+            const char *q = p;
+            while (q < stop && (*q == '\r' || *q == ' ' || *q == '\t'))
+                q++;
+            n += q < stop;
+            p = nl ? nl + 1 : end;
+        }
+        return n;
+    }
+    aq_buf scratch = {0};
+    field dummy[1];
+    size_t lines = 0, nf;
+    for (;;) {
+        p = skip_blank(p, end, &lines);
+        if (p >= end)
+            break;
+        p = parse_record(src, p, end, dummy, 0, &nf, &scratch, &lines);
+        n++;
+    }
+    aq__buf_free(&scratch);
+    return n;
+}
+
+static void fill_chunk(const csv_src *src, aq_table *t, chunk *c)
+{
+    size_t nc = src->ncols;
+    field *f = aq__calloc(nc + 1, sizeof *f);
+    aq_buf scratch = {0};
+    if (!f) {
+        c->rc = AQ_ENOMEM;
+        return;
+    }
+    const char *p = c->start;
+    size_t lines = c->line0 - 1, row = c->row0;
+    while (row < c->row0 + c->nrows) {
+        p = skip_blank(p, c->end, &lines);
+        if (p >= c->end)
+            break;
+        size_t nf, line = lines + 1;
+        p = parse_record(src, p, c->end, f, nc, &nf, &scratch, &lines);
+        if (scratch.failed) {
+            c->rc = AQ_ENOMEM;
+            break;
+        }
+        if (nf != nc) {
+            c->rc = AQ_EINPUT;
+            c->bad_line = line;
+            c->bad_fields = nf;
+            break;
+        }
+        t->lines[row] = line;
+        for (size_t j = 0; j < nc; j++) {
+            const char *s = f[j].s;
+            size_t n = f[j].n;
+            trim(&s, &n);
+            aq__column *col = &t->cols[j];
+            if (col->type == AQ_COL_TEXT) {
+                if (n == 0) {
+                    col->txt[row] = NULL;
+                } else if (!(col->txt[row] = aq__arena_strndup(&c->arena, s, n))) {
+                    c->rc = AQ_ENOMEM;
+                    goto out;
+                }
+                continue;
+            }
+            double v;
+            if (aq__is_missing_token(s, n)) {
+                col->num[row] = NAN;
+            } else if (!leading_zero_code(s, n) && aq_parse_number(s, n, src->decimal[j], &v)) {
+                col->num[row] = v;
+            } else {
+                col->num[row] = NAN;
+                if (!c->has_conflict) {
+                    c->has_conflict = true;
+                    c->first.col = j;
+                    c->first.line = line;
+                    c->first.other_decimal = !leading_zero_code(s, n) &&
+                        aq_parse_number(s, n, src->decimal[j] == '.' ? ',' : '.', &v);
+                    size_t m = n < sizeof c->first.token - 1 ? n : sizeof c->first.token - 1;
+                    memcpy(c->first.token, s, m);
+                    c->first.token[m] = '\0';
+                }
+            }
+        }
+        row++;
+    }
+out:
+    aq__buf_free(&scratch);
+    aq__free(f);
+}
+
+static size_t count_newlines(const char *p, const char *end)
+{
+    size_t n = 0;
+    const char *nl;
+    while (p < end && (nl = memchr(p, '\n', (size_t)(end - p)))) {
+        n++;
+        p = nl + 1;
+    }
+    return n;
+}
+
+static int nthreads_for(aq_ctx *ctx, const csv_src *src)
+{
+    if (src->has_quotes || src->len < (1u << 20))
+        return 1;
+    int n = aq_ctx_threads(ctx);
+#ifdef _OPENMP
+    if (n <= 0)
+        n = omp_get_max_threads();
+#else
+    n = 1;
+#endif
+    return n < 1 ? 1 : (n > 64 ? 64 : n);
+}
+
+/* One full pass into a new table. Returns AQ_OK, an error, or -1 when a
+ * column's type changed and the pass must run again. */
+static int full_pass(aq_ctx *ctx, csv_src *src, aq_table **out)
+{
+    int nth = nthreads_for(ctx, src);
+    chunk chunks[64];
+    memset(chunks, 0, sizeof chunks);
+    const char *body = src->data + src->body, *end = src->data + src->len;
+    size_t total = (size_t)(end - body);
+    /* Chunk boundaries at line starts; the line number of each start. */
+    const char *s = body;
+    size_t line = src->body_line;
+    for (int k = 0; k < nth; k++) {
+        const char *e = k == nth - 1 ? end : body + total / (size_t)nth * (size_t)(k + 1);
+        if (e < s)
+            e = s;
+        if (e < end) {
+            const char *nl = memchr(e, '\n', (size_t)(end - e));
+            e = nl ? nl + 1 : end;
+        }
+        chunks[k].start = s;
+        chunks[k].end = e;
+        chunks[k].line0 = line;
+        if (k + 1 < nth)
+            line += count_newlines(s, e);
+        s = e;
+    }
+    size_t nrows = 0;
+#pragma omp parallel for num_threads(nth) schedule(static, 1) if (nth > 1)
+    for (int k = 0; k < nth; k++)
+        chunks[k].nrows = count_records(src, chunks[k].start, chunks[k].end);
+    for (int k = 0; k < nth; k++) {
+        chunks[k].row0 = nrows;
+        nrows += chunks[k].nrows;
+    }
+
+    aq_table *t;
+    int rc = aq_table_new(ctx, nrows, &t);
+    if (rc)
+        return rc;
+    for (size_t j = 0; j < src->ncols && rc == AQ_OK; j++)
+        rc = aq__table_add(ctx, t, src->names[j], src->types[j], NULL);
+    if (rc == AQ_OK && !(t->lines = aq__malloc(sizeof *t->lines * (nrows ? nrows : 1))))
+        rc = aq__oom(ctx);
+    if (rc) {
+        aq_table_free(t);
+        return rc;
+    }
+#pragma omp parallel for num_threads(nth) schedule(static, 1) if (nth > 1)
+    for (int k = 0; k < nth; k++)
+        fill_chunk(src, t, &chunks[k]);
+    for (int k = 0; k < nth; k++)
+        aq__arena_merge(&t->arena, &chunks[k].arena);
+
+    /* Errors and conflicts are reported in file order: the first chunk's. */
+    for (int k = 0; k < nth && rc == AQ_OK; k++) {
+        chunk *c = &chunks[k];
+        if (c->rc == AQ_ENOMEM)
+            rc = aq__oom(ctx);
+        else if (c->rc == AQ_EINPUT)
+            rc = aq__err(ctx, AQ_EINPUT, "'%s' line %zu: %zu fields, expected %zu as in the header",
+                         src->path, c->bad_line, c->bad_fields, src->ncols);
+        else if (c->has_conflict) {
+            conflict *cf = &c->first;
+            if (cf->other_decimal && !src->decimal_fixed[cf->col]) {
+                /* The sample had no decimal marks; the data has the other one. */
+                src->decimal[cf->col] = src->decimal[cf->col] == '.' ? ',' : '.';
+                src->decimal_fixed[cf->col] = true;
+                rc = -1;
+            } else if (cf->other_decimal) {
+                rc = aq__err(ctx, AQ_EINPUT,
+                             "'%s' line %zu, column '%s': '%s' uses a decimal %s, but earlier values of this column use a decimal %s",
+                             src->path, cf->line, src->names[cf->col], cf->token,
+                             src->decimal[cf->col] == '.' ? "comma" : "point",
+                             src->decimal[cf->col] == '.' ? "point" : "comma");
+            } else {
+                src->types[cf->col] = AQ_COL_TEXT;
+                rc = -1;
+            }
+        }
+    }
+    for (int k = 0; k < nth; k++)
+        aq__arena_free(&chunks[k].arena);
+    if (rc != AQ_OK) {
+        aq_table_free(t);
+        return rc;
+    }
+    *out = t;
+    return AQ_OK;
+}
+
+/* ---- opening ---- */
+
+static void src_close(csv_src *src)
+{
+    if (src->map)
+        munmap(src->map, src->maplen);
+    aq__free(src->converted);
+    for (size_t j = 0; src->names && j < src->ncols; j++)
+        aq__free(src->names[j]);
+    aq__free(src->names);
+    aq__free(src->types);
+    aq__free(src->decimal);
+    aq__free(src->decimal_fixed);
+}
+
+static int src_open(aq_ctx *ctx, csv_src *src, const char *path, const aq_read_opts *opts)
+{
+    memset(src, 0, sizeof *src);
+    src->path = path;
+    int fd = open(path, O_RDONLY);
+    if (fd < 0)
+        return aq__err(ctx, AQ_EIO, "cannot open '%s': %s", path, strerror(errno));
+    struct stat st;
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        close(fd);
+        return aq__err(ctx, AQ_EIO, "cannot read '%s': not a regular file", path);
+    }
+    if (st.st_size == 0) {
+        close(fd);
+        return aq__err(ctx, AQ_EINPUT, "'%s' is empty: expected a header line naming the columns", path);
+    }
+    src->maplen = (size_t)st.st_size;
+    src->map = mmap(NULL, src->maplen, PROT_READ, MAP_PRIVATE, fd, 0);
+    close(fd);
+    if (src->map == MAP_FAILED) {
+        src->map = NULL;
+        return aq__err(ctx, AQ_EIO, "cannot read '%s': %s", path, strerror(errno));
+    }
+    madvise(src->map, src->maplen, MADV_SEQUENTIAL);
+    src->data = src->map;
+    src->len = src->maplen;
+    if (src->len >= 3 && memcmp(src->data, "\xEF\xBB\xBF", 3) == 0) {
+        src->data += 3;
+        src->len -= 3;
+    }
+    size_t bad;
+    if (!aq__utf8_valid(src->data, src->len, &bad)) {
+        if (!opts || !opts->encoding) {
+            size_t line = 1;
+            for (size_t i = 0; i < bad; i++)
+                line += src->data[i] == '\n';
+            const char *guess = aq__guess_cyrillic(src->data, src->len);
+            if (guess)
+                return aq__err(ctx, AQ_EINPUT,
+                               "'%s' is not UTF-8 (line %zu, byte 0x%02X); it looks like %s: "
+                               "read it with --encoding %s, or save it as UTF-8",
+                               path, line, (unsigned char)src->data[bad], guess, guess);
+            return aq__err(ctx, AQ_EINPUT,
+                           "'%s' is not UTF-8 (line %zu, byte 0x%02X): name its encoding with --encoding, or save it as UTF-8",
+                           path, line, (unsigned char)src->data[bad]);
+        }
+        size_t n;
+        int rc = aq__to_utf8(ctx, path, opts->encoding, src->data, src->len, &src->converted, &n);
+        if (rc)
+            return rc;
+        src->data = src->converted;
+        src->len = n;
+    } else if (opts && opts->encoding && strcasecmp(opts->encoding, "UTF-8") != 0 &&
+               strcasecmp(opts->encoding, "UTF8") != 0) {
+        aq__warn(ctx, "'%s' is valid UTF-8; --encoding %s was not applied", path, opts->encoding);
+    }
+    src->has_quotes = memchr(src->data, '"', src->len) != NULL;
+    src->delim = opts && opts->delimiter ? opts->delimiter : detect_delimiter(src->data, src->data + src->len);
+    return AQ_OK;
+}
+
+int aq__csv_read(aq_ctx *ctx, const char *path, const aq_read_opts *opts, aq_table **out)
+{
+    csv_src src;
+    int rc = src_open(ctx, &src, path, opts);
+    if (rc == AQ_OK)
+        rc = read_header(ctx, &src, opts);
+    if (rc == AQ_OK)
+        rc = sniff_types(ctx, &src);
+    aq_table *t = NULL;
+    /* Each repeat settles at least one column for good, so this ends. */
+    for (size_t tries = 0; rc == AQ_OK; tries++) {
+        rc = full_pass(ctx, &src, &t);
+        if (rc != -1)
+            break;
+        rc = tries <= 2 * src.ncols ? AQ_OK : aq__err(ctx, AQ_EINTERNAL, "'%s': column types did not settle", path);
+    }
+    if (rc == AQ_OK && (rc = aq__table_set_source(ctx, t, path)) != AQ_OK)
+        aq_table_free(t);
+    src_close(&src);
+    if (rc == AQ_OK)
+        *out = t;
+    return rc;
+}
+
+bool aq__is_delimited_path(const char *path)
+{
+    const char *dot = strrchr(aq__basename(path), '.');
+    return dot && (aq__ieq(dot, ".csv") || aq__ieq(dot, ".tsv") || aq__ieq(dot, ".txt") || aq__ieq(dot, ".tab"));
+}

@@ -1,0 +1,287 @@
+/*
+ * table.c -- the in-memory table: named columns of numbers or text.
+ *
+ * Columns are stored column-wise (a double array, or an array of string
+ * pointers into the table's arena) because every analysis reads a few
+ * columns over all rows.
+ */
+#include "table.h"
+
+#include <ctype.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+int aq_table_new(aq_ctx *ctx, size_t nrows, aq_table **out)
+{
+    aq_table *t = aq__xcalloc(ctx, 1, sizeof *t);
+    if (!t)
+        return AQ_ENOMEM;
+    t->nrows = nrows;
+    *out = t;
+    return AQ_OK;
+}
+
+void aq_table_free(aq_table *t)
+{
+    if (!t)
+        return;
+    for (size_t j = 0; j < t->ncols; j++) {
+        aq__free(t->cols[j].name);
+        aq__free(t->cols[j].num);
+        aq__free(t->cols[j].txt);
+    }
+    aq__free(t->cols);
+    aq__arena_free(&t->arena);
+    aq__free(t->lines);
+    aq__free(t->geom);
+    aq__free(t->geomlen);
+    aq__free(t->crs);
+    aq__free(t->source);
+    aq__free(t);
+}
+
+int aq__table_add(aq_ctx *ctx, aq_table *t, const char *name,
+                  enum aq_coltype type, size_t *col)
+{
+    if (type != AQ_COL_NUMBER && type != AQ_COL_TEXT)
+        return aq__err(ctx, AQ_EUSAGE, "column '%s': unknown type %d", name, (int)type);
+    for (size_t j = 0; j < t->ncols; j++)
+        if (strcmp(t->cols[j].name, name) == 0)
+            return aq__err(ctx, AQ_EUSAGE, "column '%s' appears twice", name);
+    if (aq__grow(ctx, (void **)&t->cols, &t->colcap, t->ncols + 1, sizeof *t->cols))
+        return AQ_ENOMEM;
+    aq__column c = {0};
+    c.type = type;
+    c.name = aq__strdup(name);
+    if (type == AQ_COL_NUMBER) {
+        c.num = aq__malloc(sizeof(double) * (t->nrows ? t->nrows : 1));
+        if (c.num)
+            for (size_t i = 0; i < t->nrows; i++)
+                c.num[i] = NAN;
+    } else {
+        c.txt = aq__calloc(t->nrows ? t->nrows : 1, sizeof(char *));
+    }
+    if (!c.name || (!c.num && !c.txt)) {
+        aq__free(c.name);
+        aq__free(c.num);
+        aq__free(c.txt);
+        return aq__oom(ctx);
+    }
+    t->cols[t->ncols] = c;
+    if (col)
+        *col = t->ncols;
+    t->ncols++;
+    return AQ_OK;
+}
+
+int aq_table_add_column(aq_ctx *ctx, aq_table *t, const char *name,
+                        enum aq_coltype type, size_t *col)
+{
+    if (!name || !*name)
+        return aq__err(ctx, AQ_EUSAGE, "a column needs a name");
+    return aq__table_add(ctx, t, name, type, col);
+}
+
+static int check_cell(aq_ctx *ctx, const aq_table *t, size_t col, size_t row,
+                      enum aq_coltype want)
+{
+    if (col >= t->ncols || row >= t->nrows)
+        return aq__err(ctx, AQ_EUSAGE, "cell (%zu, %zu) is outside the table (%zu rows, %zu columns)",
+                       row, col, t->nrows, t->ncols);
+    if (t->cols[col].type != want)
+        return aq__err(ctx, AQ_EUSAGE, "column '%s' is a %s column", t->cols[col].name,
+                       t->cols[col].type == AQ_COL_NUMBER ? "number" : "text");
+    return AQ_OK;
+}
+
+int aq_table_set_number(aq_ctx *ctx, aq_table *t, size_t col, size_t row, double value)
+{
+    int rc = check_cell(ctx, t, col, row, AQ_COL_NUMBER);
+    if (rc == AQ_OK)
+        t->cols[col].num[row] = value;
+    return rc;
+}
+
+int aq_table_set_text(aq_ctx *ctx, aq_table *t, size_t col, size_t row, const char *value)
+{
+    int rc = check_cell(ctx, t, col, row, AQ_COL_TEXT);
+    if (rc != AQ_OK)
+        return rc;
+    const char *copy = NULL;
+    if (value && !(copy = aq__arena_strndup(&t->arena, value, strlen(value))))
+        return aq__oom(ctx);
+    t->cols[col].txt[row] = copy;
+    return AQ_OK;
+}
+
+size_t aq_table_nrows(const aq_table *t) { return t->nrows; }
+size_t aq_table_ncols(const aq_table *t) { return t->ncols; }
+
+const char *aq_table_colname(const aq_table *t, size_t col)
+{
+    return col < t->ncols ? t->cols[col].name : NULL;
+}
+
+int aq_table_coltype(const aq_table *t, size_t col)
+{
+    return col < t->ncols ? (int)t->cols[col].type : 0;
+}
+
+bool aq__ieq(const char *a, const char *b)
+{
+    while (*a && *b) {
+        if (tolower((unsigned char)*a) != tolower((unsigned char)*b))
+            return false;
+        a++, b++;
+    }
+    return *a == *b;
+}
+
+long aq_table_find(const aq_table *t, const char *name)
+{
+    for (size_t j = 0; j < t->ncols; j++)
+        if (strcmp(t->cols[j].name, name) == 0)
+            return (long)j;
+    for (size_t j = 0; j < t->ncols; j++)
+        if (aq__ieq(t->cols[j].name, name))
+            return (long)j;
+    return -1;
+}
+
+const double *aq_table_numbers(const aq_table *t, size_t col)
+{
+    return col < t->ncols ? t->cols[col].num : NULL;
+}
+
+const char *aq_table_text(const aq_table *t, size_t col, size_t row)
+{
+    if (col >= t->ncols || row >= t->nrows || !t->cols[col].txt)
+        return NULL;
+    return t->cols[col].txt[row];
+}
+
+const char *aq_table_cell(const aq_table *t, size_t col, size_t row, char *buf,
+                          size_t bufsize)
+{
+    if (!bufsize)
+        return "";
+    buf[0] = '\0';
+    if (col >= t->ncols || row >= t->nrows)
+        return buf;
+    const aq__column *c = &t->cols[col];
+    if (c->type == AQ_COL_TEXT) {
+        if (c->txt[row])
+            snprintf(buf, bufsize, "%s", c->txt[row]);
+    } else if (!isnan(c->num[row])) {
+        snprintf(buf, bufsize, "%.15g", c->num[row]);
+    }
+    return buf;
+}
+
+const char *aq_table_source(const aq_table *t) { return t->source; }
+
+size_t aq_table_source_line(const aq_table *t, size_t row)
+{
+    return t->lines && row < t->nrows ? t->lines[row] : row + 2;
+}
+
+const unsigned char *aq_table_geometry(const aq_table *t, size_t row, size_t *len)
+{
+    if (!t->geom || row >= t->nrows || !t->geom[row]) {
+        if (len)
+            *len = 0;
+        return NULL;
+    }
+    if (len)
+        *len = t->geomlen[row];
+    return t->geom[row];
+}
+
+const char *aq_table_crs(const aq_table *t) { return t->crs; }
+
+int aq_table_set_geometry(aq_ctx *ctx, aq_table *t, size_t row,
+                          const unsigned char *wkb, size_t len, const char *crs)
+{
+    if (row >= t->nrows)
+        return aq__err(ctx, AQ_EUSAGE, "row %zu is outside the table (%zu rows)", row, t->nrows);
+    if (!t->geom) {
+        t->geom = aq__calloc(t->nrows, sizeof *t->geom);
+        t->geomlen = aq__calloc(t->nrows, sizeof *t->geomlen);
+        if (!t->geom || !t->geomlen) {
+            aq__free(t->geom);
+            aq__free(t->geomlen);
+            t->geom = NULL;
+            t->geomlen = NULL;
+            return aq__oom(ctx);
+        }
+    }
+    unsigned char *copy = NULL;
+    if (wkb && len) {
+        copy = aq__arena_alloc(&t->arena, len);
+        if (!copy)
+            return aq__oom(ctx);
+        memcpy(copy, wkb, len);
+    }
+    if (crs && (!t->crs || strcmp(t->crs, crs) != 0)) {
+        char *c = aq__strdup(crs);
+        if (!c)
+            return aq__oom(ctx);
+        aq__free(t->crs);
+        t->crs = c;
+    }
+    t->geom[row] = copy;
+    t->geomlen[row] = copy ? len : 0;
+    return AQ_OK;
+}
+
+int aq__table_set_source(aq_ctx *ctx, aq_table *t, const char *path)
+{
+    char *s = aq__strdup(path);
+    if (!s)
+        return aq__oom(ctx);
+    aq__free(t->source);
+    t->source = s;
+    return AQ_OK;
+}
+
+int aq__table_set_lines(aq_ctx *ctx, aq_table *t, const size_t *lines)
+{
+    size_t *l = aq__xmalloc(ctx, sizeof *l * (t->nrows ? t->nrows : 1));
+    if (!l)
+        return AQ_ENOMEM;
+    memcpy(l, lines, sizeof *l * t->nrows);
+    aq__free(t->lines);
+    t->lines = l;
+    return AQ_OK;
+}
+
+const char *aq__basename(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    return slash ? slash + 1 : path;
+}
+
+bool aq__is_code_column(const char *name)
+{
+    static const char *const names[] = {"code", "id", "kato", "kato_code", "unit", "unit_code",
+                                        "parent", "parent_code", NULL};
+    for (int i = 0; names[i]; i++)
+        if (aq__ieq(name, names[i]))
+            return true;
+    size_t n = strlen(name);
+    return n > 5 && aq__ieq(name + n - 5, "_code");
+}
+
+bool aq__is_missing_token(const char *s, size_t len)
+{
+    static const char *const tokens[] = {"NA", "N/A", "n/a", "na", "-", "--", "..", "...",
+                                         "\xE2\x80\xA6", "x", "X", "null", "NULL", "NaN", "nan",
+                                         "#N/A", NULL};
+    if (len == 0)
+        return true;
+    for (int i = 0; tokens[i]; i++)
+        if (strlen(tokens[i]) == len && memcmp(tokens[i], s, len) == 0)
+            return true;
+    return false;
+}

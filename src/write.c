@@ -1,0 +1,269 @@
+/*
+ * write.c -- aq_table_write: CSV, JSON and aligned text by aimaq itself,
+ * GeoJSON, GeoPackage and XLSX through GDAL so that ogrinfo and every GIS
+ * open them.
+ */
+#include "table.h"
+
+#include <errno.h>
+#include <gdal.h>
+#include <jansson.h>
+#include <math.h>
+#include <ogr_api.h>
+#include <ogr_srs_api.h>
+#include <cpl_error.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+int aq_format_parse(const char *name, enum aq_format *out)
+{
+    static const struct { const char *name; enum aq_format fmt; } names[] = {
+        {"csv", AQ_FMT_CSV},   {"json", AQ_FMT_JSON}, {"geojson", AQ_FMT_GEOJSON}, {"gpkg", AQ_FMT_GPKG},
+        {"xlsx", AQ_FMT_XLSX}, {"table", AQ_FMT_TEXT}, {"text", AQ_FMT_TEXT}, {"auto", AQ_FMT_AUTO}};
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+        if (aq__ieq(name, names[i].name)) {
+            *out = names[i].fmt;
+            return AQ_OK;
+        }
+    return AQ_EUSAGE;
+}
+
+static enum aq_format from_extension(const char *path)
+{
+    const char *dot = strrchr(aq__basename(path), '.');
+    enum aq_format f;
+    if (!dot)
+        return AQ_FMT_CSV;
+    if (aq__ieq(dot, ".tsv") || aq__ieq(dot, ".txt"))
+        return AQ_FMT_TEXT;
+    return aq_format_parse(dot + 1, &f) == AQ_OK && f != AQ_FMT_AUTO ? f : AQ_FMT_CSV;
+}
+
+/* Shortest of %.15g and %.17g that reads back as the same double. */
+static void format_number(double v, char *buf, size_t size)
+{
+    snprintf(buf, size, "%.15g", v);
+    if (strtod(buf, NULL) != v)
+        snprintf(buf, size, "%.17g", v);
+}
+
+static const char *cell(const aq_table *t, size_t j, size_t i, char *buf, size_t size)
+{
+    const aq__column *c = &t->cols[j];
+    if (c->type == AQ_COL_TEXT)
+        return c->txt[i] ? c->txt[i] : "";
+    if (isnan(c->num[i]))
+        return "";
+    format_number(c->num[i], buf, size);
+    return buf;
+}
+
+static void csv_field(FILE *f, const char *s)
+{
+    if (!strpbrk(s, ",\"\n\r")) {
+        fputs(s, f);
+        return;
+    }
+    fputc('"', f);
+    for (; *s; s++) {
+        if (*s == '"')
+            fputc('"', f);
+        fputc(*s, f);
+    }
+    fputc('"', f);
+}
+
+static void write_csv(const aq_table *t, FILE *f)
+{
+    char buf[64];
+    for (size_t j = 0; j < t->ncols; j++) {
+        if (j)
+            fputc(',', f);
+        csv_field(f, t->cols[j].name);
+    }
+    fputc('\n', f);
+    for (size_t i = 0; i < t->nrows; i++) {
+        for (size_t j = 0; j < t->ncols; j++) {
+            if (j)
+                fputc(',', f);
+            csv_field(f, cell(t, j, i, buf, sizeof buf));
+        }
+        fputc('\n', f);
+    }
+}
+
+static int write_json(aq_ctx *ctx, const aq_table *t, FILE *f)
+{
+    json_t *arr = json_array();
+    if (!arr)
+        return aq__oom(ctx);
+    for (size_t i = 0; i < t->nrows; i++) {
+        json_t *o = json_object();
+        for (size_t j = 0; o && j < t->ncols; j++) {
+            const aq__column *c = &t->cols[j];
+            json_t *v;
+            if (c->type == AQ_COL_TEXT)
+                v = c->txt[i] ? json_string(c->txt[i]) : json_null();
+            else
+                v = isnan(c->num[i]) ? json_null() : json_real(c->num[i]);
+            json_object_set_new(o, c->name, v);
+        }
+        if (!o || json_array_append_new(arr, o)) {
+            json_decref(arr);
+            return aq__oom(ctx);
+        }
+    }
+    int rc = json_dumpf(arr, f, JSON_INDENT(1) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(15));
+    fputc('\n', f);
+    json_decref(arr);
+    return rc == 0 ? AQ_OK : aq__err(ctx, AQ_EIO, "cannot write JSON");
+}
+
+/* Display width of a UTF-8 string: code points, not bytes, so Cyrillic
+ * columns line up. */
+static size_t display_width(const char *s)
+{
+    size_t w = 0;
+    for (; *s; s++)
+        w += ((unsigned char)*s & 0xC0) != 0x80;
+    return w;
+}
+
+static int write_text(aq_ctx *ctx, const aq_table *t, FILE *f)
+{
+    size_t *width = aq__xcalloc(ctx, t->ncols ? t->ncols : 1, sizeof *width);
+    if (!width)
+        return AQ_ENOMEM;
+    char buf[64];
+    for (size_t j = 0; j < t->ncols; j++) {
+        width[j] = display_width(t->cols[j].name);
+        for (size_t i = 0; i < t->nrows; i++) {
+            size_t w = display_width(cell(t, j, i, buf, sizeof buf));
+            if (w > width[j])
+                width[j] = w;
+        }
+        if (width[j] > 60)
+            width[j] = 60;
+    }
+    for (size_t i = 0; i <= t->nrows; i++) {
+        for (size_t j = 0; j < t->ncols; j++) {
+            const char *s = i == 0 ? t->cols[j].name : cell(t, j, i - 1, buf, sizeof buf);
+            size_t w = display_width(s);
+            bool right = i > 0 && t->cols[j].type == AQ_COL_NUMBER;
+            if (right)
+                fprintf(f, "%*s", (int)(width[j] > w ? width[j] - w : 0), "");
+            fputs(s, f);
+            if (!right && j + 1 < t->ncols)
+                fprintf(f, "%*s", (int)(width[j] > w ? width[j] - w : 0), "");
+            if (j + 1 < t->ncols)
+                fputs("  ", f);
+        }
+        fputc('\n', f);
+    }
+    aq__free(width);
+    return AQ_OK;
+}
+
+static int write_ogr(aq_ctx *ctx, const aq_table *t, const char *path, enum aq_format fmt, const char *layer_name)
+{
+    const char *driver = fmt == AQ_FMT_GEOJSON ? "GeoJSON" : fmt == AQ_FMT_GPKG ? "GPKG" : "XLSX";
+    if (strcmp(path, "-") == 0)
+        return aq__err(ctx, AQ_EUSAGE, "%s output needs a file name (--output FILE)", driver);
+    GDALAllRegister();
+    CPLPushErrorHandler(CPLQuietErrorHandler);
+    int rc = AQ_OK;
+    GDALDriverH drv = GDALGetDriverByName(driver);
+    GDALDatasetH ds = NULL;
+    OGRSpatialReferenceH srs = NULL;
+    if (!drv) {
+        rc = aq__err(ctx, AQ_EIO, "this GDAL has no %s driver", driver);
+        goto out;
+    }
+    unlink(path); /* drivers refuse to overwrite */
+    ds = GDALCreate(drv, path, 0, 0, 0, GDT_Unknown, NULL);
+    if (!ds) {
+        rc = aq__err(ctx, AQ_EIO, "cannot create '%s': %s", path, CPLGetLastErrorMsg());
+        goto out;
+    }
+    bool geo = fmt != AQ_FMT_XLSX && t->geom;
+    if (geo && t->crs) {
+        srs = OSRNewSpatialReference(NULL);
+        if (OSRSetFromUserInput(srs, t->crs) != OGRERR_NONE) {
+            OSRDestroySpatialReference(srs);
+            srs = NULL;
+        } else {
+            OSRSetAxisMappingStrategy(srs, OAMS_TRADITIONAL_GIS_ORDER);
+        }
+    }
+    OGRLayerH layer = GDALDatasetCreateLayer(ds, layer_name ? layer_name : "data", srs,
+                                             geo ? wkbUnknown : wkbNone, NULL);
+    if (!layer) {
+        rc = aq__err(ctx, AQ_EIO, "cannot create a layer in '%s': %s", path, CPLGetLastErrorMsg());
+        goto out;
+    }
+    for (size_t j = 0; j < t->ncols && rc == AQ_OK; j++) {
+        OGRFieldDefnH fd = OGR_Fld_Create(t->cols[j].name, t->cols[j].type == AQ_COL_NUMBER ? OFTReal : OFTString);
+        if (OGR_L_CreateField(layer, fd, 1) != OGRERR_NONE)
+            rc = aq__err(ctx, AQ_EIO, "cannot create column '%s' in '%s'", t->cols[j].name, path);
+        OGR_Fld_Destroy(fd);
+    }
+    GDALDatasetStartTransaction(ds, 0);
+    for (size_t i = 0; i < t->nrows && rc == AQ_OK; i++) {
+        OGRFeatureH feat = OGR_F_Create(OGR_L_GetLayerDefn(layer));
+        for (size_t j = 0; j < t->ncols; j++) {
+            const aq__column *c = &t->cols[j];
+            if (c->type == AQ_COL_NUMBER && !isnan(c->num[i]))
+                OGR_F_SetFieldDouble(feat, (int)j, c->num[i]);
+            else if (c->type == AQ_COL_TEXT && c->txt[i])
+                OGR_F_SetFieldString(feat, (int)j, c->txt[i]);
+        }
+        if (geo && t->geom[i]) {
+            OGRGeometryH g = NULL;
+            if (OGR_G_CreateFromWkb(t->geom[i], srs, &g, (int)t->geomlen[i]) == OGRERR_NONE)
+                OGR_F_SetGeometryDirectly(feat, g);
+        }
+        if (OGR_L_CreateFeature(layer, feat) != OGRERR_NONE)
+            rc = aq__err(ctx, AQ_EIO, "cannot write row %zu to '%s': %s", i + 1, path, CPLGetLastErrorMsg());
+        OGR_F_Destroy(feat);
+    }
+    GDALDatasetCommitTransaction(ds);
+out:
+    if (ds) {
+        CPLErrorReset();
+        GDALClose(ds);
+        if (CPLGetLastErrorType() >= CE_Failure && rc == AQ_OK)
+            rc = aq__err(ctx, AQ_EIO, "cannot finish writing '%s': %s", path, CPLGetLastErrorMsg());
+    }
+    if (srs)
+        OSRDestroySpatialReference(srs);
+    CPLPopErrorHandler();
+    return rc;
+}
+
+int aq_table_write(aq_ctx *ctx, const aq_table *t, const char *path, enum aq_format fmt, const char *layer)
+{
+    if (!path)
+        path = "-";
+    if (fmt == AQ_FMT_AUTO)
+        fmt = strcmp(path, "-") == 0 ? AQ_FMT_TEXT : from_extension(path);
+    if (fmt == AQ_FMT_GEOJSON || fmt == AQ_FMT_GPKG || fmt == AQ_FMT_XLSX)
+        return write_ogr(ctx, t, path, fmt, layer);
+    bool to_stdout = strcmp(path, "-") == 0;
+    FILE *f = to_stdout ? stdout : fopen(path, "w");
+    if (!f)
+        return aq__err(ctx, AQ_EIO, "cannot write '%s': %s", path, strerror(errno));
+    int rc = AQ_OK;
+    if (fmt == AQ_FMT_CSV)
+        write_csv(t, f);
+    else if (fmt == AQ_FMT_JSON)
+        rc = write_json(ctx, t, f);
+    else
+        rc = write_text(ctx, t, f);
+    if (fflush(f) != 0 || ferror(f))
+        rc = rc ? rc : aq__err(ctx, AQ_EIO, "cannot write '%s': %s", path, strerror(errno));
+    if (!to_stdout && fclose(f) != 0 && rc == AQ_OK)
+        rc = aq__err(ctx, AQ_EIO, "cannot write '%s': %s", path, strerror(errno));
+    return rc;
+}
