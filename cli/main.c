@@ -7,9 +7,10 @@
 #include <string.h>
 
 extern const cli_command cmd_read;
+extern const cli_command cmd_structure;
 
 const cli_command *const cli_commands[] = {
-    &cmd_read, NULL};
+    &cmd_read, &cmd_structure, NULL};
 
 static void usage(FILE *out)
 {
