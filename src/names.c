@@ -336,8 +336,8 @@ static int fold_word(int32_t *cp, size_t from, size_t to, int target)
 
 int aq__fold_lookalikes(int32_t *cp, size_t n)
 {
-    size_t latin_own = 0, cyrillic_own = 0;
-    bool any_foreign = false; /* a word that is not plain Cyrillic */
+    size_t latin_own = 0, cyrillic_own = 0, latin = 0, cyrillic = 0;
+    bool stand_in = false;
     for (size_t i = 0; i < n;) {
         if (script_of(cp[i]) == SC_OTHER) {
             i++;
@@ -347,11 +347,16 @@ int aq__fold_lookalikes(int32_t *cp, size_t n)
         word_stats w = measure(cp, i, e);
         latin_own += w.latin_own;
         cyrillic_own += w.cyrillic_own;
-        any_foreign = any_foreign || w.latin || w.cyrillic_own < w.cyrillic;
+        latin += w.latin;
+        cyrillic += w.cyrillic;
+        for (size_t j = i; j < e && !stand_in; j++)
+            stand_in = cyrillic_stand_in(cp[j]) != 0;
         i = e;
     }
-    if (!any_foreign)
-        return 0; /* the common case: nothing to fold, one pass only */
+    /* the common case, a name in one script with no stand-in letter, has
+     * nothing to fold: one pass only */
+    if (!stand_in && (!latin || !cyrillic))
+        return 0;
     int changes = 0;
     for (size_t i = 0; i < n;) {
         if (script_of(cp[i]) == SC_OTHER) {
@@ -649,19 +654,30 @@ int aq_name_loose_key(aq_ctx *ctx, const char *name, char **out)
  * г.а. сельская/поселковая/городская администрация. Kazakh: а. ауыл, қ.
  * қала, к. кент, а.о. ауылдық округ, а.ә./к.ә./қ.ә. ауылдық/кенттік/
  * қалалық әкімдік. "с.о" without its last dot occurs 13 times in KATO. */
-static const char *const affixes[] = {
+typedef struct affix {
+    const char *s;
+    size_t n;
+} affix;
+#define A(lit) {lit, sizeof lit - 1}
+static const affix affixes[] = {
     /* Russian */
-    "с.", "г.", "п.", "пгт", "пгт.", "пос.", "с.о.", "с.о", "с.а.", "п.а.", "г.а.", "г.а",
-    "р.а.", "село", "город", "поселок", "район", "района", "р-н", "область", "области",
-    "обл.", "сельский округ", "городская администрация", "поселковая администрация",
+    A("с."), A("г."), A("п."), A("пгт"), A("пгт."), A("пос."), A("с.о."), A("с.о"),
+    A("с.а."), A("п.а."), A("г.а."), A("г.а"), A("р.а."), A("село"), A("город"),
+    A("поселок"), A("район"), A("района"), A("р-н"), A("область"), A("области"), A("обл."),
+    A("сельский округ"), A("городская администрация"), A("поселковая администрация"),
     /* Kazakh, key form */
-    "а.", "а.о.", "а.о", "а.ә.", "а.ә", "қ.", "к.", "к.ә.", "қ.ә.", "ауданы", "облысы",
-    "қаласы", "ауылы", "кенті", "ауылдық округі", "ауылдық округ",
+    A("а."), A("а.о."), A("а.о"), A("а.ә."), A("а.ә"), A("қ."), A("к."), A("к.ә."),
+    A("қ.ә."), A("ауданы"), A("облысы"), A("қаласы"), A("ауылы"), A("кенті"),
+    A("ауылдық округі"), A("ауылдық округ"),
     /* Kazakh, loose form */
-    "а.а.", "а.а", "к.а.", "каласы", "кенти", "ауылдык округи", "ауылдык округ",
+    A("а.а."), A("а.а"), A("к.а."), A("каласы"), A("кенти"), A("ауылдык округи"),
+    A("ауылдык округ"),
     /* English */
-    "region", "district", "oblast", "city", "town", "village", "province", "rayon",
-    NULL};
+    A("region"), A("district"), A("oblast"), A("city"), A("town"), A("village"),
+    A("province"), A("rayon"),
+};
+#undef A
+#define NAFFIXES (sizeof affixes / sizeof affixes[0])
 
 /* Is what follows a glued prefix a word of two or more characters
  * ("с.жамбыл", "с.60 жылдык"), not the rest of an abbreviation ("с.о.")? */
@@ -679,13 +695,13 @@ static bool glued_word(const char *s, size_t len)
 static size_t prefix_affix(const char *s, size_t len, size_t *skip)
 {
     size_t best = 0, best_skip = 0;
-    for (const char *const *a = affixes; *a; a++) {
-        size_t n = strlen(*a);
-        if (n >= len || memcmp(s, *a, n) != 0)
+    for (size_t k = 0; k < NAFFIXES; k++) {
+        size_t n = affixes[k].n;
+        if (n >= len || memcmp(s, affixes[k].s, n) != 0)
             continue;
         if (s[n] == ' ' && n + 1 < len && n + 1 > best_skip) {
             best = n, best_skip = n + 1;
-        } else if ((*a)[n - 1] == '.' && s[n] != ' ' && glued_word(s + n, len - n) &&
+        } else if (affixes[k].s[n - 1] == '.' && s[n] != ' ' && glued_word(s + n, len - n) &&
                    n > best_skip) {
             best = n, best_skip = n;
         }
@@ -711,9 +727,9 @@ static bool glued_before(const char *s, size_t len)
 static size_t suffix_affix(const char *s, size_t len)
 {
     size_t best = 0;
-    for (const char *const *a = affixes; *a; a++) {
-        size_t n = strlen(*a);
-        if (n >= len || memcmp(s + len - n, *a, n) != 0)
+    for (size_t k = 0; k < NAFFIXES; k++) {
+        size_t n = affixes[k].n;
+        if (n >= len || memcmp(s + len - n, affixes[k].s, n) != 0)
             continue;
         char before = s[len - n - 1];
         if (before == ' ' && n + 1 < len && n + 1 > best)
