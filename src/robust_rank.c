@@ -1,0 +1,246 @@
+/*
+ * robust_rank.c -- ranking many score vectors fast, and the Monte Carlo
+ * rank kernel behind weight-draw uncertainty (aq_index_mc_ranks).
+ *
+ * Ranks come from an LSD radix sort of order-preserving 64-bit keys: it is
+ * stable, so ties keep row order (numpy's argsort(kind="stable") and R's
+ * rank(ties.method="first")), and it skips digits all keys share, which
+ * for scores in [0, 1] are most of the exponent. Rank quantiles per unit
+ * use selection, not sorting: three type-7 quantiles need six order
+ * statistics of the unit's ranks.
+ */
+#include "index_int.h"
+
+#include <math.h>
+#include <omp.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Key whose ascending order is descending score, NaN last. */
+static inline uint64_t desc_key(double d)
+{
+    if (isnan(d))
+        return UINT64_MAX;
+    d += 0.0; /* -0.0 -> +0.0: equal scores get equal keys */
+    uint64_t u;
+    memcpy(&u, &d, sizeof u);
+    u = (u >> 63) ? ~u : (u | 0x8000000000000000ULL); /* ascending */
+    return ~u;
+}
+
+typedef struct kv {
+    uint64_t k;
+    uint32_t i;
+} kv;
+
+static int cmp_kv(const void *a, const void *b)
+{
+    const kv *x = a, *y = b;
+    if (x->k != y->k)
+        return x->k < y->k ? -1 : 1;
+    return (x->i > y->i) - (x->i < y->i);
+}
+
+void aq__rank_desc(const double *score, size_t n, uint32_t *rank, uint64_t *keys, uint32_t *idx)
+{
+    if (n < 4096) { /* small: a comparison sort beats clearing histograms */
+        kv *v = (kv *)keys; /* keys holds 2n uint64: room for n kv pairs */
+        for (size_t i = 0; i < n; i++) {
+            v[i].k = desc_key(score[i]);
+            v[i].i = (uint32_t)i;
+        }
+        qsort(v, n, sizeof *v, cmp_kv);
+        for (size_t r = 0; r < n; r++)
+            rank[v[r].i] = (uint32_t)(r + 1);
+        return;
+    }
+    uint64_t *ka = keys, *kb = keys + n;
+    uint32_t *ia = idx, *ib = idx + n;
+    for (size_t i = 0; i < n; i++) {
+        ka[i] = desc_key(score[i]);
+        ia[i] = (uint32_t)i;
+    }
+    uint32_t *cnt = malloc(65536 * sizeof *cnt); /* scratch, not library state */
+    if (!cnt) {                                  /* fall back to the comparison sort */
+        for (size_t i = 0; i < n; i++)
+            ia[i] = (uint32_t)i;
+        kv *v = malloc(n * sizeof *v);
+        if (!v)
+            return;
+        for (size_t i = 0; i < n; i++) {
+            v[i].k = ka[i];
+            v[i].i = (uint32_t)i;
+        }
+        qsort(v, n, sizeof *v, cmp_kv);
+        for (size_t r = 0; r < n; r++)
+            rank[v[r].i] = (uint32_t)(r + 1);
+        free(v);
+        return;
+    }
+    for (int shift = 0; shift < 64; shift += 16) {
+        memset(cnt, 0, 65536 * sizeof *cnt);
+        for (size_t i = 0; i < n; i++)
+            cnt[(ka[i] >> shift) & 0xFFFF]++;
+        if (cnt[(ka[0] >> shift) & 0xFFFF] == n)
+            continue; /* every key has this digit */
+        uint32_t sum = 0;
+        for (size_t d = 0; d < 65536; d++) {
+            uint32_t c = cnt[d];
+            cnt[d] = sum;
+            sum += c;
+        }
+        for (size_t i = 0; i < n; i++) {
+            uint32_t pos = cnt[(ka[i] >> shift) & 0xFFFF]++;
+            kb[pos] = ka[i];
+            ib[pos] = ia[i];
+        }
+        uint64_t *tk = ka;
+        ka = kb;
+        kb = tk;
+        uint32_t *ti = ia;
+        ia = ib;
+        ib = ti;
+    }
+    free(cnt);
+    for (size_t r = 0; r < n; r++)
+        rank[ia[r]] = (uint32_t)(r + 1);
+}
+
+/* Moves the k-th smallest of v[lo..hi) to v[k], smaller ones before it
+ * and larger after (quickselect with a three-way partition, so runs of
+ * equal ranks cannot stall it). */
+static void select_k(uint32_t *v, size_t lo, size_t hi, size_t k)
+{
+    while (hi - lo > 1) {
+        size_t mid = lo + (hi - lo) / 2;
+        uint32_t a = v[lo], b = v[mid], c = v[hi - 1];
+        uint32_t piv = a < b ? (b < c ? b : (a < c ? c : a)) : (a < c ? a : (b < c ? c : b));
+        size_t lt = lo, i = lo, gt = hi;
+        while (i < gt) {
+            uint32_t t = v[i];
+            if (t < piv) {
+                v[i++] = v[lt];
+                v[lt++] = t;
+            } else if (t > piv) {
+                v[i] = v[--gt];
+                v[gt] = t;
+            } else
+                i++;
+        }
+        if (k < lt)
+            hi = lt;
+        else if (k >= gt)
+            lo = gt;
+        else
+            return;
+    }
+}
+
+/* Type-7 quantiles 5, 50 and 95 % of v[0..d) (reordered). */
+static void rank_quantiles(uint32_t *v, size_t d, double *q)
+{
+    static const double ps[3] = {0.05, 0.5, 0.95};
+    size_t from = 0;
+    for (int t = 0; t < 3; t++) {
+        double h = (double)(d - 1) * ps[t];
+        size_t lo = (size_t)floor(h);
+        if (lo >= from) /* else lo equals the previous position, already in place */
+            select_k(v, from, d, lo);
+        double a = v[lo], b = a;
+        if (lo + 1 < d) {
+            uint32_t mn = UINT32_MAX;
+            for (size_t i = lo + 1; i < d; i++) /* next order statistic: min of the rest */
+                mn = v[i] < mn ? v[i] : mn;
+            b = mn;
+        }
+        q[t] = a + (h - (double)lo) * (b - a);
+        from = lo + 1;
+    }
+}
+
+#define BLOCK 16 /* draws scored together: one 64-byte row of ranks per unit */
+
+#if defined(__GNUC__) && !defined(__clang__)
+/* s_i = sum_j x_ij w_j in j order without fused multiply-add, as reference
+ * BLAS computes it, so ranks tie and break exactly as numpy's and R's. */
+__attribute__((optimize("fp-contract=off")))
+#endif
+static void score_block(const double *x, size_t n, size_t m, const double *wt, size_t nb,
+                        double *s)
+{
+    for (size_t i = 0; i < n; i++) {
+        double acc[BLOCK] = {0};
+        const double *xi = x + i * m;
+        for (size_t j = 0; j < m; j++) {
+            const double xv = xi[j];
+            const double *wj = wt + j * BLOCK;
+            for (size_t d = 0; d < BLOCK; d++)
+                acc[d] = acc[d] + xv * wj[d];
+        }
+        for (size_t d = 0; d < nb; d++)
+            s[d * n + i] = acc[d];
+    }
+}
+
+int aq_index_mc_ranks(aq_ctx *ctx, const double *x, size_t n, size_t m, const double *w,
+                      size_t ndraws, double *q05, double *q50, double *q95)
+{
+    if (!n || !m || !ndraws || n >= UINT32_MAX)
+        return aq__err(ctx, AQ_EUSAGE, "Monte Carlo ranks need units, indicators and draws "
+                       "(got %zu, %zu, %zu)", n, m, ndraws);
+    uint32_t *R = aq__malloc(n * ndraws * sizeof *R);
+    if (!R)
+        return aq__err(ctx, AQ_ENOMEM, "out of memory for %zu x %zu ranks (%.1f GB)", n, ndraws,
+                       (double)n * (double)ndraws * 4 / 1e9);
+    int nt = aq_ctx_threads(ctx) > 0 ? aq_ctx_threads(ctx) : omp_get_max_threads();
+    size_t nblocks = (ndraws + BLOCK - 1) / BLOCK;
+    int failed = 0;
+#pragma omp parallel num_threads(nt) reduction(| : failed)
+    {
+        double *s = aq__malloc(BLOCK * n * sizeof *s);
+        double *wt = aq__malloc(BLOCK * m * sizeof *wt);
+        uint64_t *keys = aq__malloc(2 * n * sizeof *keys);
+        uint32_t *idx = aq__malloc(2 * n * sizeof *idx);
+        uint32_t *rk = aq__malloc(BLOCK * n * sizeof *rk);
+        if (!s || !wt || !keys || !idx || !rk)
+            failed = 1;
+#pragma omp for schedule(dynamic, 1)
+        for (size_t blk = 0; blk < nblocks; blk++) {
+            if (failed)
+                continue;
+            size_t d0 = blk * BLOCK, nb = ndraws - d0 < BLOCK ? ndraws - d0 : BLOCK;
+            memset(wt, 0, BLOCK * m * sizeof *wt);
+            for (size_t d = 0; d < nb; d++)
+                for (size_t j = 0; j < m; j++)
+                    wt[j * BLOCK + d] = w[(d0 + d) * m + j];
+            score_block(x, n, m, wt, nb, s);
+            for (size_t d = 0; d < nb; d++)
+                aq__rank_desc(s + d * n, n, rk + d * n, keys, idx);
+            for (size_t i = 0; i < n; i++) /* transpose: unit-major rows of ranks */
+                for (size_t d = 0; d < nb; d++)
+                    R[i * ndraws + d0 + d] = rk[d * n + i];
+        }
+        aq__free(s);
+        aq__free(wt);
+        aq__free(keys);
+        aq__free(idx);
+        aq__free(rk);
+    }
+    if (failed) {
+        aq__free(R);
+        return aq__oom(ctx);
+    }
+#pragma omp parallel for num_threads(nt) schedule(static)
+    for (size_t i = 0; i < n; i++) {
+        double q[3];
+        rank_quantiles(R + i * ndraws, ndraws, q);
+        q05[i] = q[0];
+        q50[i] = q[1];
+        q95[i] = q[2];
+    }
+    aq__free(R);
+    return AQ_OK;
+}
+
+/* Exposed for robust.c: the same quantiles of one unit's ranks. */
+void aq__rank_quantiles(uint32_t *v, size_t d, double *q) { rank_quantiles(v, d, q); }
