@@ -303,7 +303,7 @@ static void test_osm_file(void)
     if (!f)
         return;
     char line[4096];
-    size_t names = 0, folded = 0, mixed = 0, mixed_folded = 0, errors = 0;
+    size_t names = 0, folded = 0, mixed = 0, mixed_folded = 0, errors = 0, not_idempotent = 0;
     size_t by_field[4] = {0, 0, 0, 0};
     static const char *const fields[4] = {"name", "name:kk", "name:ru", "name:en"};
     aq_buf b = {NULL, 0, 0, false};
@@ -338,6 +338,11 @@ static void test_osm_file(void)
             errors++;
             continue;
         }
+        /* a key is its own key */
+        size_t klen = b.len;
+        if (aq__name_key_append(ctx, b.data, klen, &b, NULL) != AQ_OK ||
+            b.len != 2 * klen || memcmp(b.data, b.data + klen, klen) != 0)
+            not_idempotent++;
         mixed += is_mixed;
         mixed_folded += is_mixed && c > 0;
         if (c > 0) {
@@ -350,6 +355,7 @@ static void test_osm_file(void)
     aq__buf_free(&b);
     AQ_EQ_INT(names, 22105);
     AQ_EQ_INT(errors, 0);
+    AQ_EQ_INT(not_idempotent, 0);
     AQ_EQ_INT(mixed, 23);        /* the 22 of SOURCE.md + "Таrgap" */
     AQ_EQ_INT(mixed_folded, 23); /* every one of them folded */
     AQ_EQ_INT(folded, 31);
@@ -443,6 +449,57 @@ static void test_kato_quirks(void)
     AQ_EQ_INT(folded, 12);  /* names with Ќ ќ ў ј ї (Кјркес, Ќоянды, НЌП, ...) */
 }
 
+/* Random byte strings from pieces that stress the decoder and the folding
+ * (Kazakh letters, look-alikes, combining marks, spaces, invalid bytes):
+ * every call ends in AQ_OK with valid, trimmed UTF-8, or in AQ_EINPUT. */
+static void test_random_bytes(void)
+{
+    static const char *const pieces[] = {
+        "\xd2\x9b", "\xd3\x99", "\xd1\x96", "i", "I", "Y", "H", "a", "\xd0\x9d", "\xd0\x81",
+        "\xcc\x86", "\xcc\x88", " ", "\xc2\xa0", "\xe2\x80\x93", "\xc2\xab", "-", ".", "1",
+        "\xd0\x8c", "\xd3\x80", "\xc9\x99", "\xff", "\xd0", "\xe2\x80", "\xed\xa0\x80",
+        "\xe2\x80\x8b", "\xd9\x84", "\xe9\x98\xbf", "\xf0\x9f\x98\x80", "\t", "'", "Q"};
+    const size_t npieces = sizeof pieces / sizeof pieces[0];
+    unsigned long long state = 20240601ULL;
+    size_t ok = 0, bad = 0, invalid_out = 0, untrimmed = 0;
+    for (int round = 0; round < 3000; round++) {
+        char s[512];
+        size_t n = 0;
+        state = state * 6364136223846793005ULL + 1442695040888963407ULL;
+        int len = (int)(state >> 59); /* 0..31 pieces */
+        for (int i = 0; i < len; i++) {
+            state = state * 6364136223846793005ULL + 1442695040888963407ULL;
+            const char *p = pieces[(state >> 33) % npieces];
+            size_t pl = strlen(p);
+            memcpy(s + n, p, pl);
+            n += pl;
+        }
+        s[n] = '\0';
+        char *k = NULL, *l = NULL, *t = NULL;
+        int rc = aq_name_key(ctx, s, &k, NULL);
+        int rc2 = aq_name_loose_key(ctx, s, &l);
+        int rc3 = aq_translit_latin(ctx, s, &t);
+        if (rc == AQ_OK && rc2 == AQ_OK && rc3 == AQ_OK) {
+            ok++;
+            size_t bad_at;
+            invalid_out += !aq__utf8_valid(k, strlen(k), &bad_at) ||
+                           !aq__utf8_valid(l, strlen(l), &bad_at) ||
+                           !aq__utf8_valid(t, strlen(t), &bad_at);
+            size_t kl = strlen(k);
+            untrimmed += kl && (k[0] == ' ' || k[kl - 1] == ' ' || strstr(k, "  "));
+        } else if (rc == AQ_EINPUT && rc2 == AQ_EINPUT && rc3 == AQ_EINPUT) {
+            bad++;
+        }
+        aq_free(k);
+        aq_free(l);
+        aq_free(t);
+    }
+    AQ_EQ_INT(ok + bad, 3000);
+    AQ_CHECK(ok > 100 && bad > 100);
+    AQ_EQ_INT(invalid_out, 0);
+    AQ_EQ_INT(untrimmed, 0);
+}
+
 int main(void)
 {
     AQ_TEST_BEGIN();
@@ -454,6 +511,7 @@ int main(void)
     test_loose();
     test_osm_file();
     test_kato_quirks();
+    test_random_bytes();
     aq_ctx_free(ctx);
     AQ_TEST_END();
 }
