@@ -6,11 +6,13 @@
 
 #include <string.h>
 
-extern const cli_command cmd_read;
+extern const cli_command cmd_import, cmd_export, cmd_read, cmd_units, cmd_datasets, cmd_summary, cmd_check;
 extern const cli_command cmd_structure;
+extern const cli_command cmd_name;
 
 const cli_command *const cli_commands[] = {
-    &cmd_read, &cmd_structure, NULL};
+    &cmd_import, &cmd_read, &cmd_export, &cmd_units, &cmd_datasets, &cmd_summary, &cmd_check, &cmd_structure,
+    &cmd_name, NULL};
 
 static void usage(FILE *out)
 {

@@ -86,4 +86,11 @@ int aq__to_utf8(aq_ctx *ctx, const char *path, const char *encoding,
 /* SHA-256 of a file as 64 hex digits + NUL into hex[65]. */
 int aq__sha256_file(aq_ctx *ctx, const char *path, char hex[65]);
 
+/* ---- periods (period.c) ---- */
+/* Normalises a period to YYYY, YYYY-Qn, YYYY-MM or YYYY-MM-DD in out[16];
+ * false when S is none of those. */
+bool aq__period_normalise(const char *s, char out[16]);
+/* A whole year given as a number (2022 or 2022.0). */
+bool aq__period_from_number(double v, char out[16]);
+
 #endif /* AQ_INT_H */

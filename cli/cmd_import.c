@@ -1,0 +1,97 @@
+/*
+ * cmd_import.c -- `aimaq import FILE`: one file becomes one dataset in the
+ * store, all of it or nothing.
+ */
+#include "cli.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static int run(int argc, char **argv);
+
+const cli_command cmd_import = {
+    "import", "import a file into the store as one dataset (all or nothing)",
+    "aimaq import FILE [--db FILE] [--map MAPPING.yaml] [--dataset NAME] [--period P] [options]",
+    "Reads CSV (comma, semicolon or tab; decimal commas and thousands separators),\n"
+    "XLSX, ODS, GeoJSON, Shapefile or GeoPackage. Without --map, column roles come\n"
+    "from their names and are reported: code/kato/id = unit code, parent, level,\n"
+    "kind, name/name_kk, name_ru, name_en, period/year, indicator + value (a long\n"
+    "table), from + to + share (territorial links); every other number column is\n"
+    "an indicator. A table with a level or parent column defines units.\n"
+    "Any bad row fails the whole import and leaves the store unchanged, unless\n"
+    "--skip-bad-rows is given: then the good rows are imported and the rejects\n"
+    "written to --rejects FILE (default FILE.rejects.csv).\n\n"
+    "examples:\n"
+    "  aimaq import examples/kz/units.csv --db kz.db --classifier 'NK RK 11-2025'\n"
+    "  aimaq import examples/kz/grp_per_capita.csv --db kz.db --map examples/kz/grp_per_capita.map.yaml\n"
+    "  aimaq import population.xlsx --layer 2023 --period 2023 --db kz.db",
+    run};
+
+static int run(int argc, char **argv)
+{
+    const char *db = NULL, *delimiter = NULL, *decimal = NULL, *rejects = NULL;
+    int skip = 0;
+    aq_import_opts o;
+    aq_import_opts_init(&o);
+    cli_option opts[] = {
+        {"db", CLI_STRING, &db, "FILE", "the store (default $AIMAQ_DB or aimaq.db; created if absent)"},
+        {"map", CLI_STRING, &o.mapping, "FILE", "YAML mapping of columns to roles and indicator metadata"},
+        {"dataset", CLI_STRING, &o.dataset, "NAME", "dataset name (default: the file name)"},
+        {"period", CLI_STRING, &o.period, "P", "period of every row when the table has none (2023, 2023-Q1, ...)"},
+        {"layer", CLI_STRING, &o.read.layer, "NAME", "layer or sheet to read"},
+        {"encoding", CLI_STRING, &o.read.encoding, "ENC", "encoding of a non-UTF-8 text file (CP1251, KZ-1048)"},
+        {"delimiter", CLI_STRING, &delimiter, "C", "field delimiter: ',', ';', 'tab' or '|' (default: detected)"},
+        {"decimal", CLI_STRING, &decimal, "C", "decimal mark: '.' or ',' (default: detected per column)"},
+        {"classifier", CLI_STRING, &o.classifier, "ED", "classifier edition of the unit codes, e.g. 'NK RK 11-2025'"},
+        {"user", CLI_STRING, &o.user, "NAME", "who imports (default $USER)"},
+        {"skip-bad-rows", CLI_FLAG, &skip, NULL, "import the good rows and write the rejects to a file"},
+        {"rejects", CLI_STRING, &rejects, "FILE", "where rejected rows go with --skip-bad-rows"},
+        {NULL, 0, NULL, NULL, NULL}};
+    int npos, rc = cli_parse(&cmd_import, opts, argc, argv, &npos);
+    if (rc >= 0)
+        return rc;
+    if (npos != 1)
+        return cli_usage_error("import: give one FILE; see 'aimaq import --help'");
+    if (delimiter) {
+        o.read.delimiter = strcmp(delimiter, "tab") == 0 ? '\t' : delimiter[0];
+        if (strlen(delimiter) != 1 && strcmp(delimiter, "tab") != 0)
+            return cli_usage_error("import: --delimiter is one character or 'tab'");
+    }
+    if (decimal) {
+        if (strcmp(decimal, ".") && strcmp(decimal, ","))
+            return cli_usage_error("import: --decimal is '.' or ','");
+        o.read.decimal = decimal[0];
+    }
+    char rejects_default[4096];
+    o.skip_bad_rows = skip;
+    if (skip) {
+        if (!rejects) {
+            snprintf(rejects_default, sizeof rejects_default, "%s.rejects.csv", argv[0]);
+            rejects = rejects_default;
+        }
+        o.rejects_path = rejects;
+    }
+    aq_ctx *ctx = cli_ctx();
+    aq_store *store = NULL;
+    aq_import_result res;
+    rc = aq_store_open(ctx, cli_db_path(db), AQ_STORE_CREATE, &store);
+    if (rc == AQ_OK)
+        rc = aq_store_import(store, argv[0], &o, &res);
+    if (rc == AQ_OK) {
+        printf("imported '%s' into '%s' as dataset %lld\n", argv[0], cli_db_path(db), res.dataset_id);
+        printf("  rows: %zu read, %zu accepted, %zu rejected%s%s\n", res.rows_read, res.rows_accepted,
+               res.rows_rejected, res.rows_rejected ? " (written to " : "", res.rows_rejected ? rejects : "");
+        if (res.rows_rejected)
+            printf(")\n");
+        printf("  units: %zu added, %zu updated; indicators: %zu added; observations: %zu\n", res.units_added,
+               res.units_updated, res.indicators_added, res.observations);
+        printf("  columns: %s\n", res.defaults);
+        printf("  sha256: %s\n", res.checksum);
+        aq_import_result_clear(&res);
+    }
+    aq_store_close(store);
+    if (rc)
+        rc = cli_fail(ctx, rc);
+    aq_ctx_free(ctx);
+    return rc;
+}

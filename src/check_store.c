@@ -1,0 +1,58 @@
+/*
+ * check_store.c -- the data checks run over the store: the unit hierarchy
+ * (units without a parent, parents at a lower level than their children)
+ * and every indicator's values, with the same rules as for a file.
+ */
+#include "check.h"
+#include "store.h"
+
+#include <math.h>
+
+int aq_check_store(aq_store *s, aq_findings **out)
+{
+    aq_findings *f;
+    int rc = aq__findings_new(s->ctx, &f);
+    if (rc)
+        return rc;
+    sqlite3_stmt *st;
+    rc = aq__store_prepare(s,
+        "SELECT u.code, u.level, p.code, p.level, lu.rank, lp.rank FROM units u"
+        " LEFT JOIN units p ON p.code = u.parent"
+        " LEFT JOIN levels lu ON lu.name = u.level LEFT JOIN levels lp ON lp.name = p.level"
+        " ORDER BY u.code", &st);
+    while (rc == AQ_OK && sqlite3_step(st) == SQLITE_ROW) {
+        const char *code = (const char *)sqlite3_column_text(st, 0);
+        const char *level = (const char *)sqlite3_column_text(st, 1);
+        bool has_parent = sqlite3_column_type(st, 2) != SQLITE_NULL;
+        if (!has_parent && sqlite3_column_type(st, 4) != SQLITE_NULL && sqlite3_column_int(st, 4) > 1)
+            rc = aq__finding_add(s->ctx, f, AQ_SEV_WARNING, "orphan", code, NULL, NULL, NAN, 0,
+                                 "unit '%s' (level %s) has no parent", code, level ? level : "?");
+        else if (has_parent && sqlite3_column_type(st, 4) != SQLITE_NULL && sqlite3_column_type(st, 5) != SQLITE_NULL &&
+                 sqlite3_column_int(st, 5) >= sqlite3_column_int(st, 4))
+            rc = aq__finding_add(s->ctx, f, AQ_SEV_ERROR, "hierarchy", code, NULL, NULL, NAN, 0,
+                                 "unit '%s' (level %s) has parent '%s' at level %s, not above it", code, level,
+                                 sqlite3_column_text(st, 2), sqlite3_column_text(st, 3));
+    }
+    sqlite3_finalize(st);
+    /* Each indicator on its own: a wide selection of all of them would
+     * count every unit without that indicator as a missing value. */
+    aq_table *inds = NULL;
+    if (rc == AQ_OK)
+        rc = aq_store_indicators(s, &inds);
+    for (size_t k = 0; rc == AQ_OK && k < aq_table_nrows(inds); k++) {
+        const char *codes[] = {aq_table_text(inds, 0, k), NULL};
+        aq_selection sel = {codes, NULL, NULL, NULL};
+        aq_table *t = NULL;
+        rc = aq_store_select(s, &sel, &t);
+        if (rc == AQ_OK)
+            rc = aq__check_table_into(s->ctx, t, true, f);
+        aq_table_free(t);
+    }
+    aq_table_free(inds);
+    if (rc) {
+        aq_findings_free(f);
+        return rc;
+    }
+    *out = f;
+    return AQ_OK;
+}

@@ -1,0 +1,50 @@
+/*
+ * import.h -- the state of one import, shared by store_import.c (the
+ * transaction, rejects, observations) and import_units.c (units, links and
+ * indicator metadata).
+ */
+#ifndef AQ_IMPORT_H
+#define AQ_IMPORT_H
+
+#include "mapping.h"
+#include "store.h"
+#include "strmap.h"
+
+typedef struct aq__reject {
+    size_t row, line;
+    char *column; /* may be NULL */
+    char *reason;
+} aq__reject;
+
+typedef struct aq__import {
+    aq_store *s;
+    aq_ctx *ctx;
+    const char *path;
+    const aq_table *t;
+    const aq__mapping *map; /* NULL without --map */
+    const aq_import_opts *opts;
+    aq__roles roles;
+    int64_t dataset_id;
+    aq__strmap units;      /* code -> unit id, the store's and the new ones */
+    aq__strmap indicators; /* code -> indicator id */
+    aq__reject *rejects;
+    size_t nrejects, capreject;
+    bool *row_rejected;
+    aq_import_result *res;
+} aq__import;
+
+/* Records that ROW is rejected because of COLUMN (may be NULL). */
+int aq__reject_row(aq__import *im, size_t row, const char *column, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+/* The text of a cell of a role column, or NULL when missing / no column. */
+const char *aq__role_text(const aq__import *im, enum aq__role role, size_t row, char *buf, size_t size);
+/* The fixed period (mapping or --period), normalised, or NULL. */
+int aq__import_period(aq__import *im, size_t row, char out[16], bool *ok);
+/* Finds or creates indicator CODE (with metadata from the mapping if any). */
+int aq__indicator_id(aq__import *im, const char *code, const aq__indicator_meta *meta, int64_t *id);
+
+int aq__import_units(aq__import *im);
+int aq__import_links(aq__import *im);
+int aq__import_indicator_meta(aq__import *im);
+
+#endif

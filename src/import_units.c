@@ -1,0 +1,232 @@
+/*
+ * import_units.c -- units (a classifier such as KATO, with parents, levels,
+ * names, validity and geometries), territorial links (splits and merges with
+ * the share of population that moved) and indicator metadata.
+ */
+#include "import.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Level names other classifiers use for aimaq's levels. */
+static const char *level_alias(const char *level)
+{
+    static const char *const aliases[][2] = {
+        {"oblast", "region"}, {"sub_district", "rural_district"}, {"okrug", "rural_district"},
+        {"raion", "district"}, {"rayon", "district"}, {"republic", "country"}};
+    for (size_t i = 0; i < sizeof aliases / sizeof aliases[0]; i++)
+        if (aq__ieq(level, aliases[i][0]))
+            return aliases[i][1];
+    return level;
+}
+
+static int load_levels(aq__import *im, aq__strmap *levels, aq_buf *names)
+{
+    sqlite3_stmt *st;
+    int rc = aq__store_prepare(im->s, "SELECT rank, name FROM levels ORDER BY rank", &st);
+    while (rc == AQ_OK && sqlite3_step(st) == SQLITE_ROW) {
+        const char *name = (const char *)sqlite3_column_text(st, 1);
+        aq__buf_printf(names, "%s%s", names->len ? ", " : "", name);
+        if (aq__strmap_put(levels, name, sqlite3_column_int64(st, 0)))
+            rc = aq__oom(im->ctx);
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+
+static const char *colname(const aq__import *im, enum aq__role r)
+{
+    return im->roles.col[r] >= 0 ? aq_table_colname(im->t, (size_t)im->roles.col[r]) : NULL;
+}
+
+/* First pass: every row's code, level and parent are checked; duplicates
+ * and unknown parents are rejected before anything is written. */
+static int check_units(aq__import *im, aq__strmap *levels, const char *level_names, aq__strmap *file_codes)
+{
+    const aq_table *t = im->t;
+    int rc = AQ_OK;
+    for (size_t i = 0; i < aq_table_nrows(t) && rc == AQ_OK; i++) {
+        char code[256], level[64];
+        const char *c = aq__role_text(im, AQ_ROLE_CODE, i, code, sizeof code);
+        if (!c) {
+            rc = aq__reject_row(im, i, colname(im, AQ_ROLE_CODE), "the unit code is missing");
+            continue;
+        }
+        int64_t first;
+        if (aq__strmap_get(file_codes, c, &first)) {
+            rc = aq__reject_row(im, i, colname(im, AQ_ROLE_CODE), "duplicate code '%s' (first on line %zu)", c,
+                                aq_table_source_line(t, (size_t)first));
+            continue;
+        }
+        if (aq__strmap_put(file_codes, c, (int64_t)i)) {
+            rc = aq__oom(im->ctx);
+            break;
+        }
+        const char *l = aq__role_text(im, AQ_ROLE_LEVEL, i, level, sizeof level);
+        if (!l && im->map)
+            l = im->map->level;
+        if (l && !aq__strmap_get(levels, level_alias(l), NULL))
+            rc = aq__reject_row(im, i, colname(im, AQ_ROLE_LEVEL), "unknown level '%s'; levels are %s", l, level_names);
+    }
+    /* Parents may come later in the file than their children. */
+    for (size_t i = 0; i < aq_table_nrows(t) && rc == AQ_OK; i++) {
+        char parent[256], code[256];
+        const char *p = aq__role_text(im, AQ_ROLE_PARENT, i, parent, sizeof parent);
+        const char *c = aq__role_text(im, AQ_ROLE_CODE, i, code, sizeof code);
+        if (!p || im->row_rejected[i])
+            continue;
+        if (c && strcmp(p, c) == 0)
+            rc = aq__reject_row(im, i, colname(im, AQ_ROLE_PARENT), "unit '%s' is its own parent", c);
+        else if (!aq__strmap_get(file_codes, p, NULL) && !aq__strmap_get(&im->units, p, NULL))
+            rc = aq__reject_row(im, i, colname(im, AQ_ROLE_PARENT), "parent '%s' of unit '%s' is neither in the file nor in the store", p, c);
+    }
+    return rc;
+}
+
+int aq__import_units(aq__import *im)
+{
+    const aq_table *t = im->t;
+    aq__strmap levels = {0}, file_codes = {0};
+    aq_buf level_names = {0};
+    sqlite3_stmt *up = NULL;
+    int rc = load_levels(im, &levels, &level_names);
+    if (rc == AQ_OK)
+        rc = check_units(im, &levels, level_names.data ? level_names.data : "", &file_codes);
+    if (rc == AQ_OK)
+        rc = aq__store_prepare(im->s,
+            "INSERT INTO units(code, parent, level, kind, name_kk, name_ru, name_en, valid_from, valid_to, classifier,"
+            " crs, geom, dataset_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)"
+            " ON CONFLICT(code) DO UPDATE SET parent = coalesce(excluded.parent, parent),"
+            " level = coalesce(excluded.level, level), kind = coalesce(excluded.kind, kind),"
+            " name_kk = coalesce(excluded.name_kk, name_kk), name_ru = coalesce(excluded.name_ru, name_ru),"
+            " name_en = coalesce(excluded.name_en, name_en), valid_from = coalesce(excluded.valid_from, valid_from),"
+            " valid_to = coalesce(excluded.valid_to, valid_to), classifier = coalesce(excluded.classifier, classifier),"
+            " crs = coalesce(excluded.crs, crs), geom = coalesce(excluded.geom, geom), dataset_id = excluded.dataset_id"
+            " RETURNING id", &up);
+    const char *classifier = im->opts->classifier ? im->opts->classifier : im->map ? im->map->classifier : NULL;
+    static const enum aq__role text_roles[] = {AQ_ROLE_CODE, AQ_ROLE_PARENT, AQ_ROLE_LEVEL, AQ_ROLE_KIND,
+                                               AQ_ROLE_NAME_KK, AQ_ROLE_NAME_RU, AQ_ROLE_NAME_EN,
+                                               AQ_ROLE_VALID_FROM, AQ_ROLE_VALID_TO, AQ_ROLE_CLASSIFIER};
+    for (size_t i = 0; i < aq_table_nrows(t) && rc == AQ_OK; i++) {
+        if (im->row_rejected[i])
+            continue;
+        char bufs[10][256];
+        for (int k = 0; k < 10; k++) {
+            const char *v = aq__role_text(im, text_roles[k], i, bufs[k], sizeof bufs[k]);
+            if (text_roles[k] == AQ_ROLE_LEVEL) {
+                if (!v && im->map)
+                    v = im->map->level;
+                if (v)
+                    v = level_alias(v);
+            }
+            if (text_roles[k] == AQ_ROLE_CLASSIFIER && !v)
+                v = classifier;
+            sqlite3_bind_text(up, k + 1, v, -1, SQLITE_TRANSIENT);
+        }
+        size_t glen;
+        const unsigned char *g = aq_table_geometry(t, i, &glen);
+        if (g) {
+            sqlite3_bind_text(up, 11, aq_table_crs(t), -1, SQLITE_STATIC);
+            sqlite3_bind_blob(up, 12, g, (int)glen, SQLITE_STATIC);
+        } else {
+            sqlite3_bind_null(up, 11);
+            sqlite3_bind_null(up, 12);
+        }
+        sqlite3_bind_int64(up, 13, im->dataset_id);
+        const char *code = aq__role_text(im, AQ_ROLE_CODE, i, bufs[0], sizeof bufs[0]);
+        bool existed = aq__strmap_get(&im->units, code, NULL);
+        if (sqlite3_step(up) != SQLITE_ROW) {
+            rc = aq__store_fail(im->s, "cannot store a unit");
+            break;
+        }
+        if (aq__strmap_put(&im->units, code, sqlite3_column_int64(up, 0)))
+            rc = aq__oom(im->ctx);
+        sqlite3_reset(up);
+        if (existed)
+            im->res->units_updated++;
+        else
+            im->res->units_added++;
+    }
+    sqlite3_finalize(up);
+    aq__buf_free(&level_names);
+    aq__strmap_free(&levels);
+    aq__strmap_free(&file_codes);
+    return rc;
+}
+
+int aq__import_links(aq__import *im)
+{
+    const aq_table *t = im->t;
+    sqlite3_stmt *ins;
+    int rc = aq__store_prepare(im->s, "INSERT INTO unit_links(from_id, to_id, date, share, dataset_id) VALUES (?1, ?2, ?3, ?4, ?5)"
+                                      " ON CONFLICT DO UPDATE SET share = excluded.share, dataset_id = excluded.dataset_id", &ins);
+    const double *share = rc ? NULL : aq_table_numbers(t, (size_t)im->roles.col[AQ_ROLE_SHARE]);
+    if (rc == AQ_OK && !share)
+        rc = aq__err(im->ctx, AQ_EINPUT, "'%s' column '%s' must hold numbers between 0 and 1", im->path, colname(im, AQ_ROLE_SHARE));
+    for (size_t i = 0; i < aq_table_nrows(t) && rc == AQ_OK; i++) {
+        char from[256], to[256], date[64], norm[16];
+        const char *f = aq__role_text(im, AQ_ROLE_FROM, i, from, sizeof from);
+        const char *to_code = aq__role_text(im, AQ_ROLE_TO, i, to, sizeof to);
+        const char *d = aq__role_text(im, AQ_ROLE_DATE, i, date, sizeof date);
+        if (!d)
+            d = im->opts->period ? im->opts->period : im->map ? im->map->period : NULL;
+        int64_t fid, tid;
+        if (!f || !aq__strmap_get(&im->units, f, &fid))
+            rc = aq__reject_row(im, i, colname(im, AQ_ROLE_FROM), "unknown unit '%s'", f ? f : "");
+        else if (!to_code || !aq__strmap_get(&im->units, to_code, &tid))
+            rc = aq__reject_row(im, i, colname(im, AQ_ROLE_TO), "unknown unit '%s'", to_code ? to_code : "");
+        else if (!d || !aq__period_normalise(d, norm))
+            rc = aq__reject_row(im, i, colname(im, AQ_ROLE_DATE), "'%s' is not a date (YYYY or YYYY-MM-DD)", d ? d : "");
+        else if (!(share[i] >= 0 && share[i] <= 1))
+            rc = aq__reject_row(im, i, colname(im, AQ_ROLE_SHARE), "share %g is not between 0 and 1", share[i]);
+        else {
+            sqlite3_bind_int64(ins, 1, fid);
+            sqlite3_bind_int64(ins, 2, tid);
+            sqlite3_bind_text(ins, 3, norm, -1, SQLITE_TRANSIENT);
+            sqlite3_bind_double(ins, 4, share[i]);
+            sqlite3_bind_int64(ins, 5, im->dataset_id);
+            if (sqlite3_step(ins) != SQLITE_DONE)
+                rc = aq__store_fail(im->s, "cannot store a link");
+            sqlite3_reset(ins);
+        }
+    }
+    sqlite3_finalize(ins);
+    return rc;
+}
+
+int aq__import_indicator_meta(aq__import *im)
+{
+    const aq_table *t = im->t;
+    int rc = AQ_OK;
+    for (size_t i = 0; i < aq_table_nrows(t) && rc == AQ_OK; i++) {
+        char b[8][256];
+        aq__indicator_meta m = {0};
+        const char *code = aq__role_text(im, AQ_ROLE_INDICATOR, i, b[0], sizeof b[0]);
+        if (!code) {
+            rc = aq__reject_row(im, i, colname(im, AQ_ROLE_INDICATOR), "the indicator code is missing");
+            continue;
+        }
+        m.name_kk = (char *)aq__role_text(im, AQ_ROLE_NAME_KK, i, b[1], sizeof b[1]);
+        m.name_ru = (char *)aq__role_text(im, AQ_ROLE_NAME_RU, i, b[2], sizeof b[2]);
+        m.name_en = (char *)aq__role_text(im, AQ_ROLE_NAME_EN, i, b[3], sizeof b[3]);
+        m.measure = (char *)aq__role_text(im, AQ_ROLE_MEASURE, i, b[4], sizeof b[4]);
+        m.description = (char *)aq__role_text(im, AQ_ROLE_DESCRIPTION, i, b[5], sizeof b[5]);
+        m.source = (char *)aq__role_text(im, AQ_ROLE_SOURCE, i, b[6], sizeof b[6]);
+        const char *dir = aq__role_text(im, AQ_ROLE_DIRECTION, i, b[7], sizeof b[7]);
+        if (dir) {
+            char *end;
+            long d = strtol(dir, &end, 10);
+            if (*end || d < -1 || d > 1) {
+                rc = aq__reject_row(im, i, colname(im, AQ_ROLE_DIRECTION),
+                                    "direction '%s' must be 1 (higher is better), -1 (higher is worse) or 0", dir);
+                continue;
+            }
+            m.direction = (int)d;
+            m.has_direction = true;
+        }
+        int64_t id;
+        rc = aq__indicator_id(im, code, &m, &id);
+    }
+    return rc;
+}

@@ -1,0 +1,531 @@
+/*
+ * store_import.c -- one file becomes one dataset, in one transaction.
+ *
+ * Every row is checked before anything is kept: a row with an unknown unit,
+ * a bad period or a duplicate is rejected with its line, column and reason.
+ * Any reject rolls the whole import back (the store is unchanged) unless the
+ * user asked to skip bad rows, in which case the rejects go to a CSV file and
+ * the good rows are committed. The dataset row records the file's checksum,
+ * who imported it and when, and how many rows were accepted and rejected,
+ * so every figure in the store traces back to a file.
+ */
+#include "import.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_REJECTS_SHOWN 20
+
+int aq__reject_row(aq__import *im, size_t row, const char *column, const char *fmt, ...)
+{
+    char reason[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(reason, sizeof reason, fmt, ap);
+    va_end(ap);
+    if (aq__grow(im->ctx, (void **)&im->rejects, &im->capreject, im->nrejects + 1, sizeof *im->rejects))
+        return AQ_ENOMEM;
+    aq__reject *r = &im->rejects[im->nrejects];
+    r->row = row;
+    r->line = aq_table_source_line(im->t, row);
+    r->column = column ? aq__strdup(column) : NULL;
+    r->reason = aq__strdup(reason);
+    if (!r->reason || (column && !r->column)) {
+        aq__free(r->column);
+        aq__free(r->reason);
+        return aq__oom(im->ctx);
+    }
+    im->nrejects++;
+    im->row_rejected[row] = true;
+    return AQ_OK;
+}
+
+const char *aq__role_text(const aq__import *im, enum aq__role role, size_t row, char *buf, size_t size)
+{
+    long j = im->roles.col[role];
+    if (j < 0)
+        return NULL;
+    const char *s = aq_table_cell(im->t, (size_t)j, row, buf, size);
+    return *s ? s : NULL;
+}
+
+int aq__import_period(aq__import *im, size_t row, char out[16], bool *ok)
+{
+    long j = im->roles.col[AQ_ROLE_PERIOD];
+    const char *fixed = im->opts->period ? im->opts->period : im->map ? im->map->period : NULL;
+    *ok = true;
+    if (j >= 0) {
+        const double *num = aq_table_numbers(im->t, (size_t)j);
+        const char *txt = aq_table_text(im->t, (size_t)j, row);
+        if ((num && !isnan(num[row]) && aq__period_from_number(num[row], out)) ||
+            (txt && aq__period_normalise(txt, out)))
+            return AQ_OK;
+        char buf[64];
+        const char *shown = aq_table_cell(im->t, (size_t)j, row, buf, sizeof buf);
+        *ok = false;
+        return aq__reject_row(im, row, aq_table_colname(im->t, (size_t)j),
+                              *shown ? "'%s' is not a period (expected YYYY, YYYY-Qn, YYYY-MM or YYYY-MM-DD)"
+                                     : "%sthe period is missing", shown);
+    }
+    if (fixed && aq__period_normalise(fixed, out))
+        return AQ_OK;
+    *ok = false;
+    return aq__err(im->ctx, AQ_EINPUT, fixed ? "period '%s' is not a period (expected YYYY, YYYY-Qn, YYYY-MM or YYYY-MM-DD)"
+                                             : "'%s' has no period or year column: give --period", fixed ? fixed : im->path);
+}
+
+static const aq__indicator_meta *meta_for(const aq__mapping *m, const char *column)
+{
+    for (size_t i = 0; m && i < m->nindicators; i++)
+        if (strcmp(m->indicators[i].column, column) == 0)
+            return &m->indicators[i];
+    return NULL;
+}
+
+int aq__indicator_id(aq__import *im, const char *code, const aq__indicator_meta *meta, int64_t *id)
+{
+    if (aq__strmap_get(&im->indicators, code, id) && !meta)
+        return AQ_OK;
+    sqlite3_stmt *st;
+    int rc = aq__store_prepare(im->s,
+        "INSERT INTO indicators(code, name_kk, name_ru, name_en, measure, direction, description, source)"
+        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT(code) DO UPDATE SET"
+        " name_kk = coalesce(excluded.name_kk, name_kk), name_ru = coalesce(excluded.name_ru, name_ru),"
+        " name_en = coalesce(excluded.name_en, name_en), measure = coalesce(excluded.measure, measure),"
+        " direction = coalesce(excluded.direction, direction),"
+        " description = coalesce(excluded.description, description), source = coalesce(excluded.source, source)"
+        " RETURNING id", &st);
+    if (rc)
+        return rc;
+    bool existed = aq__strmap_get(&im->indicators, code, NULL);
+    sqlite3_bind_text(st, 1, code, -1, SQLITE_STATIC);
+    if (meta) {
+        const char *vals[] = {meta->name_kk, meta->name_ru, meta->name_en, meta->measure};
+        for (int i = 0; i < 4; i++)
+            sqlite3_bind_text(st, 2 + i, vals[i], -1, SQLITE_STATIC);
+        if (meta->has_direction)
+            sqlite3_bind_int(st, 6, meta->direction);
+        sqlite3_bind_text(st, 7, meta->description, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 8, meta->source, -1, SQLITE_STATIC);
+    }
+    if (sqlite3_step(st) != SQLITE_ROW) {
+        rc = aq__store_fail(im->s, "cannot record indicator");
+        sqlite3_finalize(st);
+        return rc;
+    }
+    *id = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    if (!existed) {
+        im->res->indicators_added++;
+        if (aq__strmap_put(&im->indicators, code, *id))
+            return aq__oom(im->ctx);
+    }
+    return AQ_OK;
+}
+
+static int load_map(aq__import *im, const char *sql, aq__strmap *m)
+{
+    sqlite3_stmt *st;
+    int rc = aq__store_prepare(im->s, sql, &st);
+    while (rc == AQ_OK && sqlite3_step(st) == SQLITE_ROW)
+        if (aq__strmap_put(m, (const char *)sqlite3_column_text(st, 1), sqlite3_column_int64(st, 0)))
+            rc = aq__oom(im->ctx);
+    sqlite3_finalize(st);
+    return rc;
+}
+
+/* ---- observations: wide (one column per indicator) and long ---- */
+
+static int insert_obs(aq__import *im, sqlite3_stmt *ins, int64_t unit, int64_t ind, const char *period,
+                      double value, const char *flags, size_t row, const char *column, bool *dup)
+{
+    sqlite3_bind_int64(ins, 1, unit);
+    sqlite3_bind_int64(ins, 2, ind);
+    sqlite3_bind_text(ins, 3, period, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_double(ins, 5, value);
+    sqlite3_bind_text(ins, 6, flags, -1, SQLITE_TRANSIENT);
+    int step = sqlite3_step(ins);
+    sqlite3_reset(ins);
+    *dup = false;
+    if (step == SQLITE_DONE) {
+        im->res->observations++;
+        return AQ_OK;
+    }
+    if (sqlite3_extended_errcode(im->s->db) == SQLITE_CONSTRAINT_PRIMARYKEY) {
+        *dup = true;
+        return aq__reject_row(im, row, column, "duplicate: this unit, indicator and period appear twice in the file");
+    }
+    return aq__store_fail(im->s, "cannot store an observation");
+}
+
+static int unit_of(aq__import *im, size_t row, int64_t *id, bool *ok)
+{
+    char buf[256];
+    const char *code = aq__role_text(im, AQ_ROLE_CODE, row, buf, sizeof buf);
+    const char *col = aq_table_colname(im->t, (size_t)im->roles.col[AQ_ROLE_CODE]);
+    *ok = false;
+    if (!code)
+        return aq__reject_row(im, row, col, "the unit code is missing");
+    if (!aq__strmap_get(&im->units, code, id))
+        return aq__reject_row(im, row, col, "unknown unit '%s' (not in the store: import the units first)", code);
+    *ok = true;
+    return AQ_OK;
+}
+
+static bool is_indicator_column(const aq__import *im, size_t j)
+{
+    return aq_table_coltype(im->t, j) == AQ_COL_NUMBER && !aq__roles_claims(&im->roles, im->map, im->t, j);
+}
+
+static int import_wide(aq__import *im, sqlite3_stmt *ins)
+{
+    const aq_table *t = im->t;
+    size_t nc = aq_table_ncols(t), nind = 0;
+    int64_t *ind = aq__xcalloc(im->ctx, nc ? nc : 1, sizeof *ind);
+    if (!ind)
+        return AQ_ENOMEM;
+    int rc = AQ_OK;
+    for (size_t j = 0; j < nc && rc == AQ_OK; j++) {
+        if (!is_indicator_column(im, j))
+            continue;
+        const char *name = aq_table_colname(t, j);
+        const aq__indicator_meta *meta = meta_for(im->map, name);
+        rc = aq__indicator_id(im, meta && meta->code ? meta->code : name, meta, &ind[j]);
+        nind++;
+    }
+    if (rc == AQ_OK && nind == 0 && im->roles.shape == AQ_SHAPE_WIDE && !aq_table_crs(t))
+        rc = aq__err(im->ctx, AQ_EINPUT, "'%s' has no number columns to import as indicators (columns: code = '%s')",
+                     im->path, aq_table_colname(t, (size_t)im->roles.col[AQ_ROLE_CODE]));
+    aq__strmap seen = {0};
+    sqlite3_stmt *geom = NULL;
+    if (rc == AQ_OK && im->roles.shape == AQ_SHAPE_WIDE && aq_table_crs(t))
+        rc = aq__store_prepare(im->s, "UPDATE units SET geom = ?1, crs = ?2 WHERE id = ?3", &geom);
+    for (size_t i = 0; i < aq_table_nrows(t) && rc == AQ_OK; i++) {
+        if (im->row_rejected[i])
+            continue;
+        int64_t unit;
+        bool ok;
+        char period[16], key[64], flagbuf[64];
+        if ((rc = unit_of(im, i, &unit, &ok)) != AQ_OK || !ok)
+            continue;
+        size_t glen;
+        const unsigned char *g = aq_table_geometry(t, i, &glen);
+        if (geom && g) {
+            sqlite3_bind_blob(geom, 1, g, (int)glen, SQLITE_STATIC);
+            sqlite3_bind_text(geom, 2, aq_table_crs(t), -1, SQLITE_STATIC);
+            sqlite3_bind_int64(geom, 3, unit);
+            if (sqlite3_step(geom) != SQLITE_DONE)
+                rc = aq__store_fail(im->s, "cannot store a geometry");
+            sqlite3_reset(geom);
+            im->res->units_updated++;
+        }
+        if (nind == 0 || rc)
+            continue;
+        if ((rc = aq__import_period(im, i, period, &ok)) != AQ_OK || !ok)
+            continue;
+        snprintf(key, sizeof key, "%lld\x1f%s", (long long)unit, period);
+        int64_t first;
+        if (aq__strmap_get(&seen, key, &first)) {
+            rc = aq__reject_row(im, i, NULL, "duplicate row: unit and period %s already on line %zu", period,
+                                aq_table_source_line(t, (size_t)first));
+            continue;
+        }
+        if (aq__strmap_put(&seen, key, (int64_t)i)) {
+            rc = aq__oom(im->ctx);
+            break;
+        }
+        const char *flags = aq__role_text(im, AQ_ROLE_FLAGS, i, flagbuf, sizeof flagbuf);
+        for (size_t j = 0; j < nc && rc == AQ_OK; j++) {
+            if (!ind[j])
+                continue;
+            double v = aq_table_numbers(t, j)[i];
+            bool dup;
+            if (!isnan(v))
+                rc = insert_obs(im, ins, unit, ind[j], period, v, flags, i, aq_table_colname(t, j), &dup);
+        }
+    }
+    sqlite3_finalize(geom);
+    aq__strmap_free(&seen);
+    aq__free(ind);
+    return rc;
+}
+
+static int import_long(aq__import *im, sqlite3_stmt *ins)
+{
+    const aq_table *t = im->t;
+    size_t vcol = (size_t)im->roles.col[AQ_ROLE_VALUE];
+    const double *val = aq_table_numbers(t, vcol);
+    if (!val)
+        return aq__err(im->ctx, AQ_EINPUT, "'%s' column '%s' must hold numbers; line %zu has '%s'", im->path,
+                       aq_table_colname(t, vcol), aq_table_source_line(t, 0),
+                       aq_table_text(t, vcol, 0) ? aq_table_text(t, vcol, 0) : "");
+    int rc = AQ_OK;
+    for (size_t i = 0; i < aq_table_nrows(t) && rc == AQ_OK; i++) {
+        int64_t unit, ind;
+        bool ok, dup;
+        char period[16], code[256], flagbuf[64];
+        if ((rc = unit_of(im, i, &unit, &ok)) != AQ_OK || !ok)
+            continue;
+        if ((rc = aq__import_period(im, i, period, &ok)) != AQ_OK || !ok)
+            continue;
+        const char *icode = aq__role_text(im, AQ_ROLE_INDICATOR, i, code, sizeof code);
+        if (!icode) {
+            rc = aq__reject_row(im, i, aq_table_colname(t, (size_t)im->roles.col[AQ_ROLE_INDICATOR]),
+                                "the indicator code is missing");
+            continue;
+        }
+        if (isnan(val[i]))
+            continue; /* a missing value is no observation */
+        const aq__indicator_meta *meta = meta_for(im->map, icode);
+        if ((rc = aq__indicator_id(im, meta && meta->code ? meta->code : icode, meta, &ind)) != AQ_OK)
+            break;
+        rc = insert_obs(im, ins, unit, ind, period, val[i],
+                        aq__role_text(im, AQ_ROLE_FLAGS, i, flagbuf, sizeof flagbuf), i, NULL, &dup);
+    }
+    return rc;
+}
+
+/* ---- reporting ---- */
+
+static char *describe_roles(const aq__import *im)
+{
+    aq_buf b = {0};
+    const aq_table *t = im->t;
+    aq__buf_printf(&b, "shape %s", aq__shape_name(im->roles.shape));
+    for (int r = 0; r < AQ_ROLE_COUNT; r++)
+        if (im->roles.col[r] >= 0)
+            aq__buf_printf(&b, "; %s = column '%s'", aq__role_name((enum aq__role)r),
+                           aq_table_colname(t, (size_t)im->roles.col[r]));
+    bool first = true;
+    if (im->roles.shape == AQ_SHAPE_WIDE || im->roles.shape == AQ_SHAPE_UNITS)
+        for (size_t j = 0; j < aq_table_ncols(t); j++)
+            if (is_indicator_column(im, j)) {
+                aq__buf_printf(&b, "%s%s", first ? "; indicators: " : ", ", aq_table_colname(t, j));
+                first = false;
+            }
+    first = true;
+    for (size_t j = 0; j < aq_table_ncols(t); j++)
+        if (aq_table_coltype(t, j) == AQ_COL_TEXT && !aq__roles_claims(&im->roles, im->map, t, j)) {
+            aq__buf_printf(&b, "%s%s", first ? "; text columns not imported: " : ", ", aq_table_colname(t, j));
+            first = false;
+        }
+    return aq__buf_take(&b);
+}
+
+static int rejects_message(aq__import *im)
+{
+    aq_buf b = {0};
+    aq__buf_printf(&b, "'%s': %zu row%s rejected, nothing imported:", im->path, im->res->rows_rejected,
+                   im->res->rows_rejected == 1 ? "" : "s");
+    for (size_t k = 0; k < im->nrejects && k < MAX_REJECTS_SHOWN; k++) {
+        aq__reject *r = &im->rejects[k];
+        aq__buf_printf(&b, "\n  line %zu", r->line);
+        if (r->column)
+            aq__buf_printf(&b, ", column '%s'", r->column);
+        aq__buf_printf(&b, ": %s", r->reason);
+    }
+    if (im->nrejects > MAX_REJECTS_SHOWN)
+        aq__buf_printf(&b, "\n  ... and %zu more", im->nrejects - MAX_REJECTS_SHOWN);
+    aq__buf_puts(&b, "\n(use --skip-bad-rows to import the good rows and write the rejects to a file)");
+    int rc = aq__err(im->ctx, AQ_EINPUT, "%s", b.data ? b.data : "rows rejected");
+    aq__buf_free(&b);
+    return rc;
+}
+
+static void csv_cell(FILE *f, const char *s)
+{
+    fputc('"', f);
+    for (; *s; s++) {
+        if (*s == '"')
+            fputc('"', f);
+        fputc(*s, f);
+    }
+    fputc('"', f);
+}
+
+static int write_rejects(aq__import *im, const char *path)
+{
+    FILE *f = fopen(path, "w");
+    if (!f)
+        return aq__err(im->ctx, AQ_EIO, "cannot write the rejects file '%s'", path);
+    fputs("file,line,column,reason\n", f);
+    for (size_t k = 0; k < im->nrejects; k++) {
+        aq__reject *r = &im->rejects[k];
+        csv_cell(f, im->path);
+        fprintf(f, ",%zu,", r->line);
+        csv_cell(f, r->column ? r->column : "");
+        fputc(',', f);
+        csv_cell(f, r->reason);
+        fputc('\n', f);
+    }
+    int bad = ferror(f);
+    if (fclose(f) != 0 || bad)
+        return aq__err(im->ctx, AQ_EIO, "cannot write the rejects file '%s'", path);
+    return AQ_OK;
+}
+
+/* ---- the transaction ---- */
+
+static int create_dataset(aq__import *im, const char *checksum)
+{
+    sqlite3_stmt *st;
+    int rc = aq__store_prepare(im->s, "INSERT INTO datasets(name, source, checksum, imported_by, shape) VALUES (?1, ?2, ?3, ?4, ?5)", &st);
+    if (rc)
+        return rc;
+    const char *user = im->opts->user ? im->opts->user : getenv("USER");
+    sqlite3_bind_text(st, 1, im->opts->dataset ? im->opts->dataset : aq__basename(im->path), -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, im->path, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, checksum, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 4, user ? user : "unknown", -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 5, aq__shape_name(im->roles.shape), -1, SQLITE_STATIC);
+    if (sqlite3_step(st) != SQLITE_DONE)
+        rc = aq__store_fail(im->s, "cannot record the dataset");
+    sqlite3_finalize(st);
+    im->dataset_id = sqlite3_last_insert_rowid(im->s->db);
+    return rc;
+}
+
+static int finish_dataset(aq__import *im)
+{
+    sqlite3_stmt *st;
+    int rc = aq__store_prepare(im->s, "UPDATE datasets SET rows_read = ?1, rows_accepted = ?2, rows_rejected = ?3 WHERE id = ?4", &st);
+    if (rc)
+        return rc;
+    sqlite3_bind_int64(st, 1, (sqlite3_int64)im->res->rows_read);
+    sqlite3_bind_int64(st, 2, (sqlite3_int64)im->res->rows_accepted);
+    sqlite3_bind_int64(st, 3, (sqlite3_int64)im->res->rows_rejected);
+    sqlite3_bind_int64(st, 4, im->dataset_id);
+    if (sqlite3_step(st) != SQLITE_DONE)
+        rc = aq__store_fail(im->s, "cannot record the dataset");
+    sqlite3_finalize(st);
+    return rc;
+}
+
+static int run_import(aq__import *im)
+{
+    int rc = load_map(im, "SELECT id, code FROM units", &im->units);
+    if (rc == AQ_OK)
+        rc = load_map(im, "SELECT id, code FROM indicators", &im->indicators);
+    switch (im->roles.shape) {
+    case AQ_SHAPE_UNITS:
+        if (rc == AQ_OK)
+            rc = aq__import_units(im);
+        break;
+    case AQ_SHAPE_LINKS:
+        return rc ? rc : aq__import_links(im);
+    case AQ_SHAPE_INDICATORS:
+        return rc ? rc : aq__import_indicator_meta(im);
+    default:
+        break;
+    }
+    if (rc)
+        return rc;
+    sqlite3_stmt *ins;
+    if ((rc = aq__store_prepare(im->s, "INSERT INTO observations(unit_id, indicator_id, period, dataset_id, value, flags)"
+                                       " VALUES (?1, ?2, ?3, ?4, ?5, ?6)", &ins)) != AQ_OK)
+        return rc;
+    sqlite3_bind_int64(ins, 4, im->dataset_id);
+    if (im->roles.shape == AQ_SHAPE_LONG) {
+        rc = import_long(im, ins);
+    } else {
+        /* Units tables carry observations too when they have a period. */
+        bool has_period = im->roles.col[AQ_ROLE_PERIOD] >= 0 || im->opts->period || (im->map && im->map->period);
+        if (im->roles.shape == AQ_SHAPE_WIDE || has_period)
+            rc = import_wide(im, ins);
+    }
+    sqlite3_finalize(ins);
+    return rc;
+}
+
+void aq_import_opts_init(aq_import_opts *opts)
+{
+    memset(opts, 0, sizeof *opts);
+    aq_read_opts_init(&opts->read);
+}
+
+void aq_import_result_clear(aq_import_result *r)
+{
+    aq__free(r->shape);
+    aq__free(r->defaults);
+    aq__free(r->checksum);
+    memset(r, 0, sizeof *r);
+}
+
+int aq_store_import(aq_store *s, const char *path, const aq_import_opts *opts, aq_import_result *result)
+{
+    aq_ctx *ctx = s->ctx;
+    aq_import_opts defaults;
+    if (!opts) {
+        aq_import_opts_init(&defaults);
+        opts = &defaults;
+    }
+    if (s->readonly)
+        return aq__err(ctx, AQ_EUSAGE, "the store '%s' is open read-only", s->path);
+    aq_import_result res = {0};
+    aq__mapping map;
+    bool have_map = false;
+    aq_table *t = NULL;
+    char checksum[65];
+    int rc = aq__sha256_file(ctx, path, checksum);
+    if (rc == AQ_OK && opts->mapping) {
+        rc = aq__mapping_load(ctx, opts->mapping, &map);
+        have_map = rc == AQ_OK;
+    }
+    if (rc == AQ_OK)
+        rc = aq_table_read(ctx, path, &opts->read, &t);
+    if (rc == AQ_OK && aq_table_nrows(t) == 0)
+        rc = aq__err(ctx, AQ_EINPUT, "'%s' has a header but no rows", path);
+    aq__import im = {.s = s, .ctx = ctx, .path = path, .t = t, .map = have_map ? &map : NULL, .opts = opts, .res = &res};
+    if (rc == AQ_OK)
+        rc = aq__roles_resolve(ctx, t, im.map, &im.roles);
+    if (rc == AQ_OK && !(im.row_rejected = aq__calloc(aq_table_nrows(t), sizeof(bool))))
+        rc = aq__oom(ctx);
+    bool in_tx = false;
+    if (rc == AQ_OK && (rc = aq__store_exec(s, "BEGIN IMMEDIATE")) == AQ_OK)
+        in_tx = true;
+    if (rc == AQ_OK)
+        rc = create_dataset(&im, checksum);
+    if (rc == AQ_OK)
+        rc = run_import(&im);
+    if (rc == AQ_OK) {
+        res.rows_read = aq_table_nrows(t);
+        for (size_t i = 0; i < res.rows_read; i++)
+            res.rows_rejected += im.row_rejected[i];
+        res.rows_accepted = res.rows_read - res.rows_rejected;
+        if (res.rows_rejected && !opts->skip_bad_rows)
+            rc = rejects_message(&im);
+        else if (res.rows_rejected && opts->rejects_path)
+            rc = write_rejects(&im, opts->rejects_path);
+        else if (res.rows_rejected)
+            rc = aq__err(ctx, AQ_EUSAGE, "skipping bad rows needs a file for the rejects");
+    }
+    if (rc == AQ_OK)
+        rc = finish_dataset(&im);
+    if (rc == AQ_OK && (rc = aq__store_exec(s, "COMMIT")) == AQ_OK)
+        in_tx = false;
+    if (in_tx)
+        sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+    if (rc == AQ_OK) {
+        res.dataset_id = im.dataset_id;
+        res.shape = aq__strdup(aq__shape_name(im.roles.shape));
+        res.defaults = describe_roles(&im);
+        res.checksum = aq__strdup(checksum);
+        *result = res;
+    } else {
+        aq_import_result_clear(&res);
+    }
+    for (size_t k = 0; k < im.nrejects; k++) {
+        aq__free(im.rejects[k].column);
+        aq__free(im.rejects[k].reason);
+    }
+    aq__free(im.rejects);
+    aq__free(im.row_rejected);
+    aq__strmap_free(&im.units);
+    aq__strmap_free(&im.indicators);
+    aq_table_free(t);
+    if (have_map)
+        aq__mapping_free(&map);
+    return rc;
+}

@@ -1,0 +1,170 @@
+/*
+ * store_select.c -- reading the store back as tables: a selection of
+ * observations (one row per unit and period, one column per indicator),
+ * the units, the datasets and the indicators.
+ */
+#include "store.h"
+#include "table.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+int aq_store_units(aq_store *s, const char *level, aq_table **out)
+{
+    const char *args[] = {level, NULL};
+    return aq__store_query_table(s,
+        "SELECT code, parent, level, kind, name_kk, name_ru, name_en, valid_from, valid_to, classifier, crs, geom"
+        " FROM units WHERE ?1 IS NULL OR level = ?1 ORDER BY code", level ? args : NULL, out);
+}
+
+int aq_store_datasets(aq_store *s, aq_table **out)
+{
+    return aq__store_query_table(s,
+        "SELECT id, name, source, checksum, imported_at, imported_by, shape, rows_read, rows_accepted, rows_rejected"
+        " FROM datasets ORDER BY id", NULL, out);
+}
+
+int aq_store_indicators(aq_store *s, aq_table **out)
+{
+    return aq__store_query_table(s,
+        "SELECT i.code, i.name_kk, i.name_ru, i.name_en, i.measure, i.direction, i.description, i.source,"
+        " (SELECT count(*) FROM observations o WHERE o.indicator_id = i.id) AS observations"
+        " FROM indicators i ORDER BY i.code", NULL, out);
+}
+
+static int check_exists(aq_store *s, const char *sql, const char *value, const char *what)
+{
+    sqlite3_stmt *st;
+    int rc = aq__store_prepare(s, sql, &st);
+    if (rc)
+        return rc;
+    sqlite3_bind_text(st, 1, value, -1, SQLITE_STATIC);
+    bool found = sqlite3_step(st) == SQLITE_ROW;
+    sqlite3_finalize(st);
+    return found ? AQ_OK : aq__err(s->ctx, AQ_ENOTFOUND, "no %s '%s' in the store '%s'", what, value, s->path);
+}
+
+int aq_store_select(aq_store *s, const aq_selection *sel, aq_table **out)
+{
+    aq_ctx *ctx = s->ctx;
+    aq_selection none = {0};
+    if (!sel)
+        sel = &none;
+    int rc = AQ_OK;
+    if (sel->level)
+        rc = check_exists(s, "SELECT 1 FROM levels WHERE name = ?1", sel->level, "level");
+    if (rc == AQ_OK && sel->under)
+        rc = check_exists(s, "SELECT 1 FROM units WHERE code = ?1", sel->under, "unit");
+    /* The indicators, in the order asked for (or by code). */
+    size_t nind = 0, cap = 0;
+    int64_t *ids = NULL;
+    char **codes = NULL;
+    sqlite3_stmt *st = NULL;
+    if (rc == AQ_OK)
+        rc = aq__store_prepare(s, "SELECT id, code FROM indicators WHERE ?1 IS NULL OR code = ?1 ORDER BY code", &st);
+    for (size_t k = 0; rc == AQ_OK && (k == 0 || (sel->indicators && sel->indicators[k])); k++) {
+        const char *want = sel->indicators ? sel->indicators[k] : NULL;
+        if (sel->indicators && !want)
+            break;
+        sqlite3_reset(st);
+        sqlite3_bind_text(st, 1, want, -1, SQLITE_STATIC);
+        bool found = false;
+        while (rc == AQ_OK && sqlite3_step(st) == SQLITE_ROW) {
+            found = true;
+            size_t cap2 = cap;
+            if (aq__grow(ctx, (void **)&ids, &cap, nind + 1, sizeof *ids) ||
+                aq__grow(ctx, (void **)&codes, &cap2, nind + 1, sizeof *codes)) {
+                rc = AQ_ENOMEM;
+                break;
+            }
+            ids[nind] = sqlite3_column_int64(st, 0);
+            if (!(codes[nind++] = aq__strdup((const char *)sqlite3_column_text(st, 1))))
+                rc = aq__oom(ctx);
+        }
+        if (rc == AQ_OK && want && !found)
+            rc = aq__err(ctx, AQ_ENOTFOUND, "no indicator '%s' in the store '%s'", want, s->path);
+    }
+    sqlite3_finalize(st);
+    st = NULL;
+    if (rc == AQ_OK && nind == 0)
+        rc = aq__err(ctx, AQ_ENOTFOUND, "the store '%s' has no indicators yet: import data first", s->path);
+
+    /* Rows: every (unit, period) that has a value of one of the indicators.
+     * The newest dataset wins where several hold the same observation. */
+    aq_buf sql = {0};
+    aq__buf_puts(&sql,
+        "WITH RECURSIVE sub(code) AS (SELECT ?2 UNION ALL SELECT u.code FROM units u JOIN sub ON u.parent = sub.code),"
+        " obs AS (SELECT o.unit_id, o.indicator_id, o.period, o.value,"
+        "   row_number() OVER (PARTITION BY o.unit_id, o.indicator_id, o.period ORDER BY o.dataset_id DESC) AS rn"
+        "   FROM observations o WHERE o.indicator_id IN (");
+    for (size_t k = 0; k < nind; k++)
+        aq__buf_printf(&sql, "%s%lld", k ? "," : "", (long long)ids[k]);
+    aq__buf_puts(&sql, ")");
+    aq__buf_puts(&sql, " AND (?3 IS NULL OR o.period = ?3))"
+        " SELECT u.code, u.name_kk, u.name_ru, u.name_en, u.parent, u.level, obs.period, obs.indicator_id, obs.value,"
+        "   u.crs, u.geom"
+        " FROM obs JOIN units u ON u.id = obs.unit_id"
+        " WHERE obs.rn = 1 AND (?1 IS NULL OR u.level = ?1) AND (?2 IS NULL OR u.code IN (SELECT code FROM sub))"
+        " ORDER BY u.code, obs.period");
+    if (rc == AQ_OK && sql.failed)
+        rc = aq__oom(ctx);
+    if (rc == AQ_OK)
+        rc = aq__store_prepare(s, sql.data, &st);
+    aq_table *t = NULL;
+    if (rc == AQ_OK) {
+        sqlite3_bind_text(st, 1, sel->level, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 2, sel->under, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 3, sel->period, -1, SQLITE_STATIC);
+        /* Count the distinct (unit, period) rows: results are ordered by them. */
+        size_t n = 0;
+        char last[320] = "";
+        while (sqlite3_step(st) == SQLITE_ROW) {
+            char key[320];
+            snprintf(key, sizeof key, "%s\x1f%s", sqlite3_column_text(st, 0), sqlite3_column_text(st, 6));
+            if (strcmp(key, last) != 0) {
+                n++;
+                memcpy(last, key, sizeof last);
+            }
+        }
+        sqlite3_reset(st);
+        rc = aq_table_new(ctx, n, &t);
+        static const char *const fixed[] = {"code", "name_kk", "name_ru", "name_en", "parent", "level", "period"};
+        for (size_t j = 0; j < 7 && rc == AQ_OK; j++)
+            rc = aq__table_add(ctx, t, fixed[j], AQ_COL_TEXT, NULL);
+        for (size_t k = 0; k < nind && rc == AQ_OK; k++)
+            rc = aq__table_add(ctx, t, codes[k], AQ_COL_NUMBER, NULL);
+        long row = -1;
+        last[0] = '\0';
+        while (rc == AQ_OK && sqlite3_step(st) == SQLITE_ROW) {
+            char key[320];
+            snprintf(key, sizeof key, "%s\x1f%s", sqlite3_column_text(st, 0), sqlite3_column_text(st, 6));
+            if (strcmp(key, last) != 0) {
+                row++;
+                memcpy(last, key, sizeof last);
+                for (size_t j = 0; j < 7 && rc == AQ_OK; j++)
+                    rc = aq_table_set_text(ctx, t, j, (size_t)row, (const char *)sqlite3_column_text(st, (int)j));
+                const void *g = sqlite3_column_blob(st, 10);
+                if (g && rc == AQ_OK)
+                    rc = aq_table_set_geometry(ctx, t, (size_t)row, g, (size_t)sqlite3_column_bytes(st, 10),
+                                               (const char *)sqlite3_column_text(st, 9));
+            }
+            int64_t ind = sqlite3_column_int64(st, 7);
+            for (size_t k = 0; k < nind; k++)
+                if (ids[k] == ind && sqlite3_column_type(st, 8) != SQLITE_NULL)
+                    t->cols[7 + k].num[row] = sqlite3_column_double(st, 8);
+        }
+    }
+    sqlite3_finalize(st);
+    aq__buf_free(&sql);
+    for (size_t k = 0; k < nind; k++)
+        aq__free(codes[k]);
+    aq__free(codes);
+    aq__free(ids);
+    if (rc) {
+        aq_table_free(t);
+        return rc;
+    }
+    *out = t;
+    return AQ_OK;
+}
