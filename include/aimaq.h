@@ -341,15 +341,31 @@ void aq_findings_free(aq_findings *f);
  * Matching rows of a table to the store's units.
  * ------------------------------------------------------------------- */
 
-/* Matches each row of T to a unit of LEVEL: by code when the table has a
- * code column and the code exists, else by normalised name (columns name,
- * name_kk, name_ru, name_en) within the parent (a parent code column, or a
- * parent name column resolved the same way). The result has the table's
- * rows with columns row, input_name, code, matched_name, method
- * ("code", "name", "name-in-parent", "translit"), status ("matched",
- * "unmatched", "ambiguous") and candidates. */
-int aq_match(aq_store *s, const aq_table *t, const char *level,
-             aq_table **out);
+/* How rows are matched to units. Initialise with aq_match_opts_init. */
+typedef struct aq_match_opts {
+    const char *level;        /* level of the units to match to (required)  */
+    const char *within;       /* level whose polygons contain each row's
+                                 point: the match is sought among that
+                                 unit's descendants (e.g. "region"), or NULL */
+    const char *parent_column;/* column holding the parent unit's code, or
+                                 NULL for the default (parent, parent_code)  */
+} aq_match_opts;
+
+void aq_match_opts_init(aq_match_opts *opts);
+
+/* Matches each row of T to a unit of opts->level: by code when the table
+ * has a code column and the code is a unit of that level; else by name
+ * (columns name, name_kk, name:kk, name_ru, name:ru, name_en, name:en),
+ * restricted to the descendants of the row's parent (a parent code column,
+ * or the unit of opts->within whose polygon contains the row's point).
+ * Names are compared by their strict key (aq_name_key) first, then by the
+ * loose key (keyboard fallbacks and administrative words such as "с." and
+ * "ауданы" ignored) and by transliteration. The result has one row per
+ * input row, with its geometry, and the columns row, input_name, parent,
+ * code, matched_name, method ("code", "name", "loose"), status ("matched",
+ * "unmatched", "ambiguous") and candidates (codes of the ambiguous units).
+ * Returns AQ_OK, AQ_ENOTFOUND (unknown level), AQ_EINPUT (no name column). */
+int aq_match(aq_store *s, const aq_table *t, const aq_match_opts *opts, aq_table **out);
 
 #ifdef __cplusplus
 }

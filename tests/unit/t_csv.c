@@ -1,0 +1,210 @@
+/*
+ * t_csv.c -- the readers: delimited text (delimiters, BOM, decimal commas,
+ * thousands separators, quotes, encodings, type detection and its repair)
+ * and GDAL formats; every failure path names the file, line and column.
+ */
+#include "aimaq.h"
+#include "aq_test.h"
+
+#include <math.h>
+#include <string.h>
+
+static aq_table *read_ok(aq_ctx *ctx, const char *path, const aq_read_opts *o)
+{
+    aq_table *t = NULL;
+    int rc = aq_table_read(ctx, path, o, &t);
+    if (rc != AQ_OK)
+        fprintf(stderr, "reading %s: %s\n", path, aq_errmsg(ctx));
+    AQ_EQ_INT(rc, AQ_OK);
+    return t;
+}
+
+static void expect_error(aq_ctx *ctx, const char *path, const aq_read_opts *o, int code, const char *needle)
+{
+    aq_table *t = NULL;
+    AQ_EQ_INT(aq_table_read(ctx, path, o, &t), code);
+    AQ_CHECK(t == NULL);
+    if (!strstr(aq_errmsg(ctx), needle))
+        fprintf(stderr, "message '%s' lacks '%s'\n", aq_errmsg(ctx), needle);
+    AQ_CHECK(strstr(aq_errmsg(ctx), needle) != NULL);
+}
+
+static void numbers(void)
+{
+    double v;
+    AQ_CHECK(aq_parse_number("1 234,5", 7, ',', &v) && v == 1234.5);
+    AQ_CHECK(aq_parse_number("1,234.5", 7, '.', &v) && v == 1234.5);
+    AQ_CHECK(aq_parse_number("1\xC2\xA0" "234\xC2\xA0" "567", 11, '.', &v) && v == 1234567);
+    AQ_CHECK(aq_parse_number("\xE2\x88\x92" "12,5", 7, ',', &v) && v == -12.5);
+    AQ_CHECK(aq_parse_number(" -3.25e2 ", 9, '.', &v) && v == -325);
+    AQ_CHECK(aq_parse_number("0.1", 3, '.', &v) && v == 0.1);
+    AQ_CHECK(aq_parse_number("123456.789012", 13, '.', &v) && v == 123456.789012);
+    AQ_CHECK(aq_parse_number("12345678901234567890123", 23, '.', &v) && v == 12345678901234567890123.0);
+    AQ_CHECK(!aq_parse_number("1,5", 3, '.', &v));   /* never fifteen */
+    AQ_CHECK(!aq_parse_number("12 34", 5, '.', &v)); /* groups are three digits */
+    AQ_CHECK(!aq_parse_number("1.2.3", 5, '.', &v));
+    AQ_CHECK(!aq_parse_number("abc", 3, '.', &v));
+    AQ_CHECK(!aq_parse_number("", 0, '.', &v));
+    AQ_CHECK(!aq_parse_number("1e", 2, '.', &v));
+    AQ_CHECK(!aq_parse_number("1e999", 5, '.', &v));
+}
+
+static void delimited(aq_ctx *ctx)
+{
+    aq_table *t = read_ok(ctx, "tests/data/io/semicolon_bom.csv", NULL);
+    if (!t)
+        return;
+    AQ_EQ_INT(aq_table_nrows(t), 3);
+    AQ_EQ_INT(aq_table_ncols(t), 4);
+    AQ_EQ_STR(aq_table_colname(t, 0), "code"); /* the BOM is not part of the name */
+    AQ_EQ_INT(aq_table_coltype(t, 0), AQ_COL_TEXT);
+    AQ_EQ_STR(aq_table_text(t, 1, 1), "Ақмола; \"облыс\"");
+    const double *v = aq_table_numbers(t, (size_t)aq_table_find(t, "value"));
+    AQ_CHECK(v != NULL);
+    if (v) {
+        AQ_NEAR(v[0], 1234.5, 0);
+        AQ_NEAR(v[1], 2345.25, 0);
+        AQ_CHECK(isnan(v[2])); /* '-' is missing */
+    }
+    const double *s = aq_table_numbers(t, 3);
+    AQ_CHECK(s && s[0] == 12.5 && s[1] == 7 && isnan(s[2]));
+    AQ_EQ_INT(aq_table_source_line(t, 2), 4);
+    aq_table_free(t);
+
+    t = read_ok(ctx, "tests/data/io/tab_thousands.tsv", NULL);
+    if (t) {
+        AQ_EQ_STR(aq_table_text(t, 0, 0), "010"); /* a code keeps its zero */
+        const double *val = aq_table_numbers(t, 2);
+        AQ_CHECK(val && val[0] == 1234.5 && val[1] == 2000);
+        aq_table_free(t);
+    }
+    /* A column numeric for 1,200 rows, then text: the sample is repaired. */
+    t = read_ok(ctx, "tests/data/io/late_text.csv", NULL);
+    if (t) {
+        AQ_EQ_INT(aq_table_coltype(t, 1), AQ_COL_TEXT);
+        AQ_EQ_STR(aq_table_text(t, 1, 5), "5");
+        AQ_EQ_STR(aq_table_text(t, 1, 1400), "n/a-1400");
+        AQ_NEAR(aq_table_numbers(t, 2)[1499], 749.5, 0);
+        aq_table_free(t);
+    }
+}
+
+static void failures(aq_ctx *ctx)
+{
+    expect_error(ctx, "tests/data/io/empty.csv", NULL, AQ_EINPUT, "'tests/data/io/empty.csv' is empty");
+    expect_error(ctx, "tests/data/io/no_such_file.csv", NULL, AQ_EIO, "no such file");
+    expect_error(ctx, "tests/data/io/bad_fields.csv", NULL, AQ_EINPUT, "line 3: 3 fields, expected 2");
+    expect_error(ctx, "tests/data/io/mixed_decimal.csv", NULL, AQ_EINPUT, "column 'value' mixes number styles");
+    expect_error(ctx, "tests/data/io/cp1251.csv", NULL, AQ_EINPUT, "it looks like CP1251");
+    expect_error(ctx, "tests/data/io/kz1048.csv", NULL, AQ_EINPUT, "it looks like KZ-1048");
+    aq_table *t = read_ok(ctx, "tests/data/io/header_only.csv", NULL);
+    AQ_CHECK(t && aq_table_nrows(t) == 0);
+    aq_table_free(t);
+}
+
+static void encodings(aq_ctx *ctx)
+{
+    aq_read_opts o;
+    aq_read_opts_init(&o);
+    o.encoding = "CP1251";
+    aq_table *t = read_ok(ctx, "tests/data/io/cp1251.csv", &o);
+    if (t) {
+        AQ_EQ_STR(aq_table_text(t, 1, 0), "Абай");
+        AQ_EQ_STR(aq_table_text(t, 1, 1), "Караганды");
+        aq_table_free(t);
+    }
+    o.encoding = "KZ-1048";
+    t = read_ok(ctx, "tests/data/io/kz1048.csv", &o);
+    if (t) {
+        AQ_EQ_STR(aq_table_text(t, 1, 0), "Ақмола");
+        AQ_EQ_STR(aq_table_text(t, 1, 1), "Қарағанды");
+        aq_table_free(t);
+    }
+}
+
+static void gdal_formats(aq_ctx *ctx)
+{
+    /* GeoJSON with polygons: geometry and CRS ride along. */
+    aq_table *t = read_ok(ctx, "examples/kz/regions.geojson", NULL);
+    if (t) {
+        AQ_EQ_INT(aq_table_nrows(t), 20);
+        AQ_EQ_STR(aq_table_crs(t), "EPSG:4326");
+        size_t len = 0;
+        AQ_CHECK(aq_table_geometry(t, 0, &len) != NULL && len > 100);
+        AQ_EQ_INT(aq_table_coltype(t, (size_t)aq_table_find(t, "code")), AQ_COL_TEXT);
+        aq_table_free(t);
+    }
+    /* Shapefile (PySAL's Columbus): 49 polygons, numbers typed by the DBF. */
+    t = read_ok(ctx, "tests/data/pysal/columbus/columbus.shp", NULL);
+    if (t) {
+        AQ_EQ_INT(aq_table_nrows(t), 49);
+        long crime = aq_table_find(t, "CRIME");
+        AQ_CHECK(crime >= 0 && aq_table_numbers(t, (size_t)crime) != NULL);
+        aq_table_free(t);
+    }
+    aq_read_opts o;
+    aq_read_opts_init(&o);
+    o.layer = "no such sheet";
+    expect_error(ctx, "examples/kz/regions.geojson", &o, AQ_ENOTFOUND, "has no layer or sheet 'no such sheet'");
+}
+
+/* Write every format and read it back. */
+static void round_trip(aq_ctx *ctx)
+{
+    aq_table *t = read_ok(ctx, "tests/data/io/semicolon_bom.csv", NULL);
+    if (!t)
+        return;
+    static const char *const exts[] = {"csv", "xlsx", "gpkg", "geojson", "ods"};
+    for (int k = 0; k < 4; k++) {
+        char path[512], name[64];
+        snprintf(name, sizeof name, "t_csv_round.%s", exts[k]);
+        aq_test_path(path, sizeof path, name);
+        AQ_EQ_INT(aq_table_write(ctx, t, path, AQ_FMT_AUTO, "data"), AQ_OK);
+        aq_table *back = read_ok(ctx, path, NULL);
+        if (!back)
+            continue;
+        AQ_EQ_INT(aq_table_nrows(back), 3);
+        long v = aq_table_find(back, "value");
+        AQ_CHECK(v >= 0 && aq_table_numbers(back, (size_t)v) && aq_table_numbers(back, (size_t)v)[0] == 1234.5);
+        long n = aq_table_find(back, "name");
+        AQ_CHECK(n >= 0);
+        if (n >= 0)
+            AQ_EQ_STR(aq_table_text(back, (size_t)n, 1), "Ақмола; \"облыс\"");
+        aq_table_free(back);
+    }
+    aq_table_free(t);
+}
+
+/* Every allocation failure is reported, never a crash or a leak. */
+static void out_of_memory(aq_ctx *ctx)
+{
+    int failures = 0;
+    for (long n = 1; n < 400; n++) {
+        aq_table *t = NULL;
+        aq_debug_fail_alloc_after(n);
+        int rc = aq_table_read(ctx, "tests/data/io/semicolon_bom.csv", NULL, &t);
+        aq_debug_fail_alloc_after(0);
+        if (rc == AQ_OK) {
+            aq_table_free(t);
+            break;
+        }
+        failures += rc == AQ_ENOMEM;
+        AQ_CHECK(rc == AQ_ENOMEM && t == NULL);
+    }
+    AQ_CHECK(failures > 10);
+}
+
+int main(void)
+{
+    AQ_TEST_BEGIN();
+    aq_ctx *ctx = aq_ctx_new();
+    numbers();
+    delimited(ctx);
+    failures(ctx);
+    encodings(ctx);
+    gdal_formats(ctx);
+    round_trip(ctx);
+    out_of_memory(ctx);
+    aq_ctx_free(ctx);
+    AQ_TEST_END();
+}
