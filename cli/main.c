@@ -6,13 +6,14 @@
 
 #include <string.h>
 
-extern const cli_command cmd_import, cmd_export, cmd_read, cmd_units, cmd_datasets, cmd_summary, cmd_check;
-extern const cli_command cmd_structure;
+extern const cli_command cmd_import, cmd_export, cmd_read, cmd_units, cmd_datasets, cmd_summary, cmd_check, cmd_match;
+extern const cli_command cmd_structure, cmd_access;
 extern const cli_command cmd_name;
+extern const cli_command cmd_disparity, cmd_convergence, cmd_markov;
 
 const cli_command *const cli_commands[] = {
-    &cmd_import, &cmd_read, &cmd_export, &cmd_units, &cmd_datasets, &cmd_summary, &cmd_check, &cmd_structure,
-    &cmd_name, NULL};
+    &cmd_import, &cmd_read, &cmd_export, &cmd_units, &cmd_datasets, &cmd_summary, &cmd_check, &cmd_match, &cmd_structure, &cmd_access,
+    &cmd_name, &cmd_disparity, &cmd_convergence, &cmd_markov, NULL};
 
 static void usage(FILE *out)
 {

@@ -1,0 +1,95 @@
+/*
+ * network_int.h -- the layout of aq_graph, shared by the files that build
+ * graphs (graph.c, graph_edges.c, network_lines.c) and search them
+ * (dijkstra.c). Everything else uses aimaq_network.h.
+ */
+#ifndef AQ_NETWORK_INT_H
+#define AQ_NETWORK_INT_H
+
+#include "aq_int.h"
+#include "aimaq_network.h"
+#include "strmap.h"
+
+#include <stdint.h>
+
+/* One arc of the CSR: 16 bytes, so that a node's arcs are one stream. */
+typedef struct aq__arc {
+    double w;      /* minutes */
+    uint32_t to;
+    uint32_t edge; /* index of the edge it came from */
+} aq__arc;
+
+struct aq_graph {
+    size_t n, nedges;
+    int directed;
+    uint32_t *off;  /* n + 1 offsets into arc (arcs leaving each node)      */
+    aq__arc *arc;
+    uint32_t *roff; /* directed graphs: arcs entering each node, reversed   */
+    aq__arc *rarc;
+    /* the edges as given */
+    uint32_t *efrom, *eto;
+    double *emin;
+    double *elen;     /* km, or NULL                                         */
+    uint16_t *eclass; /* index into classes, or NULL                         */
+    char **classes;
+    size_t nclasses;
+    /* node identifiers: numbers (sorted ascending) or texts */
+    double *idnum;    /* NULL when identifiers are the numbers 0..n-1 or text */
+    char **idtxt;
+    aq__strmap idmap; /* text identifiers -> node                            */
+    int textids;
+    /* coordinates, for snapping and tables */
+    double *x, *y;    /* NaN where unknown                                    */
+    int geographic;   /* 1: x, y are lon/lat degrees                       */
+    double unit_km;   /* planar: km per coordinate unit (1, or 0.001 for m) */
+};
+
+/* Builds the CSR of G from its edge lists (efrom, eto, emin, n, nedges,
+ * directed set). Checks the minutes; names rows with LINEOF when given. */
+int aq__graph_build(aq_ctx *ctx, aq_graph *g, const char *what, const size_t *lineof);
+/* Allocates an empty graph. */
+aq_graph *aq__graph_alloc(aq_ctx *ctx);
+/* Distance in km between two points in G's coordinates (haversine for
+ * degrees, else planar times unit_km). */
+double aq__graph_dist(const aq_graph *g, double x1, double y1, double x2, double y2);
+/* Decides how coordinates of table T are measured: sets *geographic and
+ * *unit_km from GEOGRAPHIC (1, 0 or -1 = guess), the CRS and the names of
+ * the coordinate columns. */
+void aq__coord_kind(const aq_table *t, const char *xname, int geographic, int *geo_out,
+                    double *unit_km);
+/* The speed in km/h of road class CLS under SPEEDS ("a=1,b=2,default=3" or
+ * NULL for the defaults); 0 when the class has none. */
+double aq__speed_of(const char *speeds, const char *cls);
+
+/* ---- accessibility inputs (access.c) ---- */
+
+/* Centres (facilities) resolved to nodes, grouped by kind. */
+typedef struct aq__centres {
+    size_t n;
+    size_t *node;
+    double *cap;    /* capacity, 1 when the table has none              */
+    char **label;   /* what the output calls each centre                */
+    int numeric;    /* labels are numbers (node ids)                     */
+    uint32_t *kind; /* index into kinds                                  */
+    char **kinds;   /* kind names; one "" kind when there is no kind column */
+    size_t nkinds;
+} aq__centres;
+
+int aq__centres_load(aq_ctx *ctx, const aq_graph *g, const aq_table *t,
+                     const aq_access_opts *o, aq__centres *c);
+void aq__centres_free(aq__centres *c);
+
+/* Settlements resolved to nodes (by a node column or by snapping). */
+typedef struct aq__places {
+    size_t n;
+    size_t *node;    /* SIZE_MAX when off the network (beyond max_snap_km) */
+    double *snap_km; /* NaN when resolved by a node column              */
+    double *pop;
+    long idcol;      /* the id column of the table                      */
+} aq__places;
+
+int aq__places_load(aq_ctx *ctx, const aq_graph *g, const aq_table *t,
+                    const aq_access_opts *o, aq__places *p);
+void aq__places_free(aq__places *p);
+
+#endif
