@@ -131,7 +131,7 @@ int aq__rules_prepare(aq_ctx *ctx, const aq_method *m, const aq__scope *scope,
             if (!rc)
                 rc = aq__expr_bind(ctx, r->when[q], aq__scope_resolve, (void *)scope, n);
             if (rc)
-                aq__err_prefix(ctx, "%s:%zu: class '%s': ", m->path, ru->line, ru->name);
+                aq__err_prefix(ctx, "%s:%zu: class '%s'", m->path, ru->line, ru->name);
         }
         int needs_sorted = !isnan(ru->min_quantile) || !isnan(ru->max_quantile) || ru->jenks_k;
         if (rc || !needs_sorted)

@@ -113,7 +113,7 @@ static int compute_derived(aq_ctx *ctx, const aq_method *m, aq__bound *b)
             rc = aq__expr_bind(ctx, e, derive_resolve, &s, b->n);
         if (rc) {
             aq__expr_free(e);
-            return aq__err_prefix(ctx, "%s:%zu: derive '%s': ", m->path, m->derive[d].line,
+            return aq__err_prefix(ctx, "%s:%zu: derive '%s'", m->path, m->derive[d].line,
                                   m->derive[d].code);
         }
         for (size_t i = 0; i < b->n; i++)

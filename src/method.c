@@ -522,7 +522,7 @@ static int parse_expr(mp *p, yaml_node_t *n, const char *what, aq__expr **out)
         return fail(p, n, "%s must be a condition in quotes, e.g. \"pop == 0\"", what);
     int rc = aq__expr_parse(p->ctx, s, out);
     if (rc == AQ_EINPUT)
-        aq__err_prefix(p->ctx, "%s:%zu: %s: ", p->file, line_of(n), what);
+        aq__err_prefix(p->ctx, "%s:%zu: %s", p->file, line_of(n), what);
     return rc;
 }
 
@@ -711,6 +711,11 @@ static int parse_uncertainty(mp *p, yaml_node_t *root)
                 u->imputes[u->nimputes++] = (enum aq__impute)v;
         }
     }
+    for (size_t i = 0; i < u->naggs; i++)
+        if (u->aggs[i] != AQ_AGG_ARITH && !(m->range_lo > 0))
+            return fail(p, get(p, n, "aggregate"), "uncertainty aggregate: geometric, harmonic "
+                        "and generalised means need positive values; set normalise range: "
+                        "[1, 100] or similar");
     return AQ_OK;
 }
 
@@ -850,24 +855,24 @@ void aq_method_free(aq_method *m)
 {
     if (!m)
         return;
-    for (size_t i = 0; i < m->nind; i++) {
+    for (size_t i = 0; m->ind && i < m->nind; i++) {
         aq__free(m->ind[i].code);
         aq__free(m->ind[i].pillar);
-        for (size_t k = 0; k < m->ind[i].nbands; k++)
+        for (size_t k = 0; m->ind[i].bands && k < m->ind[i].nbands; k++)
             aq__free(m->ind[i].bands[k].category);
         aq__free(m->ind[i].bands);
     }
-    for (size_t i = 0; i < m->npil; i++)
+    for (size_t i = 0; m->pil && i < m->npil; i++)
         aq__free(m->pil[i].code);
-    for (size_t i = 0; i < m->nrules; i++) {
+    for (size_t i = 0; m->rules && i < m->nrules; i++) {
         aq__free(m->rules[i].name);
         aq__expr_free(m->rules[i].when);
     }
-    for (size_t i = 0; i < m->nderive; i++) {
+    for (size_t i = 0; m->derive && i < m->nderive; i++) {
         aq__free(m->derive[i].code);
         aq__expr_free(m->derive[i].expr);
     }
-    for (size_t i = 0; i < m->ncrit; i++) {
+    for (size_t i = 0; m->crit && i < m->ncrit; i++) {
         aq__free(m->crit[i].code);
         aq__free(m->crit[i].label);
         aq__expr_free(m->crit[i].when);

@@ -1,0 +1,256 @@
+/*
+ * cmd_potential.c -- `aimaq potential INPUT --method FILE`: composite index,
+ * rank, class and the reason per unit, the class summary (count,
+ * population, share), and with --uncertainty the Monte Carlo robustness of
+ * ranks and classes.
+ */
+#include "aimaq_index.h"
+#include "cli.h"
+
+#include <jansson.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int run(int argc, char **argv);
+
+const cli_command cmd_potential = {
+    "potential", "development potential: composite index, classes and their robustness",
+    "aimaq potential [INPUT] --method FILE [--uncertainty N] [--format F]",
+    "Computes the methodology FILE (YAML, see docs/methodology.md) on the units of\n"
+    "INPUT (or the store selection): per unit its score, pillar scores, rank, class\n"
+    "and the reason (the rule that matched with the values it tested, and the\n"
+    "indicators that pulled the score up and down most); then per class the number\n"
+    "of units, their population and its share.\n\n"
+    "--uncertainty N runs the methodology N times over the alternatives its\n"
+    "'uncertainty' section declares: per unit the median rank, the 5-95 % rank\n"
+    "interval and the probability of each class; --sobol adds first-order and total\n"
+    "Sobol indices of each choice. --weight-draws FILE uses the rows of FILE (one\n"
+    "column per indicator) as the weights of each run instead.\n\n"
+    "Output: table (default) prints both tables; csv prints the units (or with\n"
+    "--summary the classes); json prints {\"method\", \"units\", \"classes\"}.\n\n"
+    "examples:\n"
+    "  aimaq potential units.csv --method methods/example-pillars.yaml\n"
+    "  aimaq potential units.csv --method m.yaml --uncertainty 1000 --seed 1 --sobol",
+    run};
+
+/* One row of T as a JSON object; the columns named in NEST go into a
+ * sub-object called NESTNAME. */
+static json_t *row_json(const aq_table *t, size_t i, size_t nest_from, size_t nest_to,
+                        const char *nestname)
+{
+    json_t *o = json_object(), *sub = nestname ? json_object() : NULL;
+    for (size_t c = 0; c < aq_table_ncols(t); c++) {
+        json_t *v;
+        if (aq_table_coltype(t, c) == AQ_COL_NUMBER) {
+            double x = aq_table_numbers(t, c)[i];
+            v = isnan(x)                               ? json_null()
+                : x == (double)(json_int_t)x && fabs(x) < 9e15 ? json_integer((json_int_t)x)
+                                                          : json_real(x);
+        } else {
+            const char *s = aq_table_text(t, c, i);
+            v = s ? json_string(s) : json_null();
+        }
+        if (sub && c >= nest_from && c < nest_to)
+            json_object_set_new(sub, aq_table_colname(t, c), v);
+        else
+            json_object_set_new(o, aq_table_colname(t, c), v);
+        if (sub && c + 1 == nest_to)
+            json_object_set_new(o, nestname, sub);
+    }
+    return o;
+}
+
+static json_t *table_json(const aq_table *t, size_t nest_from, size_t nest_to, const char *nest)
+{
+    json_t *a = json_array();
+    for (size_t i = 0; i < aq_table_nrows(t); i++)
+        json_array_append_new(a, row_json(t, i, nest_from, nest_to, nest));
+    return a;
+}
+
+/* Reads the weight draws: every number column, in order, one per indicator. */
+static int read_draws(aq_ctx *ctx, const char *path, size_t m, double **w, size_t *nd)
+{
+    aq_table *t = NULL;
+    int rc = aq_table_read(ctx, path, NULL, &t);
+    if (rc)
+        return rc;
+    size_t n = aq_table_nrows(t), nc = aq_table_ncols(t);
+    if (nc != m) {
+        fprintf(stderr, "aimaq: error: %s has %zu columns; the methodology has %zu indicators\n",
+                path, nc, m);
+        aq_table_free(t);
+        return AQ_EINPUT;
+    }
+    *w = malloc((n ? n : 1) * m * sizeof **w);
+    for (size_t j = 0; *w && j < m; j++) {
+        const double *col = aq_table_numbers(t, j);
+        if (!col) {
+            fprintf(stderr, "aimaq: error: %s: column '%s' is not numeric\n", path,
+                    aq_table_colname(t, j));
+            free(*w);
+            *w = NULL;
+            aq_table_free(t);
+            return AQ_EINPUT;
+        }
+        for (size_t i = 0; i < n; i++)
+            (*w)[i * m + j] = col[i];
+    }
+    *nd = n;
+    aq_table_free(t);
+    return *w ? AQ_OK : AQ_ENOMEM;
+}
+
+/* Copies the input's geometries onto the result rows (same order). */
+static int copy_geometries(aq_ctx *ctx, const aq_table *from, aq_table *to)
+{
+    for (size_t i = 0; i < aq_table_nrows(from); i++) {
+        size_t len = 0;
+        const unsigned char *g = aq_table_geometry(from, i, &len);
+        if (g) {
+            int rc = aq_table_set_geometry(ctx, to, i, g, len, aq_table_crs(from));
+            if (rc)
+                return rc;
+        }
+    }
+    return AQ_OK;
+}
+
+typedef struct popts {
+    const char *method, *format, *output, *draws;
+    long runs, seed, threads;
+    int sobol, summary;
+} popts;
+
+static int emit(aq_ctx *ctx, const popts *o, enum aq_format fmt, const aq_method *m,
+                aq_table *units, aq_table *classes, aq_table *uunits, aq_table *usum)
+{
+    if (fmt == AQ_FMT_JSON) {
+        json_t *root = json_object(), *meth = json_object();
+        json_object_set_new(meth, "name", json_string(aq_method_name(m)));
+        json_object_set_new(meth, "sha256", json_string(aq_method_hash(m)));
+        json_object_set_new(meth, "act", aq_method_act(m) ? json_string(aq_method_act(m)) : json_null());
+        json_object_set_new(root, "method", meth);
+        /* units: id, score, rank, class, pillars..., reason */
+        json_object_set_new(root, "units", table_json(units, 4, aq_table_ncols(units) - 1, "pillars"));
+        json_object_set_new(root, "classes", table_json(classes, 0, 0, NULL));
+        if (uunits) {
+            json_t *u = json_object();
+            json_object_set_new(u, "units", table_json(uunits, 0, 0, NULL));
+            json_object_set_new(u, "summary", table_json(usum, 0, 0, NULL));
+            json_object_set_new(root, "uncertainty", u);
+        }
+        FILE *f = o->output && strcmp(o->output, "-") ? fopen(o->output, "w") : stdout;
+        if (!f) {
+            json_decref(root);
+            fprintf(stderr, "aimaq: error: cannot write '%s'\n", o->output);
+            return AQ_EIO;
+        }
+        json_dumpf(root, f, JSON_INDENT(1) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(15));
+        fputc('\n', f);
+        if (f != stdout)
+            fclose(f);
+        json_decref(root);
+        return AQ_OK;
+    }
+    if (fmt == AQ_FMT_TEXT) {
+        printf("methodology: %s (sha256 %.16s...)\n", aq_method_name(m), aq_method_hash(m));
+        fflush(stdout);
+        int rc = cli_write(ctx, uunits ? uunits : units, fmt, o->output);
+        if (!rc) {
+            printf("\n%s\n", uunits ? "robustness" : "classes");
+            fflush(stdout);
+            rc = cli_write(ctx, uunits ? usum : classes, fmt, o->output);
+        }
+        if (!rc && uunits) {
+            printf("\nclasses\n");
+            fflush(stdout);
+            rc = cli_write(ctx, classes, fmt, o->output);
+        }
+        return rc;
+    }
+    aq_table *out = o->summary ? (uunits ? usum : classes) : (uunits ? uunits : units);
+    return cli_write(ctx, out, fmt, o->output);
+}
+
+static int run(int argc, char **argv)
+{
+    cli_input in = {0};
+    popts o = {0};
+    o.seed = 42;
+    cli_option opts[] = {
+        {"method", CLI_STRING, &o.method, "FILE", "the methodology (YAML)"},
+        {"uncertainty", CLI_INT, &o.runs, "N", "Monte Carlo runs over the declared alternatives"},
+        {"seed", CLI_INT, &o.seed, "S", "random seed of the Monte Carlo (default 42)"},
+        {"sobol", CLI_FLAG, &o.sobol, NULL, "also Sobol indices of each uncertain choice"},
+        {"weight-draws", CLI_STRING, &o.draws, "FILE", "weights of each run, one column per indicator"},
+        {"threads", CLI_INT, &o.threads, "N", "threads for the Monte Carlo (default: all cores)"},
+        {"summary", CLI_FLAG, &o.summary, NULL, "csv/json: the class (or robustness) summary"},
+        CLI_INPUT_OPTIONS(in),
+        {"format", CLI_STRING, &o.format, "F", "table, csv, json or geojson"},
+        {"output", CLI_STRING, &o.output, "FILE", "write to FILE"},
+        {NULL, 0, NULL, NULL, NULL}};
+    int npos, rc = cli_parse(&cmd_potential, opts, argc, argv, &npos);
+    if (rc >= 0)
+        return rc;
+    if (!o.method)
+        return cli_usage_error("potential: --method FILE is required");
+    enum aq_format fmt = AQ_FMT_TEXT;
+    if (o.format && cli_format(o.format, &fmt))
+        return AQ_EXIT_USAGE;
+    if (o.runs < 0 || (o.runs > 0 && o.runs < 10))
+        return cli_usage_error("potential: --uncertainty needs at least 10 runs");
+    aq_ctx *ctx = cli_ctx();
+    if (o.threads > 0)
+        aq_ctx_set_threads(ctx, (int)o.threads);
+    aq_method *m = NULL;
+    aq_table *t = NULL, *units = NULL, *classes = NULL, *uunits = NULL, *usum = NULL;
+    aq_index *r = NULL;
+    aq_uncertainty *u = NULL;
+    double *draws = NULL;
+    char codes[4096];
+    rc = aq_method_load(ctx, o.method, &m);
+    if (!rc && npos == 0 && !in.indicator) { /* the store: select what the method needs */
+        size_t len = 0;
+        codes[0] = '\0';
+        for (size_t j = 0; j < aq_method_nindicators(m) && len < sizeof codes; j++)
+            len += (size_t)snprintf(codes + len, sizeof codes - len, "%s%s", j ? "," : "",
+                                    aq_method_indicator(m, j));
+        in.indicator = codes;
+    }
+    if (!rc) rc = cli_input_load(ctx, &in, npos ? argv[0] : NULL, &t);
+    if (!rc) rc = aq_index_compute(ctx, m, t, &r);
+    if (!rc) rc = aq_index_units_table(ctx, r, &units);
+    if (!rc) rc = aq_index_classes_table(ctx, r, &classes);
+    if (!rc && fmt == AQ_FMT_GEOJSON) rc = copy_geometries(ctx, t, units);
+    if (!rc && (o.runs || o.draws)) {
+        aq_uncertainty_opts uo;
+        aq_uncertainty_opts_init(&uo);
+        uo.runs = (size_t)o.runs;
+        uo.seed = (unsigned long long)o.seed;
+        uo.sobol = o.sobol;
+        if (o.draws) {
+            rc = read_draws(ctx, o.draws, aq_method_nindicators(m), &draws, &uo.ndraws);
+            uo.weight_draws = draws;
+        }
+        if (!rc) rc = aq_index_uncertainty(ctx, m, t, &uo, &u);
+        if (!rc) rc = aq_uncertainty_units_table(ctx, u, &uunits);
+        if (!rc) rc = aq_uncertainty_summary_table(ctx, u, &usum);
+        if (!rc && fmt == AQ_FMT_GEOJSON) rc = copy_geometries(ctx, t, uunits);
+    }
+    if (!rc)
+        rc = emit(ctx, &o, fmt, m, units, classes, uunits, usum);
+    int code = rc ? (aq_errmsg(ctx)[0] ? cli_fail(ctx, rc) : cli_exit_code(rc)) : AQ_EXIT_OK;
+    free(draws);
+    aq_uncertainty_free(u);
+    aq_table_free(uunits);
+    aq_table_free(usum);
+    aq_table_free(units);
+    aq_table_free(classes);
+    aq_index_free(r);
+    aq_table_free(t);
+    aq_method_free(m);
+    aq_ctx_free(ctx);
+    return code;
+}
