@@ -53,6 +53,8 @@ int aq_store_rebase(aq_store *s, const char *indicator, const char *period, cons
         return aq__err(s->ctx, AQ_EINPUT, "'%s' is not a period", period ? period : "");
     if (!date || !aq__period_normalise(date, dnorm))
         return aq__err(s->ctx, AQ_EINPUT, "'%s' is not a date", date ? date : "");
+    if (strlen(dnorm) == 4) /* a year as the basis means its end */
+        memcpy(dnorm + 4, "-12-31", 7);
     /* Follow links dated after the period and up to the target date: each
      * path from an observed unit to a successor multiplies the shares. */
     const char *args[] = {indicator, pnorm, dnorm, additive ? "1" : "0", NULL};

@@ -1,0 +1,37 @@
+#!/bin/sh
+# run.sh -- the main job on the shipped Kazakhstan example: build a store from
+# the official classifier, boundaries, population and GRP per capita, check
+# it, match OpenStreetMap places to KATO settlements, and print the regional
+# summary. Outputs go to out/kz/. Usage: sh examples/kz/run.sh [AIMAQ_BINARY]
+set -eu
+cd "$(dirname "$0")/../.."
+AQ=${1:-build/aimaq}
+OUT=out/kz
+DB=$OUT/kz.db
+mkdir -p "$OUT"
+rm -f "$DB" "$DB-wal" "$DB-shm"
+E=examples/kz
+step() { printf '\n== %s\n' "$*"; }
+
+step "Import: KATO classifier (NK RK 11-2025), reforms, boundaries, population 2023, GRP per capita 2008-2022"
+"$AQ" import $E/units.csv --db "$DB" --dataset "KATO NK RK 11-2025"
+"$AQ" import $E/reforms.csv --db "$DB" --dataset "Territorial reforms 2018 and 2022"
+"$AQ" import $E/regions.geojson --db "$DB" --dataset "Region boundaries (OpenStreetMap)"
+"$AQ" import $E/population_region_2023.csv --db "$DB" --map $E/population.map.yaml
+"$AQ" import $E/population_district_2023.csv --db "$DB" --map $E/population.map.yaml
+"$AQ" import $E/grp_per_capita.csv --db "$DB" --map $E/grp_per_capita.map.yaml
+
+step "Check the store (errors would stop here)"
+"$AQ" check --db "$DB"
+
+step "Match OpenStreetMap places to KATO settlements, by name within the region that contains them"
+"$AQ" match $E/osm_places.geojson --to-level settlement --within region --db "$DB" --output $OUT/osm_places_matched.geojson
+
+step "Regional summary"
+"$AQ" summary --db "$DB" --value grp_pc_kzt_thousand --population population --exclude 000000000 --lang "${AIMAQ_LANG:-ru}"
+
+step "Outputs"
+"$AQ" export --db "$DB" --what units --level region --output $OUT/regions.gpkg
+"$AQ" export --db "$DB" --indicator grp_pc_kzt_thousand,population --level region --output $OUT/regions.xlsx
+"$AQ" summary --db "$DB" --value grp_pc_kzt_thousand --exclude 000000000 --format csv --output $OUT/grp_ratio_by_year.csv
+echo "store: $DB; files: $OUT/regions.gpkg, $OUT/regions.xlsx, $OUT/grp_ratio_by_year.csv, $OUT/osm_places_matched.geojson"

@@ -1,0 +1,44 @@
+# example_kz.sh -- the README's main job on the shipped Kazakhstan data, with
+# its results checked against the published figures.
+. tests/cli/lib.sh
+expect 0 sh examples/kz/run.sh "$AIMAQ"
+cp "$T/out" "$T/run.out"
+has "$T/run.out" "15596 read, 15596 accepted, 0 rejected"
+has "$T/err" "aimaq check: 0 errors"
+
+# Max/min ratio of regional GRP per capita, as computed in
+# ../shared/data/kz-grp-per-capita/SOURCE.md from the BNS series.
+R=out/kz/grp_ratio_by_year.csv
+has "$R" "2008,16,3626,Atyrau Region,310.4,South Kazakhstan Region,11.68"
+has "$R" ",9.33"
+has "$R" "2015,16,7171.2,Atyrau Region,891.1,South Kazakhstan Region,8.05"
+has "$R" "2018,17,12465.5,Atyrau Region,838.2,Turkistan Region,14.87"
+has "$R" ",10.12"
+has "$R" "2022,20,19974.1,Atyrau Region,1671.8,Turkistan Region,11.95"
+
+# The 20 regions add up to the Republic's 19,765,004 (BNS, 2023-01-01).
+expect 0 "$AIMAQ" export --db out/kz/kz.db --indicator population --level region --format csv
+eq "$(awk -F, 'NR > 1 { s += $8 } END { print s }' "$T/out")" "19765004" "sum of regional population"
+
+# Rebasing 2017 GRP-weighted counts across the 2018 split: South Kazakhstan's
+# population-like counts go to Turkestan and Shymkent by their shares.
+expect 0 "$AIMAQ" units rebase --db out/kz/kz.db --indicator grp_pc_kzt_thousand --period 2017 --date 2022 --rate --format csv
+has "$T/out" "610000000,1097.7,1"
+has "$T/out" "790000000,1097.7,1"
+has "$T/out" "100000000,2289.5,1"
+has "$T/out" "630000000,2289.5,1"
+# ... and a count is divided: 2017 population-like value 1000 of South
+# Kazakhstan would go 66.01 % to Turkestan (shares in examples/kz/reforms.csv).
+eq "$(grep -c . "$T/out")" "22" "units on the 2022 basis (header + country + 20 regions)"
+
+# GDAL's own ogrinfo opens what aimaq wrote.
+expect 0 ogrinfo -so -al out/kz/regions.gpkg
+has "$T/out" "Feature Count: 21" # 20 current regions + South Kazakhstan (until 2018)
+has "$T/out" "Geometry: Unknown (any)"
+"$AIMAQ" export --db out/kz/kz.db --indicator grp_pc_kzt_thousand,population --level region --format csv > "$T/rows.csv"
+expect 0 ogrinfo -so -al out/kz/regions.xlsx
+has "$T/out" "Feature Count: $(($(wc -l < "$T/rows.csv") - 1))"
+expect 0 ogrinfo -so -al out/kz/osm_places_matched.geojson
+has "$T/out" "Feature Count: 9899"
+has "$T/run.out" "Атырауская область"
+finish

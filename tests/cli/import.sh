@@ -1,0 +1,86 @@
+# import.sh -- aimaq import: all or nothing, every reject named, provenance kept.
+. tests/cli/lib.sh
+DB=$T/s.db
+E=examples/kz
+
+expect 0 "$AIMAQ" import $E/units.csv --db "$DB"
+has "$T/out" "15596 read, 15596 accepted, 0 rejected"
+has "$T/out" "units: 15596 added"
+
+# Observations for unknown units, a bad period and a duplicate: nothing is imported.
+printf 'code,year,pop\n100000000,2023,1\n999999999,2023,2\n110000000,20x3,3\n100000000,2023,4\n' > "$T/bad.csv"
+expect 2 "$AIMAQ" import "$T/bad.csv" --db "$DB"
+has "$T/err" "3 rows rejected, nothing imported"
+has "$T/err" "line 3, column 'code': unknown unit '999999999'"
+has "$T/err" "line 4, column 'year': '20x3' is not a period"
+has "$T/err" "line 5: duplicate row: unit and period 2023 already on line 2"
+expect 0 "$AIMAQ" datasets --db "$DB" --format csv
+eq "$(wc -l < "$T/out")" "2" "datasets after a failed import (header + KATO)"
+expect 2 "$AIMAQ" export --db "$DB" --indicator pop
+has "$T/err" "no indicator 'pop'"
+
+# With --skip-bad-rows the good row lands and the rejects go to a file.
+expect 0 "$AIMAQ" import "$T/bad.csv" --db "$DB" --skip-bad-rows --rejects "$T/rejects.csv"
+has "$T/out" "4 read, 1 accepted, 3 rejected"
+has "$T/rejects.csv" "unknown unit '999999999'"
+expect 0 "$AIMAQ" export --db "$DB" --indicator pop --format csv
+has "$T/out" "100000000,Абай облысы,область Абай,Abay Region,000000000,region,2023,1"
+
+# Decimal commas, semicolons and a BOM; the period from --period.
+printf '\357\273\277code;share_urban;grp\n100000000;60,8;1 234,5\n110000000;51,2;2 345,25\n' > "$T/semi.csv"
+expect 0 "$AIMAQ" import "$T/semi.csv" --db "$DB" --period 2022
+expect 0 "$AIMAQ" export --db "$DB" --indicator grp,share_urban --period 2022 --format json
+has "$T/out" '"grp": 2345.25'
+has "$T/out" '"share_urban": 60.8'
+
+# Encodings: CP1251 is refused with advice, read with --encoding.
+printf 'code,name_ru,kind\n190000000,\xc0\xeb\xec\xe0\xf2\xe8\xed\xf1\xea\xe0\xff,region\n' > "$T/cp1251.csv"
+printf 'code,name_ru,level\n190000000,\xc0\xeb\xec\xe0\xf2\xe8\xed\xf1\xea\xe0\xff,region\n' > "$T/cp1251_units.csv"
+expect 2 "$AIMAQ" import "$T/cp1251_units.csv" --db "$DB"
+has "$T/err" "is not UTF-8 (line 2, byte 0xC0); it looks like CP1251: read it with --encoding CP1251"
+expect 0 "$AIMAQ" import "$T/cp1251_units.csv" --db "$DB" --encoding CP1251
+expect 0 "$AIMAQ" units --db "$DB" --level region --format csv
+has "$T/out" "190000000,000000000,region,region,Алматы облысы,Алматинская"
+
+# Structural errors.
+: > "$T/empty.csv"
+expect 2 "$AIMAQ" import "$T/empty.csv" --db "$DB"
+has "$T/err" "is empty"
+printf 'name,pop\nA,1\n' > "$T/nocode.csv"
+expect 2 "$AIMAQ" import "$T/nocode.csv" --db "$DB" --period 2020
+has "$T/err" "has no code column"
+printf 'code,pop\n100000000,1\n' > "$T/noperiod.csv"
+expect 2 "$AIMAQ" import "$T/noperiod.csv" --db "$DB"
+has "$T/err" "has no period or year column: give --period"
+printf 'code,parent,level\nX1,NOPE,district\nX2,,planet\nX1,,district\n' > "$T/units_bad.csv"
+expect 2 "$AIMAQ" import "$T/units_bad.csv" --db "$DB"
+has "$T/err" "line 4, column 'code': duplicate code 'X1' (first on line 2)"
+has "$T/err" "line 3, column 'level': unknown level 'planet'; levels are country, region, district, rural_district, settlement"
+has "$T/err" "parent 'NOPE' of unit 'X1' is neither in the file nor in the store"
+
+# Mapping files: errors name the line.
+printf 'columns:\n  code: code\n  colour: x\n' > "$T/bad.map.yaml"
+expect 2 "$AIMAQ" import "$T/semi.csv" --db "$DB" --map "$T/bad.map.yaml"
+has "$T/err" "mapping '$T/bad.map.yaml' line 3: unknown role 'colour'"
+printf 'columns: {code: kato}\n' > "$T/absent.map.yaml"
+expect 2 "$AIMAQ" import "$T/semi.csv" --db "$DB" --map "$T/absent.map.yaml" --period 2022
+has "$T/err" "column 'kato' (role code) is not in"
+
+# A store that is not aimaq's, and one that cannot be written.
+sqlite3 "$T/other.db" 'CREATE TABLE t(x)'
+expect 2 "$AIMAQ" import "$T/semi.csv" --db "$T/other.db" --period 2022
+has "$T/err" "is an SQLite database but not an aimaq store"
+cp "$DB" "$T/ro.db"; chmod 0444 "$T/ro.db"
+if [ "$(id -u)" != 0 ]; then
+  expect 2 "$AIMAQ" import "$T/semi.csv" --db "$T/ro.db" --period 2022
+  has "$T/err" "cannot write the store"
+fi
+expect 2 "$AIMAQ" datasets --db "$T/none.db"
+has "$T/err" "no store at '$T/none.db'"
+expect 1 "$AIMAQ" import
+has "$T/err" "import: give one FILE"
+
+# The store passes SQLite's own integrity check after all of this.
+eq "$(sqlite3 "$DB" 'PRAGMA integrity_check')" "ok" "integrity_check"
+eq "$(sqlite3 "$DB" 'PRAGMA user_version')" "1" "schema version"
+finish
