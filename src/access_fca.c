@@ -85,6 +85,31 @@ static int threads_of(aq_ctx *ctx)
     return nt < 1 ? 1 : nt;
 }
 
+/* One reusable search per thread, made before the parallel region so that
+ * only this thread reports to the context. */
+static int searches_new(aq_ctx *ctx, const aq_graph *g, int nt, aq_search ***out)
+{
+    aq_search **ws = aq__xcalloc(ctx, (size_t)nt, sizeof *ws);
+    if (!ws)
+        return AQ_ENOMEM;
+    for (int i = 0; i < nt; i++)
+        if (aq_search_new(ctx, g, &ws[i]) != AQ_OK) {
+            while (i--)
+                aq_search_free(ws[i]);
+            aq__free(ws);
+            return AQ_ENOMEM;
+        }
+    *out = ws;
+    return AQ_OK;
+}
+
+static void searches_free(aq_search **ws, int nt)
+{
+    for (int i = 0; ws && i < nt; i++)
+        aq_search_free(ws[i]);
+    aq__free(ws);
+}
+
 /* 2SFCA core; count[k] (may be NULL) gets the facilities within reach. */
 static int fca(aq_ctx *ctx, const aq_graph *g, const size_t *dem, const double *pop, size_t ndem,
                const size_t *sup, const double *cap, size_t nsup, const aq_bands *bands,
@@ -101,26 +126,35 @@ static int fca(aq_ctx *ctx, const aq_graph *g, const size_t *dem, const double *
     triple **tr = aq__xcalloc(ctx, (size_t)nt, sizeof *tr);
     size_t *ntr = aq__xcalloc(ctx, (size_t)nt, sizeof *ntr);
     double *R = aq__xmalloc(ctx, sizeof *R * (nsup ? nsup : 1));
-    int failed = !tr || !ntr || !R;
-#pragma omp parallel num_threads(nt) if (nt > 1 && nsup > 1) reduction(| : failed)
+    aq_search **ws = NULL;
+    if (!tr || !ntr || !R || searches_new(ctx, g, nt, &ws)) {
+        aq__free(tr);
+        aq__free(ntr);
+        aq__free(R);
+        bynode_free(&bn);
+        return AQ_ENOMEM;
+    }
+    int failed = 0; /* shared: set by any thread that runs out of memory */
+#pragma omp parallel num_threads(nt) if (nt > 1 && nsup > 1)
     {
         int me = 0;
 #ifdef _OPENMP
         me = omp_get_thread_num();
 #endif
-        aq_search *s = NULL;
+        aq_search *s = ws[me];
         size_t cap_tr = 0;
-        if (!failed && aq_search_new(ctx, g, &s) != AQ_OK)
-            failed = 1;
 #pragma omp for schedule(dynamic, 8)
         for (size_t j = 0; j < nsup; j++) {
-            if (failed || sup[j] >= g->n) {
-                R[j] = NAN;
+            int stop;
+#pragma omp atomic read
+            stop = failed;
+            R[j] = NAN;
+            if (stop || sup[j] >= g->n)
                 continue;
-            }
             /* toward = 1: times from each settlement to the facility */
             size_t nr = aq_search_run(s, sup[j], limit, 1, NULL, 0);
             if (nr == SIZE_MAX) {
+#pragma omp atomic write
                 failed = 1;
                 continue;
             }
@@ -138,6 +172,7 @@ static int fca(aq_ctx *ctx, const aq_graph *g, const size_t *dem, const double *
                         size_t nc = cap_tr ? cap_tr * 2 : 1024;
                         triple *grown = aq__realloc(tr[me], sizeof *grown * nc);
                         if (!grown) {
+#pragma omp atomic write
                             failed = 1;
                             break;
                         }
@@ -149,7 +184,6 @@ static int fca(aq_ctx *ctx, const aq_graph *g, const size_t *dem, const double *
             }
             R[j] = den > 0 ? cap[j] / den : NAN;
         }
-        aq_search_free(s);
     }
     if (failed) {
         rc = aq__oom(ctx);
@@ -171,7 +205,8 @@ static int fca(aq_ctx *ctx, const aq_graph *g, const size_t *dem, const double *
         }
         size_t at = 0;
         for (int th = 0; all && th < nt; th++) {
-            memcpy(all + at, tr[th], sizeof *all * ntr[th]);
+            if (ntr[th]) /* tr[th] is NULL for a thread that found nothing */
+                memcpy(all + at, tr[th], sizeof *all * ntr[th]);
             at += ntr[th];
         }
         if (all)
@@ -192,6 +227,7 @@ static int fca(aq_ctx *ctx, const aq_graph *g, const size_t *dem, const double *
     aq__free(tr);
     aq__free(ntr);
     aq__free(R);
+    searches_free(ws, nt);
     bynode_free(&bn);
     return rc;
 }
@@ -213,23 +249,31 @@ int aq_hansen(aq_ctx *ctx, const aq_graph *g, const size_t *orig, size_t norig,
         return rc;
     int nt = threads_of(ctx);
     double *acc = aq__xcalloc(ctx, (size_t)nt * (norig ? norig : 1), sizeof *acc);
-    int failed = !acc;
-#pragma omp parallel num_threads(nt) if (nt > 1 && ndest > 1) reduction(| : failed)
+    aq_search **ws = NULL;
+    if (!acc || searches_new(ctx, g, nt, &ws)) {
+        aq__free(acc);
+        bynode_free(&bn);
+        return AQ_ENOMEM;
+    }
+    int failed = 0; /* shared: set by any thread that runs out of memory */
+#pragma omp parallel num_threads(nt) if (nt > 1 && ndest > 1)
     {
         int me = 0;
 #ifdef _OPENMP
         me = omp_get_thread_num();
 #endif
-        aq_search *s = NULL;
-        if (!failed && aq_search_new(ctx, g, &s) != AQ_OK)
-            failed = 1;
-        double *mine = failed ? NULL : acc + (size_t)me * norig;
+        aq_search *s = ws[me];
+        double *mine = acc + (size_t)me * norig;
 #pragma omp for schedule(dynamic, 8)
         for (size_t j = 0; j < ndest; j++) {
-            if (failed || dest[j] >= g->n)
+            int stop;
+#pragma omp atomic read
+            stop = failed;
+            if (stop || dest[j] >= g->n)
                 continue;
             size_t nr = aq_search_run(s, dest[j], limit, 1, NULL, 0);
             if (nr == SIZE_MAX) {
+#pragma omp atomic write
                 failed = 1;
                 continue;
             }
@@ -241,7 +285,6 @@ int aq_hansen(aq_ctx *ctx, const aq_graph *g, const size_t *orig, size_t norig,
                     mine[bn.item[a]] += f;
             }
         }
-        aq_search_free(s);
     }
     if (failed) {
         rc = aq__oom(ctx);
@@ -253,6 +296,7 @@ int aq_hansen(aq_ctx *ctx, const aq_graph *g, const size_t *orig, size_t norig,
             out[k] = orig[k] < g->n ? sum : NAN;
         }
     }
+    searches_free(ws, nt);
     aq__free(acc);
     bynode_free(&bn);
     return rc;

@@ -77,7 +77,7 @@ static int fill_csr(aq_ctx *ctx, aq_graph *g, int rev, uint32_t **offp, aq__arc 
     return AQ_OK;
 }
 
-int aq__graph_build(aq_ctx *ctx, aq_graph *g, const char *what, const size_t *lineof)
+int aq__graph_build(aq_ctx *ctx, aq_graph *g, const char *what, const aq_table *t)
 {
     size_t zero = 0, loops = 0, zero_first = 0, loop_first = 0;
     if (g->nedges > (g->directed ? UINT32_MAX : UINT32_MAX / 2) || g->n >= UINT32_MAX)
@@ -85,17 +85,17 @@ int aq__graph_build(aq_ctx *ctx, aq_graph *g, const char *what, const size_t *li
                        "hold (4 billion arcs)", what, g->nedges, g->n);
     for (size_t k = 0; k < g->nedges; k++) {
         double w = g->emin[k];
-        size_t line = lineof ? lineof[k] : k + 1;
+        size_t line = t ? aq_table_source_line(t, k) : k + 1;
         if (g->efrom[k] >= g->n || g->eto[k] >= g->n)
             return aq__err(ctx, AQ_EINPUT, "%s: edge %zu: node %u is outside 0..%zu", what, line,
                            g->efrom[k] >= g->n ? g->efrom[k] : g->eto[k], g->n - 1);
         if (isnan(w) || isinf(w))
             return aq__err(ctx, AQ_EINPUT, "%s: %s %zu: the travel time is %s; every edge needs "
-                           "a finite number of minutes", what, lineof ? "line" : "edge", line,
+                           "a finite number of minutes", what, t ? "line" : "edge", line,
                            isnan(w) ? "missing" : "infinite");
         if (w < 0)
             return aq__err(ctx, AQ_EINPUT, "%s: %s %zu: the travel time %g minutes is negative",
-                           what, lineof ? "line" : "edge", line, w);
+                           what, t ? "line" : "edge", line, w);
         if (w == 0 && zero++ == 0)
             zero_first = line;
         if (g->efrom[k] == g->eto[k] && loops++ == 0)
@@ -103,10 +103,10 @@ int aq__graph_build(aq_ctx *ctx, aq_graph *g, const char *what, const size_t *li
     }
     if (zero)
         aq__warn(ctx, "%s: %zu edge(s) take 0 minutes (the first at %s %zu); they join their "
-                 "nodes into one place", what, zero, lineof ? "line" : "edge", zero_first);
+                 "nodes into one place", what, zero, t ? "line" : "edge", zero_first);
     if (loops)
         aq__warn(ctx, "%s: %zu edge(s) lead from a node to itself (the first at %s %zu); they "
-                 "change no travel time", what, loops, lineof ? "line" : "edge", loop_first);
+                 "change no travel time", what, loops, t ? "line" : "edge", loop_first);
     int rc = fill_csr(ctx, g, 0, &g->off, &g->arc);
     if (!rc && g->directed)
         rc = fill_csr(ctx, g, 1, &g->roff, &g->rarc);

@@ -9,7 +9,6 @@
  * search; text identifiers go through a hash map in order of appearance.
  */
 #include "network_int.h"
-#include "table.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -239,11 +238,8 @@ int aq_graph_from_edges(aq_ctx *ctx, const aq_table *t, const aq_edge_opts *opts
         else
             rc = minutes_from_speed(ctx, g, t, opts, src);
     }
-    size_t *lines = NULL;
-    if (!rc && t->lines) /* name source lines in messages */
-        lines = t->lines;
     if (!rc)
-        rc = aq__graph_build(ctx, g, src, lines);
+        rc = aq__graph_build(ctx, g, src, t);
     if (rc) {
         aq_graph_free(g);
         return rc;

@@ -45,8 +45,9 @@ struct aq_graph {
 };
 
 /* Builds the CSR of G from its edge lists (efrom, eto, emin, n, nedges,
- * directed set). Checks the minutes; names rows with LINEOF when given. */
-int aq__graph_build(aq_ctx *ctx, aq_graph *g, const char *what, const size_t *lineof);
+ * directed set). Checks the minutes; edge k is row k of table T when T is
+ * given (messages then name its source line). */
+int aq__graph_build(aq_ctx *ctx, aq_graph *g, const char *what, const aq_table *t);
 /* Allocates an empty graph. */
 aq_graph *aq__graph_alloc(aq_ctx *ctx);
 /* Distance in km between two points in G's coordinates (haversine for
