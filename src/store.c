@@ -132,10 +132,11 @@ static int read_version(aq_store *s)
     int rc = aq__store_prepare(s, "PRAGMA user_version", &st);
     if (rc)
         return rc;
-    if (sqlite3_step(st) == SQLITE_ROW)
+    int step = sqlite3_step(st);
+    if (step == SQLITE_ROW)
         s->version = sqlite3_column_int(st, 0);
     sqlite3_finalize(st);
-    return AQ_OK;
+    return step == SQLITE_ROW ? AQ_OK : AQ_ESTORE;
 }
 
 /* A file that has tables but no aimaq schema version is somebody else's. */

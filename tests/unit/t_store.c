@@ -1,0 +1,175 @@
+/*
+ * t_store.c -- the store through the library API: schema and migrations,
+ * imports that are all or nothing (also when memory runs out half-way),
+ * selections, and series rebased across territorial reforms.
+ */
+#include "aimaq.h"
+#include "aq_test.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+static const char *write_file(const char *name, const char *text)
+{
+    static char path[8][512];
+    static int k;
+    char *p = path[k++ % 8];
+    aq_test_path(p, 512, name);
+    FILE *f = fopen(p, "w");
+    fputs(text, f);
+    fclose(f);
+    return p;
+}
+
+static aq_store *fresh(aq_ctx *ctx, const char *name)
+{
+    char path[512];
+    aq_test_path(path, sizeof path, name);
+    unlink(path);
+    char wal[600];
+    snprintf(wal, sizeof wal, "%s-wal", path);
+    unlink(wal);
+    aq_store *s = NULL;
+    AQ_EQ_INT(aq_store_open(ctx, path, AQ_STORE_CREATE, &s), AQ_OK);
+    return s;
+}
+
+static size_t count_rows(aq_ctx *ctx, aq_store *s, const char *indicator)
+{
+    const char *codes[] = {indicator, NULL};
+    aq_selection sel = {codes, NULL, NULL, NULL};
+    aq_table *t = NULL;
+    if (aq_store_select(s, &sel, &t) != AQ_OK)
+        return 0;
+    size_t n = aq_table_nrows(t);
+    aq_table_free(t);
+    (void)ctx;
+    return n;
+}
+
+/* A toy country: region R split in 2018 into R (70 %) and S (30 %), then in
+ * 2022 S split into S (50 %) and T (50 %). */
+static void reforms(aq_ctx *ctx)
+{
+    aq_store *s = fresh(ctx, "t_store_reform.db");
+    AQ_EQ_INT(aq_store_schema_version(s), 1);
+    aq_import_result r;
+    const char *units = write_file("t_store_units.csv",
+                                   "code,parent,level,name_en,valid_from\nC,,country,Country,\nR,C,region,R,\n"
+                                   "S,C,region,S,2018-01-01\nT,C,region,T,2022-01-01\n");
+    AQ_EQ_INT(aq_store_import(s, units, NULL, &r), AQ_OK);
+    AQ_EQ_INT(r.units_added, 4);
+    AQ_EQ_STR(r.shape, "units");
+    aq_import_result_clear(&r);
+    const char *links = write_file("t_store_links.csv", "from,to,date,share\nR,R,2018-01-01,0.7\nR,S,2018-01-01,0.3\n"
+                                                         "S,S,2022-01-01,0.5\nS,T,2022-01-01,0.5\n");
+    AQ_EQ_INT(aq_store_import(s, links, NULL, &r), AQ_OK);
+    AQ_EQ_STR(r.shape, "links");
+    aq_import_result_clear(&r);
+    const char *obs = write_file("t_store_obs.csv", "code,year,people,rate\nR,2017,1000,8\nC,2017,1000,8\n");
+    AQ_EQ_INT(aq_store_import(s, obs, NULL, &r), AQ_OK);
+    AQ_EQ_INT(r.observations, 4);
+    aq_import_result_clear(&r);
+
+    aq_table *t = NULL;
+    AQ_EQ_INT(aq_store_rebase(s, "people", "2017", "2023", 1, &t), AQ_OK);
+    if (t) {
+        /* R keeps 700; S got 300 and passed half on: S 150, T 150. */
+        double want[] = {1000, 700, 150, 150};
+        const char *codes[] = {"C", "R", "S", "T"};
+        AQ_EQ_INT(aq_table_nrows(t), 4);
+        for (size_t i = 0; i < aq_table_nrows(t) && i < 4; i++) {
+            AQ_EQ_STR(aq_table_text(t, 0, i), codes[i]);
+            AQ_NEAR(aq_table_numbers(t, 1)[i], want[i], 1e-12);
+        }
+        aq_table_free(t);
+    }
+    /* On the 2019 basis the second split has not happened yet. */
+    AQ_EQ_INT(aq_store_rebase(s, "people", "2017", "2019", 1, &t), AQ_OK);
+    if (t) {
+        AQ_EQ_INT(aq_table_nrows(t), 3);
+        AQ_NEAR(aq_table_numbers(t, 1)[2], 300, 1e-12);
+        aq_table_free(t);
+    }
+    /* A rate is carried to every successor unchanged. */
+    AQ_EQ_INT(aq_store_rebase(s, "rate", "2017", "2023", 0, &t), AQ_OK);
+    if (t) {
+        for (size_t i = 0; i < aq_table_nrows(t); i++)
+            AQ_NEAR(aq_table_numbers(t, 1)[i], 8, 0);
+        aq_table_free(t);
+    }
+    AQ_EQ_INT(aq_store_rebase(s, "people", "2016", "2023", 1, &t), AQ_ENOTFOUND);
+    AQ_EQ_INT(aq_store_link_units(s, "R", "S", "2018-01-01", 1.5), AQ_EINPUT);
+    AQ_CHECK(strstr(aq_errmsg(ctx), "share 1.5 of the link R -> S is not between 0 and 1") != NULL);
+
+    /* Selection under a unit, at a level. */
+    aq_selection sel = {NULL, "region", NULL, "C"};
+    AQ_EQ_INT(aq_store_select(s, &sel, &t), AQ_OK);
+    if (t) {
+        AQ_EQ_INT(aq_table_nrows(t), 1);
+        AQ_EQ_STR(aq_table_text(t, 0, 0), "R");
+        aq_table_free(t);
+    }
+    sel.level = "galaxy";
+    AQ_EQ_INT(aq_store_select(s, &sel, &t), AQ_ENOTFOUND);
+    AQ_CHECK(strstr(aq_errmsg(ctx), "no level 'galaxy'") != NULL);
+    aq_store_close(s);
+}
+
+/* An import that runs out of memory at any point leaves the store as it was. */
+static void all_or_nothing(aq_ctx *ctx)
+{
+    aq_store *s = fresh(ctx, "t_store_oom.db");
+    aq_import_result r;
+    const char *units = write_file("t_store_oom_units.csv", "code,level\nA,region\nB,region\nC,region\n");
+    AQ_EQ_INT(aq_store_import(s, units, NULL, &r), AQ_OK);
+    aq_import_result_clear(&r);
+    const char *obs = write_file("t_store_oom_obs.csv", "code,year,x,y\nA,2020,1,2\nB,2020,3,4\nC,2020,5,6\n");
+    int failures = 0, succeeded = 0;
+    for (long n = 1; n < 2000 && !succeeded; n++) {
+        aq_debug_fail_alloc_after(n);
+        int rc = aq_store_import(s, obs, NULL, &r);
+        aq_debug_fail_alloc_after(0);
+        if (rc == AQ_OK) {
+            succeeded = 1;
+            AQ_EQ_INT(r.observations, 6);
+            aq_import_result_clear(&r);
+            break;
+        }
+        failures++;
+        AQ_EQ_INT(rc, AQ_ENOMEM);
+        /* nothing of the failed import is visible */
+        AQ_EQ_INT(count_rows(ctx, s, "x"), 0);
+    }
+    AQ_CHECK(succeeded && failures > 20);
+    AQ_EQ_INT(count_rows(ctx, s, "x"), 3);
+    aq_table *d = NULL;
+    AQ_EQ_INT(aq_store_datasets(s, &d), AQ_OK);
+    AQ_EQ_INT(aq_table_nrows(d), 2); /* the units and the one import that worked */
+    aq_table_free(d);
+    aq_store_close(s);
+}
+
+static void refusals(aq_ctx *ctx)
+{
+    char path[512];
+    aq_store *s = NULL;
+    AQ_EQ_INT(aq_store_open(ctx, aq_test_path(path, sizeof path, "t_store_absent.db"), AQ_STORE_READONLY, &s), AQ_EIO);
+    AQ_CHECK(strstr(aq_errmsg(ctx), "no store at") != NULL);
+    const char *junk = write_file("t_store_junk.db", "this is not a database at all, not even close................................................");
+    AQ_EQ_INT(aq_store_open(ctx, junk, AQ_STORE_CREATE, &s), AQ_ESTORE);
+    AQ_CHECK(strstr(aq_errmsg(ctx), "is not an aimaq store") != NULL);
+}
+
+int main(void)
+{
+    AQ_TEST_BEGIN();
+    aq_ctx *ctx = aq_ctx_new();
+    reforms(ctx);
+    all_or_nothing(ctx);
+    refusals(ctx);
+    aq_ctx_free(ctx);
+    AQ_TEST_END();
+}
