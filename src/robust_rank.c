@@ -60,37 +60,27 @@ void aq__rank_desc(const double *score, size_t n, uint32_t *rank, uint64_t *keys
         ka[i] = desc_key(score[i]);
         ia[i] = (uint32_t)i;
     }
-    uint32_t *cnt = malloc(65536 * sizeof *cnt); /* scratch, not library state */
-    if (!cnt) {                                  /* fall back to the comparison sort */
-        for (size_t i = 0; i < n; i++)
-            ia[i] = (uint32_t)i;
-        kv *v = malloc(n * sizeof *v);
-        if (!v)
-            return;
-        for (size_t i = 0; i < n; i++) {
-            v[i].k = ka[i];
-            v[i].i = (uint32_t)i;
-        }
-        qsort(v, n, sizeof *v, cmp_kv);
-        for (size_t r = 0; r < n; r++)
-            rank[v[r].i] = (uint32_t)(r + 1);
-        free(v);
-        return;
+    /* Six 11-bit digits; all histograms in one pass; a digit every key
+     * shares costs nothing. */
+    uint32_t cnt[6][2048];
+    memset(cnt, 0, sizeof cnt);
+    for (size_t i = 0; i < n; i++) {
+        uint64_t k = ka[i];
+        for (int p = 0; p < 6; p++)
+            cnt[p][(k >> (11 * p)) & 0x7FF]++;
     }
-    for (int shift = 0; shift < 64; shift += 16) {
-        memset(cnt, 0, 65536 * sizeof *cnt);
-        for (size_t i = 0; i < n; i++)
-            cnt[(ka[i] >> shift) & 0xFFFF]++;
-        if (cnt[(ka[0] >> shift) & 0xFFFF] == n)
-            continue; /* every key has this digit */
+    for (int p = 0; p < 6; p++) {
+        int shift = 11 * p;
+        if (cnt[p][(ka[0] >> shift) & 0x7FF] == n)
+            continue;
         uint32_t sum = 0;
-        for (size_t d = 0; d < 65536; d++) {
-            uint32_t c = cnt[d];
-            cnt[d] = sum;
+        for (size_t d = 0; d < 2048; d++) {
+            uint32_t c = cnt[p][d];
+            cnt[p][d] = sum;
             sum += c;
         }
         for (size_t i = 0; i < n; i++) {
-            uint32_t pos = cnt[(ka[i] >> shift) & 0xFFFF]++;
+            uint32_t pos = cnt[p][(ka[i] >> shift) & 0x7FF]++;
             kb[pos] = ka[i];
             ib[pos] = ia[i];
         }
@@ -101,61 +91,72 @@ void aq__rank_desc(const double *score, size_t n, uint32_t *rank, uint64_t *keys
         ia = ib;
         ib = ti;
     }
-    free(cnt);
     for (size_t r = 0; r < n; r++)
         rank[ia[r]] = (uint32_t)(r + 1);
 }
 
-/* Moves the k-th smallest of v[lo..hi) to v[k], smaller ones before it
- * and larger after (quickselect with a three-way partition, so runs of
- * equal ranks cannot stall it). */
-static void select_k(uint32_t *v, size_t lo, size_t hi, size_t k)
+static int cmp_u32(const void *a, const void *b)
 {
-    while (hi - lo > 1) {
-        size_t mid = lo + (hi - lo) / 2;
-        uint32_t a = v[lo], b = v[mid], c = v[hi - 1];
-        uint32_t piv = a < b ? (b < c ? b : (a < c ? c : a)) : (a < c ? a : (b < c ? c : b));
-        size_t lt = lo, i = lo, gt = hi;
-        while (i < gt) {
-            uint32_t t = v[i];
-            if (t < piv) {
-                v[i++] = v[lt];
-                v[lt++] = t;
-            } else if (t > piv) {
-                v[i] = v[--gt];
-                v[gt] = t;
-            } else
-                i++;
-        }
-        if (k < lt)
-            hi = lt;
-        else if (k >= gt)
-            lo = gt;
-        else
-            return;
-    }
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    return (x > y) - (x < y);
 }
 
-/* Type-7 quantiles 5, 50 and 95 % of v[0..d) (reordered). */
-static void rank_quantiles(uint32_t *v, size_t d, double *q)
+#define QBUCKETS 512
+
+/* The POS-th smallest (0-based) of v[0..d), given the bucket histogram
+ * cum (cumulative, QBUCKETS + 1) of (v - lo) >> shift; scratch holds d. */
+static uint32_t order_stat(const uint32_t *v, size_t d, uint32_t lo, int shift,
+                           const uint32_t *cum, size_t pos, uint32_t *scratch)
+{
+    size_t b = 0;
+    while (cum[b + 1] <= pos)
+        b++;
+    size_t k = 0;
+    for (size_t i = 0; i < d; i++)
+        if (((v[i] - lo) >> shift) == b)
+            scratch[k++] = v[i];
+    qsort(scratch, k, sizeof *scratch, cmp_u32);
+    return scratch[pos - cum[b]];
+}
+
+/* Type-7 quantiles 5, 50 and 95 % of v[0..d): a bucket histogram over
+ * [min, max] locates each needed order statistic, and only its bucket is
+ * sorted. Ranks are integers, so this is exact; it is branch-light where a
+ * quickselect mispredicts on every comparison. */
+static void rank_quantiles(const uint32_t *v, size_t d, double *q)
 {
     static const double ps[3] = {0.05, 0.5, 0.95};
-    size_t from = 0;
+    uint32_t lo = UINT32_MAX, hi = 0;
+    for (size_t i = 0; i < d; i++) {
+        lo = v[i] < lo ? v[i] : lo;
+        hi = v[i] > hi ? v[i] : hi;
+    }
+    if (lo == hi) {
+        q[0] = q[1] = q[2] = lo;
+        return;
+    }
+    int shift = 0;
+    while (((uint64_t)(hi - lo) >> shift) >= QBUCKETS)
+        shift++;
+    uint32_t cum[QBUCKETS + 1] = {0};
+    for (size_t i = 0; i < d; i++)
+        cum[((v[i] - lo) >> shift) + 1]++;
+    for (size_t b = 1; b <= QBUCKETS; b++)
+        cum[b] += cum[b - 1];
+    uint32_t small[1024], *scratch = d <= 1024 ? small : malloc(d * sizeof *scratch);
+    if (!scratch) {
+        q[0] = q[1] = q[2] = NAN;
+        return;
+    }
     for (int t = 0; t < 3; t++) {
         double h = (double)(d - 1) * ps[t];
-        size_t lo = (size_t)floor(h);
-        if (lo >= from) /* else lo equals the previous position, already in place */
-            select_k(v, from, d, lo);
-        double a = v[lo], b = a;
-        if (lo + 1 < d) {
-            uint32_t mn = UINT32_MAX;
-            for (size_t i = lo + 1; i < d; i++) /* next order statistic: min of the rest */
-                mn = v[i] < mn ? v[i] : mn;
-            b = mn;
-        }
-        q[t] = a + (h - (double)lo) * (b - a);
-        from = lo + 1;
+        size_t k = (size_t)floor(h);
+        double a = order_stat(v, d, lo, shift, cum, k, scratch);
+        double b = k + 1 < d ? order_stat(v, d, lo, shift, cum, k + 1, scratch) : a;
+        q[t] = a + (h - (double)k) * (b - a);
     }
+    if (scratch != small)
+        free(scratch);
 }
 
 #define BLOCK 16 /* draws scored together: one 64-byte row of ranks per unit */
