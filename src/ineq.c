@@ -194,7 +194,11 @@ static double ge_between(int a, const double *v, const double *q, size_t G)
 
 /* ---- sorted-data measures ---- */
 
-double aq_quantile_sorted(const double *xs, const double *ws, size_t n, double q)
+/* Quantile Q of N sorted values at XS[i*stride] with weights at
+ * WS[i*stride] (WS NULL = unweighted) whose total is W; the rules of
+ * aq_quantile_sorted. Strided so both plain arrays and sorted pairs use it. */
+static double quantile_strided(const double *xs, const double *ws, size_t stride, size_t n,
+                               double W, double q)
 {
     if (n == 1)
         return xs[0];
@@ -202,118 +206,112 @@ double aq_quantile_sorted(const double *xs, const double *ws, size_t n, double q
         double h = (double)(n - 1) * q;
         size_t lo = (size_t)floor(h);
         if (lo >= n - 1)
-            return xs[n - 1];
-        return xs[lo] + (h - (double)lo) * (xs[lo + 1] - xs[lo]);
+            return xs[(n - 1) * stride];
+        return xs[lo * stride] + (h - (double)lo) * (xs[(lo + 1) * stride] - xs[lo * stride]);
     }
-    double W = 0;
-    for (size_t i = 0; i < n; i++)
-        W += ws[i];
     double target = q * W, c = 0;
     for (size_t i = 0; i < n; i++) {
-        c += ws[i];
-        if (ws[i] > 0 && c >= target) {
+        double wi = ws[i * stride];
+        c += wi;
+        if (wi > 0 && c >= target) {
             /* exactly on a step: average with the next unit with people */
             if (c == target && q > 0 && q < 1)
                 for (size_t j = i + 1; j < n; j++)
-                    if (ws[j] > 0)
-                        return 0.5 * (xs[i] + xs[j]);
-            return xs[i];
+                    if (ws[j * stride] > 0)
+                        return 0.5 * (xs[i * stride] + xs[j * stride]);
+            return xs[i * stride];
         }
     }
-    return xs[n - 1];
+    return xs[(n - 1) * stride];
 }
 
-/* Evaluates the Lorenz curve L(p) of the sorted data at the increasing
- * shares P[0..np-1] (linear between units: a unit's people share its
- * value), in one scan. */
-static void lorenz_at(const double *xs, const double *ws, size_t n, double W, double X,
-                      const double *p, size_t np, double *out)
+double aq_quantile_sorted(const double *xs, const double *ws, size_t n, double q)
+{
+    double W = 0;
+    for (size_t i = 0; ws && i < n; i++)
+        W += ws[i];
+    return quantile_strided(xs, ws, 1, n, W, q);
+}
+
+/* Evaluates the Lorenz curve L(p) of the sorted units at the increasing
+ * shares P[0..np-1] (linear within a unit: its people share its value), in
+ * one scan. */
+static void lorenz_at(const aq__xw *s, size_t n, double W, double X, const double *p,
+                      size_t np, double *out)
 {
     size_t j = 0;
     double c = 0, xc = 0;
     for (size_t i = 0; i < n && j < np; i++) {
-        double wi = ws ? ws[i] : 1.0;
+        double wi = s[i].w;
         while (j < np && p[j] * W <= c + wi) {
             double part = p[j] * W - c;
-            out[j] = (xc + (part > 0 ? part : 0) * xs[i]) / X;
+            out[j] = (xc + (part > 0 ? part : 0) * s[i].x) / X;
             j++;
         }
         c += wi;
-        xc += wi * xs[i];
+        xc += wi * s[i].x;
     }
     for (; j < np; j++)
         out[j] = 1.0;
 }
 
-/* Gini from the sorted data: sum_i w_i x_i (2 C_i - w_i - W) / (W X), the
+/* Gini from the sorted units: sum_i w_i x_i (2 C_i - w_i - W) / (W X), the
  * mean absolute difference over all pairs of people / (2 mean); exact for
  * tied values. Also fills the Lorenz points when every unit is kept. */
-static double gini_sorted(const double *xs, const double *ws, size_t n, double W, double X,
-                          double *lp, double *li)
+static double gini_sorted(const aq__xw *s, size_t n, double W, double X, double *lp,
+                          double *li)
 {
-    double c = 0, xc = 0, s = 0;
+    double c = 0, xc = 0, g = 0;
     for (size_t i = 0; i < n; i++) {
-        double wi = ws ? ws[i] : 1.0;
+        double wi = s[i].w, xi = s[i].x;
         c += wi;
-        s += wi * xs[i] * (2 * c - wi - W);
-        xc += wi * xs[i];
+        g += wi * xi * (2 * c - wi - W);
+        xc += wi * xi;
         if (lp) {
             lp[i + 1] = c / W;
             li[i + 1] = xc / X;
         }
     }
-    return s / (W * X);
+    return g / (W * X);
 }
 
 static int sorted_measures(aq_ctx *ctx, const pass_in *in, int threads,
                            const aq_ineq_opts *opts, aq_ineq_result *r)
 {
     size_t n = in->n;
-    int rc = AQ_ENOMEM;
-    double *xs = aq__xmalloc(ctx, n * sizeof *xs);
-    double *tx = aq__xmalloc(ctx, n * sizeof *tx);
-    double *ws = in->w ? aq__xmalloc(ctx, n * sizeof *ws) : NULL;
-    double *tw = in->w ? aq__xmalloc(ctx, n * sizeof *tw) : NULL;
-    if (!xs || !tx || (in->w && (!ws || !tw)))
-        goto done;
-    if ((rc = aq__ineq_sort(ctx, in->x, in->w, n, threads, xs, ws, tx, tw)))
-        goto done;
-    aq__free(tx);
-    aq__free(tw);
-    tx = tw = NULL;
-
+    aq__xw *s = NULL;
+    int rc = aq__ineq_sort(ctx, in->x, in->w, n, threads, &s);
+    if (rc)
+        return rc;
     double W = r->total_weight, X = r->mean * W;
     size_t keep = (opts->lorenz_max == 0 || n <= opts->lorenz_max) ? n : opts->lorenz_max;
-    rc = AQ_ENOMEM;
     r->lorenz_pop = aq__xmalloc(ctx, (keep + 1) * sizeof(double));
     r->lorenz_income = aq__xmalloc(ctx, (keep + 1) * sizeof(double));
-    if (!r->lorenz_pop || !r->lorenz_income)
-        goto done;
+    if (!r->lorenz_pop || !r->lorenz_income) {
+        aq__free(s);
+        return AQ_ENOMEM;
+    }
     r->nlorenz = keep + 1;
     r->lorenz_pop[0] = r->lorenz_income[0] = 0;
-    r->gini = gini_sorted(xs, ws, n, W, X, keep == n ? r->lorenz_pop : NULL,
+    r->gini = gini_sorted(s, n, W, X, keep == n ? r->lorenz_pop : NULL,
                           keep == n ? r->lorenz_income : NULL);
     if (keep < n) {
         for (size_t j = 1; j <= keep; j++)
             r->lorenz_pop[j] = (double)j / (double)keep;
-        lorenz_at(xs, ws, n, W, X, r->lorenz_pop + 1, keep, r->lorenz_income + 1);
+        lorenz_at(s, n, W, X, r->lorenz_pop + 1, keep, r->lorenz_income + 1);
     }
     static const double shares[4] = {0.2, 0.4, 0.8, 0.9};
     double L[4];
-    lorenz_at(xs, ws, n, W, X, shares, 4, L);
+    lorenz_at(s, n, W, X, shares, 4, L);
     r->ratio_top_bottom_quintile = (1 - L[2]) / L[0];
     r->palma = (1 - L[3]) / L[1];
-    r->median = aq_quantile_sorted(xs, ws, n, 0.5);
-    r->p10 = aq_quantile_sorted(xs, ws, n, 0.1);
-    r->p90 = aq_quantile_sorted(xs, ws, n, 0.9);
+    const double *ws = in->w ? &s[0].w : NULL;
+    r->median = quantile_strided(&s[0].x, ws, 2, n, W, 0.5);
+    r->p10 = quantile_strided(&s[0].x, ws, 2, n, W, 0.1);
+    r->p90 = quantile_strided(&s[0].x, ws, 2, n, W, 0.9);
     r->ratio_p90_p10 = r->p90 / r->p10;
-    rc = AQ_OK;
-done:
-    aq__free(xs);
-    aq__free(tx);
-    aq__free(ws);
-    aq__free(tw);
-    return rc;
+    aq__free(s);
+    return AQ_OK;
 }
 
 /* ---- the whole computation ---- */

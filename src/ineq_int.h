@@ -8,14 +8,18 @@
 #include "aimaq_ineq.h"
 #include "aq_int.h"
 
-/* Sorts X ascending, stably, carrying W alongside when W is not NULL.
- * XS and TMPX (n doubles each) receive the sorted values and serve as
- * scratch; WS and TMPW likewise for weights (ignored when W is NULL).
- * An LSD radix sort on the IEEE bits, 11-bit digits, parallel over THREADS
- * (>= 1); stability makes the output independent of the thread count.
- * Returns AQ_OK or AQ_ENOMEM (histograms). */
+/* A unit after sorting: its value and weight (1 when unweighted). */
+typedef struct aq__xw {
+    double x, w;
+} aq__xw;
+
+/* Sorts X ascending, stably, carrying W (NULL = all 1) alongside, into a
+ * newly allocated array *OUT of N pairs (free with aq__free). An LSD radix
+ * sort on the IEEE bits, parallel over THREADS (>= 1); stability makes the
+ * output independent of the thread count. Scratch: 2 x 16 bytes per unit.
+ * Returns AQ_OK or AQ_ENOMEM. */
 int aq__ineq_sort(aq_ctx *ctx, const double *x, const double *w, size_t n, int threads,
-                  double *xs, double *ws, double *tmpx, double *tmpw);
+                  aq__xw **out);
 
 /* The number of threads to use: OPTS_THREADS if > 0, else the context's
  * setting, else every core. */
