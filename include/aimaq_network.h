@@ -242,6 +242,13 @@ void aq_network_opts_init(aq_network_opts *opts);
 int aq_network_from_lines(aq_ctx *ctx, const aq_table *lines, const aq_network_opts *opts,
                           aq_graph **out);
 
+/* Reads the roads of an OpenStreetMap extract (.osm.pbf or .osm) through
+ * GDAL's OSM driver: the 'lines' layer's ways that have a highway tag, as
+ * a table with columns osm_id, name, highway and LineString geometries in
+ * EPSG:4326, ready for aq_network_from_lines. Returns AQ_OK, AQ_EIO,
+ * AQ_EINPUT, AQ_ENOMEM. */
+int aq_network_read_osm(aq_ctx *ctx, const char *path, aq_table **out);
+
 /* The edges as a table: from, to, minutes (and length_km, class when
  * known), ready for aq_graph_from_edges. */
 int aq_graph_edges_table(aq_ctx *ctx, const aq_graph *g, aq_table **out);

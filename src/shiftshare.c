@@ -34,7 +34,7 @@ int aq_shift_share(aq_ctx *ctx, const double *r0, const double *r1, const double
     s.base = ej0;
     s.final = ej1;
     s.growth = ej1 - ej0;
-    s.national = ej0 * (e1 / e0 - 1);
+    s.national = ej0 * (e1 - e0) / e0; /* not e1/e0 - 1: keeps 27 exact in REAT's example */
     double expected = 0; /* the territory's final total had each sector grown as nationally */
     for (size_t i = 0; i < nsec; i++) {
         if (n0[i] == 0) {
