@@ -60,7 +60,7 @@ static int eval_all(aq_ctx *ctx, const char *text, dscope *s, size_t n, double *
 int aq_depressed_run(aq_ctx *ctx, const aq_method *m, const aq_table *t, aq_table **out)
 {
     if (m->kind != AQ_METHOD_DEPRESSED)
-        return aq__err(ctx, AQ_EUSAGE, "%s is a '%s' methodology; use it with 'potential'",
+        return aq__err(ctx, AQ_EUSAGE, "%s is a '%s' methodology; use 'aimaq potential' for it",
                        m->path, aq_method_kind(m));
     aq__bound b;
     int rc = aq__bind(ctx, m, t, &b);

@@ -233,7 +233,7 @@ static void warn_excluded(aq_ctx *ctx, const aq_method *m, const aq__bound *b,
 int aq_index_compute(aq_ctx *ctx, const aq_method *m, const aq_table *t, aq_index **out)
 {
     if (m->kind != AQ_METHOD_POTENTIAL)
-        return aq__err(ctx, AQ_EUSAGE, "%s is a '%s' methodology; use it with 'depressed'",
+        return aq__err(ctx, AQ_EUSAGE, "%s is a '%s' methodology; use 'aimaq depressed' for it",
                        m->path, aq_method_kind(m));
     aq__bound b;
     int rc = aq__bind(ctx, m, t, &b);

@@ -1,0 +1,86 @@
+# index.sh -- aimaq potential, depressed and classify: the minimal methodology
+# of issue 4 (hand-computed values in tests/unit/t_index.c), the shipped
+# methodologies on their synthetic examples, the calemp map classes published
+# by PySAL mapclassify, and the messages for bad input.
+. tests/cli/lib.sh
+D=tests/data/methods
+
+# Minimal form: scores, ranks, classes, reasons; class summary.
+expect 0 "$AIMAQ" potential $D/minimal.csv --method $D/minimal.yaml --format csv
+has "$T/out" "id,score,rank,class,economy,services,reason"
+has "$T/out" "E,95.833333333333329,1,high,91.666666666666657,100,"
+has "$T/out" "B,50,3,uninhabited,"
+has "$T/out" "pop == 0 (pop = 0)"
+expect 0 "$AIMAQ" potential $D/minimal.csv --method $D/minimal.yaml --format csv --summary
+has "$T/out" "class,count,population,population_share"
+has "$T/out" "medium,2,250,0.581395348837209"
+expect 0 "$AIMAQ" potential $D/minimal.csv --method $D/minimal.yaml --format json
+has "$T/out" '"sha256": "'
+has "$T/out" '"pillars": {'
+has "$T/out" '"class": "uninhabited"'
+has "$T/out" '"classes": ['
+expect 0 "$AIMAQ" potential $D/minimal.csv --method $D/minimal.yaml
+has "$T/out" "methodology: Example potential"
+
+# Robustness: thresholds and weights declared in the file.
+cat > "$T/u.yaml" <<'YAML'
+name: u
+id: code
+population: pop
+indicators:
+  - {code: i01, weight: 2, pillar: economy}
+  - {code: i16, direction: -1, pillar: economy}
+  - {code: i02, pillar: services}
+pillars: [{code: economy}, {code: services}]
+classes:
+  - {name: uninhabited, when: "pop == 0"}
+  - {name: high, min_score: 66.7, min_score_range: [50, 99]}
+  - {name: low}
+uncertainty: {weights: {range: 0.5}, leave_one_out: true}
+YAML
+expect 0 "$AIMAQ" potential $D/minimal.csv --method "$T/u.yaml" --uncertainty 200 --seed 3 --sobol --format csv
+has "$T/out" "id,rank,rank_median,rank_q05,rank_q95,class,class_stability,p_uninhabited,p_high,p_low"
+has "$T/out" "B,3,"
+expect 0 "$AIMAQ" potential $D/minimal.csv --method "$T/u.yaml" --uncertainty 200 --sobol --format csv --summary
+has "$T/out" "runs,,200"
+has "$T/out" "S1,weights,"
+has "$T/out" "ST,leave_one_out,"
+expect 1 "$AIMAQ" potential $D/minimal.csv --method "$T/u.yaml" --uncertainty 5
+expect 1 "$AIMAQ" potential $D/minimal.csv --method $D/minimal.yaml --uncertainty 100
+has "$T/err" "declares no 'uncertainty'"
+
+# Bad input: line numbers, unknown columns, constant indicators.
+printf 'name: x\nid: code\nindicators:\n  - {code: i01, weight: -2}\n' > "$T/bad.yaml"
+expect 2 "$AIMAQ" potential $D/minimal.csv --method "$T/bad.yaml"
+has "$T/err" "bad.yaml:4: indicator 'i01': weight must be greater than 0, not -2"
+printf 'name: x\nid: code\nindicators:\n  - {code: i99}\n' > "$T/miss.yaml"
+expect 2 "$AIMAQ" potential $D/minimal.csv --method "$T/miss.yaml"
+has "$T/err" "miss.yaml:4: indicator 'i99' is not a column"
+printf 'name: x\nid: code\nindicators:\n  - {code: i01}\nclasses:\n  - {name: a, when: "popp > 1"}\n' > "$T/rule.yaml"
+expect 2 "$AIMAQ" potential $D/minimal.csv --method "$T/rule.yaml"
+has "$T/err" "rule.yaml:6: class 'a'"
+has "$T/err" "no column or variable named 'popp'"
+expect 1 "$AIMAQ" potential $D/minimal.csv
+
+# Shipped methodologies on their synthetic examples.
+E=methods/examples
+expect 0 "$AIMAQ" potential $E/kz-snp-2025-synthetic.csv --method methods/kz-snp-potential-2025.yaml --format csv --summary
+has "$T/out" "uninhabited,2,0,0"
+expect 0 "$AIMAQ" potential $E/kz-snp-2025-synthetic.csv --method methods/kz-snp-potential-2025.yaml --uncertainty 50 --format csv
+has "$T/out" "p_high"
+expect 0 "$AIMAQ" depressed $E/small-towns-synthetic.csv --method methods/kz-depressed-small-towns.yaml --format csv
+has "$T/out" "id,flagged,criteria_met,criteria,unknown,reason"
+has "$T/out" "population_decline (pop_change_10y missing)"
+expect 0 "$AIMAQ" depressed $E/small-towns-synthetic.csv --method methods/kz-depressed-small-towns.yaml --flagged --format csv
+hasnt "$T/out" ",no,"
+expect 1 "$AIMAQ" depressed $D/minimal.csv --method $D/minimal.yaml
+has "$T/err" "use 'aimaq potential' for it"
+
+# Map classes: PySAL mapclassify's published values on calemp.
+expect 0 "$AIMAQ" classify $D/calemp_density.csv --value emp_density --method fisher-jenks --k 5 --format json
+has "$T/out" '"breaks": [75.29, 192.05, 370.5, 722.85, 4111.45], "counts": [49, 3, 4, 1, 1]'
+expect 0 "$AIMAQ" classify $D/calemp_density.csv --value emp_density --method quantile --k 5 --format csv
+has "$T/out" "5,4111.45,12"
+expect 1 "$AIMAQ" classify $D/calemp_density.csv --value emp_density --method nope
+expect 2 "$AIMAQ" classify $D/calemp_density.csv --value nope
+finish

@@ -1,0 +1,23 @@
+# method.sh -- aimaq method check: every shipped methodology is valid, errors
+# name the file and line, and a data file is checked against the columns.
+. tests/cli/lib.sh
+for f in methods/*.yaml tests/data/methods/*.yaml; do
+  expect 0 "$AIMAQ" method check "$f"
+  has "$T/out" "sha256: "
+done
+expect 0 "$AIMAQ" method check tests/data/methods/minimal.yaml tests/data/methods/minimal.csv
+has "$T/out" "every column the methodology names is present (5 units)"
+expect 0 "$AIMAQ" method check methods/kz-snp-potential-2025.yaml methods/examples/kz-snp-2025-synthetic.csv
+expect 0 "$AIMAQ" method check methods/kz-depressed-small-towns.yaml methods/examples/small-towns-synthetic.csv
+has "$T/out" "act: Government Decree No. 728"
+printf 'name: x\nid: code\nindicators:\n  - {code: i01, weigth: 2}\n' > "$T/typo.yaml"
+expect 2 "$AIMAQ" method check "$T/typo.yaml"
+has "$T/err" "typo.yaml:4: indicator: unknown key 'weigth'"
+printf 'name: x\nid: code\nindicators: [\n' > "$T/syntax.yaml"
+expect 2 "$AIMAQ" method check "$T/syntax.yaml"
+has "$T/err" "invalid YAML"
+expect 2 "$AIMAQ" method check tests/data/methods/minimal.yaml tests/data/methods/calemp_density.csv
+has "$T/err" "id column 'code' is not in the data"
+expect 2 "$AIMAQ" method check no-such.yaml
+expect 1 "$AIMAQ" method
+finish
