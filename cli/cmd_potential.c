@@ -120,7 +120,7 @@ static int copy_geometries(aq_ctx *ctx, const aq_table *from, aq_table *to)
 typedef struct popts {
     const char *method, *format, *output, *draws;
     long runs, seed, threads;
-    int sobol, summary;
+    int sobol, summary, audit;
 } popts;
 
 static int emit(aq_ctx *ctx, const popts *o, enum aq_format fmt, const aq_method *m,
@@ -174,6 +174,37 @@ static int emit(aq_ctx *ctx, const popts *o, enum aq_format fmt, const aq_method
     return cli_write(ctx, out, fmt, o->output);
 }
 
+/* --audit: per indicator and per pillar statistics. */
+static int audit(aq_ctx *ctx, const popts *o, enum aq_format fmt, const aq_method *m,
+                 const aq_table *t)
+{
+    aq_table *ti = NULL, *tp = NULL;
+    int rc = aq_index_audit(ctx, m, t, &ti, &tp);
+    if (!rc && fmt == AQ_FMT_JSON) {
+        json_t *root = json_object(), *a = json_object();
+        json_object_set_new(root, "method", json_string(aq_method_name(m)));
+        json_object_set_new(a, "indicators", table_json(ti, 0, 0, NULL));
+        json_object_set_new(a, "pillars", table_json(tp, 0, 0, NULL));
+        json_object_set_new(root, "audit", a);
+        json_dumpf(root, stdout, JSON_INDENT(1) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(15));
+        fputc('\n', stdout);
+        json_decref(root);
+    } else if (!rc && fmt == AQ_FMT_TEXT) {
+        printf("audit of %s\nindicators\n", aq_method_name(m));
+        fflush(stdout);
+        rc = cli_write(ctx, ti, fmt, o->output);
+        if (!rc) {
+            printf("\npillars\n");
+            fflush(stdout);
+            rc = cli_write(ctx, tp, fmt, o->output);
+        }
+    } else if (!rc)
+        rc = cli_write(ctx, o->summary ? tp : ti, fmt, o->output);
+    aq_table_free(ti);
+    aq_table_free(tp);
+    return rc;
+}
+
 static int run(int argc, char **argv)
 {
     cli_input in = {0};
@@ -186,7 +217,8 @@ static int run(int argc, char **argv)
         {"sobol", CLI_FLAG, &o.sobol, NULL, "also Sobol indices of each uncertain choice"},
         {"weight-draws", CLI_STRING, &o.draws, "FILE", "weights of each run, one column per indicator"},
         {"threads", CLI_INT, &o.threads, "N", "threads for the Monte Carlo (default: all cores)"},
-        {"summary", CLI_FLAG, &o.summary, NULL, "csv/json: the class (or robustness) summary"},
+        {"summary", CLI_FLAG, &o.summary, NULL, "csv/json: the class (or robustness, or audit pillar) summary"},
+        {"audit", CLI_FLAG, &o.audit, NULL, "statistical audit: indicator and pillar statistics"},
         CLI_INPUT_OPTIONS(in),
         {"format", CLI_STRING, &o.format, "F", "table, csv, json or geojson"},
         {"output", CLI_STRING, &o.output, "FILE", "write to FILE"},
@@ -220,6 +252,10 @@ static int run(int argc, char **argv)
         in.indicator = codes;
     }
     if (!rc) rc = cli_input_load(ctx, &in, npos ? argv[0] : NULL, &t);
+    if (!rc && o.audit) {
+        rc = audit(ctx, &o, fmt, m, t);
+        goto done;
+    }
     if (!rc) rc = aq_index_compute(ctx, m, t, &r);
     if (!rc) rc = aq_index_units_table(ctx, r, &units);
     if (!rc) rc = aq_index_classes_table(ctx, r, &classes);
@@ -241,6 +277,7 @@ static int run(int argc, char **argv)
     }
     if (!rc)
         rc = emit(ctx, &o, fmt, m, units, classes, uunits, usum);
+done:;
     int code = rc ? (aq_errmsg(ctx)[0] ? cli_fail(ctx, rc) : cli_exit_code(rc)) : AQ_EXIT_OK;
     free(draws);
     aq_uncertainty_free(u);

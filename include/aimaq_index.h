@@ -97,6 +97,22 @@ int aq_index_units_table(aq_ctx *ctx, const aq_index *r, aq_table **out);
  * population, population_share (of all classed units), in rule order. */
 int aq_index_classes_table(aq_ctx *ctx, const aq_index *r, aq_table **out);
 
+/* Statistical audit of a methodology on T (the JRC's checks):
+ * *indicators gets per indicator: indicator, pillar, missing_share,
+ * skewness, kurtosis (excess, of the raw values), corr_pillar and
+ * corr_index (Pearson correlation of the normalised indicator with its
+ * pillar score and with the index: the effective weight an indicator ends
+ * up with), weight (declared effective weight), note (warnings).
+ * *pillars gets per pillar: pillar, indicators, cronbach_alpha,
+ * pc1_share (variance explained by the first principal component of the
+ * pillar's correlation matrix), mean_corr_within, min_corr_within, and
+ * corr_<pillar> for every pillar (correlations between pillar scores).
+ * Negatively correlated indicators within one pillar are also reported
+ * as warnings. Both tables are the caller's. Returns the codes of
+ * aq_index_compute. */
+int aq_index_audit(aq_ctx *ctx, const aq_method *m, const aq_table *t, aq_table **indicators,
+                   aq_table **pillars);
+
 /* ---------------------------------------------------------------------
  * Robustness: Monte Carlo over the declared alternatives
  * ------------------------------------------------------------------- */

@@ -341,7 +341,7 @@ static int impute(aq_ctx *ctx, const aq__bound *b, enum aq__impute how, double *
 
 /* ---- outliers: the JRC rule (COINr's Treat) ---- */
 
-static void moments(const double *v, size_t k, double *skew, double *kurt)
+void aq__moments(const double *v, size_t k, double *skew, double *kurt)
 {
     double mean = 0, m2 = 0, m3 = 0, m4 = 0;
     for (size_t i = 0; i < k; i++)
@@ -363,7 +363,7 @@ static void moments(const double *v, size_t k, double *skew, double *kurt)
 static int rule_fails(const aq_method *m, const double *v, size_t k)
 {
     double s, ku;
-    moments(v, k, &s, &ku);
+    aq__moments(v, k, &s, &ku);
     return fabs(s) > m->skew_max && ku > m->kurt_max;
 }
 
@@ -409,7 +409,7 @@ static void treat(const aq_method *m, enum aq__outlier how, const aq__bound *b, 
     if (how == AQ_OUT_WINSOR || how == AQ_OUT_JRC) {
         qsort(tmp, k, sizeof *tmp, aq__cmp_double);
         double s, ku;
-        moments(tmp, k, &s, &ku);
+        aq__moments(tmp, k, &s, &ku);
         int high = s > 0;
         size_t w = 0;
         double *v = aq__malloc(k * sizeof *v);

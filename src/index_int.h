@@ -247,6 +247,8 @@ int aq__jenks_sorted(aq_ctx *ctx, const double *x, size_t n, int k, double *boun
 
 /* ---- numeric helpers (index.c) ---- */
 double aq__quantile7(double *sorted, size_t n, double p);
+/* Moment skewness m3/m2^1.5 and excess kurtosis m4/m2^2 - 3 of v[k]. */
+void aq__moments(const double *v, size_t k, double *skew, double *kurt);
 int aq__cmp_double(const void *a, const void *b);
 
 #endif

@@ -22,6 +22,13 @@ has "$T/out" '"classes": ['
 expect 0 "$AIMAQ" potential $D/minimal.csv --method $D/minimal.yaml
 has "$T/out" "methodology: Example potential"
 
+# Audit: indicator and pillar statistics.
+expect 0 "$AIMAQ" potential $D/minimal.csv --method $D/minimal.yaml --audit --format csv
+has "$T/out" "indicator,pillar,missing_share,skewness,kurtosis,corr_pillar,corr_index,weight,note"
+has "$T/out" "i02,services,0,0,-1.3,1,"
+expect 0 "$AIMAQ" potential $D/minimal.csv --method $D/minimal.yaml --audit --summary --format csv
+has "$T/out" "economy,2,0.88888888888888"
+
 # Robustness: thresholds and weights declared in the file.
 cat > "$T/u.yaml" <<'YAML'
 name: u

@@ -228,6 +228,34 @@ static void test_variants(aq_ctx *ctx)
     aq_table_free(t);
 }
 
+/* Audit of the minimal example, by hand: i01 = 10, 20, 30, 0, 40 has
+ * skewness 0 and excess kurtosis 68000/200^2 - 3 = -1.3. Normalised i01
+ * (25, 50, 75, 0, 100) and i16 (0, 50, 100, 25, 75) have variances 1562.5
+ * each, their sum variance 5625, so Cronbach's alpha = 2 (1 - 3125/5625)
+ * = 0.8889; their correlation 5000/6250 = 0.8, so the first principal
+ * component explains (1 + 0.8)/2 = 0.9 of the variance. */
+static void test_audit(aq_ctx *ctx)
+{
+    aq_method *m = NULL;
+    aq_method_load(ctx, "tests/data/methods/minimal.yaml", &m);
+    aq_table *t = minimal_table(ctx), *ti = NULL, *tp = NULL;
+    AQ_EQ_INT(aq_index_audit(ctx, m, t, &ti, &tp), AQ_OK);
+    if (ti && tp) {
+        AQ_NEAR(aq_table_numbers(ti, 3)[0], 0, 1e-12);
+        AQ_NEAR(aq_table_numbers(ti, 4)[0], -1.3, 1e-12);
+        AQ_NEAR(aq_table_numbers(ti, 7)[1], 1.0 / 6, 1e-12);
+        AQ_NEAR(aq_table_numbers(ti, 5)[2], 1, 1e-12); /* i02 is its pillar */
+        AQ_NEAR(aq_table_numbers(tp, 2)[0], 2 * (1 - 3125.0 / 5625), 1e-12);
+        AQ_NEAR(aq_table_numbers(tp, 3)[0], 0.9, 1e-12);
+        AQ_NEAR(aq_table_numbers(tp, 4)[0], 0.8, 1e-12);
+        AQ_CHECK(isnan(aq_table_numbers(tp, 2)[1])); /* one indicator: no alpha */
+    }
+    aq_table_free(ti);
+    aq_table_free(tp);
+    aq_table_free(t);
+    aq_method_free(m);
+}
+
 int main(void)
 {
     AQ_TEST_BEGIN();
@@ -237,6 +265,7 @@ int main(void)
     test_constant(ctx);
     test_missing_column(ctx);
     test_variants(ctx);
+    test_audit(ctx);
     aq_ctx_free(ctx);
     AQ_TEST_END();
 }
