@@ -256,6 +256,36 @@ static void test_audit(aq_ctx *ctx)
     aq_method_free(m);
 }
 
+/* Out of memory at every allocation of a computation: AQ_ENOMEM, no
+ * result, no leak (the ASan build checks leaks). */
+static void test_oom(aq_ctx *ctx)
+{
+    aq_method *m = NULL;
+    aq_method_load(ctx, "tests/data/methods/minimal.yaml", &m);
+    aq_table *t = minimal_table(ctx);
+    int done = 0;
+    for (long k = 1; k < 400 && !done; k++) {
+        aq_index *r = NULL;
+        aq_table *ut = NULL;
+        aq_debug_fail_alloc_after(k);
+        int rc = aq_index_compute(ctx, m, t, &r);
+        if (!rc)
+            rc = aq_index_units_table(ctx, r, &ut);
+        aq_debug_fail_alloc_after(0);
+        if (rc == AQ_OK)
+            done = 1;
+        else if (rc != AQ_ENOMEM) {
+            AQ_EQ_INT(rc, AQ_ENOMEM);
+            break;
+        }
+        aq_table_free(ut);
+        aq_index_free(r);
+    }
+    AQ_CHECK(done);
+    aq_table_free(t);
+    aq_method_free(m);
+}
+
 int main(void)
 {
     AQ_TEST_BEGIN();
@@ -266,6 +296,7 @@ int main(void)
     test_missing_column(ctx);
     test_variants(ctx);
     test_audit(ctx);
+    test_oom(ctx);
     aq_ctx_free(ctx);
     AQ_TEST_END();
 }
