@@ -622,7 +622,7 @@ static int run(int argc, char **argv)
         {"group", CLI_STRING, &group, "COL", "decompose Theil T, Theil L and GE(a) by this column"},
         {"bootstrap", CLI_INT, &boot, "N", "percentile bootstrap intervals from N replicates"},
         {"seed", CLI_INT, &seed, "S", "seed of the bootstrap (default 1); same seed, same intervals"},
-        {"level", CLI_DOUBLE, &level, "X", "confidence level of the intervals (default 0.95)"},
+        {"ci-level", CLI_DOUBLE, &level, "X", "confidence level of the intervals (default 0.95)"},
         {"drop-nonpositive", CLI_FLAG, &drop, NULL, "leave out units whose value is <= 0 (counted)"},
         {"lorenz-points", CLI_INT, &lorenz, "N", "Lorenz points kept (default 1000; 0 = every unit)"},
         {"threads", CLI_INT, &threads, "N", "threads (default all cores); results do not depend on it"},
@@ -641,7 +641,7 @@ static int run(int argc, char **argv)
     if (boot < 0 || boot == 1)
         return cli_usage_error("disparity: --bootstrap needs at least 2 replicates, not %ld", boot);
     if (!(level > 0 && level < 1))
-        return cli_usage_error("disparity: --level must be between 0 and 1, not %g", level);
+        return cli_usage_error("disparity: --ci-level must be between 0 and 1, not %g", level);
     if (lorenz < 0 || threads < 0)
         return cli_usage_error("disparity: --lorenz-points and --threads must be >= 0");
     enum aq_format fmt = AQ_FMT_TEXT;

@@ -105,6 +105,15 @@ grep -q '^pcgdp1940,gini,0.35372371173452' "$tmp/o.csv" || fail "csv: $(head -3 
 "$AIMAQ" convergence "$MEX" --series pcgdp1940,pcgdp2000 --format csv | grep -q '^beta,,half_life' \
     || fail "convergence csv"
 
+# --- from the store: import a small regional table, select it back
+printf 'code,name,level,period,grp_pc,pop\nKZ-A,Almaty,region,2023,5000,2000\nKZ-B,Astana,region,2023,9000,1500\nKZ-C,Atyrau,region,2023,15000,700\nKZ-D,Turkistan,region,2023,1500,2100\n' > "$tmp/kz.csv"
+"$AIMAQ" import "$tmp/kz.csv" --db "$tmp/s.db" > /dev/null
+"$AIMAQ" disparity --db "$tmp/s.db" --indicator grp_pc,pop --level region --period 2023 \
+    --value grp_pc --weight pop --format json > "$tmp/st.json"
+"$AIMAQ" disparity "$tmp/kz.csv" --value grp_pc --weight pop --format json > "$tmp/fi.json"
+[ "$(jq -c '.[0] | [.n, .gini, .theil_t]' "$tmp/st.json")" = "$(jq -c '.[0] | [.n, .gini, .theil_t]' "$tmp/fi.json")" ] \
+    || fail "store and file differ: $(jq -c '.[0] | [.n, .gini]' "$tmp/st.json")"
+
 # --- bad input
 printf 'code,x,w,g\nA,1,10,n\nB,,10,n\nC,0,5,s\nD,4,5,s\nE,2,1,s\n' > "$tmp/bad.csv"
 set +e
