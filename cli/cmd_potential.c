@@ -120,7 +120,7 @@ static int copy_geometries(aq_ctx *ctx, const aq_table *from, aq_table *to)
 typedef struct popts {
     const char *method, *format, *output, *draws;
     long runs, seed, threads;
-    int sobol, summary, audit;
+    int sobol, summary, audit, support;
 } popts;
 
 static int emit(aq_ctx *ctx, const popts *o, enum aq_format fmt, const aq_method *m,
@@ -133,8 +133,11 @@ static int emit(aq_ctx *ctx, const popts *o, enum aq_format fmt, const aq_method
         json_object_set_new(meth, "act", aq_method_act(m) ? json_string(aq_method_act(m)) : json_null());
         json_object_set_new(root, "method", meth);
         /* units: id, score, rank, class, pillars..., reason */
-        json_object_set_new(root, "units", table_json(units, 4, aq_table_ncols(units) - 1, "pillars"));
-        json_object_set_new(root, "classes", table_json(classes, 0, 0, NULL));
+        if (o->support) /* id, class, role, support_id, distance_km */
+            json_object_set_new(root, "units", table_json(units, 0, 0, NULL));
+        else
+            json_object_set_new(root, "units", table_json(units, 4, aq_table_ncols(units) - 1, "pillars"));
+        json_object_set_new(root, o->support ? "roles" : "classes", table_json(classes, 0, 0, NULL));
         if (uunits) {
             json_t *u = json_object();
             json_object_set_new(u, "units", table_json(uunits, 0, 0, NULL));
@@ -219,6 +222,7 @@ static int run(int argc, char **argv)
         {"threads", CLI_INT, &o.threads, "N", "threads for the Monte Carlo (default: all cores)"},
         {"summary", CLI_FLAG, &o.summary, NULL, "csv/json: the class (or robustness, or audit pillar) summary"},
         {"audit", CLI_FLAG, &o.audit, NULL, "statistical audit: indicator and pillar statistics"},
+        {"support-satellite", CLI_FLAG, &o.support, NULL, "support settlements and the satellites attached to them"},
         CLI_INPUT_OPTIONS(in),
         {"format", CLI_STRING, &o.format, "F", "table, csv, json or geojson"},
         {"output", CLI_STRING, &o.output, "FILE", "write to FILE"},
@@ -259,6 +263,25 @@ static int run(int argc, char **argv)
     if (!rc) rc = aq_index_compute(ctx, m, t, &r);
     if (!rc) rc = aq_index_units_table(ctx, r, &units);
     if (!rc) rc = aq_index_classes_table(ctx, r, &classes);
+    if (!rc && o.support) {
+        aq_table *su = NULL, *ss = NULL;
+        rc = aq_index_support(ctx, m, t, r, &su, &ss);
+        if (!rc) { /* the assignment replaces the units, its summary the classes */
+            aq_table_free(units);
+            units = su;
+            if (fmt == AQ_FMT_TEXT) {
+                printf("support and satellite settlements\n");
+                fflush(stdout);
+                rc = cli_write(ctx, ss, fmt, o.output);
+                printf("\n");
+                fflush(stdout);
+                aq_table_free(ss);
+            } else {
+                aq_table_free(classes);
+                classes = ss;
+            }
+        }
+    }
     if (!rc && fmt == AQ_FMT_GEOJSON) rc = copy_geometries(ctx, t, units);
     if (!rc && (o.runs || o.draws)) {
         aq_uncertainty_opts uo;

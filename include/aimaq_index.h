@@ -113,6 +113,20 @@ int aq_index_classes_table(aq_ctx *ctx, const aq_index *r, aq_table **out);
 int aq_index_audit(aq_ctx *ctx, const aq_method *m, const aq_table *t, aq_table **indicators,
                    aq_table **pillars);
 
+/* Support (опорные) and satellite (спутниковые) settlements, as the
+ * programme "Ауыл - Ел бесігі" uses them: the units satisfying the
+ * methodology's `support: when` condition (which may name `class`, the
+ * class R gave the unit, besides any column) are support settlements;
+ * every other unit is attached to the nearest support settlement within
+ * `max_km` (straight line: great circle for degrees, Euclidean for km) or
+ * left unattached. R must come from the same methodology and table.
+ * *units: id, class, role ("support", "satellite", "unattached"),
+ * support_id, distance_km. *summary: role, count, population.
+ * Returns AQ_OK, AQ_EUSAGE (no `support` section), AQ_ENOTFOUND (no
+ * coordinate columns or point geometries), AQ_EINPUT, AQ_ENOMEM. */
+int aq_index_support(aq_ctx *ctx, const aq_method *m, const aq_table *t, const aq_index *r,
+                     aq_table **units, aq_table **summary);
+
 /* ---------------------------------------------------------------------
  * Robustness: Monte Carlo over the declared alternatives
  * ------------------------------------------------------------------- */

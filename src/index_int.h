@@ -163,6 +163,13 @@ struct aq_method {
     long flag_min;            /* depressed: at least this many criteria */
     size_t flag_line;
     aq__munc unc;
+    /* support (опорные) and satellite settlements: which units support
+     * (a condition, may use `class`), the distance limit, coordinates */
+    aq__expr *support_when;
+    double support_max_km;
+    char *support_x, *support_y;
+    int support_planar;       /* 1: x/y in km on a plane; 0: degrees */
+    size_t support_line;
 };
 
 /* ---- the pipeline (index.c) ---- */

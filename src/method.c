@@ -719,6 +719,41 @@ static int parse_uncertainty(mp *p, yaml_node_t *root)
     return AQ_OK;
 }
 
+/* support: {when: "class == \"high\"", max_km: 30, x: lon, y: lat,
+ * coordinates: degrees | km} */
+static int parse_support(mp *p, yaml_node_t *root)
+{
+    aq_method *m = p->m;
+    yaml_node_t *n = get(p, root, "support");
+    m->support_max_km = NAN;
+    if (!n)
+        return AQ_OK;
+    m->support_line = line_of(n);
+    static const char *const keys[] = {"when", "max_km", "x", "y", "coordinates", NULL};
+    char *coords = NULL;
+    int rc = known_keys(p, n, "support", keys);
+    if (!rc && !get(p, n, "when"))
+        rc = fail(p, n, "support needs 'when' (which settlements are support settlements)");
+    if (!rc) rc = parse_expr(p, get(p, n, "when"), "support when", &m->support_when);
+    if (!rc) rc = get_number(p, n, "max_km", &m->support_max_km);
+    if (!rc) rc = get_string(p, n, "x", 0, &m->support_x);
+    if (!rc) rc = get_string(p, n, "y", 0, &m->support_y);
+    if (!rc) rc = get_string(p, n, "coordinates", 0, &coords);
+    if (!rc && coords) {
+        if (strcmp(coords, "km") == 0)
+            m->support_planar = 1;
+        else if (strcmp(coords, "degrees") != 0)
+            rc = fail(p, get(p, n, "coordinates"), "support coordinates: degrees or km, not '%s'",
+                      coords);
+    }
+    aq__free(coords);
+    if (!rc && !(m->support_max_km > 0))
+        rc = fail(p, n, "support needs 'max_km' > 0 (the distance limit of a satellite)");
+    if (!rc && !m->support_x != !m->support_y)
+        rc = fail(p, n, "support: give both 'x' and 'y' columns, or neither (point geometries)");
+    return rc;
+}
+
 static int parse_root(mp *p, yaml_node_t *root)
 {
     aq_method *m = p->m;
@@ -727,7 +762,7 @@ static int parse_root(mp *p, yaml_node_t *root)
     static const char *const keys[] = {
         "name", "kind", "version", "act", "id", "population", "group", "indicators", "pillars",
         "normalise", "normalize", "aggregate", "missing", "outliers", "weights", "classes",
-        "derive", "criteria", "flag", "uncertainty", NULL};
+        "derive", "criteria", "flag", "uncertainty", "support", NULL};
     int rc = known_keys(p, root, "methodology", keys);
     char *kind = NULL;
     if (!rc) rc = get_string(p, root, "name", 1, &m->name);
@@ -754,6 +789,7 @@ static int parse_root(mp *p, yaml_node_t *root)
     if (!rc) rc = parse_classes(p, root);
     if (!rc) rc = parse_depressed(p, root);
     if (!rc) rc = parse_uncertainty(p, root);
+    if (!rc) rc = parse_support(p, root);
     if (!rc && m->kind == AQ_METHOD_POTENTIAL && !m->nrules)
         aq__warn(p->ctx, "%s: no 'classes': units get scores and ranks only", p->file);
     return rc;
@@ -878,6 +914,9 @@ void aq_method_free(aq_method *m)
         aq__expr_free(m->crit[i].when);
     }
     aq__expr_free(m->flag_when);
+    aq__expr_free(m->support_when);
+    aq__free(m->support_x);
+    aq__free(m->support_y);
     aq__free(m->ind);
     aq__free(m->pil);
     aq__free(m->rules);

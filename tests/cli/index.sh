@@ -83,6 +83,24 @@ hasnt "$T/out" ",no,"
 expect 1 "$AIMAQ" depressed $D/minimal.csv --method $D/minimal.yaml
 has "$T/err" "use 'aimaq potential' for it"
 
+# Support and satellite settlements: S1 (score 100) and S4 (90) are high, so
+# support; S2 is 5 km from S1 (3-4-5), S3 10 km from S4, S6 1 km from S1;
+# S5 is hypot(110, 200) = 228 km from S4, beyond 30 km: unattached.
+expect 0 "$AIMAQ" potential $D/support.csv --method $D/support.yaml --support-satellite --format csv
+has "$T/out" "id,class,role,support_id,distance_km"
+has "$T/out" "S1,high,support,S1,0"
+has "$T/out" "S2,medium,satellite,S1,5"
+has "$T/out" "S3,low,satellite,S4,10"
+has "$T/out" "S5,low,unattached,,"
+has "$T/out" "S6,uninhabited,satellite,S1,1"
+has "$T/err" "1 settlements are farther than 30 km"
+expect 0 "$AIMAQ" potential $D/support.csv --method $D/support.yaml --support-satellite --format csv --summary
+has "$T/out" "support,2,1800"
+has "$T/out" "satellite,3,300"
+has "$T/out" "unattached,1,50"
+expect 1 "$AIMAQ" potential $D/minimal.csv --method $D/minimal.yaml --support-satellite
+has "$T/err" "has no 'support' section"
+
 # Map classes: PySAL mapclassify's published values on calemp.
 expect 0 "$AIMAQ" classify $D/calemp_density.csv --value emp_density --method fisher-jenks --k 5 --format json
 has "$T/out" '"breaks": [75.29, 192.05, 370.5, 722.85, 4111.45], "counts": [49, 3, 4, 1, 1]'
