@@ -7,13 +7,13 @@
 #include <string.h>
 
 extern const cli_command cmd_import, cmd_export, cmd_read, cmd_units, cmd_datasets, cmd_summary, cmd_check, cmd_match;
-extern const cli_command cmd_structure, cmd_access, cmd_network;
+extern const cli_command cmd_structure, cmd_access, cmd_network, cmd_scenario;
 extern const cli_command cmd_name;
 extern const cli_command cmd_disparity, cmd_convergence, cmd_markov;
 extern const cli_command cmd_method, cmd_potential, cmd_depressed, cmd_classify;
 
 const cli_command *const cli_commands[] = {
-    &cmd_import, &cmd_read, &cmd_export, &cmd_units, &cmd_datasets, &cmd_summary, &cmd_check, &cmd_match, &cmd_structure, &cmd_access, &cmd_network,
+    &cmd_import, &cmd_read, &cmd_export, &cmd_units, &cmd_datasets, &cmd_summary, &cmd_check, &cmd_match, &cmd_structure, &cmd_access, &cmd_network, &cmd_scenario,
     &cmd_name, &cmd_disparity, &cmd_convergence, &cmd_markov,
     &cmd_method, &cmd_potential, &cmd_depressed, &cmd_classify, NULL};
 

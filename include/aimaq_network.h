@@ -263,6 +263,22 @@ int aq_graph_summary(aq_ctx *ctx, const aq_graph *g, aq_table **out);
  * AQ_EUSAGE naming the bad item. */
 int aq_speeds_check(aq_ctx *ctx, const char *speeds);
 
+/* ---------------------------------------------------------------------
+ * Scenarios
+ * ------------------------------------------------------------------- */
+
+/* Runs the plan at PATH (YAML, format in docs/scenario.md; files it names
+ * are relative to it): loads the network, settlements and services, applies
+ * the changes in order (relocate, road, open, close, growth) and returns a
+ * table metric, before, after, change: settlements inhabited, population,
+ * people moved, per service the people within 30 and 60 minutes, mean
+ * minutes and people unreachable, Theil T, max/min ratio and weighted mean
+ * of the indicator, and settlements and people per potential class.
+ * Unknown settlements, nodes or services in the plan are AQ_ENOTFOUND
+ * naming the plan line. Returns AQ_OK, AQ_EIO, AQ_EINPUT, AQ_ENOTFOUND,
+ * AQ_ENOMEM. */
+int aq_scenario_run(aq_ctx *ctx, const char *path, aq_table **out);
+
 #ifdef __cplusplus
 }
 #endif

@@ -260,3 +260,61 @@ int aq_graph_components(aq_ctx *ctx, const aq_graph *g, uint32_t *comp, size_t *
     aq__free(size);
     return AQ_OK;
 }
+
+int aq__graph_with_edges(aq_ctx *ctx, const aq_graph *g, const uint32_t *from, const uint32_t *to,
+                         const double *minutes, size_t k, aq_graph **out)
+{
+    aq_graph *h = aq__graph_alloc(ctx);
+    if (!h)
+        return AQ_ENOMEM;
+    size_t m = g->nedges + k, n = g->n;
+    h->n = n;
+    h->nedges = m;
+    h->directed = g->directed;
+    h->textids = g->textids;
+    h->geographic = g->geographic;
+    h->unit_km = g->unit_km;
+    h->efrom = aq__malloc(sizeof *h->efrom * (m ? m : 1));
+    h->eto = aq__malloc(sizeof *h->eto * (m ? m : 1));
+    h->emin = aq__malloc(sizeof *h->emin * (m ? m : 1));
+    int rc = h->efrom && h->eto && h->emin ? AQ_OK : aq__oom(ctx);
+    if (!rc) {
+        memcpy(h->efrom, g->efrom, sizeof *h->efrom * g->nedges);
+        memcpy(h->eto, g->eto, sizeof *h->eto * g->nedges);
+        memcpy(h->emin, g->emin, sizeof *h->emin * g->nedges);
+        memcpy(h->efrom + g->nedges, from, sizeof *from * k);
+        memcpy(h->eto + g->nedges, to, sizeof *to * k);
+        memcpy(h->emin + g->nedges, minutes, sizeof *minutes * k);
+    }
+    /* identifiers and coordinates are copied so that h stands alone */
+    if (!rc && g->idnum && !(h->idnum = aq__malloc(sizeof *h->idnum * n)))
+        rc = aq__oom(ctx);
+    if (!rc && g->idnum)
+        memcpy(h->idnum, g->idnum, sizeof *h->idnum * n);
+    if (!rc && g->textids) {
+        h->idtxt = aq__calloc(n ? n : 1, sizeof *h->idtxt);
+        rc = h->idtxt ? AQ_OK : aq__oom(ctx);
+        for (size_t v = 0; v < n && !rc; v++)
+            if (!(h->idtxt[v] = aq__strdup(g->idtxt[v])) ||
+                aq__strmap_put(&h->idmap, g->idtxt[v], (int64_t)v))
+                rc = aq__oom(ctx);
+    }
+    if (!rc && g->x) {
+        h->x = aq__malloc(sizeof *h->x * (n ? n : 1));
+        h->y = aq__malloc(sizeof *h->y * (n ? n : 1));
+        if (!h->x || !h->y)
+            rc = aq__oom(ctx);
+        else {
+            memcpy(h->x, g->x, sizeof *h->x * n);
+            memcpy(h->y, g->y, sizeof *h->y * n);
+        }
+    }
+    if (!rc)
+        rc = aq__graph_build(ctx, h, "network", NULL);
+    if (rc) {
+        aq_graph_free(h);
+        return rc;
+    }
+    *out = h;
+    return AQ_OK;
+}

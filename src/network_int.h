@@ -48,6 +48,10 @@ struct aq_graph {
  * directed set). Checks the minutes; edge k is row k of table T when T is
  * given (messages then name its source line). */
 int aq__graph_build(aq_ctx *ctx, aq_graph *g, const char *what, const aq_table *t);
+/* A copy of G with K more edges (node indices of G): a new or upgraded
+ * road (a faster parallel edge). */
+int aq__graph_with_edges(aq_ctx *ctx, const aq_graph *g, const uint32_t *from, const uint32_t *to,
+                         const double *minutes, size_t k, aq_graph **out);
 /* Allocates an empty graph. */
 aq_graph *aq__graph_alloc(aq_ctx *ctx);
 /* Distance in km between two points in G's coordinates (haversine for

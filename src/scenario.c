@@ -1,0 +1,619 @@
+/*
+ * scenario.c -- `aimaq scenario PLAN.yaml`: applies a plan's changes
+ * (relocating residents, new or upgraded roads, opened or closed
+ * facilities, growth of an indicator) to a settlement system and reports
+ * the indicators before and after side by side.
+ *
+ * The plan format is documented in docs/scenario.md. Potential classes are
+ * read from a column of the settlement table (the classes of `aimaq index`
+ * once written there), so a plan can say "move the residents of every
+ * low-potential settlement to the nearest high-potential one within an hour".
+ */
+#include "network_int.h"
+#include "aimaq_ineq.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <yaml.h>
+
+/* ---- YAML helpers ---- */
+
+typedef struct plan {
+    yaml_document_t doc;
+    const char *path;
+    char dir[4096];
+} plan;
+
+static yaml_node_t *root(plan *p) { return yaml_document_get_root_node(&p->doc); }
+
+static const char *scalar(const yaml_node_t *n)
+{
+    return n && n->type == YAML_SCALAR_NODE ? (const char *)n->data.scalar.value : NULL;
+}
+
+static yaml_node_t *get(plan *p, yaml_node_t *map, const char *key)
+{
+    if (!map || map->type != YAML_MAPPING_NODE)
+        return NULL;
+    for (yaml_node_pair_t *q = map->data.mapping.pairs.start; q < map->data.mapping.pairs.top; q++) {
+        const char *k = scalar(yaml_document_get_node(&p->doc, q->key));
+        if (k && strcmp(k, key) == 0)
+            return yaml_document_get_node(&p->doc, q->value);
+    }
+    return NULL;
+}
+
+static const char *gets(plan *p, yaml_node_t *map, const char *key, const char *dflt)
+{
+    const char *s = scalar(get(p, map, key));
+    return s ? s : dflt;
+}
+
+static int getd(aq_ctx *ctx, plan *p, yaml_node_t *map, const char *key, double dflt, double *out)
+{
+    const char *s = scalar(get(p, map, key));
+    if (!s) {
+        *out = dflt;
+        return AQ_OK;
+    }
+    char *end;
+    *out = strtod(s, &end);
+    if (end == s || *end)
+        return aq__err(ctx, AQ_EINPUT, "%s: line %zu: '%s' should be a number, not '%s'", p->path,
+                       (size_t)get(p, map, key)->start_mark.line + 1, key, s);
+    return AQ_OK;
+}
+
+static int read_rel(aq_ctx *ctx, plan *p, const char *file, aq_table **out)
+{
+    char path[8192];
+    if (file[0] == '/')
+        snprintf(path, sizeof path, "%s", file);
+    else
+        snprintf(path, sizeof path, "%s%s", p->dir, file);
+    return aq_table_read(ctx, path, NULL, out);
+}
+
+/* ---- the state a plan changes ---- */
+
+typedef struct service {
+    const char *name;
+    size_t *node;
+    size_t n, cap;
+} service;
+
+typedef struct state {
+    aq_graph *g;
+    aq__places pl;
+    const aq_table *st;  /* settlements table */
+    long classcol, regioncol;
+    double *pop, *ind;   /* current population and indicator             */
+    service *sv;
+    size_t nsv;
+    double moved;
+} state;
+
+static const char *text_of(const state *s, long col, size_t i, char *buf, size_t size)
+{
+    return col < 0 ? "" : aq_table_cell(s->st, (size_t)col, i, buf, size);
+}
+
+/* ---- metrics ---- */
+
+typedef struct metrics {
+    aq_buf names;      /* NUL-separated metric names */
+    double *v;
+    size_t n, cap;
+} metrics;
+
+static int put(aq_ctx *ctx, metrics *m, const char *name, double v)
+{
+    if (aq__grow(ctx, (void **)&m->v, &m->cap, m->n + 1, sizeof *m->v))
+        return AQ_ENOMEM;
+    aq__buf_append(&m->names, name, strlen(name) + 1);
+    if (m->names.failed)
+        return aq__oom(ctx);
+    m->v[m->n++] = v;
+    return AQ_OK;
+}
+
+static int measure(aq_ctx *ctx, state *s, metrics *m, const char *indname)
+{
+    size_t n = s->pl.n;
+    double pop = 0, inhabited = 0;
+    for (size_t i = 0; i < n; i++) {
+        pop += s->pop[i];
+        inhabited += s->pop[i] > 0;
+    }
+    int rc = put(ctx, m, "settlements inhabited", inhabited);
+    if (!rc)
+        rc = put(ctx, m, "population", pop);
+    if (!rc)
+        rc = put(ctx, m, "people moved", s->moved);
+    double *dist = aq__xmalloc(ctx, sizeof *dist * (s->g->n ? s->g->n : 1));
+    if (!dist)
+        return AQ_ENOMEM;
+    for (size_t k = 0; k < s->nsv && !rc; k++) {
+        rc = aq_graph_nearest(ctx, s->g, s->sv[k].node, s->sv[k].n, INFINITY, 1, dist, NULL);
+        double w30 = 0, w60 = 0, sum = 0, reach = 0, un = 0;
+        for (size_t i = 0; i < n && !rc; i++) {
+            double t = s->pl.node[i] == SIZE_MAX ? INFINITY : dist[s->pl.node[i]];
+            if (isinf(t)) {
+                un += s->pop[i];
+                continue;
+            }
+            w30 += t <= 30 ? s->pop[i] : 0;
+            w60 += t <= 60 ? s->pop[i] : 0;
+            sum += t * s->pop[i];
+            reach += s->pop[i];
+        }
+        char name[256];
+        struct {
+            const char *what;
+            double v;
+        } row[] = {{"people within 30 min", w30}, {"people within 60 min", w60},
+                   {"mean minutes", reach > 0 ? sum / reach : NAN}, {"people unreachable", un}};
+        for (size_t r = 0; r < 4 && !rc; r++) {
+            snprintf(name, sizeof name, "%s: %s", s->sv[k].name, row[r].what);
+            rc = put(ctx, m, name, row[r].v);
+        }
+    }
+    aq__free(dist);
+    if (!rc && s->ind) {
+        /* Disparity of the indicator over inhabited settlements, each
+         * weighted by its people (aimaq_ineq.h). */
+        double *x = aq__xmalloc(ctx, sizeof *x * (n ? n : 1));
+        double *w = aq__xmalloc(ctx, sizeof *w * (n ? n : 1));
+        size_t k = 0;
+        for (size_t i = 0; x && w && i < n; i++)
+            if (s->pop[i] > 0 && s->ind[i] > 0) {
+                x[k] = s->ind[i];
+                w[k++] = s->pop[i];
+            }
+        aq_ineq_result *r = NULL;
+        char name[256];
+        if (!x || !w)
+            rc = AQ_ENOMEM;
+        else if (k >= 2 && aq_ineq_compute(ctx, x, w, k, NULL, 0, NULL, &r) == AQ_OK) {
+            snprintf(name, sizeof name, "%s: Theil T", indname);
+            rc = put(ctx, m, name, r->theil_t);
+            snprintf(name, sizeof name, "%s: max/min ratio", indname);
+            if (!rc)
+                rc = put(ctx, m, name, r->ratio_max_min);
+            snprintf(name, sizeof name, "%s: population-weighted mean", indname);
+            if (!rc)
+                rc = put(ctx, m, name, r->mean);
+        }
+        aq_ineq_result_free(r);
+        aq__free(x);
+        aq__free(w);
+    }
+    if (!rc && s->classcol >= 0) {
+        /* Settlements and people per class, in order of first appearance. */
+        aq__strmap seen = {0};
+        char buf[128], name[256];
+        for (size_t i = 0; i < n && !rc; i++) {
+            const char *c = text_of(s, s->classcol, i, buf, sizeof buf);
+            if (aq__strmap_get(&seen, c, NULL))
+                continue;
+            if (aq__strmap_put(&seen, c, 1)) {
+                rc = aq__oom(ctx);
+                break;
+            }
+            double cnt = 0, cp = 0;
+            char b2[128];
+            for (size_t j = i; j < n; j++)
+                if (strcmp(text_of(s, s->classcol, j, b2, sizeof b2), c) == 0 && s->pop[j] > 0)
+                    cnt++, cp += s->pop[j];
+            snprintf(name, sizeof name, "class %s: settlements inhabited", c);
+            rc = put(ctx, m, name, cnt);
+            snprintf(name, sizeof name, "class %s: population", c);
+            if (!rc)
+                rc = put(ctx, m, name, cp);
+        }
+        aq__strmap_free(&seen);
+    }
+    return rc;
+}
+
+/* ---- changes ---- */
+
+static int find_settlement(aq_ctx *ctx, plan *p, state *s, const char *id, yaml_node_t *at,
+                           size_t *out)
+{
+    char buf[256];
+    for (size_t i = 0; i < s->pl.n; i++)
+        if (s->pl.idcol >= 0 && strcmp(text_of(s, s->pl.idcol, i, buf, sizeof buf), id) == 0) {
+            *out = i;
+            return AQ_OK;
+        }
+    return aq__err(ctx, AQ_ENOTFOUND, "%s: line %zu: the plan names settlement '%s', which is not "
+                   "in the settlement table", p->path, (size_t)at->start_mark.line + 1, id);
+}
+
+static int relocate(aq_ctx *ctx, plan *p, state *s, yaml_node_t *ch)
+{
+    size_t n = s->pl.n;
+    const char *cls = gets(p, ch, "class", NULL), *to = gets(p, ch, "to_class", NULL);
+    yaml_node_t *list = get(p, ch, "settlements");
+    double within;
+    int rc = getd(ctx, p, ch, "within", INFINITY, &within);
+    if (rc)
+        return rc;
+    if (!to)
+        return aq__err(ctx, AQ_EINPUT, "%s: line %zu: relocate needs to_class (the class of the "
+                       "settlements that receive the residents)", p->path,
+                       (size_t)ch->start_mark.line + 1);
+    if ((cls || to) && s->classcol < 0)
+        return aq__err(ctx, AQ_EINPUT, "%s: line %zu: relocate by class needs a class column in "
+                       "the settlements (settlements: class: COLUMN)", p->path,
+                       (size_t)ch->start_mark.line + 1);
+    unsigned char *sel = aq__xcalloc(ctx, n ? n : 1, 1);
+    if (!sel)
+        return AQ_ENOMEM;
+    char buf[256];
+    for (size_t i = 0; cls && i < n; i++)
+        sel[i] = strcmp(text_of(s, s->classcol, i, buf, sizeof buf), cls) == 0;
+    if (list && list->type == YAML_SEQUENCE_NODE)
+        for (yaml_node_item_t *it = list->data.sequence.items.start;
+             it < list->data.sequence.items.top && !rc; it++) {
+            yaml_node_t *item = yaml_document_get_node(&p->doc, *it);
+            size_t k = 0;
+            const char *id = scalar(item);
+            if (!(rc = find_settlement(ctx, p, s, id ? id : "", item, &k)))
+                sel[k] = 1;
+        }
+    /* Receivers: inhabited settlements of the target class not moving. */
+    size_t *src = aq__xmalloc(ctx, sizeof *src * (n ? n : 1));
+    long *srcidx = aq__xmalloc(ctx, sizeof *srcidx * (n ? n : 1));
+    double *dist = aq__xmalloc(ctx, sizeof *dist * (s->g->n ? s->g->n : 1));
+    long *which = aq__xmalloc(ctx, sizeof *which * (s->g->n ? s->g->n : 1));
+    if (!rc && (!src || !srcidx || !dist || !which))
+        rc = AQ_ENOMEM;
+    size_t ns = 0;
+    for (size_t i = 0; i < n && !rc; i++)
+        if (!sel[i] && s->pop[i] > 0 && s->pl.node[i] != SIZE_MAX &&
+            strcmp(text_of(s, s->classcol, i, buf, sizeof buf), to) == 0) {
+            src[ns] = s->pl.node[i];
+            srcidx[ns++] = (long)i;
+        }
+    if (!rc && ns == 0)
+        rc = aq__err(ctx, AQ_EINPUT, "%s: line %zu: no inhabited settlement of class '%s' to move "
+                     "residents to", p->path, (size_t)ch->start_mark.line + 1, to);
+    if (!rc)
+        rc = aq_graph_nearest(ctx, s->g, src, ns, within, 1, dist, which);
+    size_t stay = 0;
+    double staypop = 0;
+    aq_buf names = {0};
+    for (size_t i = 0; i < n && !rc; i++) {
+        if (!sel[i] || s->pop[i] <= 0)
+            continue;
+        size_t v = s->pl.node[i];
+        if (v == SIZE_MAX || which[v] < 0) {
+            staypop += s->pop[i];
+            if (stay++ < 20)
+                aq__buf_printf(&names, "%s%s (%.15g)", stay > 1 ? ", " : "",
+                               text_of(s, s->pl.idcol, i, buf, sizeof buf), s->pop[i]);
+            continue;
+        }
+        size_t dest = (size_t)srcidx[which[v]];
+        s->pop[dest] += s->pop[i];
+        s->moved += s->pop[i];
+        s->pop[i] = 0;
+    }
+    if (!rc && stay)
+        aq__warn(ctx, "%s: line %zu: %zu settlement(s) with %.15g people have no '%s' settlement "
+                 "within %g minutes and stay: %s%s", p->path, (size_t)ch->start_mark.line + 1, stay,
+                 staypop, to, within, names.data ? names.data : "", stay > 20 ? ", ..." : "");
+    aq__buf_free(&names);
+    aq__free(sel);
+    aq__free(src);
+    aq__free(srcidx);
+    aq__free(dist);
+    aq__free(which);
+    return rc;
+}
+
+static int node_arg(aq_ctx *ctx, plan *p, state *s, yaml_node_t *ch, const char *key, uint32_t *v)
+{
+    const char *id = gets(p, ch, key, NULL);
+    size_t k;
+    if (!id)
+        return aq__err(ctx, AQ_EINPUT, "%s: line %zu: '%s' is missing", p->path,
+                       (size_t)ch->start_mark.line + 1, key);
+    if (!aq_graph_find(s->g, id, &k))
+        return aq__err(ctx, AQ_ENOTFOUND, "%s: line %zu: node '%s' is not in the network", p->path,
+                       (size_t)ch->start_mark.line + 1, id);
+    *v = (uint32_t)k;
+    return AQ_OK;
+}
+
+static int road(aq_ctx *ctx, plan *p, state *s, yaml_node_t *ch)
+{
+    uint32_t a, b;
+    double minutes;
+    int rc = node_arg(ctx, p, s, ch, "from", &a);
+    if (!rc)
+        rc = node_arg(ctx, p, s, ch, "to", &b);
+    if (!rc)
+        rc = getd(ctx, p, ch, "minutes", NAN, &minutes);
+    if (!rc && !(minutes > 0))
+        rc = aq__err(ctx, AQ_EINPUT, "%s: line %zu: a road needs minutes > 0", p->path,
+                     (size_t)ch->start_mark.line + 1);
+    aq_graph *h = NULL;
+    if (!rc)
+        rc = aq__graph_with_edges(ctx, s->g, &a, &b, &minutes, 1, &h);
+    if (!rc) {
+        aq_graph_free(s->g);
+        s->g = h;
+    }
+    return rc;
+}
+
+static service *service_named(aq_ctx *ctx, plan *p, state *s, yaml_node_t *ch)
+{
+    const char *name = gets(p, ch, "service", NULL);
+    for (size_t k = 0; name && k < s->nsv; k++)
+        if (strcmp(s->sv[k].name, name) == 0)
+            return &s->sv[k];
+    aq__err(ctx, AQ_ENOTFOUND, "%s: line %zu: no service '%s' in the plan's services", p->path,
+            (size_t)ch->start_mark.line + 1, name ? name : "(missing)");
+    return NULL;
+}
+
+static int facility(aq_ctx *ctx, plan *p, state *s, yaml_node_t *ch, int open)
+{
+    service *sv = service_named(ctx, p, s, ch);
+    if (!sv)
+        return aq_errcode(ctx);
+    uint32_t v;
+    int rc = node_arg(ctx, p, s, ch, "node", &v);
+    if (rc)
+        return rc;
+    if (open) {
+        if (aq__grow(ctx, (void **)&sv->node, &sv->cap, sv->n + 1, sizeof *sv->node))
+            return AQ_ENOMEM;
+        sv->node[sv->n++] = v;
+        return AQ_OK;
+    }
+    for (size_t k = 0; k < sv->n; k++)
+        if (sv->node[k] == v) {
+            sv->node[k] = sv->node[--sv->n];
+            if (sv->n == 0)
+                aq__warn(ctx, "%s: line %zu: the last '%s' closes; nobody reaches one", p->path,
+                         (size_t)ch->start_mark.line + 1, sv->name);
+            return AQ_OK;
+        }
+    return aq__err(ctx, AQ_ENOTFOUND, "%s: line %zu: no '%s' at node '%s' to close", p->path,
+                   (size_t)ch->start_mark.line + 1, sv->name, gets(p, ch, "node", ""));
+}
+
+static int growth(aq_ctx *ctx, plan *p, state *s, yaml_node_t *ch)
+{
+    double rate, years;
+    int rc = getd(ctx, p, ch, "rate", NAN, &rate);
+    if (!rc)
+        rc = getd(ctx, p, ch, "years", 1, &years);
+    if (rc)
+        return rc;
+    if (isnan(rate))
+        return aq__err(ctx, AQ_EINPUT, "%s: line %zu: growth needs a rate (0.02 = 2 %% a year)",
+                       p->path, (size_t)ch->start_mark.line + 1);
+    const char *of = gets(p, ch, "of", "indicator"), *region = gets(p, ch, "region", NULL);
+    double *x = strcmp(of, "population") == 0 ? s->pop : s->ind;
+    if (!x)
+        return aq__err(ctx, AQ_EINPUT, "%s: line %zu: growth of the indicator needs "
+                       "settlements: indicator: COLUMN", p->path, (size_t)ch->start_mark.line + 1);
+    if (region && s->regioncol < 0)
+        return aq__err(ctx, AQ_EINPUT, "%s: line %zu: growth by region needs settlements: region: "
+                       "COLUMN", p->path, (size_t)ch->start_mark.line + 1);
+    double f = pow(1 + rate, years);
+    size_t hit = 0;
+    char buf[128];
+    for (size_t i = 0; i < s->pl.n; i++)
+        if (!region || strcmp(text_of(s, s->regioncol, i, buf, sizeof buf), region) == 0) {
+            x[i] *= f;
+            hit++;
+        }
+    if (region && !hit)
+        return aq__err(ctx, AQ_ENOTFOUND, "%s: line %zu: no settlement is in region '%s'", p->path,
+                       (size_t)ch->start_mark.line + 1, region);
+    return AQ_OK;
+}
+
+/* ---- the whole run ---- */
+
+static int load_state(aq_ctx *ctx, plan *p, state *s, aq_table **tables, size_t *ntables,
+                      const char **indname)
+{
+    yaml_node_t *r = root(p), *net = get(p, r, "network"), *set = get(p, r, "settlements");
+    const char *edges = gets(p, net, "edges", NULL), *sfile = gets(p, set, "file", NULL);
+    if (!edges || !sfile)
+        return aq__err(ctx, AQ_EINPUT, "%s: a plan needs network: edges: FILE and settlements: "
+                       "file: FILE (see docs/scenario.md)", p->path);
+    aq_table *te = NULL, *tn = NULL;
+    int rc = read_rel(ctx, p, edges, &te);
+    aq_edge_opts eo;
+    aq_edge_opts_init(&eo);
+    eo.directed = strcmp(gets(p, net, "directed", "false"), "true") == 0;
+    if (!rc)
+        rc = aq_graph_from_edges(ctx, te, &eo, &s->g);
+    aq_table_free(te);
+    const char *nodes = gets(p, net, "nodes", NULL);
+    if (!rc && nodes && !(rc = read_rel(ctx, p, nodes, &tn)))
+        rc = aq_graph_set_coords(ctx, s->g, tn, NULL, NULL, NULL, -1);
+    aq_table_free(tn);
+    if (!rc)
+        rc = read_rel(ctx, p, sfile, &tables[(*ntables)++]);
+    if (rc)
+        return rc;
+    s->st = tables[*ntables - 1];
+    aq_access_opts ao;
+    aq_access_opts_init(&ao);
+    ao.id = gets(p, set, "id", NULL);
+    ao.pop = gets(p, set, "population", NULL);
+    if ((rc = aq__places_load(ctx, s->g, s->st, &ao, &s->pl)))
+        return rc;
+    const char *cls = gets(p, set, "class", NULL), *reg = gets(p, set, "region", NULL);
+    *indname = gets(p, set, "indicator", NULL);
+    s->classcol = cls ? aq_table_find(s->st, cls) : -1;
+    s->regioncol = reg ? aq_table_find(s->st, reg) : -1;
+    long ic = *indname ? aq_table_find(s->st, *indname) : -1;
+    if ((cls && s->classcol < 0) || (reg && s->regioncol < 0) || (*indname && ic < 0))
+        return aq__err(ctx, AQ_ENOTFOUND, "%s: the settlement table has no column '%s'", p->path,
+                       cls && s->classcol < 0 ? cls : reg && s->regioncol < 0 ? reg : *indname);
+    size_t n = s->pl.n;
+    s->pop = aq__xmalloc(ctx, sizeof *s->pop * (n ? n : 1));
+    if (!s->pop)
+        return AQ_ENOMEM;
+    memcpy(s->pop, s->pl.pop, sizeof *s->pop * n);
+    if (ic >= 0) {
+        if (aq_table_coltype(s->st, (size_t)ic) != AQ_COL_NUMBER)
+            return aq__err(ctx, AQ_EINPUT, "%s: indicator column '%s' holds text", p->path, *indname);
+        if (!(s->ind = aq__xmalloc(ctx, sizeof *s->ind * (n ? n : 1))))
+            return AQ_ENOMEM;
+        memcpy(s->ind, aq_table_numbers(s->st, (size_t)ic), sizeof *s->ind * n);
+    }
+    yaml_node_t *svs = get(p, r, "services");
+    if (svs && svs->type == YAML_MAPPING_NODE) {
+        size_t cnt = (size_t)(svs->data.mapping.pairs.top - svs->data.mapping.pairs.start);
+        if (!(s->sv = aq__xcalloc(ctx, cnt ? cnt : 1, sizeof *s->sv)))
+            return AQ_ENOMEM;
+        for (yaml_node_pair_t *q = svs->data.mapping.pairs.start;
+             q < svs->data.mapping.pairs.top && !rc; q++) {
+            yaml_node_t *val = yaml_document_get_node(&p->doc, q->value);
+            service *sv = &s->sv[s->nsv++];
+            sv->name = scalar(yaml_document_get_node(&p->doc, q->key));
+            const char *file = gets(p, val, "file", NULL);
+            if (!sv->name || !file) {
+                rc = aq__err(ctx, AQ_EINPUT, "%s: line %zu: each service needs a name and file: "
+                             "FILE", p->path, (size_t)val->start_mark.line + 1);
+                break;
+            }
+            aq__centres c;
+            aq_access_opts co;
+            aq_access_opts_init(&co);
+            co.node = gets(p, val, "node", NULL);
+            if (!(rc = read_rel(ctx, p, file, &tables[(*ntables)++])) &&
+                !(rc = aq__centres_load(ctx, s->g, tables[*ntables - 1], &co, &c))) {
+                sv->node = c.node; /* take the node array */
+                sv->n = sv->cap = c.n;
+                c.node = NULL;
+                aq__centres_free(&c);
+            }
+        }
+    }
+    return rc;
+}
+
+int aq_scenario_run(aq_ctx *ctx, const char *path, aq_table **out)
+{
+    plan p;
+    memset(&p, 0, sizeof p);
+    p.path = path;
+    const char *slash = strrchr(path, '/');
+    if (slash)
+        snprintf(p.dir, sizeof p.dir, "%.*s/", (int)(slash - path), path);
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return aq__err(ctx, AQ_EIO, "cannot open plan '%s'", path);
+    yaml_parser_t parser;
+    yaml_parser_initialize(&parser);
+    yaml_parser_set_input_file(&parser, f);
+    int ok = yaml_parser_load(&parser, &p.doc);
+    if (!ok) {
+        int rc = aq__err(ctx, AQ_EINPUT, "%s: line %zu: %s", path,
+                         (size_t)parser.problem_mark.line + 1,
+                         parser.problem ? parser.problem : "not YAML");
+        yaml_parser_delete(&parser);
+        fclose(f);
+        return rc;
+    }
+    yaml_parser_delete(&parser);
+    fclose(f);
+    if (!root(&p) || root(&p)->type != YAML_MAPPING_NODE) {
+        yaml_document_delete(&p.doc);
+        return aq__err(ctx, AQ_EINPUT, "%s: a plan is a YAML mapping (network, settlements, "
+                       "services, changes)", path);
+    }
+    state s;
+    memset(&s, 0, sizeof s);
+    s.classcol = s.regioncol = -1;
+    aq_table *tables[64] = {0};
+    size_t ntables = 0;
+    const char *indname = NULL;
+    metrics before, after;
+    memset(&before, 0, sizeof before);
+    memset(&after, 0, sizeof after);
+    yaml_node_t *svs = get(&p, root(&p), "services");
+    int rc = svs && svs->type == YAML_MAPPING_NODE &&
+                     svs->data.mapping.pairs.top - svs->data.mapping.pairs.start > 60
+                 ? aq__err(ctx, AQ_EINPUT, "%s: at most 60 services", path)
+                 : load_state(ctx, &p, &s, tables, &ntables, &indname);
+    if (!rc)
+        rc = measure(ctx, &s, &before, indname);
+    yaml_node_t *changes = get(&p, root(&p), "changes");
+    if (!rc && changes && changes->type == YAML_SEQUENCE_NODE) {
+        for (yaml_node_item_t *it = changes->data.sequence.items.start;
+             it < changes->data.sequence.items.top && !rc; it++) {
+            yaml_node_t *ch = yaml_document_get_node(&p.doc, *it);
+            yaml_node_t *body;
+            if ((body = get(&p, ch, "relocate")))
+                rc = relocate(ctx, &p, &s, body);
+            else if ((body = get(&p, ch, "road")))
+                rc = road(ctx, &p, &s, body);
+            else if ((body = get(&p, ch, "open")))
+                rc = facility(ctx, &p, &s, body, 1);
+            else if ((body = get(&p, ch, "close")))
+                rc = facility(ctx, &p, &s, body, 0);
+            else if ((body = get(&p, ch, "growth")))
+                rc = growth(ctx, &p, &s, body);
+            else
+                rc = aq__err(ctx, AQ_EINPUT, "%s: line %zu: a change is one of relocate, road, "
+                             "open, close, growth", path, (size_t)ch->start_mark.line + 1);
+        }
+    }
+    if (!rc)
+        rc = measure(ctx, &s, &after, indname);
+    aq_table *t = NULL;
+    if (!rc && before.n != after.n)
+        rc = aq__err(ctx, AQ_EINTERNAL, "scenario: %zu metrics before, %zu after", before.n,
+                     after.n);
+    if (!rc)
+        rc = aq_table_new(ctx, before.n, &t);
+    static const char *const names[] = {"metric", "before", "after", "change"};
+    for (int k = 0; k < 4 && !rc; k++)
+        rc = aq_table_add_column(ctx, t, names[k], k ? AQ_COL_NUMBER : AQ_COL_TEXT, NULL);
+    const char *name = before.names.data;
+    for (size_t i = 0; i < before.n && !rc; i++, name += strlen(name) + 1) {
+        rc = aq_table_set_text(ctx, t, 0, i, name);
+        if (!rc)
+            rc = aq_table_set_number(ctx, t, 1, i, before.v[i]);
+        if (!rc)
+            rc = aq_table_set_number(ctx, t, 2, i, after.v[i]);
+        if (!rc)
+            rc = aq_table_set_number(ctx, t, 3, i, after.v[i] - before.v[i]);
+    }
+    aq__buf_free(&before.names);
+    aq__buf_free(&after.names);
+    aq__free(before.v);
+    aq__free(after.v);
+    for (size_t k = 0; k < s.nsv; k++)
+        aq__free(s.sv[k].node);
+    aq__free(s.sv);
+    aq__free(s.pop);
+    aq__free(s.ind);
+    aq__places_free(&s.pl);
+    aq_graph_free(s.g);
+    for (size_t k = 0; k < ntables; k++)
+        aq_table_free(tables[k]);
+    yaml_document_delete(&p.doc);
+    if (rc) {
+        aq_table_free(t);
+        return rc;
+    }
+    *out = t;
+    return AQ_OK;
+}
