@@ -1,6 +1,6 @@
 # check.sh -- aimaq check finds what the founding text's own table gets wrong,
 # and the other classes of error, naming unit, indicator, value and why.
-. tests/cli/lib.sh
+. tests/cli/lib.inc
 
 # The founding text gives 595 low-potential settlements "189.9 million"
 # people (tests/data/check/SOURCE.md): flagged as a magnitude error, exit 2.

@@ -1,6 +1,6 @@
 # example_kz.sh -- the README's main job on the shipped Kazakhstan data, with
 # its results checked against the published figures.
-. tests/cli/lib.sh
+. tests/cli/lib.inc
 expect 0 sh examples/kz/run.sh "$AIMAQ"
 cp "$T/out" "$T/run.out"
 has "$T/run.out" "15596 read, 15596 accepted, 0 rejected"

@@ -1,5 +1,5 @@
 # import.sh -- aimaq import: all or nothing, every reject named, provenance kept.
-. tests/cli/lib.sh
+. tests/cli/lib.inc
 DB=$T/s.db
 E=examples/kz
 
