@@ -1,7 +1,7 @@
 # access.sh -- aimaq access and aimaq network on small made-up networks
 # (tests/data/network/SOURCE.md), the bench-peers input format, and the
 # messages for bad input.
-. tests/cli/lib.sh
+. tests/cli/lib.inc
 D=tests/data/network
 
 # Per node, the bench-peers format: node, minutes, centre.

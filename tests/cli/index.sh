@@ -2,7 +2,7 @@
 # of issue 4 (hand-computed values in tests/unit/t_index.c), the shipped
 # methodologies on their synthetic examples, the calemp map classes published
 # by PySAL mapclassify, and the messages for bad input.
-. tests/cli/lib.sh
+. tests/cli/lib.inc
 D=tests/data/methods
 
 # Minimal form: scores, ranks, classes, reasons; class summary.

@@ -1,6 +1,6 @@
 # method.sh -- aimaq method check: every shipped methodology is valid, errors
 # name the file and line, and a data file is checked against the columns.
-. tests/cli/lib.sh
+. tests/cli/lib.inc
 for f in methods/*.yaml tests/data/methods/*.yaml; do
   expect 0 "$AIMAQ" method check "$f"
   has "$T/out" "sha256: "

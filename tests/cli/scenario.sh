@@ -1,6 +1,6 @@
 # scenario.sh -- aimaq scenario on the made-up plan tests/data/network/plan.yaml:
 # before/after values worked out by hand, and the messages for bad plans.
-. tests/cli/lib.sh
+. tests/cli/lib.inc
 D=tests/data/network
 row() { grep -F -- "$1," "$T/out" | head -1; }
 

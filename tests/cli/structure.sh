@@ -1,7 +1,7 @@
 # structure.sh -- aimaq structure on the REAT shift-share example
 # (tests/data/structure/SOURCE.md): the published values, the shapes, and
 # the messages for tables that do not add up.
-. tests/cli/lib.sh
+. tests/cli/lib.inc
 D=tests/data/structure
 # near CSV ROW COLUMN WANT: the CSV cell of the row whose first field is ROW,
 # in the column named COLUMN, is WANT to 1e-9 (printing may show 17 digits).
