@@ -45,7 +45,12 @@ static int run(int argc, char **argv)
     aq_ctx *ctx = cli_ctx();
     aq_method *m = NULL;
     aq_table *t = NULL, *r = NULL, *sel = NULL;
+    char codes[4096];
     rc = aq_method_load(ctx, method, &m);
+    if (!rc && !npos && !in.indicator) { /* the store: select what the criteria read */
+        aq_method_data_columns(m, codes, sizeof codes);
+        in.indicator = codes;
+    }
     if (!rc) rc = cli_input_load(ctx, &in, npos ? argv[0] : NULL, &t);
     if (!rc) rc = aq_depressed_run(ctx, m, t, &r);
     if (!rc && only) { /* keep the rows flagged "yes" */

@@ -248,11 +248,9 @@ static int run(int argc, char **argv)
     char codes[4096];
     rc = aq_method_load(ctx, o.method, &m);
     if (!rc && npos == 0 && !in.indicator) { /* the store: select what the method needs */
-        size_t len = 0;
-        codes[0] = '\0';
-        for (size_t j = 0; j < aq_method_nindicators(m) && len < sizeof codes; j++)
-            len += (size_t)snprintf(codes + len, sizeof codes - len, "%s%s", j ? "," : "",
-                                    aq_method_indicator(m, j));
+        if (aq_method_data_columns(m, codes, sizeof codes) >= sizeof codes)
+            fprintf(stderr, "aimaq: warning: the methodology names too many columns for one "
+                            "store selection; use --indicator\n");
         in.indicator = codes;
     }
     if (!rc) rc = cli_input_load(ctx, &in, npos ? argv[0] : NULL, &t);

@@ -50,6 +50,14 @@ size_t aq_method_nindicators(const aq_method *m);
 /* Code of indicator I, or NULL when out of range. Borrowed. */
 const char *aq_method_indicator(const aq_method *m, size_t i);
 
+/* Writes into BUF (SIZE bytes, NUL-terminated, truncated if short) the
+ * comma-separated columns the methodology reads from the data: indicators,
+ * population, group and the names its conditions and derived columns use,
+ * without the id column and without computed names (score, rank, class,
+ * pillar.*, norm.*, derived codes, criteria). This is the store selection
+ * a command needs. Returns the length of the full list (as snprintf). */
+size_t aq_method_data_columns(const aq_method *m, char *buf, size_t size);
+
 /* Checks that table T has every column the methodology names (id,
  * population, indicators, columns in rules) with the right type. The
  * message names the methodology line and the column. Returns AQ_OK,

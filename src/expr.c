@@ -386,6 +386,8 @@ int aq__expr_parse(aq_ctx *ctx, const char *text, aq__expr **out)
 }
 
 const char *aq__expr_text(const aq__expr *e) { return e ? e->text : ""; }
+size_t aq__expr_nvars(const aq__expr *e) { return e ? e->nvars : 0; }
+const char *aq__expr_var(const aq__expr *e, size_t i) { return i < e->nvars ? e->names[i] : NULL; }
 
 static int is_text(const aq__expr *e, size_t k)
 {

@@ -50,6 +50,9 @@ int aq__expr_true(const aq__expr *e, size_t row);
 void aq__expr_explain(const aq__expr *e, size_t row, aq_buf *b);
 /* The expression's text as written. */
 const char *aq__expr_text(const aq__expr *e);
+/* The distinct names the expression uses (borrowed). */
+size_t aq__expr_nvars(const aq__expr *e);
+const char *aq__expr_var(const aq__expr *e, size_t i);
 
 /* ---- the methodology (method.c) ---- */
 enum aq__norm {

@@ -101,6 +101,18 @@ has "$T/out" "unattached,1,50"
 expect 1 "$AIMAQ" potential $D/minimal.csv --method $D/minimal.yaml --support-satellite
 has "$T/err" "has no 'support' section"
 
+# The store: units, then the minimal data as one period; potential selects
+# the columns the methodology reads (indicators and population) itself.
+printf 'code,parent,level,kind,name_kk,name_ru,name_en,valid_from,valid_to,classifier\n' > "$T/units.csv"
+for u in A B C D E; do printf '%s,,settlement,village,%s,%s,%s,,,\n' $u $u $u $u >> "$T/units.csv"; done
+expect 0 "$AIMAQ" import "$T/units.csv" --db "$T/s.db"
+expect 0 "$AIMAQ" import $D/minimal.csv --db "$T/s.db" --period 2023
+expect 0 "$AIMAQ" potential --db "$T/s.db" --method $D/minimal.yaml --format csv
+has "$T/out" "E,95.833333333333329,1,high,91.666666666666657,100,"
+has "$T/out" "B,50,3,uninhabited,"
+expect 0 "$AIMAQ" classify --db "$T/s.db" --value i01 --method equal --k 2 --format csv
+has "$T/out" "1,20,3"
+
 # Map classes: PySAL mapclassify's published values on calemp.
 expect 0 "$AIMAQ" classify $D/calemp_density.csv --value emp_density --method fisher-jenks --k 5 --format json
 has "$T/out" '"breaks": [75.29, 192.05, 370.5, 722.85, 4111.45], "counts": [49, 3, 4, 1, 1]'
