@@ -121,6 +121,11 @@ int aq_weights_add_self(aq_ctx *ctx, const aq_weights *w, aq_weights **out);
 int aq_geometry_centroids(aq_ctx *ctx, const unsigned char *const *wkb,
                           const size_t *len, size_t n, double *x, double *y);
 
+/* 1 if CRS (as aq_table_crs gives it: "EPSG:4326" or WKT) is geographic
+ * (longitude/latitude, so distances must be great-circle), 0 if projected,
+ * -1 if it cannot be understood. */
+int aq_crs_is_geographic(const char *crs);
+
 /* Sets the style (enum aq_wstyle). Islands keep zero rows. */
 int aq_weights_set_style(aq_ctx *ctx, aq_weights *w, int style);
 int aq_weights_style(const aq_weights *w);

@@ -7,6 +7,7 @@
 #include "spatial_int.h"
 
 #include <math.h>
+#include <ogr_srs_api.h>
 #include <string.h>
 
 typedef struct wkbin {
@@ -258,4 +259,18 @@ int aq_geometry_centroids(aq_ctx *ctx, const unsigned char *const *wkb, const si
     }
     aq__rings_free(&r);
     return AQ_OK;
+}
+
+int aq_crs_is_geographic(const char *crs)
+{
+    if (!crs || !*crs)
+        return -1;
+    OGRSpatialReferenceH srs = OSRNewSpatialReference(NULL);
+    if (!srs)
+        return -1;
+    int res = -1;
+    if (OSRSetFromUserInput(srs, crs) == OGRERR_NONE)
+        res = OSRIsGeographic(srs) ? 1 : 0;
+    OSRDestroySpatialReference(srs);
+    return res;
 }
