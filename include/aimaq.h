@@ -94,6 +94,11 @@ typedef struct aq_read_opts {
     const char *const *text_columns; /* NULL-terminated names always read
                                 as text (codes); NULL = the defaults: code,
                                 id, kato, and every column named *_code     */
+    const char *const *columns; /* NULL-terminated names of the only columns
+                                to keep, in this order (others are skipped,
+                                saving memory); NULL = all. A name absent
+                                from the file is AQ_ENOTFOUND. Delimited
+                                text only for now; other formats keep all. */
 } aq_read_opts;
 
 void aq_read_opts_init(aq_read_opts *opts);

@@ -49,6 +49,7 @@ typedef struct csv_src {
     size_t ncols;
     char **names;
     enum aq_coltype *types;
+    long *slot;       /* per column: its index in the table, or -1 when not kept */
     char *decimal;    /* per column */
     bool *decimal_fixed; /* the user or the data settled the decimal mark */
     size_t body;      /* offset of the first data line */
@@ -234,6 +235,42 @@ static bool forced_text(const aq_read_opts *opts, const char *name)
     return aq__is_code_column(name);
 }
 
+/* Keeps only the columns the caller asked for: a million-row table of 27
+ * columns read for one measure needs two of them in memory. */
+static int choose_columns(aq_ctx *ctx, csv_src *src, const aq_read_opts *opts)
+{
+    long next = 0;
+    for (size_t j = 0; j < src->ncols; j++)
+        src->slot[j] = -1;
+    if (!opts || !opts->columns) {
+        for (size_t j = 0; j < src->ncols; j++)
+            src->slot[j] = next++;
+        return AQ_OK;
+    }
+    for (const char *const *c = opts->columns; *c; c++) {
+        size_t j = 0;
+        while (j < src->ncols && strcmp(src->names[j], *c) != 0)
+            j++;
+        if (j == src->ncols) {
+            j = 0;
+            while (j < src->ncols && !aq__ieq(src->names[j], *c))
+                j++;
+        }
+        if (j == src->ncols) {
+            aq_buf b = {0};
+            for (size_t k = 0; k < src->ncols; k++)
+                aq__buf_printf(&b, "%s%s", k ? ", " : "", src->names[k]);
+            int rc = aq__err(ctx, AQ_ENOTFOUND, "'%s' has no column '%s'; its columns are %s", src->path, *c,
+                             b.data ? b.data : "");
+            aq__buf_free(&b);
+            return rc;
+        }
+        if (src->slot[j] < 0)
+            src->slot[j] = next++;
+    }
+    return AQ_OK;
+}
+
 static int read_header(aq_ctx *ctx, csv_src *src, const aq_read_opts *opts)
 {
     const char *p = src->data, *end = src->data + src->len;
@@ -255,7 +292,8 @@ static int read_header(aq_ctx *ctx, csv_src *src, const aq_read_opts *opts)
     src->types = aq__calloc(nf, sizeof *src->types);
     src->decimal = aq__calloc(nf, 1);
     src->decimal_fixed = aq__calloc(nf, sizeof(bool));
-    if (!src->names || !src->types || !src->decimal || !src->decimal_fixed || scratch.failed) {
+    src->slot = aq__calloc(nf, sizeof(long));
+    if (!src->names || !src->types || !src->decimal || !src->decimal_fixed || !src->slot || scratch.failed) {
         aq__buf_free(&scratch);
         return aq__oom(ctx);
     }
@@ -284,6 +322,8 @@ static int read_header(aq_ctx *ctx, csv_src *src, const aq_read_opts *opts)
     aq__buf_free(&scratch);
     src->body = (size_t)(p - src->data);
     src->body_line = lines + 1;
+    if (rc == AQ_OK)
+        rc = choose_columns(ctx, src, opts);
     return rc;
 }
 
@@ -310,7 +350,7 @@ static int sniff_types(aq_ctx *ctx, csv_src *src)
         p = parse_record(src, p, end, f, nc, &nf, &scratch, &lines);
         (void)line;
         for (size_t j = 0; j < nc && j < nf; j++) {
-            if (src->types[j] != AQ_COL_NUMBER)
+            if (src->types[j] != AQ_COL_NUMBER || src->slot[j] < 0)
                 continue;
             const char *s = f[j].s;
             size_t n = f[j].n;
@@ -420,10 +460,12 @@ static void fill_chunk(const csv_src *src, aq_table *t, chunk *c)
         }
         t->lines[row] = line;
         for (size_t j = 0; j < nc; j++) {
+            if (src->slot[j] < 0)
+                continue;
             const char *s = f[j].s;
             size_t n = f[j].n;
             trim(&s, &n);
-            aq__column *col = &t->cols[j];
+            aq__column *col = &t->cols[src->slot[j]];
             if (col->type == AQ_COL_TEXT) {
                 if (n == 0) {
                     col->txt[row] = NULL;
@@ -524,8 +566,14 @@ static int full_pass(aq_ctx *ctx, csv_src *src, aq_table **out)
     int rc = aq_table_new(ctx, nrows, &t);
     if (rc)
         return rc;
-    for (size_t j = 0; j < src->ncols && rc == AQ_OK; j++)
+    for (long k = 0; rc == AQ_OK; k++) { /* in the order the caller asked for */
+        size_t j = 0;
+        while (j < src->ncols && src->slot[j] != k)
+            j++;
+        if (j == src->ncols)
+            break;
         rc = aq__table_add(ctx, t, src->names[j], src->types[j], NULL);
+    }
     if (rc == AQ_OK && !(t->lines = aq__malloc(sizeof *t->lines * (nrows ? nrows : 1))))
         rc = aq__oom(ctx);
     if (rc) {
@@ -588,6 +636,7 @@ static void src_close(csv_src *src)
     aq__free(src->types);
     aq__free(src->decimal);
     aq__free(src->decimal_fixed);
+    aq__free(src->slot);
 }
 
 static int src_open(aq_ctx *ctx, csv_src *src, const char *path, const aq_read_opts *opts)

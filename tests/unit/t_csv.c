@@ -175,6 +175,27 @@ static void round_trip(aq_ctx *ctx)
     aq_table_free(t);
 }
 
+/* Only the columns asked for are kept, in the order asked for. */
+static void column_selection(aq_ctx *ctx)
+{
+    const char *cols[] = {"value", "code", NULL};
+    aq_read_opts o;
+    aq_read_opts_init(&o);
+    o.columns = cols;
+    aq_table *t = read_ok(ctx, "tests/data/io/semicolon_bom.csv", &o);
+    if (t) {
+        AQ_EQ_INT(aq_table_ncols(t), 2);
+        AQ_EQ_STR(aq_table_colname(t, 0), "value");
+        AQ_EQ_STR(aq_table_colname(t, 1), "code");
+        AQ_NEAR(aq_table_numbers(t, 0)[1], 2345.25, 0);
+        AQ_EQ_STR(aq_table_text(t, 1, 2), "150000000");
+        aq_table_free(t);
+    }
+    const char *absent[] = {"colour", NULL};
+    o.columns = absent;
+    expect_error(ctx, "tests/data/io/semicolon_bom.csv", &o, AQ_ENOTFOUND, "has no column 'colour'; its columns are code, name, value, share");
+}
+
 /* Every allocation failure is reported, never a crash or a leak. */
 static void out_of_memory(aq_ctx *ctx)
 {
@@ -204,6 +225,7 @@ int main(void)
     encodings(ctx);
     gdal_formats(ctx);
     round_trip(ctx);
+    column_selection(ctx);
     out_of_memory(ctx);
     aq_ctx_free(ctx);
     AQ_TEST_END();
