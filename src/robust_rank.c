@@ -2,12 +2,12 @@
  * robust_rank.c -- ranking many score vectors fast, and the Monte Carlo
  * rank kernel behind weight-draw uncertainty (aq_index_mc_ranks).
  *
- * Ranks come from an LSD radix sort of order-preserving 64-bit keys: it is
- * stable, so ties keep row order (numpy's argsort(kind="stable") and R's
- * rank(ties.method="first")), and it skips digits all keys share, which
- * for scores in [0, 1] are most of the exponent. Rank quantiles per unit
- * use selection, not sorting: three type-7 quantiles need six order
- * statistics of the unit's ranks.
+ * Ranks come from a stable two-level bucket sort (by value, then by the
+ * order-preserving 64-bit key, then insertion sort), so ties keep row
+ * order (numpy's argsort(kind="stable") and R's rank(ties.method =
+ * "first")) and the order is exact. Rank quantiles per unit use a bucket
+ * histogram of its ranks: three type-7 quantiles need six order
+ * statistics, and only their buckets are sorted.
  */
 #include "index_int.h"
 
@@ -41,6 +41,78 @@ static int cmp_kv(const void *a, const void *b)
     return (x->i > y->i) - (x->i < y->i);
 }
 
+/* Bucket of a score, 0 for the highest; NaN in bucket nb (after all). */
+static inline size_t bucket_of(double v, double mx, double scale, size_t nb)
+{
+    if (isnan(v))
+        return nb;
+    double f = (mx - v) * scale; /* monotone: rounding never reverses order */
+    size_t b = (size_t)f;
+    return b < nb ? b : nb - 1;
+}
+
+static void insertion(uint64_t *k, uint32_t *ix, size_t m)
+{
+    for (size_t q = 1; q < m; q++) {
+        uint64_t kv_ = k[q];
+        uint32_t iv = ix[q];
+        size_t z = q;
+        while (z > 0 && k[z - 1] > kv_) { /* strict: equal keys keep their order */
+            k[z] = k[z - 1];
+            ix[z] = ix[z - 1];
+            z--;
+        }
+        k[z] = kv_;
+        ix[z] = iv;
+    }
+}
+
+/* Stable sort of the run k[m] (with ix) by key; tk, ti are m scratch. */
+static void sort_run(uint64_t *k, uint32_t *ix, size_t m, uint64_t *tk, uint32_t *ti)
+{
+    if (m <= 24) {
+        insertion(k, ix, m);
+        return;
+    }
+    uint64_t lo = UINT64_MAX, hi = 0;
+    for (size_t q = 0; q < m; q++) {
+        lo = k[q] < lo ? k[q] : lo;
+        hi = k[q] > hi ? k[q] : hi;
+    }
+    if (lo == hi)
+        return; /* all equal: row order already */
+    size_t S = 16;
+    while (S < m / 4 && S < 4096)
+        S *= 2;
+    int shift = 0;
+    while (((hi - lo) >> shift) >= S)
+        shift++;
+    uint32_t c[4097];
+    memset(c, 0, (S + 1) * sizeof *c);
+    for (size_t q = 0; q < m; q++)
+        c[((k[q] - lo) >> shift) + 1]++;
+    for (size_t q = 1; q <= S; q++)
+        c[q] += c[q - 1];
+    for (size_t q = 0; q < m; q++) {
+        uint32_t pos = c[(k[q] - lo) >> shift]++;
+        tk[pos] = k[q];
+        ti[pos] = ix[q];
+    }
+    size_t st = 0;
+    for (size_t q = 0; q < S; q++) {
+        size_t e = c[q];
+        if (e - st > 1) {
+            if (e - st <= 64 || e - st == m)
+                insertion(tk + st, ti + st, e - st);
+            else
+                sort_run(tk + st, ti + st, e - st, k + st, ix + st);
+        }
+        st = e;
+    }
+    memcpy(k, tk, m * sizeof *k);
+    memcpy(ix, ti, m * sizeof *ix);
+}
+
 void aq__rank_desc(const double *score, size_t n, uint32_t *rank, uint64_t *keys, uint32_t *idx)
 {
     if (n < 4096) { /* small: a comparison sort beats clearing histograms */
@@ -54,42 +126,42 @@ void aq__rank_desc(const double *score, size_t n, uint32_t *rank, uint64_t *keys
             rank[v[r].i] = (uint32_t)(r + 1);
         return;
     }
+    /* Two-level bucket sort: a first pass spreads the units over 2048
+     * buckets by value (few write streams, so the scatter stays in cache),
+     * each bucket is then spread over sub-buckets by key and the small
+     * sub-buckets are insertion-sorted by the exact key. Buckets and
+     * scatters are stable and bucket numbers are monotone in the score, so
+     * the result is the exact stable order. Cache-friendly at a million
+     * units, where a full-width LSD radix sort is memory-bound. */
     uint64_t *ka = keys, *kb = keys + n;
     uint32_t *ia = idx, *ib = idx + n;
+    double mn = INFINITY, mx = -INFINITY;
     for (size_t i = 0; i < n; i++) {
-        ka[i] = desc_key(score[i]);
-        ia[i] = (uint32_t)i;
+        double v = score[i];
+        if (v < mn)
+            mn = v;
+        if (v > mx)
+            mx = v;
     }
-    /* Six 11-bit digits; all histograms in one pass; a digit every key
-     * shares costs nothing. */
-    uint32_t cnt[6][2048];
+    enum { B = 2048 };
+    uint32_t cnt[B + 2];
     memset(cnt, 0, sizeof cnt);
+    double scale = mx > mn ? (B - 1) / (mx - mn) : 0;
+    for (size_t i = 0; i < n; i++)
+        cnt[bucket_of(score[i], mx, scale, B) + 1]++;
+    for (size_t q = 1; q <= B + 1; q++)
+        cnt[q] += cnt[q - 1];
     for (size_t i = 0; i < n; i++) {
-        uint64_t k = ka[i];
-        for (int p = 0; p < 6; p++)
-            cnt[p][(k >> (11 * p)) & 0x7FF]++;
+        uint32_t pos = cnt[bucket_of(score[i], mx, scale, B)]++;
+        ka[pos] = desc_key(score[i]);
+        ia[pos] = (uint32_t)i;
     }
-    for (int p = 0; p < 6; p++) {
-        int shift = 11 * p;
-        if (cnt[p][(ka[0] >> shift) & 0x7FF] == n)
-            continue;
-        uint32_t sum = 0;
-        for (size_t d = 0; d < 2048; d++) {
-            uint32_t c = cnt[p][d];
-            cnt[p][d] = sum;
-            sum += c;
-        }
-        for (size_t i = 0; i < n; i++) {
-            uint32_t pos = cnt[p][(ka[i] >> shift) & 0x7FF]++;
-            kb[pos] = ka[i];
-            ib[pos] = ia[i];
-        }
-        uint64_t *tk = ka;
-        ka = kb;
-        kb = tk;
-        uint32_t *ti = ia;
-        ia = ib;
-        ib = ti;
+    size_t start = 0;
+    for (size_t q = 0; q <= B; q++) { /* cnt[q] is now the end of bucket q */
+        size_t end = cnt[q];
+        if (end - start > 1)
+            sort_run(ka + start, ia + start, end - start, kb + start, ib + start);
+        start = end;
     }
     for (size_t r = 0; r < n; r++)
         rank[ia[r]] = (uint32_t)(r + 1);

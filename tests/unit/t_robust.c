@@ -1,6 +1,6 @@
 /*
  * t_robust.c -- Monte Carlo robustness: the rank kernel against hand
- * computation, the radix ranking against a comparison sort, class
+ * computation, the bucket ranking against a comparison sort, class
  * probabilities under a threshold range against their exact values, and
  * the Sobol estimators in the cases where they are known exactly.
  */
@@ -56,7 +56,7 @@ int main(void)
     AQ_NEAR(q05[2], 2, 1e-12); AQ_NEAR(q50[2], 2, 1e-12); AQ_NEAR(q95[2], 2.9, 1e-12);
     AQ_EQ_INT(aq_index_mc_ranks(ctx, x, 0, 2, w, 3, q05, q50, q95), AQ_EUSAGE);
 
-    /* radix ranking (n >= 4096) = stable comparison sort, with ties and NaN */
+    /* bucket ranking (n >= 4096) = stable comparison sort, with ties and NaN */
     size_t n = 20000;
     double *s = malloc(n * sizeof *s), *pairs = malloc(2 * n * sizeof *pairs);
     uint32_t *rk = malloc(n * sizeof *rk), *idx = malloc(2 * n * sizeof *idx);
@@ -75,6 +75,21 @@ int main(void)
     }
     qsort(pairs, n, 2 * sizeof *pairs, cmp_pair); /* NaN last: -inf, by row */
     size_t bad = 0;
+    for (size_t r = 0; r < n; r++)
+        bad += rk[(size_t)pairs[2 * r + 1]] != r + 1;
+    AQ_EQ_INT(bad, 0);
+    /* one far outlier crowds the rest into one value bucket: the nested
+     * sub-bucket path must still give the exact order */
+    s[5] = 1e12;
+    for (size_t i = 6; i < n; i += 3)
+        s[i] = 1 + (double)(i % 5000) * 1e-9;
+    aq__rank_desc(s, n, rk, keys, idx);
+    for (size_t i = 0; i < n; i++) {
+        pairs[2 * i] = isnan(s[i]) ? -INFINITY : s[i];
+        pairs[2 * i + 1] = (double)i;
+    }
+    qsort(pairs, n, 2 * sizeof *pairs, cmp_pair);
+    bad = 0;
     for (size_t r = 0; r < n; r++)
         bad += rk[(size_t)pairs[2 * r + 1]] != r + 1;
     AQ_EQ_INT(bad, 0);
