@@ -5,6 +5,7 @@
  */
 #include "cli.h"
 
+#include <math.h>
 #include <stdlib.h>
 
 static int run(int argc, char **argv);
@@ -54,9 +55,9 @@ static int run(int argc, char **argv)
             rc = aq_table_add_column(ctx, shown, "missing", AQ_COL_NUMBER, &cmiss);
         for (size_t j = 0; rc == AQ_OK && j < nc; j++) {
             size_t missing = 0;
-            char buf[8];
+            const double *num = aq_table_numbers(t, j);
             for (size_t i = 0; i < aq_table_nrows(t); i++)
-                missing += *aq_table_cell(t, j, i, buf, sizeof buf) == '\0';
+                missing += num ? isnan(num[i]) : aq_table_text(t, j, i) == NULL;
             aq_table_set_text(ctx, shown, cname, j, aq_table_colname(t, j));
             aq_table_set_text(ctx, shown, ctype, j, aq_table_coltype(t, j) == AQ_COL_NUMBER ? "number" : "text");
             aq_table_set_number(ctx, shown, cmiss, j, (double)missing);

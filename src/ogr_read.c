@@ -200,8 +200,15 @@ int aq__ogr_read(aq_ctx *ctx, const char *path, const aq_read_opts *opts, aq_tab
     aq_table *t = NULL;
     if (rc == AQ_OK) {
         GIntBig n = OGR_L_GetFeatureCount(layer, 1);
-        if (n < 0)
+        if (n < 0) { /* some drivers (OSM) cannot say: count by reading */
             n = 0;
+            OGRFeatureH f;
+            OGR_L_ResetReading(layer);
+            while ((f = OGR_L_GetNextFeature(layer)) != NULL) {
+                OGR_F_Destroy(f);
+                n++;
+            }
+        }
         rc = aq_table_new(ctx, (size_t)n, &t);
     }
     if (rc == AQ_OK)

@@ -143,7 +143,7 @@ static int insert_obs(aq__import *im, sqlite3_stmt *ins, int64_t unit, int64_t i
 {
     sqlite3_bind_int64(ins, 1, unit);
     sqlite3_bind_int64(ins, 2, ind);
-    sqlite3_bind_text(ins, 3, period, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(ins, 3, period, -1, SQLITE_STATIC); /* lives until the step below */
     sqlite3_bind_double(ins, 5, value);
     sqlite3_bind_text(ins, 6, flags, -1, SQLITE_TRANSIENT);
     int step = sqlite3_step(ins);
