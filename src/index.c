@@ -91,6 +91,11 @@ void aq__bound_clear(aq__bound *b)
     aq__free(b->derived);
     aq__free(b->excluded);
     aq__free(b->group);
+    for (size_t h = 0; h <= AQ_IMP_GROUP_MEDIAN; h++) {
+        for (size_t j = 0; b->prep[h] && j < b->m; j++)
+            aq__free(b->prep[h][j]);
+        aq__free(b->prep[h]);
+    }
     memset(b, 0, sizeof *b);
 }
 
@@ -302,6 +307,11 @@ static double median_of(double *v, size_t k)
 static int impute(aq_ctx *ctx, const aq__bound *b, enum aq__impute how, double *x, double *tmp)
 {
     if (how == AQ_IMP_NONE)
+        return AQ_OK;
+    size_t nmiss = 0;
+    for (size_t i = 0; i < b->n; i++)
+        nmiss += !b->excluded[i] && isnan(x[i]);
+    if (!nmiss) /* the common case: nothing to fill, no median to sort for */
         return AQ_OK;
     int use_median = how == AQ_IMP_MEDIAN || how == AQ_IMP_GROUP_MEDIAN;
     int by_group = (how == AQ_IMP_GROUP_MEAN || how == AQ_IMP_GROUP_MEDIAN) && b->group;
@@ -772,6 +782,37 @@ static double wmean(enum aq__agg agg, double p, const double *v, const double *w
     }
 }
 
+int aq__bound_prepare(aq_ctx *ctx, const aq_method *m, aq__bound *b, enum aq__impute how)
+{
+    if (b->prep[how] || !b->m)
+        return AQ_OK;
+    double **cols = aq__xcalloc(ctx, b->m, sizeof *cols);
+    double *tmp = aq__xmalloc(ctx, b->n * sizeof *tmp);
+    int rc = cols && tmp ? AQ_OK : AQ_ENOMEM;
+    for (size_t j = 0; !rc && j < b->m; j++) {
+        cols[j] = aq__xmalloc(ctx, b->n * sizeof(double));
+        if (!cols[j]) {
+            rc = AQ_ENOMEM;
+            break;
+        }
+        memcpy(cols[j], b->raw[j], b->n * sizeof(double));
+        if (!m->ind[j].bands) {
+            rc = impute(ctx, b, how, cols[j], tmp);
+            if (!rc)
+                treat(m, m->outliers, b, cols[j], tmp);
+        }
+    }
+    aq__free(tmp);
+    if (rc) {
+        for (size_t j = 0; cols && j < b->m; j++)
+            aq__free(cols[j]);
+        aq__free(cols);
+        return rc;
+    }
+    b->prep[how] = cols;
+    return AQ_OK;
+}
+
 int aq__index_run(aq_ctx *ctx, const aq_method *m, const aq__bound *b, const aq__choice *c,
                   double **norm, double **pillar, double *score)
 {
@@ -782,6 +823,11 @@ int aq__index_run(aq_ctx *ctx, const aq_method *m, const aq__bound *b, const aq_
     double *pw = w + nind, *wk = pw + m->npil; /* wk, vk: one pillar's values */
     int rc = tmp && w && v ? AQ_OK : AQ_ENOMEM;
     for (size_t j = 0; !rc && j < nind; j++) {
+        if (b->prep[c->impute]) { /* prepared once for the Monte Carlo */
+            memcpy(norm[j], b->prep[c->impute][j], n * sizeof(double));
+            rc = normalise(ctx, m, b, c->norm, j, norm[j]);
+            continue;
+        }
         memcpy(norm[j], b->raw[j], n * sizeof(double));
         if (!m->ind[j].bands) {
             rc = impute(ctx, b, c->impute, norm[j], tmp);

@@ -205,10 +205,15 @@ typedef struct aq__bound {
     size_t ref_row;           /* row of the reference unit, or SIZE_MAX */
     unsigned char *excluded;  /* per unit: too much missing data */
     size_t nexcluded;
+    double **prep[AQ_IMP_GROUP_MEDIAN + 1]; /* per imputation: imputed and
+                                             treated columns, or NULL */
 } aq__bound;
 
 int aq__bind(aq_ctx *ctx, const aq_method *m, const aq_table *t, aq__bound *b);
 void aq__bound_clear(aq__bound *b);
+/* Imputes and treats outliers once for imputation HOW, so repeated runs
+ * (the Monte Carlo) reuse the columns instead of recomputing them. */
+int aq__bound_prepare(aq_ctx *ctx, const aq_method *m, aq__bound *b, enum aq__impute how);
 
 /* Runs the pipeline under choice C: norm gets m columns of n normalised
  * values (NaN for excluded units and missing values), pillar gets npil

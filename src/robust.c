@@ -532,6 +532,10 @@ int aq_index_uncertainty(aq_ctx *ctx, const aq_method *m, const aq_table *t,
                 rc = aq__oom(ctx);
         }
     }
+    if (!rc) /* imputation and outliers once per imputation alternative */
+        rc = aq__bound_prepare(ctx, m, &b, m->impute);
+    for (size_t k = 0; !rc && k < m->unc.nimputes; k++)
+        rc = aq__bound_prepare(ctx, m, &b, m->unc.imputes[k]);
     if (!rc) { /* the nominal computation, with the same code the runs use */
         aq__choice c;
         aq__choice_nominal(m, &c);
