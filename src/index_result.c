@@ -214,6 +214,34 @@ static int finish(aq_ctx *ctx, const aq_method *m, const aq__bound *b, aq_index 
     return rc;
 }
 
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* A unit id on several rows usually means several periods from the store. */
+static void warn_duplicates(aq_ctx *ctx, const aq_method *m, const aq_index *r)
+{
+    char **v = aq__malloc(r->n * sizeof *v);
+    if (!v)
+        return;
+    memcpy(v, r->ids, r->n * sizeof *v);
+    qsort(v, r->n, sizeof *v, cmp_str);
+    size_t dup = 0;
+    const char *first = NULL;
+    for (size_t i = 1; i < r->n; i++)
+        if (strcmp(v[i], v[i - 1]) == 0) {
+            dup++;
+            if (!first)
+                first = v[i];
+        }
+    if (dup)
+        aq__warn(ctx, "%zu rows repeat a unit id of column '%s' (first: '%s'): each row is "
+                 "scored as a unit; several periods? choose one with --period", dup, m->id_col,
+                 first);
+    aq__free(v);
+}
+
 static void warn_excluded(aq_ctx *ctx, const aq_method *m, const aq__bound *b,
                           const aq_index *r)
 {
@@ -255,8 +283,10 @@ int aq_index_compute(aq_ctx *ctx, const aq_method *m, const aq_table *t, aq_inde
     }
     if (!rc)
         rc = finish(ctx, m, &b, r);
-    if (!rc)
+    if (!rc) {
         warn_excluded(ctx, m, &b, r);
+        warn_duplicates(ctx, m, r);
+    }
     aq__bound_clear(&b);
     if (rc) {
         aq_index_free(r);

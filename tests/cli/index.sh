@@ -22,6 +22,11 @@ has "$T/out" '"classes": ['
 expect 0 "$AIMAQ" potential $D/minimal.csv --method $D/minimal.yaml
 has "$T/out" "methodology: Example potential"
 
+# A unit id on two rows (several periods) is scored twice, with a warning.
+{ cat $D/minimal.csv; tail -1 $D/minimal.csv; } > "$T/dup.csv"
+expect 0 "$AIMAQ" potential "$T/dup.csv" --method $D/minimal.yaml --format csv
+has "$T/err" "1 rows repeat a unit id of column 'code' (first: 'E')"
+
 # Audit: indicator and pillar statistics.
 expect 0 "$AIMAQ" potential $D/minimal.csv --method $D/minimal.yaml --audit --format csv
 has "$T/out" "indicator,pillar,missing_share,skewness,kurtosis,corr_pillar,corr_index,weight,note"
