@@ -258,9 +258,12 @@ static int run(int argc, char **argv)
         rc = audit(ctx, &o, fmt, m, t);
         goto done;
     }
-    if (!rc) rc = aq_index_compute(ctx, m, t, &r);
-    if (!rc) rc = aq_index_units_table(ctx, r, &units);
-    if (!rc) rc = aq_index_classes_table(ctx, r, &classes);
+    /* csv/geojson robustness output needs no per-unit reasons: at a million
+     * units building them would cost more than some of the Monte Carlo */
+    int need_index = !(o.runs || o.draws) || fmt == AQ_FMT_TEXT || fmt == AQ_FMT_JSON || o.support;
+    if (!rc && need_index) rc = aq_index_compute(ctx, m, t, &r);
+    if (!rc && need_index) rc = aq_index_units_table(ctx, r, &units);
+    if (!rc && need_index) rc = aq_index_classes_table(ctx, r, &classes);
     if (!rc && o.support) {
         aq_table *su = NULL, *ss = NULL;
         rc = aq_index_support(ctx, m, t, r, &su, &ss);
@@ -280,7 +283,7 @@ static int run(int argc, char **argv)
             }
         }
     }
-    if (!rc && fmt == AQ_FMT_GEOJSON) rc = copy_geometries(ctx, t, units);
+    if (!rc && fmt == AQ_FMT_GEOJSON && units) rc = copy_geometries(ctx, t, units);
     if (!rc && (o.runs || o.draws)) {
         aq_uncertainty_opts uo;
         aq_uncertainty_opts_init(&uo);
