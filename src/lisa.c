@@ -92,14 +92,17 @@ static void draw_distinct(aq__draw32 *d, uint32_t n, uint32_t i, size_t k, uint3
 {
     uint32_t m = n - 1;
     if (!pool) {
+        /* Branch-free duplicate test: a draw is always stored and kept only
+         * if it is new, so the only unpredictable branch is gone (this loop
+         * runs k * permutations * n times). */
         for (size_t a = 0; a < k;) {
             uint32_t r = aq__draw32_below(d, m);
             r += r >= i;
-            size_t b = 0;
-            while (b < a && pick[b] != r)
-                b++;
-            if (b == a)
-                pick[a++] = r;
+            int dup = 0;
+            for (size_t b = 0; b < a; b++)
+                dup |= pick[b] == r;
+            pick[a] = r;
+            a += !dup;
         }
         return;
     }
