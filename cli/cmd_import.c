@@ -31,6 +31,7 @@ static int run(int argc, char **argv)
 {
     const char *db = NULL, *delimiter = NULL, *decimal = NULL, *rejects = NULL;
     int skip = 0;
+    long batch = 0;
     aq_import_opts o;
     aq_import_opts_init(&o);
     cli_option opts[] = {
@@ -46,6 +47,7 @@ static int run(int argc, char **argv)
         {"user", CLI_STRING, &o.user, "NAME", "who imports (default $USER)"},
         {"skip-bad-rows", CLI_FLAG, &skip, NULL, "import the good rows and write the rejects to a file"},
         {"rejects", CLI_STRING, &rejects, "FILE", "where rejected rows go with --skip-bad-rows"},
+        {"batch-rows", CLI_INT, &batch, "N", "read CSV in batches of N rows (default: files over 256 MB, 1,000,000)"},
         {NULL, 0, NULL, NULL, NULL}};
     int npos, rc = cli_parse(&cmd_import, opts, argc, argv, &npos);
     if (rc >= 0)
@@ -62,6 +64,9 @@ static int run(int argc, char **argv)
             return cli_usage_error("import: --decimal is '.' or ','");
         o.read.decimal = decimal[0];
     }
+    if (batch < 0)
+        return cli_usage_error("import: --batch-rows must be positive");
+    o.batch_rows = (size_t)batch;
     char rejects_default[4096];
     o.skip_bad_rows = skip;
     if (skip) {

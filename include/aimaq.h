@@ -245,6 +245,10 @@ typedef struct aq_import_opts {
                                 (e.g. "NK RK 11-2025"), or NULL           */
     int skip_bad_rows;       /* 1: import good rows, write rejects        */
     const char *rejects_path;/* where rejected rows go (CSV) when skipping */
+    size_t batch_rows;       /* read a delimited file in batches of this many
+                                rows (bounded memory); 0 = automatic: files
+                                over 256 MB in batches of 1,000,000 rows.
+                                The import stays one transaction.          */
 } aq_import_opts;
 
 void aq_import_opts_init(aq_import_opts *opts);

@@ -70,6 +70,14 @@ bool aq__is_missing_token(const char *s, size_t len);
 bool aq__is_delimited_path(const char *path);
 int aq__csv_read(aq_ctx *ctx, const char *path, const aq_read_opts *opts,
                  aq_table **out);
+/* Reading delimited text in batches of rows (bounded memory): open reads
+ * the header and decides the column types from the first rows; each next
+ * call returns the following rows as a table (*out NULL at the end). A value
+ * that contradicts its column's type is an AQ_EINPUT error naming the line. */
+typedef struct aq__csv_reader aq__csv_reader;
+int aq__csv_open(aq_ctx *ctx, const char *path, const aq_read_opts *opts, aq__csv_reader **out);
+int aq__csv_next(aq_ctx *ctx, aq__csv_reader *r, size_t max_rows, aq_table **out);
+void aq__csv_close(aq__csv_reader *r);
 int aq__ogr_read(aq_ctx *ctx, const char *path, const aq_read_opts *opts,
                  aq_table **out);
 /* Checks that BUF is valid UTF-8. On failure returns false and sets

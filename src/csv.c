@@ -528,16 +528,18 @@ static int nthreads_for(aq_ctx *ctx, const csv_src *src)
 
 /* One full pass into a new table. Returns AQ_OK, an error, or -1 when a
  * column's type changed and the pass must run again. */
-static int full_pass(aq_ctx *ctx, csv_src *src, aq_table **out)
+static int full_pass(aq_ctx *ctx, csv_src *src, const char *body, const char *end, size_t body_line,
+                     bool repair, aq_table **out)
 {
     int nth = nthreads_for(ctx, src);
+    if ((size_t)(end - body) < (1u << 20))
+        nth = 1;
     chunk chunks[64];
     memset(chunks, 0, sizeof chunks);
-    const char *body = src->data + src->body, *end = src->data + src->len;
     size_t total = (size_t)(end - body);
     /* Chunk boundaries at line starts; the line number of each start. */
     const char *s = body;
-    size_t line = src->body_line;
+    size_t line = body_line;
     for (int k = 0; k < nth; k++) {
         const char *e = k == nth - 1 ? end : body + total / (size_t)nth * (size_t)(k + 1);
         if (e < s)
@@ -594,7 +596,14 @@ static int full_pass(aq_ctx *ctx, csv_src *src, aq_table **out)
         else if (c->rc == AQ_EINPUT)
             rc = aq__err(ctx, AQ_EINPUT, "'%s' line %zu: %zu fields, expected %zu as in the header",
                          src->path, c->bad_line, c->bad_fields, src->ncols);
-        else if (c->has_conflict) {
+        else if (c->has_conflict && !repair) {
+            /* Batches already handed on cannot be read again. */
+            conflict *cf = &c->first;
+            rc = aq__err(ctx, AQ_EINPUT,
+                         "'%s' line %zu, column '%s': '%s' is not a number written like this column's first values "
+                         "(a file this large is read in batches, its types fixed from the first %d rows)",
+                         src->path, cf->line, src->names[cf->col], cf->token, SNIFF_ROWS);
+        } else if (c->has_conflict) {
             conflict *cf = &c->first;
             if (cf->other_decimal && !src->decimal_fixed[cf->col]) {
                 /* The sample had no decimal marks; the data has the other one. */
@@ -711,7 +720,7 @@ int aq__csv_read(aq_ctx *ctx, const char *path, const aq_read_opts *opts, aq_tab
     aq_table *t = NULL;
     /* Each repeat settles at least one column for good, so this ends. */
     for (size_t tries = 0; rc == AQ_OK; tries++) {
-        rc = full_pass(ctx, &src, &t);
+        rc = full_pass(ctx, &src, src.data + src.body, src.data + src.len, src.body_line, true, &t);
         if (rc != -1)
             break;
         rc = tries <= 2 * src.ncols ? AQ_OK : aq__err(ctx, AQ_EINTERNAL, "'%s': column types did not settle", path);
@@ -722,6 +731,83 @@ int aq__csv_read(aq_ctx *ctx, const char *path, const aq_read_opts *opts, aq_tab
     if (rc == AQ_OK)
         *out = t;
     return rc;
+}
+
+/* ---- reading in batches, for files larger than memory ---- */
+
+struct aq__csv_reader {
+    csv_src src;
+    const char *pos; /* the next record */
+    size_t line;     /* its line number */
+};
+
+int aq__csv_open(aq_ctx *ctx, const char *path, const aq_read_opts *opts, aq__csv_reader **out)
+{
+    aq__csv_reader *r = aq__xcalloc(ctx, 1, sizeof *r);
+    if (!r)
+        return AQ_ENOMEM;
+    int rc = src_open(ctx, &r->src, path, opts);
+    if (rc == AQ_OK)
+        rc = read_header(ctx, &r->src, opts);
+    if (rc == AQ_OK)
+        rc = sniff_types(ctx, &r->src);
+    if (rc) {
+        aq__csv_close(r);
+        return rc;
+    }
+    r->pos = r->src.data + r->src.body;
+    r->line = r->src.body_line;
+    *out = r;
+    return AQ_OK;
+}
+
+int aq__csv_next(aq_ctx *ctx, aq__csv_reader *r, size_t max_rows, aq_table **out)
+{
+    csv_src *src = &r->src;
+    const char *end = src->data + src->len, *e = r->pos;
+    *out = NULL;
+    if (r->pos >= end)
+        return AQ_OK;
+    /* The batch ends after max_rows lines (records, when fields are quoted). */
+    if (!src->has_quotes) {
+        for (size_t n = 0; n < max_rows && e < end; n++) {
+            const char *nl = memchr(e, '\n', (size_t)(end - e));
+            e = nl ? nl + 1 : end;
+        }
+    } else {
+        aq_buf scratch = {0};
+        field dummy[1];
+        size_t lines = 0, nf;
+        for (size_t n = 0; n < max_rows && e < end; n++)
+            e = parse_record(src, skip_blank(e, end, &lines), end, dummy, 0, &nf, &scratch, &lines);
+        aq__buf_free(&scratch);
+    }
+    aq_table *t = NULL;
+    int rc = full_pass(ctx, src, r->pos, e, r->line, false, &t);
+    if (rc == AQ_OK && (rc = aq__table_set_source(ctx, t, src->path)) != AQ_OK)
+        aq_table_free(t);
+    if (rc)
+        return rc;
+    r->line += count_newlines(r->pos, e);
+    /* Pages already parsed are not needed again: let the kernel drop them
+     * so memory stays bounded whatever the file's size. */
+    if (src->map && !src->converted) {
+        uintptr_t base = (uintptr_t)src->map, upto = (uintptr_t)e;
+        size_t page = (size_t)sysconf(_SC_PAGESIZE), len = (size_t)(upto - base) / page * page;
+        if (len)
+            madvise(src->map, len, MADV_DONTNEED);
+    }
+    r->pos = e;
+    *out = t;
+    return AQ_OK;
+}
+
+void aq__csv_close(aq__csv_reader *r)
+{
+    if (!r)
+        return;
+    src_close(&r->src);
+    aq__free(r);
 }
 
 bool aq__is_delimited_path(const char *path)

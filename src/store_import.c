@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #define MAX_REJECTS_SHOWN 20
 
@@ -154,8 +155,10 @@ static int insert_obs(aq__import *im, sqlite3_stmt *ins, int64_t unit, int64_t i
         return AQ_OK;
     }
     if (sqlite3_extended_errcode(im->s->db) == SQLITE_CONSTRAINT_PRIMARYKEY) {
+        /* The primary key proves the duplicate without a table of every
+         * row seen, which would grow with the file. */
         *dup = true;
-        return aq__reject_row(im, row, column, "duplicate: this unit, indicator and period appear twice in the file");
+        return aq__reject_row(im, row, column, "duplicate: unit, indicator and period %s appear earlier in the file", period);
     }
     return aq__store_fail(im->s, "cannot store an observation");
 }
@@ -179,14 +182,34 @@ static bool is_indicator_column(const aq__import *im, size_t j)
     return aq_table_coltype(im->t, j) == AQ_COL_NUMBER && !aq__roles_claims(&im->roles, im->map, im->t, j);
 }
 
+/* Removes the cells of a row that were stored before its duplicate was
+ * found, so a rejected row leaves nothing behind. */
+static int undo_row(aq__import *im, int64_t unit, const char *period, const int64_t *done, size_t ndone)
+{
+    sqlite3_stmt *del;
+    int rc = aq__store_prepare(im->s, "DELETE FROM observations WHERE indicator_id = ?1 AND period = ?2"
+                                      " AND unit_id = ?3 AND dataset_id = ?4", &del);
+    for (size_t k = 0; k < ndone && rc == AQ_OK; k++) {
+        sqlite3_bind_int64(del, 1, done[k]);
+        sqlite3_bind_text(del, 2, period, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(del, 3, unit);
+        sqlite3_bind_int64(del, 4, im->dataset_id);
+        if (sqlite3_step(del) != SQLITE_DONE)
+            rc = aq__store_fail(im->s, "cannot undo a rejected row");
+        sqlite3_reset(del);
+        im->res->observations--;
+    }
+    sqlite3_finalize(del);
+    return rc;
+}
+
 static int import_wide(aq__import *im, sqlite3_stmt *ins)
 {
     const aq_table *t = im->t;
     size_t nc = aq_table_ncols(t), nind = 0;
     int64_t *ind = aq__xcalloc(im->ctx, nc ? nc : 1, sizeof *ind);
-    if (!ind)
-        return AQ_ENOMEM;
-    int rc = AQ_OK;
+    int64_t *done = aq__xcalloc(im->ctx, nc ? nc : 1, sizeof *done);
+    int rc = ind && done ? AQ_OK : AQ_ENOMEM;
     for (size_t j = 0; j < nc && rc == AQ_OK; j++) {
         if (!is_indicator_column(im, j))
             continue;
@@ -198,7 +221,6 @@ static int import_wide(aq__import *im, sqlite3_stmt *ins)
     if (rc == AQ_OK && nind == 0 && im->roles.shape == AQ_SHAPE_WIDE && !aq_table_crs(t))
         rc = aq__err(im->ctx, AQ_EINPUT, "'%s' has no number columns to import as indicators (columns: code = '%s')",
                      im->path, aq_table_colname(t, (size_t)im->roles.col[AQ_ROLE_CODE]));
-    aq__strmap seen = {0};
     sqlite3_stmt *geom = NULL;
     if (rc == AQ_OK && im->roles.shape == AQ_SHAPE_WIDE && aq_table_crs(t))
         rc = aq__store_prepare(im->s, "UPDATE units SET geom = ?1, crs = ?2 WHERE id = ?3", &geom);
@@ -207,7 +229,7 @@ static int import_wide(aq__import *im, sqlite3_stmt *ins)
             continue;
         int64_t unit;
         bool ok;
-        char period[16], key[64], flagbuf[64];
+        char period[16], flagbuf[64];
         if ((rc = unit_of(im, i, &unit, &ok)) != AQ_OK || !ok)
             continue;
         size_t glen;
@@ -225,29 +247,25 @@ static int import_wide(aq__import *im, sqlite3_stmt *ins)
             continue;
         if ((rc = aq__import_period(im, i, period, &ok)) != AQ_OK || !ok)
             continue;
-        snprintf(key, sizeof key, "%lld\x1f%s", (long long)unit, period);
-        int64_t first;
-        if (aq__strmap_get(&seen, key, &first)) {
-            rc = aq__reject_row(im, i, NULL, "duplicate row: unit and period %s already on line %zu", period,
-                                aq_table_source_line(t, (size_t)first));
-            continue;
-        }
-        if (aq__strmap_put(&seen, key, (int64_t)i)) {
-            rc = aq__oom(im->ctx);
-            break;
-        }
         const char *flags = aq__role_text(im, AQ_ROLE_FLAGS, i, flagbuf, sizeof flagbuf);
+        size_t ndone = 0;
         for (size_t j = 0; j < nc && rc == AQ_OK; j++) {
             if (!ind[j])
                 continue;
             double v = aq_table_numbers(t, j)[i];
-            bool dup;
-            if (!isnan(v))
-                rc = insert_obs(im, ins, unit, ind[j], period, v, flags, i, aq_table_colname(t, j), &dup);
+            bool dup = false;
+            if (isnan(v))
+                continue;
+            rc = insert_obs(im, ins, unit, ind[j], period, v, flags, i, aq_table_colname(t, j), &dup);
+            if (dup) {
+                rc = rc ? rc : undo_row(im, unit, period, done, ndone);
+                break;
+            }
+            done[ndone++] = ind[j];
         }
     }
     sqlite3_finalize(geom);
-    aq__strmap_free(&seen);
+    aq__free(done);
     aq__free(ind);
     return rc;
 }
@@ -403,20 +421,18 @@ static int finish_dataset(aq__import *im)
     return rc;
 }
 
-static int run_import(aq__import *im)
+/* Imports the rows of one table (the whole file, or one batch of it). */
+static int import_table(aq__import *im)
 {
-    int rc = load_map(im, "SELECT id, code FROM units", &im->units);
-    if (rc == AQ_OK)
-        rc = load_map(im, "SELECT id, code FROM indicators", &im->indicators);
+    int rc = AQ_OK;
     switch (im->roles.shape) {
     case AQ_SHAPE_UNITS:
-        if (rc == AQ_OK)
-            rc = aq__import_units(im);
+        rc = aq__import_units(im);
         break;
     case AQ_SHAPE_LINKS:
-        return rc ? rc : aq__import_links(im);
+        return aq__import_links(im);
     case AQ_SHAPE_INDICATORS:
-        return rc ? rc : aq__import_indicator_meta(im);
+        return aq__import_indicator_meta(im);
     default:
         break;
     }
@@ -436,6 +452,77 @@ static int run_import(aq__import *im)
             rc = import_wide(im, ins);
     }
     sqlite3_finalize(ins);
+    return rc;
+}
+
+/* Files above this size are imported in batches of rows, so that memory
+ * stays bounded whatever the file's size (units, links and indicator
+ * tables are small and always read whole: their checks need every row). */
+#define AQ_STREAM_BYTES ((long long)256 << 20)
+#define AQ_BATCH_ROWS 1000000
+
+static size_t batch_rows_for(const char *path, const aq_import_opts *opts)
+{
+    struct stat st;
+    if (!aq__is_delimited_path(path))
+        return 0;
+    if (opts->batch_rows)
+        return opts->batch_rows;
+    return stat(path, &st) == 0 && (long long)st.st_size > AQ_STREAM_BYTES ? AQ_BATCH_ROWS : 0;
+}
+
+/* Reads the first table: the whole file, or its first batch. */
+static int first_table(aq__import *im, size_t *batch, aq__csv_reader **reader, aq_table **t)
+{
+    int rc;
+    if (*batch) {
+        rc = aq__csv_open(im->ctx, im->path, &im->opts->read, reader);
+        if (rc == AQ_OK)
+            rc = aq__csv_next(im->ctx, *reader, *batch, t);
+    } else {
+        rc = aq_table_read(im->ctx, im->path, &im->opts->read, t);
+    }
+    if (rc == AQ_OK && (!*t || aq_table_nrows(*t) == 0))
+        return aq__err(im->ctx, AQ_EINPUT, "'%s' has a header but no rows", im->path);
+    if (rc == AQ_OK)
+        rc = aq__roles_resolve(im->ctx, *t, im->map, &im->roles);
+    if (rc == AQ_OK && *batch && im->roles.shape != AQ_SHAPE_WIDE && im->roles.shape != AQ_SHAPE_LONG) {
+        aq__csv_close(*reader); /* see AQ_STREAM_BYTES */
+        *reader = NULL;
+        *batch = 0;
+        aq_table_free(*t);
+        *t = NULL;
+        rc = aq_table_read(im->ctx, im->path, &im->opts->read, t);
+    }
+    return rc;
+}
+
+/* Imports every table of the file inside the open transaction. */
+static int import_all(aq__import *im, aq_table *t, size_t batch, aq__csv_reader *reader)
+{
+    int rc = load_map(im, "SELECT id, code FROM units", &im->units);
+    if (rc == AQ_OK)
+        rc = load_map(im, "SELECT id, code FROM indicators", &im->indicators);
+    while (rc == AQ_OK && t) {
+        size_t n = aq_table_nrows(t);
+        im->t = t;
+        if (!(im->row_rejected = aq__calloc(n ? n : 1, sizeof(bool))))
+            rc = aq__oom(im->ctx);
+        if (rc == AQ_OK)
+            rc = import_table(im);
+        im->res->rows_read += n;
+        for (size_t i = 0; i < n && im->row_rejected; i++)
+            im->res->rows_rejected += im->row_rejected[i];
+        aq__free(im->row_rejected);
+        im->row_rejected = NULL;
+        im->t = NULL;
+        aq_table_free(t);
+        t = NULL;
+        if (rc == AQ_OK && batch)
+            rc = aq__csv_next(im->ctx, reader, batch, &t);
+    }
+    aq_table_free(t);
+    im->res->rows_accepted = im->res->rows_read - im->res->rows_rejected;
     return rc;
 }
 
@@ -467,33 +554,32 @@ int aq_store_import(aq_store *s, const char *path, const aq_import_opts *opts, a
     aq__mapping map;
     bool have_map = false;
     aq_table *t = NULL;
+    aq__csv_reader *reader = NULL;
+    size_t batch = batch_rows_for(path, opts);
     char checksum[65];
     int rc = aq__sha256_file(ctx, path, checksum);
     if (rc == AQ_OK && opts->mapping) {
         rc = aq__mapping_load(ctx, opts->mapping, &map);
         have_map = rc == AQ_OK;
     }
+    aq__import im = {.s = s, .ctx = ctx, .path = path, .map = have_map ? &map : NULL, .opts = opts, .res = &res};
     if (rc == AQ_OK)
-        rc = aq_table_read(ctx, path, &opts->read, &t);
-    if (rc == AQ_OK && aq_table_nrows(t) == 0)
-        rc = aq__err(ctx, AQ_EINPUT, "'%s' has a header but no rows", path);
-    aq__import im = {.s = s, .ctx = ctx, .path = path, .t = t, .map = have_map ? &map : NULL, .opts = opts, .res = &res};
-    if (rc == AQ_OK)
-        rc = aq__roles_resolve(ctx, t, im.map, &im.roles);
-    if (rc == AQ_OK && !(im.row_rejected = aq__calloc(aq_table_nrows(t), sizeof(bool))))
-        rc = aq__oom(ctx);
+        rc = first_table(&im, &batch, &reader, &t);
+    if (rc == AQ_OK) {
+        im.t = t;
+        res.defaults = describe_roles(&im);
+        im.t = NULL;
+    }
     bool in_tx = false;
     if (rc == AQ_OK && (rc = aq__store_exec(s, "BEGIN IMMEDIATE")) == AQ_OK)
         in_tx = true;
     if (rc == AQ_OK)
         rc = create_dataset(&im, checksum);
-    if (rc == AQ_OK)
-        rc = run_import(&im);
     if (rc == AQ_OK) {
-        res.rows_read = aq_table_nrows(t);
-        for (size_t i = 0; i < res.rows_read; i++)
-            res.rows_rejected += im.row_rejected[i];
-        res.rows_accepted = res.rows_read - res.rows_rejected;
+        rc = import_all(&im, t, batch, reader);
+        t = NULL; /* import_all frees the tables it is given */
+    }
+    if (rc == AQ_OK) {
         if (res.rows_rejected && !opts->skip_bad_rows)
             rc = rejects_message(&im);
         else if (res.rows_rejected && opts->rejects_path)
@@ -510,7 +596,6 @@ int aq_store_import(aq_store *s, const char *path, const aq_import_opts *opts, a
     if (rc == AQ_OK) {
         res.dataset_id = im.dataset_id;
         res.shape = aq__strdup(aq__shape_name(im.roles.shape));
-        res.defaults = describe_roles(&im);
         res.checksum = aq__strdup(checksum);
         *result = res;
     } else {
@@ -521,10 +606,10 @@ int aq_store_import(aq_store *s, const char *path, const aq_import_opts *opts, a
         aq__free(im.rejects[k].reason);
     }
     aq__free(im.rejects);
-    aq__free(im.row_rejected);
     aq__strmap_free(&im.units);
     aq__strmap_free(&im.indicators);
     aq_table_free(t);
+    aq__csv_close(reader);
     if (have_map)
         aq__mapping_free(&map);
     return rc;

@@ -13,7 +13,7 @@ expect 2 "$AIMAQ" import "$T/bad.csv" --db "$DB"
 has "$T/err" "3 rows rejected, nothing imported"
 has "$T/err" "line 3, column 'code': unknown unit '999999999'"
 has "$T/err" "line 4, column 'year': '20x3' is not a period"
-has "$T/err" "line 5: duplicate row: unit and period 2023 already on line 2"
+has "$T/err" "line 5, column 'pop': duplicate: unit, indicator and period 2023 appear earlier in the file"
 expect 0 "$AIMAQ" datasets --db "$DB" --format csv
 eq "$(wc -l < "$T/out")" "2" "datasets after a failed import (header + KATO)"
 expect 2 "$AIMAQ" export --db "$DB" --indicator pop
@@ -25,6 +25,25 @@ has "$T/out" "4 read, 1 accepted, 3 rejected"
 has "$T/rejects.csv" "unknown unit '999999999'"
 expect 0 "$AIMAQ" export --db "$DB" --indicator pop --format csv
 has "$T/out" "100000000,Абай облысы,область Абай,Abay Region,000000000,region,2023,1"
+
+# Large files are read in batches (here forced to 2 rows): the import is
+# still one transaction, so a bad row in the last batch keeps every batch out.
+printf 'code,year,vb\n100000000,2021,1\n110000000,2021,2\n150000000,2021,3\n190000000,2021,4\n230000000,20x1,5\n' > "$T/batches.csv"
+expect 2 "$AIMAQ" import "$T/batches.csv" --db "$DB" --batch-rows 2
+has "$T/err" "line 6, column 'year': '20x1' is not a period"
+expect 2 "$AIMAQ" export --db "$DB" --indicator vb
+has "$T/err" "no indicator 'vb'"
+sed -i 's/20x1/2021/' "$T/batches.csv"
+expect 0 "$AIMAQ" import "$T/batches.csv" --db "$DB" --batch-rows 2
+has "$T/out" "5 read, 5 accepted, 0 rejected"
+has "$T/out" "observations: 5"
+# Types come from the first 1,000 rows; a batch after them cannot change them.
+{ echo code,year,vc; awk -F, 'NR > 1 && NR <= 1101 { print $1 ",2021," NR }' $E/units.csv; echo "100000000,2020,abc"; } > "$T/batchtype.csv"
+expect 2 "$AIMAQ" import "$T/batchtype.csv" --db "$DB" --batch-rows 500
+has "$T/err" "line 1102, column 'vc': 'abc' is not a number written like this column's first values"
+# Read whole, the column is text (a number column may not hold 'abc').
+expect 2 "$AIMAQ" import "$T/batchtype.csv" --db "$DB"
+has "$T/err" "has no number columns to import as indicators"
 
 # Decimal commas, semicolons and a BOM; the period from --period.
 printf '\357\273\277code;share_urban;grp\n100000000;60,8;1 234,5\n110000000;51,2;2 345,25\n' > "$T/semi.csv"
