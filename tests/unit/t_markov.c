@@ -16,7 +16,7 @@ static void test_usjoin(aq_ctx *ctx)
     static int cls[T * N];
     double bins[T * K];
     for (int yr = 1929; yr <= 2009; yr++) {
-        char name[8];
+        char name[16];
         snprintf(name, sizeof name, "%d", yr);
         AQ_CHECK(td_col(&t, name, y + (size_t)(yr - 1929) * N) == 0);
     }
