@@ -76,7 +76,7 @@ int aq_geary(aq_ctx *ctx, const aq_weights *w, const double *y, size_t n, long p
     r.z_rand = (r.C - 1) / r.seC_rand;
     r.p_norm = 2 * aq__norm_sf(fabs(r.z_norm));
     r.p_rand = 2 * aq__norm_sf(fabs(r.z_rand));
-    rc = aq__global_permute(ctx, w, y, permutations, seed, geary_stat, &arg, sims);
+    rc = aq__global_permute(ctx, w, y, permutations, seed, geary_stat, &arg, sims, 1);
     if (rc == AQ_OK) {
         aq__sim_summary(sims, permutations, r.C, &r.EC_sim, &r.seC_sim, &r.z_sim, &r.p_sim);
         *out = r;

@@ -75,7 +75,7 @@ int aq_getis_g(aq_ctx *ctx, const aq_weights *w, const double *y, size_t n, long
     r.VG = EG2 - r.EG * r.EG;
     r.z_norm = (r.G - r.EG) / sqrt(r.VG);
     r.p_norm = 2 * aq__norm_sf(fabs(r.z_norm));
-    rc = aq__global_permute(ctx, w, y, permutations, seed, g_stat, &arg, sims);
+    rc = aq__global_permute(ctx, w, y, permutations, seed, g_stat, &arg, sims, 1);
     if (rc == AQ_OK) {
         aq__sim_summary(sims, permutations, r.G, &r.EG_sim, &r.seG_sim, &r.z_sim, &r.p_sim);
         *out = r;
