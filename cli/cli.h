@@ -95,6 +95,8 @@ typedef struct cli_progress cli_progress;
 cli_progress *cli_progress_start(const char *what, size_t total);
 void cli_progress_update(cli_progress *p, size_t done);
 void cli_progress_end(cli_progress *p);
+/* An aq_progress_fn whose user pointer is a cli_progress (or NULL). */
+void cli_progress_fn(void *user, const char *what, size_t done, size_t total);
 
 /* The command table (main.c). */
 extern const cli_command *const cli_commands[];

@@ -79,9 +79,12 @@ static int run(int argc, char **argv)
     aq_ctx *ctx = cli_ctx();
     aq_store *store = NULL;
     aq_import_result res;
+    cli_progress *bar = cli_progress_start("importing", 0);
+    aq_ctx_set_progress_fn(ctx, cli_progress_fn, bar);
     rc = aq_store_open(ctx, cli_db_path(db), AQ_STORE_CREATE, &store);
     if (rc == AQ_OK)
         rc = aq_store_import(store, argv[0], &o, &res);
+    cli_progress_end(bar);
     if (rc == AQ_OK) {
         printf("imported '%s' into '%s' as dataset %lld\n", argv[0], cli_db_path(db), res.dataset_id);
         printf("  rows: %zu read, %zu accepted, %zu rejected%s%s\n", res.rows_read, res.rows_accepted,

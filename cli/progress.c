@@ -39,14 +39,26 @@ void cli_progress_update(cli_progress *p, size_t done)
 {
     if (!p || elapsed(&p->start) < 1.0)
         return;
-    int width = 30, fill = p->total ? (int)((double)done / (double)p->total * width) : 0;
+    int width = 30, fill = p->total ? (int)((double)done / (double)p->total * width) : (int)(done / 65536 % 31);
     if (fill > width)
         fill = width;
     fprintf(stderr, "\r%s [", p->what);
     for (int i = 0; i < width; i++)
         fputc(i < fill ? '#' : '.', stderr);
-    fprintf(stderr, "] %zu/%zu", done, p->total);
+    if (p->total)
+        fprintf(stderr, "] %zu/%zu", done, p->total);
+    else
+        fprintf(stderr, "] %zu rows", done);
     p->shown = 1;
+}
+
+void cli_progress_fn(void *user, const char *what, size_t done, size_t total)
+{
+    cli_progress *p = user;
+    (void)what;
+    if (p && total)
+        p->total = total;
+    cli_progress_update(p, done);
 }
 
 void cli_progress_end(cli_progress *p)

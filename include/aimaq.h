@@ -68,6 +68,13 @@ typedef void (*aq_warning_fn)(void *user, const char *message);
 /* Installs a warning callback; NULL restores the default (drop). */
 void aq_ctx_set_warning_fn(aq_ctx *ctx, aq_warning_fn fn, void *user);
 
+/* Receives progress of long work: DONE of TOTAL units of WHAT (TOTAL 0 when
+ * unknown). Called from the calling thread only, at most every few thousand
+ * rows, so it may print. */
+typedef void (*aq_progress_fn)(void *user, const char *what, size_t done, size_t total);
+/* Installs a progress callback; NULL removes it. */
+void aq_ctx_set_progress_fn(aq_ctx *ctx, aq_progress_fn fn, void *user);
+
 /* Number of threads parallel kernels may use; 0 means all cores. */
 void aq_ctx_set_threads(aq_ctx *ctx, int nthreads);
 int aq_ctx_threads(const aq_ctx *ctx);

@@ -36,6 +36,8 @@ int aq__err_prefix(aq_ctx *ctx, const char *fmt, ...)
 void aq__warn(aq_ctx *ctx, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 int aq__oom(aq_ctx *ctx);
+/* Reports progress to the context's callback, if any. */
+void aq__progress(aq_ctx *ctx, const char *what, size_t done, size_t total);
 
 /* ---- growable string (strbuf.c) ---- */
 typedef struct aq_buf {

@@ -18,6 +18,8 @@ struct aq_ctx {
     aq_warning_fn warn_fn;
     void *warn_user;
     int nthreads;
+    aq_progress_fn progress_fn;
+    void *progress_user;
 };
 
 aq_ctx *aq_ctx_new(void)
@@ -43,6 +45,18 @@ void aq_ctx_set_warning_fn(aq_ctx *ctx, aq_warning_fn fn, void *user)
 {
     ctx->warn_fn = fn;
     ctx->warn_user = user;
+}
+
+void aq_ctx_set_progress_fn(aq_ctx *ctx, aq_progress_fn fn, void *user)
+{
+    ctx->progress_fn = fn;
+    ctx->progress_user = user;
+}
+
+void aq__progress(aq_ctx *ctx, const char *what, size_t done, size_t total)
+{
+    if (ctx->progress_fn)
+        ctx->progress_fn(ctx->progress_user, what, done, total);
 }
 
 void aq_ctx_set_threads(aq_ctx *ctx, int nthreads) { ctx->nthreads = nthreads < 0 ? 0 : nthreads; }

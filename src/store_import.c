@@ -225,6 +225,8 @@ static int import_wide(aq__import *im, sqlite3_stmt *ins)
     if (rc == AQ_OK && im->roles.shape == AQ_SHAPE_WIDE && aq_table_crs(t))
         rc = aq__store_prepare(im->s, "UPDATE units SET geom = ?1, crs = ?2 WHERE id = ?3", &geom);
     for (size_t i = 0; i < aq_table_nrows(t) && rc == AQ_OK; i++) {
+        if ((i & 0xFFFF) == 0xFFFF)
+            aq__progress(im->ctx, "import", im->res->rows_read + i, 0);
         if (im->row_rejected[i])
             continue;
         int64_t unit;
@@ -511,6 +513,7 @@ static int import_all(aq__import *im, aq_table *t, size_t batch, aq__csv_reader 
         if (rc == AQ_OK)
             rc = import_table(im);
         im->res->rows_read += n;
+        aq__progress(im->ctx, "import", im->res->rows_read, 0);
         for (size_t i = 0; i < n && im->row_rejected; i++)
             im->res->rows_rejected += im->row_rejected[i];
         aq__free(im->row_rejected);
