@@ -175,26 +175,21 @@ static int cmp_u32(const void *a, const void *b)
 
 #define QBUCKETS 512
 
-/* The POS-th smallest (0-based) of v[0..d), given the bucket histogram
- * cum (cumulative, QBUCKETS + 1) of (v - lo) >> shift; scratch holds d. */
-static uint32_t order_stat(const uint32_t *v, size_t d, uint32_t lo, int shift,
-                           const uint32_t *cum, size_t pos, uint32_t *scratch)
+/* Bucket holding the POS-th smallest value, from the cumulative counts. */
+static size_t bucket_at(const uint32_t *cum, size_t pos)
 {
     size_t b = 0;
     while (cum[b + 1] <= pos)
         b++;
-    size_t k = 0;
-    for (size_t i = 0; i < d; i++)
-        if (((v[i] - lo) >> shift) == b)
-            scratch[k++] = v[i];
-    qsort(scratch, k, sizeof *scratch, cmp_u32);
-    return scratch[pos - cum[b]];
+    return b;
 }
 
 /* Type-7 quantiles 5, 50 and 95 % of v[0..d): a bucket histogram over
- * [min, max] locates each needed order statistic, and only its bucket is
- * sorted. Ranks are integers, so this is exact; it is branch-light where a
- * quickselect mispredicts on every comparison. */
+ * [min, max] locates the six order statistics they need; one more pass
+ * gathers the values of those (at most six) buckets into their places of a
+ * bucket-sorted scratch, and only those buckets are sorted. Ranks are
+ * integers, so this is exact, and it is branch-light where a quickselect
+ * mispredicts on every comparison. */
 static void rank_quantiles(const uint32_t *v, size_t d, double *q)
 {
     static const double ps[3] = {0.05, 0.5, 0.95};
@@ -210,22 +205,37 @@ static void rank_quantiles(const uint32_t *v, size_t d, double *q)
     int shift = 0;
     while (((uint64_t)(hi - lo) >> shift) >= QBUCKETS)
         shift++;
-    uint32_t cum[QBUCKETS + 1] = {0};
+    uint32_t cum[QBUCKETS + 1] = {0}, fill[QBUCKETS];
     for (size_t i = 0; i < d; i++)
         cum[((v[i] - lo) >> shift) + 1]++;
     for (size_t b = 1; b <= QBUCKETS; b++)
         cum[b] += cum[b - 1];
+    size_t pos[6];
+    unsigned char need[QBUCKETS] = {0};
+    for (int t = 0; t < 3; t++) {
+        size_t k = (size_t)floor((double)(d - 1) * ps[t]);
+        pos[2 * t] = k;
+        pos[2 * t + 1] = k + 1 < d ? k + 1 : k;
+        need[bucket_at(cum, pos[2 * t])] = need[bucket_at(cum, pos[2 * t + 1])] = 1;
+    }
     uint32_t small[1024], *scratch = d <= 1024 ? small : malloc(d * sizeof *scratch);
     if (!scratch) {
         q[0] = q[1] = q[2] = NAN;
         return;
     }
+    memcpy(fill, cum, sizeof fill);
+    for (size_t i = 0; i < d; i++) {
+        size_t b = (v[i] - lo) >> shift;
+        if (need[b])
+            scratch[fill[b]++] = v[i];
+    }
+    for (size_t b = 0; b < QBUCKETS; b++)
+        if (need[b] && cum[b + 1] - cum[b] > 1)
+            qsort(scratch + cum[b], cum[b + 1] - cum[b], sizeof *scratch, cmp_u32);
     for (int t = 0; t < 3; t++) {
         double h = (double)(d - 1) * ps[t];
-        size_t k = (size_t)floor(h);
-        double a = order_stat(v, d, lo, shift, cum, k, scratch);
-        double b = k + 1 < d ? order_stat(v, d, lo, shift, cum, k + 1, scratch) : a;
-        q[t] = a + (h - (double)k) * (b - a);
+        double a = scratch[pos[2 * t]], bb = scratch[pos[2 * t + 1]];
+        q[t] = a + (h - floor(h)) * (bb - a);
     }
     if (scratch != small)
         free(scratch);
