@@ -110,6 +110,7 @@ measure() {
 
 # The store with the units only; each aimaq run starts from a copy of it.
 load0=$(cut -d' ' -f1-3 /proc/loadavg)
+started=$(date -u +%Y-%m-%dT%H:%MZ)
 cat "$d/wide.csv" "$d/long.csv" > /dev/null
 RUNS_SAVED=$RUNS RUNS=1
 no_setup() { :; }
@@ -159,7 +160,7 @@ ref() { case $1 in pandas) echo wide ;; sqlite3) echo long ;; *) echo "" ;; esac
 report() {
     echo "## Importing $nobs observations into the store ($UNITS units x 20 indicators x 5 years)"
     echo
-    echo "$(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, load average before: $load0; median of $RUNS runs (peak RSS: the largest)."
+    echo "started $started, $(nproc) cores, load average before: $load0; median of $RUNS runs (peak RSS: the largest)."
     echo "wide.csv $(du -m "$d/wide.csv" | cut -f1) MB ($((UNITS * 5)) rows), long.csv $(du -m "$d/long.csv" | cut -f1) MB ($nobs rows)."
     echo
     echo "| what | process s | CPU s | peak RSS MB | time peer/aimaq | RSS peer/aimaq |"

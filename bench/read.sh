@@ -72,6 +72,7 @@ measure() {
 }
 
 load0=$(cut -d' ' -f1-3 /proc/loadavg)
+started=$(date -u +%Y-%m-%dT%H:%MZ)
 # Time order: aimaq first, then the peers, so page cache is warm for all.
 cat "$f" > /dev/null
 measure aimaq "$AIMAQ" read "$f" --schema
@@ -97,7 +98,7 @@ a_rss=$(awk '{print $3}' "$work/aimaq.rows" | maximum)
 report() {
     echo "## Reading a CSV for direct analysis: $N rows x 27 columns ($(du -m "$f" | cut -f1) MB)"
     echo
-    echo "$(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, load average before: $load0; median of $RUNS runs (peak RSS: the largest)."
+    echo "started $started, $(nproc) cores, load average before: $load0; median of $RUNS runs (peak RSS: the largest)."
     echo
     echo "| tool | read s | process s | CPU s | peak RSS MB | read time peer/aimaq | RSS peer/aimaq |"
     echo "|---|---:|---:|---:|---:|---:|---:|"
