@@ -50,6 +50,8 @@ void cli_print_help(const cli_command *cmd, const cli_option *opts, FILE *out);
 typedef struct cli_input {
     const char *db, *indicator, *level, *period, *under;
     const char *layer, *encoding;
+    const char *const *columns;          /* keep only these columns of a file (NULL = all) */
+    const char *const *optional_columns; /* and these when present (labels) */
     int from_store; /* set by cli_input_load when the store was read */
 } cli_input;
 

@@ -104,10 +104,13 @@ int ineq_number_column(aq_ctx *ctx, const aq_table *t, const char *name, const d
     return AQ_OK;
 }
 
+/* Columns that label a unit in messages, in order of preference. */
+static const char *const label_keys[] = {"code", "kato", "id", "name", "name_en", "name_ru",
+                                         "name_kk", "State", "Name", NULL};
+
 const char *ineq_unit_label(const aq_table *t, size_t row, char *buf, size_t size)
 {
-    static const char *const keys[] = {"code", "kato", "id", "name", "name_en", "name_ru",
-                                       "name_kk", "State", "Name", NULL};
+    const char *const *keys = label_keys;
     long c = -1;
     for (int k = 0; keys[k] && c < 0; k++) {
         c = aq_table_find(t, keys[k]);
@@ -658,6 +661,25 @@ static int run(int argc, char **argv)
         return cli_usage_error("disparity: out of memory");
     }
 
+    /* Only the columns used are kept in memory (and the labels for
+     * messages): a 27-column table read for one measure needs three. */
+    const char **need = calloc(vl.n + 3, sizeof *need);
+    size_t nneed = 0;
+    if (!need) {
+        ineq_list_free(&vl);
+        free(res);
+        return cli_usage_error("disparity: out of memory");
+    }
+    for (size_t k = 0; k < vl.n; k++)
+        need[nneed++] = vl.item[k];
+    if (weight)
+        need[nneed++] = weight;
+    if (group)
+        need[nneed++] = group;
+    need[nneed] = NULL;
+    in.columns = need;
+    in.optional_columns = label_keys;
+
     aq_ctx *ctx = cli_ctx();
     aq_table *t = NULL;
     grouping gr = {0};
@@ -708,6 +730,7 @@ static int run(int argc, char **argv)
         selection_free(&res[v].s);
     }
     free(res);
+    free(need);
     grouping_free(&gr);
     aq_table_free(t);
     aq_ctx_free(ctx);

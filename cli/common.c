@@ -95,6 +95,8 @@ int cli_input_load(aq_ctx *ctx, cli_input *in, const char *file, aq_table **out)
         aq_read_opts_init(&ro);
         ro.layer = in->layer;
         ro.encoding = in->encoding;
+        ro.columns = in->columns;
+        ro.optional_columns = in->columns ? in->optional_columns : NULL;
         return aq_table_read(ctx, file, &ro, out);
     }
     aq_store *store = NULL;

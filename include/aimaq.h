@@ -106,6 +106,9 @@ typedef struct aq_read_opts {
                                 saving memory); NULL = all. A name absent
                                 from the file is AQ_ENOTFOUND. Delimited
                                 text only for now; other formats keep all. */
+    const char *const *optional_columns; /* with columns: NULL-terminated
+                                names also kept, after them, when the file
+                                has them (labels such as code or name)     */
 } aq_read_opts;
 
 void aq_read_opts_init(aq_read_opts *opts);

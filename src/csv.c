@@ -268,6 +268,10 @@ static int choose_columns(aq_ctx *ctx, csv_src *src, const aq_read_opts *opts)
         if (src->slot[j] < 0)
             src->slot[j] = next++;
     }
+    for (const char *const *c = opts->optional_columns; c && *c; c++)
+        for (size_t j = 0; j < src->ncols; j++)
+            if (src->slot[j] < 0 && aq__ieq(src->names[j], *c))
+                src->slot[j] = next++;
     return AQ_OK;
 }
 
