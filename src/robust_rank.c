@@ -113,6 +113,9 @@ static void sort_run(uint64_t *k, uint32_t *ix, size_t m, uint64_t *tk, uint32_t
     memcpy(ix, ti, m * sizeof *ix);
 }
 
+static void rank_buckets(const double *score, size_t n, double mn, double mx, uint32_t *rank,
+                         uint64_t *keys, uint32_t *idx);
+
 void aq__rank_desc(const double *score, size_t n, uint32_t *rank, uint64_t *keys, uint32_t *idx)
 {
     if (n < 4096) { /* small: a comparison sort beats clearing histograms */
@@ -133,8 +136,6 @@ void aq__rank_desc(const double *score, size_t n, uint32_t *rank, uint64_t *keys
      * scatters are stable and bucket numbers are monotone in the score, so
      * the result is the exact stable order. Cache-friendly at a million
      * units, where a full-width LSD radix sort is memory-bound. */
-    uint64_t *ka = keys, *kb = keys + n;
-    uint32_t *ia = idx, *ib = idx + n;
     double mn = INFINITY, mx = -INFINITY;
     for (size_t i = 0; i < n; i++) {
         double v = score[i];
@@ -143,6 +144,17 @@ void aq__rank_desc(const double *score, size_t n, uint32_t *rank, uint64_t *keys
         if (v > mx)
             mx = v;
     }
+    rank_buckets(score, n, mn, mx, rank, keys, idx);
+}
+
+/* The bucket sort of aq__rank_desc for n >= 4096 when the range [mn, mx]
+ * of the non-NaN scores is known (the Monte Carlo kernel tracks it while
+ * scoring, saving a pass over the scores). */
+static void rank_buckets(const double *score, size_t n, double mn, double mx, uint32_t *rank,
+                         uint64_t *keys, uint32_t *idx)
+{
+    uint64_t *ka = keys, *kb = keys + n;
+    uint32_t *ia = idx, *ib = idx + n;
     enum { B = 2048 };
     uint32_t cnt[B + 2];
     memset(cnt, 0, sizeof cnt);
@@ -249,8 +261,13 @@ static void rank_quantiles(const uint32_t *v, size_t d, double *q)
 __attribute__((optimize("fp-contract=off")))
 #endif
 static void score_block(const double *x, size_t n, size_t m, const double *wt, size_t nb,
-                        double *s)
+                        double *s, double *mn, double *mx)
 {
+    double lo[BLOCK], hi[BLOCK];
+    for (size_t d = 0; d < BLOCK; d++) {
+        lo[d] = INFINITY;
+        hi[d] = -INFINITY;
+    }
     for (size_t i = 0; i < n; i++) {
         double acc[BLOCK] = {0};
         const double *xi = x + i * m;
@@ -260,9 +277,15 @@ static void score_block(const double *x, size_t n, size_t m, const double *wt, s
             for (size_t d = 0; d < BLOCK; d++)
                 acc[d] = acc[d] + xv * wj[d];
         }
+        for (size_t d = 0; d < BLOCK; d++) {
+            lo[d] = acc[d] < lo[d] ? acc[d] : lo[d];
+            hi[d] = acc[d] > hi[d] ? acc[d] : hi[d];
+        }
         for (size_t d = 0; d < nb; d++)
             s[d * n + i] = acc[d];
     }
+    memcpy(mn, lo, sizeof lo);
+    memcpy(mx, hi, sizeof hi);
 }
 
 int aq_index_mc_ranks(aq_ctx *ctx, const double *x, size_t n, size_t m, const double *w,
@@ -296,9 +319,14 @@ int aq_index_mc_ranks(aq_ctx *ctx, const double *x, size_t n, size_t m, const do
             for (size_t d = 0; d < nb; d++)
                 for (size_t j = 0; j < m; j++)
                     wt[j * BLOCK + d] = w[(d0 + d) * m + j];
-            score_block(x, n, m, wt, nb, s);
-            for (size_t d = 0; d < nb; d++)
-                aq__rank_desc(s + d * n, n, rk + d * n, keys, idx);
+            double mn[BLOCK], mx[BLOCK];
+            score_block(x, n, m, wt, nb, s, mn, mx);
+            for (size_t d = 0; d < nb; d++) {
+                if (n < 4096)
+                    aq__rank_desc(s + d * n, n, rk + d * n, keys, idx);
+                else
+                    rank_buckets(s + d * n, n, mn[d], mx[d], rk + d * n, keys, idx);
+            }
             for (size_t i = 0; i < n; i++) /* transpose: unit-major rows of ranks */
                 for (size_t d = 0; d < nb; d++)
                     R[i * ndraws + d0 + d] = rk[d * n + i];

@@ -56,6 +56,44 @@ int main(void)
     AQ_NEAR(q05[2], 2, 1e-12); AQ_NEAR(q50[2], 2, 1e-12); AQ_NEAR(q95[2], 2.9, 1e-12);
     AQ_EQ_INT(aq_index_mc_ranks(ctx, x, 0, 2, w, 3, q05, q50, q95), AQ_EUSAGE);
 
+    /* the large-n path (bucket ranking with the range taken while scoring)
+     * against ranks computed draw by draw: 5000 units, 2 indicators, 3
+     * draws; with 3 ranks r1 <= r2 <= r3 the median is r2 */
+    {
+        size_t nn = 5000;
+        double *xx = malloc(2 * nn * sizeof *xx), *sc = malloc(nn * sizeof *sc);
+        double *a = malloc(nn * sizeof *a), *bq = malloc(nn * sizeof *bq), *c = malloc(nn * sizeof *c);
+        uint32_t *r3 = malloc(3 * nn * sizeof *r3), *ix = malloc(2 * nn * sizeof *ix);
+        uint64_t *kk = malloc(2 * nn * sizeof *kk);
+        const double ww[6] = {0.3, 0.7, 0.9, 0.1, 0.5, 0.5};
+        unsigned long z = 99;
+        for (size_t i = 0; i < 2 * nn; i++) {
+            z = z * 6364136223846793005UL + 1442695040888963407UL;
+            xx[i] = (double)(z >> 44) / 1048576.0;
+        }
+        for (int d = 0; d < 3; d++) {
+            for (size_t i = 0; i < nn; i++)
+                sc[i] = 0 + xx[2 * i] * ww[2 * d] + xx[2 * i + 1] * ww[2 * d + 1];
+            aq__rank_desc(sc, nn, r3 + d * nn, kk, ix);
+        }
+        AQ_EQ_INT(aq_index_mc_ranks(ctx, xx, nn, 2, ww, 3, a, bq, c), AQ_OK);
+        size_t wrong = 0;
+        for (size_t i = 0; i < nn; i++) {
+            uint32_t v[3] = {r3[i], r3[nn + i], r3[2 * nn + i]};
+            for (int p = 0; p < 2; p++)
+                for (int q = 0; q < 2 - p; q++)
+                    if (v[q] > v[q + 1]) {
+                        uint32_t t = v[q];
+                        v[q] = v[q + 1];
+                        v[q + 1] = t;
+                    }
+            wrong += bq[i] != v[1] || fabs(a[i] - (v[0] + 0.1 * (v[1] - v[0]))) > 1e-9 ||
+                     fabs(c[i] - (v[1] + 0.9 * (v[2] - v[1]))) > 1e-9;
+        }
+        AQ_EQ_INT(wrong, 0);
+        free(xx); free(sc); free(a); free(bq); free(c); free(r3); free(ix); free(kk);
+    }
+
     /* bucket ranking (n >= 4096) = stable comparison sort, with ties and NaN */
     size_t n = 20000;
     double *s = malloc(n * sizeof *s), *pairs = malloc(2 * n * sizeof *pairs);
