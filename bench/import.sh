@@ -23,7 +23,7 @@
 #   aimaq import long.csv
 #   pandas: read_csv(wide) + melt + to_sql + unique index   (bench/peer_import.py)
 #   sqlite3 CLI: .import long.csv into a table, then a unique index
-# The table shows the MEDIAN wall time of the whole process, the median CPU time
+# The table shows the MEDIAN wall time of the whole process (and the best), the median CPU time
 # (user + sys), the largest peak RSS (/usr/bin/time -v) and the ratios
 # peer/aimaq (pandas against aimaq's wide import, sqlite3 against its long one).
 #
@@ -85,6 +85,7 @@ trap 'rm -rf "$work"' EXIT
 
 median() { sort -g | awk '{v[NR] = $1} END {print v[int((NR + 1) / 2)]}'; }
 maximum() { sort -g | tail -n 1; }
+minimum() { sort -g | head -n 1; }
 
 # measure NAME SETUP CMD...: runs SETUP (untimed) then CMD, $RUNS times; adds
 # "wall cpu rss_kb" per run to $work/NAME.rows. After each run, $work/NAME.db
@@ -163,21 +164,22 @@ report() {
     echo "started $started, $(nproc) cores, load average before: $load0; median of $RUNS runs (peak RSS: the largest)."
     echo "wide.csv $(du -m "$d/wide.csv" | cut -f1) MB ($((UNITS * 5)) rows), long.csv $(du -m "$d/long.csv" | cut -f1) MB ($nobs rows)."
     echo
-    echo "| what | process s | CPU s | peak RSS MB | time peer/aimaq | RSS peer/aimaq |"
-    echo "|---|---:|---:|---:|---:|---:|"
+    echo "| what | process s | best s | CPU s | peak RSS MB | time peer/aimaq | RSS peer/aimaq |"
+    echo "|---|---:|---:|---:|---:|---:|---:|"
     for n in units wide long pandas sqlite3; do
-        local w c m r
+        local w b c m r
         w=$(awk '{print $1}' "$work/$n.rows" | median)
+        b=$(awk '{print $1}' "$work/$n.rows" | minimum)
         c=$(awk '{print $2}' "$work/$n.rows" | median)
         m=$(awk '{print $3}' "$work/$n.rows" | maximum)
         r=$(ref "$n")
         if [ -n "$r" ]; then
-            awk -v l="$(label "$n")" -v w="$w" -v c="$c" -v m="$m" \
+            awk -v l="$(label "$n")" -v w="$w" -v b="$b" -v c="$c" -v m="$m" \
                 -v aw="$(awk '{print $1}' "$work/$r.rows" | median)" -v am="$(awk '{print $3}' "$work/$r.rows" | maximum)" -v r="$r" \
-                'BEGIN { printf "| %s | %.2f | %.2f | %.0f | %.2f (vs %s) | %.2f |\n", l, w, c, m / 1024, w / aw, r, m / am }'
+                'BEGIN { printf "| %s | %.2f | %.2f | %.2f | %.0f | %.2f (vs %s) | %.2f |\n", l, w, b, c, m / 1024, w / aw, r, m / am }'
         else
-            awk -v l="$(label "$n")" -v w="$w" -v c="$c" -v m="$m" \
-                'BEGIN { printf "| %s | %.2f | %.2f | %.0f | | |\n", l, w, c, m / 1024 }'
+            awk -v l="$(label "$n")" -v w="$w" -v b="$b" -v c="$c" -v m="$m" \
+                'BEGIN { printf "| %s | %.2f | %.2f | %.2f | %.0f | | |\n", l, w, b, c, m / 1024 }'
         fi
     done
 }

@@ -8,7 +8,7 @@
 #
 # Each tool runs RUNS times (default 3) as its own process under
 # /usr/bin/time -v; the table shows the MEDIAN wall time of the whole process,
-# the median of the tool's own in-process read time (peers only: pandas'
+# the median (and the best) of the tool's own in-process read time (peers only: pandas'
 # read_csv call, fread call; aimaq has no in-process timer, so its process
 # time is used, start-up and printing included), the median CPU time
 # (user + sys, which a loaded shared machine disturbs less than wall time),
@@ -44,6 +44,7 @@ trap 'rm -rf "$work"' EXIT
 
 median() { sort -g | awk '{v[NR] = $1} END {print v[int((NR + 1) / 2)]}'; }
 maximum() { sort -g | tail -n 1; }
+minimum() { sort -g | head -n 1; }
 
 # measure NAME CMD...: runs CMD $RUNS times; stdout of each run goes to
 # $work/NAME.out.K and a line "wall cpu rss_kb read_seconds" to $work/NAME.rows
@@ -100,16 +101,17 @@ report() {
     echo
     echo "started $started, $(nproc) cores, load average before: $load0; median of $RUNS runs (peak RSS: the largest)."
     echo
-    echo "| tool | read s | process s | CPU s | peak RSS MB | read time peer/aimaq | RSS peer/aimaq |"
-    echo "|---|---:|---:|---:|---:|---:|---:|"
+    echo "| tool | read s | best read s | process s | CPU s | peak RSS MB | read time peer/aimaq | RSS peer/aimaq |"
+    echo "|---|---:|---:|---:|---:|---:|---:|---:|"
     for n in $names; do
-        local r w c m
+        local r b w c m
         r=$(awk '{print $4}' "$work/$n.rows" | median)
+        b=$(awk '{print $4}' "$work/$n.rows" | minimum)
         w=$(awk '{print $1}' "$work/$n.rows" | median)
         c=$(awk '{print $2}' "$work/$n.rows" | median)
         m=$(awk '{print $3}' "$work/$n.rows" | maximum)
-        awk -v l="$(label "$n")" -v r="$r" -v w="$w" -v c="$c" -v m="$m" -v ar="$a_read" -v am="$a_rss" -v self="$([ "$n" = aimaq ] && echo 1 || echo 0)" \
-            'BEGIN { printf "| %s | %.2f | %.2f | %.2f | %.0f | %s | %s |\n", l, r, w, c, m / 1024,
+        awk -v l="$(label "$n")" -v r="$r" -v b="$b" -v w="$w" -v c="$c" -v m="$m" -v ar="$a_read" -v am="$a_rss" -v self="$([ "$n" = aimaq ] && echo 1 || echo 0)" \
+            'BEGIN { printf "| %s | %.2f | %.2f | %.2f | %.2f | %.0f | %s | %s |\n", l, r, b, w, c, m / 1024,
                      self ? "1" : sprintf("%.2f", r / ar), self ? "1" : sprintf("%.2f", m / am) }'
     done
     echo
