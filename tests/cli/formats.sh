@@ -1,0 +1,30 @@
+# formats.sh -- every format planners receive reads to the same table:
+# CSV, XLSX, ODS, GeoJSON, GeoPackage, and a Shapefile whose DBF is CP1251
+# (declared in its .cpg, which GDAL honours).
+. tests/cli/lib.inc
+printf 'code,name_ru,value\n100000000,область Абай,1234.5\n110000000,Акмолинская область,2345.25\n' > "$T/t.csv"
+for fmt in "XLSX:xlsx" "ODS:ods" "GeoJSON:geojson" "GPKG:gpkg"; do
+  drv=${fmt%%:*}; ext=${fmt#*:}
+  ogr2ogr -f "$drv" "$T/t.$ext" "$T/t.csv" -oo AUTODETECT_TYPE=YES -oo KEEP_SOURCE_COLUMNS=NO >/dev/null 2>&1
+  expect 0 "$AIMAQ" read "$T/t.$ext" --format csv
+  has "$T/out" "110000000,Акмолинская область,2345.25"
+done
+# The DBF holds CP1251 bytes; the .cpg says so; aimaq reads UTF-8 text.
+ogr2ogr -f "ESRI Shapefile" "$T/shp" "$T/t.csv" -lco ENCODING=CP1251 -oo AUTODETECT_TYPE=YES >/dev/null 2>&1
+eq "$(cat "$T/shp/t.cpg" 2>/dev/null)" "CP1251" "the .cpg declares CP1251"
+if grep -q "$(printf '\xc0\xea\xec')" "$T/shp/t.dbf"; then ok; else bad "the DBF is not CP1251"; fi
+expect 0 "$AIMAQ" read "$T/shp/t.dbf" --format csv
+has "$T/out" "110000000,Акмолинская область,2345.25"
+# Without the .cpg the bytes are not UTF-8: refused, with advice, never mojibake.
+rm "$T/shp/t.cpg"
+expect 2 "$AIMAQ" read "$T/shp/t.dbf"
+has "$T/err" "text is not UTF-8; name the file's encoding with --encoding"
+expect 0 "$AIMAQ" read "$T/shp/t.dbf" --encoding CP1251 --format csv
+has "$T/out" "110000000,Акмолинская область,2345.25"
+# Exports open in GDAL's own ogrinfo.
+expect 0 "$AIMAQ" read "$T/t.csv" --output "$T/o.gpkg"
+expect 0 ogrinfo -so -al "$T/o.gpkg"
+has "$T/out" "Feature Count: 2"
+expect 0 "$AIMAQ" read "$T/t.csv" --format json
+has "$T/out" '"value": 2345.25'
+finish
