@@ -17,7 +17,9 @@ const cli_command cmd_import = {
     "from their names and are reported: code/kato/id = unit code, parent, level,\n"
     "kind, name/name_kk, name_ru, name_en, period/year, indicator + value (a long\n"
     "table), from + to + share (territorial links); every other number column is\n"
-    "an indicator. A table with a level or parent column defines units.\n"
+    "an indicator. A table with a level or parent column defines units. A table\n"
+    "whose number columns are periods (2008, 2009, ...) holds one indicator, named\n"
+    "by --indicator (default: the file's base name).\n"
     "Any bad row fails the whole import and leaves the store unchanged, unless\n"
     "--skip-bad-rows is given: then the good rows are imported and the rejects\n"
     "written to --rejects FILE (default FILE.rejects.csv).\n\n"
@@ -39,6 +41,7 @@ static int run(int argc, char **argv)
         {"map", CLI_STRING, &o.mapping, "FILE", "YAML mapping of columns to roles and indicator metadata"},
         {"dataset", CLI_STRING, &o.dataset, "NAME", "dataset name (default: the file name)"},
         {"period", CLI_STRING, &o.period, "P", "period of every row when the table has none (2023, 2023-Q1, ...)"},
+        {"indicator", CLI_STRING, &o.indicator, "CODE", "the indicator of a table with a year per column (2008, 2009, ...)"},
         {"layer", CLI_STRING, &o.read.layer, "NAME", "layer or sheet to read"},
         {"encoding", CLI_STRING, &o.read.encoding, "ENC", "encoding of a non-UTF-8 text file (CP1251, KZ-1048)"},
         {"delimiter", CLI_STRING, &delimiter, "C", "field delimiter: ',', ';', 'tab' or '|' (default: detected)"},

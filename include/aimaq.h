@@ -250,6 +250,9 @@ typedef struct aq_import_opts {
     const char *mapping;     /* YAML mapping file, or NULL for defaults   */
     const char *dataset;     /* dataset name; NULL = the file's base name */
     const char *period;      /* period for tables without one, or NULL    */
+    const char *indicator;   /* indicator of a table with a year per column
+                                (columns 2008, 2009, ...); NULL = the
+                                mapping's, else the file's base name      */
     const char *user;        /* who imports; NULL = $USER                 */
     const char *classifier;  /* classifier edition of new unit codes
                                 (e.g. "NK RK 11-2025"), or NULL           */

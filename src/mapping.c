@@ -8,6 +8,7 @@
  *   period: "2023"              # for tables without a period column
  *   level: region               # level of every unit of a units table
  *   classifier: NK RK 11-2025   # classifier edition of the unit codes
+ *   indicator: grp_pc           # the indicator of a table with a year per column
  *   ignore: [region_ru_old]
  *   indicators:
  *     grp_pc_kzt_thousand: {code: grp_pc, name_ru: ВРП на душу населения,
@@ -63,6 +64,7 @@ void aq__mapping_free(aq__mapping *m)
     aq__free(m->period);
     aq__free(m->level);
     aq__free(m->classifier);
+    aq__free(m->indicator);
     for (size_t i = 0; i < m->nignore; i++)
         aq__free(m->ignore[i]);
     aq__free(m->ignore);
@@ -188,6 +190,8 @@ static int read_top(yctx *y, yaml_node_t *root, aq__mapping *m)
             rc = take_string(y, v, key, &m->level);
         else if (strcmp(key, "classifier") == 0)
             rc = take_string(y, v, key, &m->classifier);
+        else if (strcmp(key, "indicator") == 0)
+            rc = take_string(y, v, key, &m->indicator);
         else if (strcmp(key, "shape") == 0) {
             const char *s = scalar(v);
             m->shape = AQ_SHAPE_COUNT_SENTINEL;

@@ -36,6 +36,7 @@ typedef struct aq__mapping {
     char *columns[AQ_ROLE_COUNT]; /* column name per role, or NULL     */
     enum aq__shape shape;
     char *period, *level, *classifier;
+    char *indicator;              /* the indicator of a year-per-column table */
     char **ignore;                /* columns to leave out              */
     size_t nignore;
     aq__indicator_meta *indicators;

@@ -183,15 +183,16 @@ static bool is_indicator_column(const aq__import *im, size_t j)
 }
 
 /* Removes the cells of a row that were stored before its duplicate was
- * found, so a rejected row leaves nothing behind. */
-static int undo_row(aq__import *im, int64_t unit, const char *period, const int64_t *done, size_t ndone)
+ * found (columns DONE[0..NDONE-1]), so a rejected row leaves nothing. */
+static int undo_row(aq__import *im, int64_t unit, const size_t *done, size_t ndone, const int64_t *ind,
+                    const char (*colperiod)[16], const char *period)
 {
     sqlite3_stmt *del;
     int rc = aq__store_prepare(im->s, "DELETE FROM observations WHERE indicator_id = ?1 AND period = ?2"
                                       " AND unit_id = ?3 AND dataset_id = ?4", &del);
     for (size_t k = 0; k < ndone && rc == AQ_OK; k++) {
-        sqlite3_bind_int64(del, 1, done[k]);
-        sqlite3_bind_text(del, 2, period, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(del, 1, ind[done[k]]);
+        sqlite3_bind_text(del, 2, colperiod ? colperiod[done[k]] : period, -1, SQLITE_STATIC);
         sqlite3_bind_int64(del, 3, unit);
         sqlite3_bind_int64(del, 4, im->dataset_id);
         if (sqlite3_step(del) != SQLITE_DONE)
@@ -203,19 +204,59 @@ static int undo_row(aq__import *im, int64_t unit, const char *period, const int6
     return rc;
 }
 
+/* A table whose number columns are all named as periods (2008, 2009, ...)
+ * holds one indicator with a year per column. Its code comes from the
+ * mapping's `indicator`, else --indicator, else the file's base name. */
+static bool year_per_column(const aq__import *im)
+{
+    size_t n = 0;
+    char p[16];
+    for (size_t j = 0; j < aq_table_ncols(im->t); j++) {
+        if (!is_indicator_column(im, j))
+            continue;
+        if (!aq__period_normalise(aq_table_colname(im->t, j), p))
+            return false;
+        n++;
+    }
+    return n > 0 && im->roles.col[AQ_ROLE_PERIOD] < 0;
+}
+
+static int year_indicator_code(const aq__import *im, char *buf, size_t size)
+{
+    const char *code = im->map && im->map->indicator ? im->map->indicator : im->opts->indicator;
+    if (code) {
+        snprintf(buf, size, "%s", code);
+    } else {
+        snprintf(buf, size, "%s", aq__basename(im->path));
+        char *dot = strrchr(buf, '.');
+        if (dot)
+            *dot = '\0';
+    }
+    return AQ_OK;
+}
+
 static int import_wide(aq__import *im, sqlite3_stmt *ins)
 {
     const aq_table *t = im->t;
     size_t nc = aq_table_ncols(t), nind = 0;
     int64_t *ind = aq__xcalloc(im->ctx, nc ? nc : 1, sizeof *ind);
-    int64_t *done = aq__xcalloc(im->ctx, nc ? nc : 1, sizeof *done);
-    int rc = ind && done ? AQ_OK : AQ_ENOMEM;
+    size_t *done = aq__xcalloc(im->ctx, nc ? nc : 1, sizeof *done);
+    char (*colperiod)[16] = aq__xcalloc(im->ctx, nc ? nc : 1, sizeof *colperiod);
+    int rc = ind && done && colperiod ? AQ_OK : AQ_ENOMEM;
+    bool by_year = rc == AQ_OK && year_per_column(im);
     for (size_t j = 0; j < nc && rc == AQ_OK; j++) {
         if (!is_indicator_column(im, j))
             continue;
         const char *name = aq_table_colname(t, j);
-        const aq__indicator_meta *meta = meta_for(im->map, name);
-        rc = aq__indicator_id(im, meta && meta->code ? meta->code : name, meta, &ind[j]);
+        if (by_year) {
+            char code[256];
+            year_indicator_code(im, code, sizeof code);
+            aq__period_normalise(name, colperiod[j]);
+            rc = aq__indicator_id(im, code, meta_for(im->map, code), &ind[j]);
+        } else {
+            const aq__indicator_meta *meta = meta_for(im->map, name);
+            rc = aq__indicator_id(im, meta && meta->code ? meta->code : name, meta, &ind[j]);
+        }
         nind++;
     }
     if (rc == AQ_OK && nind == 0 && im->roles.shape == AQ_SHAPE_WIDE && !aq_table_crs(t))
@@ -247,7 +288,7 @@ static int import_wide(aq__import *im, sqlite3_stmt *ins)
         }
         if (nind == 0 || rc)
             continue;
-        if ((rc = aq__import_period(im, i, period, &ok)) != AQ_OK || !ok)
+        if (!by_year && ((rc = aq__import_period(im, i, period, &ok)) != AQ_OK || !ok))
             continue;
         const char *flags = aq__role_text(im, AQ_ROLE_FLAGS, i, flagbuf, sizeof flagbuf);
         size_t ndone = 0;
@@ -258,15 +299,17 @@ static int import_wide(aq__import *im, sqlite3_stmt *ins)
             bool dup = false;
             if (isnan(v))
                 continue;
-            rc = insert_obs(im, ins, unit, ind[j], period, v, flags, i, aq_table_colname(t, j), &dup);
+            const char *per = by_year ? colperiod[j] : period;
+            rc = insert_obs(im, ins, unit, ind[j], per, v, flags, i, aq_table_colname(t, j), &dup);
             if (dup) {
-                rc = rc ? rc : undo_row(im, unit, period, done, ndone);
+                rc = rc ? rc : undo_row(im, unit, done, ndone, ind, by_year ? (const char (*)[16])colperiod : NULL, period);
                 break;
             }
-            done[ndone++] = ind[j];
+            done[ndone++] = j;
         }
     }
     sqlite3_finalize(geom);
+    aq__free(colperiod);
     aq__free(done);
     aq__free(ind);
     return rc;
@@ -318,11 +361,17 @@ static char *describe_roles(const aq__import *im)
         if (im->roles.col[r] >= 0)
             aq__buf_printf(&b, "; %s = column '%s'", aq__role_name((enum aq__role)r),
                            aq_table_colname(t, (size_t)im->roles.col[r]));
-    bool first = true;
+    bool first = true, by_year = im->roles.shape == AQ_SHAPE_WIDE && year_per_column(im);
+    if (by_year) {
+        char code[256];
+        year_indicator_code(im, code, sizeof code);
+        aq__buf_printf(&b, "; indicator '%s' with a period per column", code);
+    }
     if (im->roles.shape == AQ_SHAPE_WIDE || im->roles.shape == AQ_SHAPE_UNITS)
         for (size_t j = 0; j < aq_table_ncols(t); j++)
             if (is_indicator_column(im, j)) {
-                aq__buf_printf(&b, "%s%s", first ? "; indicators: " : ", ", aq_table_colname(t, j));
+                aq__buf_printf(&b, "%s%s", !first ? ", " : by_year ? "; periods: " : "; indicators: ",
+                               aq_table_colname(t, j));
                 first = false;
             }
     first = true;

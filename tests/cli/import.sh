@@ -45,6 +45,15 @@ has "$T/err" "line 1102, column 'vc': 'abc' is not a number written like this co
 expect 2 "$AIMAQ" import "$T/batchtype.csv" --db "$DB"
 has "$T/err" "has no number columns to import as indicators"
 
+# A year per column: one indicator, named by --indicator or the file.
+printf 'code,region_ru,2008,2009,2010\n110000000,Акмолинская,641.4,700.2,798.1\n150000000,Актюбинская,1231.1,,1523.1\n' > "$T/grp_years.csv"
+expect 0 "$AIMAQ" import "$T/grp_years.csv" --db "$DB"
+has "$T/out" "indicator 'grp_years' with a period per column"
+has "$T/out" "observations: 5"
+expect 0 "$AIMAQ" export --db "$DB" --indicator grp_years --format csv
+has "$T/out" "150000000,Ақтөбе облысы,Актюбинская область,Aqtöbe region,000000000,region,2010,1523.1"
+hasnt "$T/out" "150000000,Ақтөбе облысы,Актюбинская область,Aqtöbe region,000000000,region,2009"
+
 # Decimal commas, semicolons and a BOM; the period from --period.
 printf '\357\273\277code;share_urban;grp\n100000000;60,8;1 234,5\n110000000;51,2;2 345,25\n' > "$T/semi.csv"
 expect 0 "$AIMAQ" import "$T/semi.csv" --db "$DB" --period 2022
