@@ -406,11 +406,31 @@ static int sniff_types(aq_ctx *ctx, csv_src *src)
 
 /* ---- the full pass ---- */
 
+/* Parsed text is not needed again: every RELEASE_BYTES the pages behind
+ * the parser are given back, so reading a file larger than memory keeps
+ * only the columns resident. Safe with several threads: a page shared with
+ * a neighbouring chunk is simply read again from the page cache. */
+#define RELEASE_BYTES (8 << 20)
+
+static const char *release_pages(const csv_src *src, const char *from, const char *to)
+{
+    if (!src->map || src->converted)
+        return to;
+    size_t page = (size_t)sysconf(_SC_PAGESIZE);
+    uintptr_t a = ((uintptr_t)from + page - 1) / page * page, b = (uintptr_t)to / page * page;
+    if (b > a)
+        madvise((void *)a, b - a, MADV_DONTNEED);
+    return to;
+}
+
 static size_t count_records(const csv_src *src, const char *p, const char *end)
 {
     size_t n = 0;
+    const char *released = p;
     if (!src->has_quotes) {
         while (p < end) {
+            if (p - released > RELEASE_BYTES)
+                released = release_pages(src, released, p);
             const char *nl = memchr(p, '\n', (size_t)(end - p));
             const char *stop = nl ? nl : end;
             const char *q = p;
@@ -444,12 +464,14 @@ static void fill_chunk(const csv_src *src, aq_table *t, chunk *c)
         c->rc = AQ_ENOMEM;
         return;
     }
-    const char *p = c->start;
+    const char *p = c->start, *released = c->start;
     size_t lines = c->line0 - 1, row = c->row0;
     while (row < c->row0 + c->nrows) {
         p = skip_blank(p, c->end, &lines);
         if (p >= c->end)
             break;
+        if (p - released > RELEASE_BYTES)
+            released = release_pages(src, released, p);
         size_t nf, line = lines + 1;
         p = parse_record(src, p, c->end, f, nc, &nf, &scratch, &lines);
         if (scratch.failed) {
@@ -638,6 +660,31 @@ static int full_pass(aq_ctx *ctx, csv_src *src, const char *body, const char *en
 
 /* ---- opening ---- */
 
+/* Checks the whole file is UTF-8 and notes whether it has quotes, in pieces
+ * whose pages are released once checked (release_pages), so a large file
+ * never becomes resident at once. */
+static bool utf8_valid_releasing(csv_src *src, size_t *bad)
+{
+    size_t off = 0;
+    src->has_quotes = false;
+    while (off < src->len) {
+        size_t n = src->len - off < RELEASE_BYTES ? src->len - off : RELEASE_BYTES;
+        /* end the piece on a character boundary */
+        while (off + n < src->len && n > 0 && ((unsigned char)src->data[off + n] & 0xC0) == 0x80)
+            n--;
+        size_t at;
+        if (!aq__utf8_valid(src->data + off, n, &at)) {
+            *bad = off + at;
+            return false;
+        }
+        /* the same pass looks for quotes: without any, chunks can split anywhere */
+        src->has_quotes = src->has_quotes || memchr(src->data + off, '"', n) != NULL;
+        release_pages(src, src->data + off, src->data + off + n);
+        off += n;
+    }
+    return true;
+}
+
 static void src_close(csv_src *src)
 {
     if (src->map)
@@ -683,7 +730,7 @@ static int src_open(aq_ctx *ctx, csv_src *src, const char *path, const aq_read_o
         src->len -= 3;
     }
     size_t bad;
-    if (!aq__utf8_valid(src->data, src->len, &bad)) {
+    if (!utf8_valid_releasing(src, &bad)) {
         if (!opts || !opts->encoding) {
             size_t line = 1;
             for (size_t i = 0; i < bad; i++)
@@ -708,7 +755,8 @@ static int src_open(aq_ctx *ctx, csv_src *src, const char *path, const aq_read_o
                strcasecmp(opts->encoding, "UTF8") != 0) {
         aq__warn(ctx, "'%s' is valid UTF-8; --encoding %s was not applied", path, opts->encoding);
     }
-    src->has_quotes = memchr(src->data, '"', src->len) != NULL;
+    if (src->converted)
+        src->has_quotes = memchr(src->data, '"', src->len) != NULL;
     src->delim = opts && opts->delimiter ? opts->delimiter : detect_delimiter(src->data, src->data + src->len);
     return AQ_OK;
 }
