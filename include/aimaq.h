@@ -77,6 +77,7 @@ void aq_ctx_set_progress_fn(aq_ctx *ctx, aq_progress_fn fn, void *user);
 
 /* Number of threads parallel kernels may use; 0 means all cores. */
 void aq_ctx_set_threads(aq_ctx *ctx, int nthreads);
+/* The thread count set on the context (0 = all cores). */
 int aq_ctx_threads(const aq_ctx *ctx);
 
 /* Test hook: makes the n-th allocation from now fail (n >= 1), or disables
@@ -111,6 +112,7 @@ typedef struct aq_read_opts {
                                 has them (labels such as code or name)     */
 } aq_read_opts;
 
+/* Sets every field of OPTS to its default (all NULL / 0). */
 void aq_read_opts_init(aq_read_opts *opts);
 
 /* Reads a whole table from PATH. Delimited text (.csv, .tsv, .txt) is read
@@ -127,6 +129,7 @@ int aq_table_read(aq_ctx *ctx, const char *path, const aq_read_opts *opts,
 
 /* Creates an empty table with no columns and NROWS rows. */
 int aq_table_new(aq_ctx *ctx, size_t nrows, aq_table **out);
+/* Releases a table and everything it owns. NULL is accepted. */
 void aq_table_free(aq_table *t);
 
 /* Appends a column of the given type, all values missing. Its index is
@@ -137,9 +140,11 @@ int aq_table_add_column(aq_ctx *ctx, aq_table *t, const char *name,
  * AQ_EUSAGE. A NULL string is a missing value. The string is copied. */
 int aq_table_set_number(aq_ctx *ctx, aq_table *t, size_t col, size_t row,
                         double value);
+/* Sets a text cell (copied); NULL makes it missing. */
 int aq_table_set_text(aq_ctx *ctx, aq_table *t, size_t col, size_t row,
                       const char *value);
 
+/* Number of rows and of columns. */
 size_t aq_table_nrows(const aq_table *t);
 size_t aq_table_ncols(const aq_table *t);
 /* Name of column COL; NULL if out of range. Borrowed. */
@@ -240,6 +245,8 @@ enum {
  * Returns AQ_OK, AQ_EIO (cannot open), AQ_ESTORE (not an aimaq store, or a
  * newer schema than this library knows). */
 int aq_store_open(aq_ctx *ctx, const char *path, int flags, aq_store **out);
+/* Closes the store (an import in progress was already committed or rolled
+ * back by its call). NULL is accepted. */
 void aq_store_close(aq_store *s);
 /* The schema version the open store has. */
 int aq_store_schema_version(const aq_store *s);
@@ -264,6 +271,8 @@ typedef struct aq_import_opts {
                                 The import stays one transaction.          */
 } aq_import_opts;
 
+/* Sets every field of OPTS to its default: read options as
+ * aq_read_opts_init, everything else NULL / 0. */
 void aq_import_opts_init(aq_import_opts *opts);
 
 /* What an import did. Strings are owned by the result; release it with
@@ -277,6 +286,7 @@ typedef struct aq_import_result {
     char *checksum;          /* SHA-256 of the file, hex                  */
 } aq_import_result;
 
+/* Frees the strings of R and zeroes it. */
 void aq_import_result_clear(aq_import_result *r);
 
 /* Imports PATH as one dataset in one transaction: all of it or nothing.
@@ -353,10 +363,12 @@ int aq_check_table(aq_ctx *ctx, const aq_table *t, aq_findings **out);
 /* Checks the whole store. */
 int aq_check_store(aq_store *s, aq_findings **out);
 
+/* Number of findings, and finding I (borrowed; NULL when out of range). */
 size_t aq_findings_count(const aq_findings *f);
 const aq_finding *aq_findings_get(const aq_findings *f, size_t i);
 /* Number of findings of severity AQ_SEV_ERROR. */
 size_t aq_findings_errors(const aq_findings *f);
+/* Releases the findings and their strings. NULL is accepted. */
 void aq_findings_free(aq_findings *f);
 
 /* ---------------------------------------------------------------------
@@ -373,6 +385,7 @@ typedef struct aq_match_opts {
                                  NULL for the default (parent, parent_code)  */
 } aq_match_opts;
 
+/* Sets every field of OPTS to NULL. */
 void aq_match_opts_init(aq_match_opts *opts);
 
 /* Matches each row of T to a unit of opts->level: by code when the table
