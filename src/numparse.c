@@ -24,6 +24,8 @@ static const double pow10_exact[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1
                                       1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
                                       1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
 
+static bool is_digit(char c) { return c >= '0' && c <= '9'; }
+
 /* Length of a thousands separator at s (0 if none): space, apostrophe, the
  * non-decimal mark, U+00A0, U+202F, U+2009 (thin space), U+2019. */
 static size_t group_sep(const char *s, const char *end, char decimal)
@@ -39,10 +41,41 @@ static size_t group_sep(const char *s, const char *end, char decimal)
     return 0;
 }
 
-static bool is_digit(char c) { return c >= '0' && c <= '9'; }
+
+/* The common case, '-123.456' with no separators, signs or exponents
+ * beyond a leading minus: parsed without copying. Returns 0 to hand the
+ * token to the general parser. */
+static int plain_number(const char *p, const char *end, char decimal, double *out)
+{
+    bool negative = p < end && *p == '-';
+    p += negative;
+    uint64_t mant = 0;
+    int ndigits = 0, exp10 = 0;
+    const char *start = p;
+    while (p < end && is_digit(*p) && ndigits < 19) {
+        mant = mant * 10 + (uint64_t)(*p++ - '0');
+        ndigits += mant != 0;
+    }
+    if (p < end && *p == decimal) {
+        p++;
+        while (p < end && is_digit(*p) && ndigits < 19) {
+            mant = mant * 10 + (uint64_t)(*p++ - '0');
+            ndigits += mant != 0;
+            exp10--;
+        }
+    }
+    if (p != end || p == start || (p == start + 1 && *start == decimal) || mant >= (UINT64_C(1) << 53) ||
+        exp10 < -22)
+        return 0;
+    double v = exp10 < 0 ? (double)mant / pow10_exact[-exp10] : (double)mant;
+    *out = negative ? -v : v;
+    return 1;
+}
 
 int aq_parse_number(const char *s, size_t len, char decimal, double *out)
 {
+    if (plain_number(s, s + len, decimal, out))
+        return 1;
     const char *p = s, *end = s + len;
     while (p < end && (*p == ' ' || *p == '\t'))
         p++;

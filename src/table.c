@@ -275,13 +275,17 @@ bool aq__is_code_column(const char *name)
 
 bool aq__is_missing_token(const char *s, size_t len)
 {
-    static const char *const tokens[] = {"NA", "N/A", "n/a", "na", "-", "--", "..", "...",
-                                         "\xE2\x80\xA6", "x", "X", "null", "NULL", "NaN", "nan",
-                                         "#N/A", NULL};
+    /* Called for every cell: a number never starts like a missing token
+     * except '-', so most cells are decided by their first byte. */
+    static const struct { const char *s; size_t n; } tokens[] = {
+        {"NA", 2}, {"N/A", 3}, {"n/a", 3}, {"na", 2}, {"-", 1}, {"--", 2}, {"..", 2}, {"...", 3},
+        {"\xE2\x80\xA6", 3}, {"x", 1}, {"X", 1}, {"null", 4}, {"NULL", 4}, {"NaN", 3}, {"nan", 3}, {"#N/A", 4}};
     if (len == 0)
         return true;
-    for (int i = 0; tokens[i]; i++)
-        if (strlen(tokens[i]) == len && memcmp(tokens[i], s, len) == 0)
+    if (len > 4 || (s[0] >= '0' && s[0] <= '9'))
+        return false;
+    for (size_t i = 0; i < sizeof tokens / sizeof tokens[0]; i++)
+        if (tokens[i].n == len && memcmp(tokens[i].s, s, len) == 0)
             return true;
     return false;
 }
