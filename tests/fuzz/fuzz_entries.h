@@ -1,0 +1,297 @@
+/*
+ * fuzz_entries.h -- one entry point per parser aimaq owns, shared by the
+ * libFuzzer harnesses (tests/fuzz/fuzz_<name>.c) and by the plain unit
+ * test that replays every saved input (tests/unit/t_fuzz_regressions.c),
+ * so a crasher found by the fuzzer stays a test under ctest and ASan.
+ *
+ * Each entry takes arbitrary bytes and must return without crashing,
+ * leaking or tripping a sanitizer, whatever the bytes are. Inputs are
+ * copied into heap blocks of exactly their size (not NUL-terminated where
+ * the API takes a length) so that AddressSanitizer sees any overread.
+ * Parsers that read files get a temporary file under $AQ_TMP (or /tmp)
+ * named after the process id, so parallel runs do not collide.
+ *
+ * Header-only (static functions) so that both the harness and the unit
+ * test compile it without a library of their own.
+ */
+#ifndef AQ_FUZZ_ENTRIES_H
+#define AQ_FUZZ_ENTRIES_H
+
+#include "aimaq.h"
+#include "aimaq_index.h"
+#include "aimaq_names.h"
+#include "aimaq_spatial.h"
+#include "aq_int.h"
+#include "mapping.h"
+
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* Writes DATA to a per-process temporary file ending in EXT; the path goes
+ * to PATH. Returns 0 on success. */
+static inline int aq_fuzz_tmpfile(const uint8_t *data, size_t size, const char *ext, char *path, size_t pathsize)
+{
+    const char *dir = getenv("AQ_TMP");
+    snprintf(path, pathsize, "%s/aq-fuzz-%ld%s", dir && *dir ? dir : "/tmp", (long)getpid(), ext);
+    FILE *f = fopen(path, "wb");
+    if (!f)
+        return -1;
+    size_t put = size ? fwrite(data, 1, size, f) : 0;
+    int bad = fclose(f) != 0 || put != size;
+    return bad ? -1 : 0;
+}
+
+/* A NUL-terminated heap copy (bytes after an embedded NUL are unseen by
+ * C-string APIs, which is what callers of those APIs get too). */
+static inline char *aq_fuzz_cstr(const uint8_t *data, size_t size)
+{
+    char *s = malloc(size + 1);
+    if (!s)
+        abort();
+    if (size)
+        memcpy(s, data, size);
+    s[size] = '\0';
+    return s;
+}
+
+/* Touches every cell so a table left inconsistent by a parser shows. */
+static inline void aq_fuzz_walk_table(const aq_table *t)
+{
+    char buf[64];
+    size_t nr = aq_table_nrows(t), nc = aq_table_ncols(t);
+    for (size_t j = 0; j < nc; j++) {
+        if (!aq_table_colname(t, j))
+            abort();
+        for (size_t i = 0; i < nr; i++) {
+            aq_table_cell(t, j, i, buf, sizeof buf);
+            (void)aq_table_source_line(t, i);
+        }
+    }
+}
+
+/* One reading of the file with OPTS, whole and in small batches. */
+static inline void aq_fuzz_csv_once(aq_ctx *ctx, const char *path, const aq_read_opts *opts)
+{
+    aq_table *t = NULL;
+    int rc = aq_table_read(ctx, path, opts, &t);
+    if (rc == AQ_OK) {
+        aq_fuzz_walk_table(t);
+        aq_table_free(t);
+    } else if (t || !*aq_errmsg(ctx)) {
+        abort(); /* a failure must leave *out alone and say why */
+    }
+    aq__csv_reader *r = NULL;
+    if (aq__csv_open(ctx, path, opts, &r) != AQ_OK)
+        return;
+    for (int batches = 0; batches < 1000; batches++) {
+        aq_table *b = NULL;
+        if (aq__csv_next(ctx, r, 3, &b) != AQ_OK || !b)
+            break;
+        aq_fuzz_walk_table(b);
+        aq_table_free(b);
+    }
+    aq__csv_close(r);
+}
+
+/* Delimited text: detected options, CP1251 source, decimal comma, and a
+ * semicolon delimiter with a column subset. */
+static inline void aq_fuzz_csv(const uint8_t *data, size_t size)
+{
+    char path[512];
+    if (aq_fuzz_tmpfile(data, size, ".csv", path, sizeof path))
+        return;
+    aq_ctx *ctx = aq_ctx_new();
+    aq_read_opts o;
+    aq_read_opts_init(&o);
+    aq_fuzz_csv_once(ctx, path, &o);
+    o.encoding = "CP1251";
+    aq_fuzz_csv_once(ctx, path, &o);
+    o.encoding = "KZ-1048";
+    o.decimal = ',';
+    aq_fuzz_csv_once(ctx, path, &o);
+    static const char *const cols[] = {"code", "value", NULL};
+    static const char *const opt[] = {"name", NULL};
+    aq_read_opts_init(&o);
+    o.delimiter = ';';
+    o.columns = cols;
+    o.optional_columns = opt;
+    aq_fuzz_csv_once(ctx, path, &o);
+    aq_ctx_free(ctx);
+    unlink(path);
+}
+
+/* Numbers: both decimal marks, over an exact-size copy (no NUL). */
+static inline void aq_fuzz_number(const uint8_t *data, size_t size)
+{
+    char *s = malloc(size ? size : 1);
+    if (!s)
+        abort();
+    if (size)
+        memcpy(s, data, size);
+    double v;
+    (void)aq_parse_number(s, size, '.', &v);
+    (void)aq_parse_number(s, size, ',', &v);
+    free(s);
+}
+
+/* Names: strict key, loose key, transliteration. The strict key of a key
+ * must be the key itself (matching compares keys of keys when a stored key
+ * is looked up again). */
+static inline void aq_fuzz_names(const uint8_t *data, size_t size)
+{
+    char *s = aq_fuzz_cstr(data, size);
+    aq_ctx *ctx = aq_ctx_new();
+    char *key = NULL, *again = NULL, *loose = NULL, *lat = NULL;
+    int changes = 0;
+    if (aq_name_key(ctx, s, &key, &changes) == AQ_OK) {
+        if (!key || changes < 0)
+            abort();
+        (void)aq_name_key(ctx, key, &again, NULL);
+    }
+    (void)aq_name_loose_key(ctx, s, &loose);
+    (void)aq_translit_latin(ctx, s, &lat);
+    aq_free(key);
+    aq_free(again);
+    aq_free(loose);
+    aq_free(lat);
+    aq_ctx_free(ctx);
+    free(s);
+}
+
+/* Import mapping YAML. */
+static inline void aq_fuzz_mapping(const uint8_t *data, size_t size)
+{
+    char path[512];
+    if (aq_fuzz_tmpfile(data, size, ".yaml", path, sizeof path))
+        return;
+    aq_ctx *ctx = aq_ctx_new();
+    aq__mapping m;
+    memset(&m, 0, sizeof m);
+    if (aq__mapping_load(ctx, path, &m) == AQ_OK) {
+        for (int r = 0; r < AQ_ROLE_COUNT; r++)
+            (void)aq__role_name((enum aq__role)r);
+        (void)aq__shape_name(m.shape);
+        aq__mapping_free(&m);
+    }
+    aq_ctx_free(ctx);
+    unlink(path);
+}
+
+/* Methodology YAML; when it is valid, also run it on a small table that
+ * has every column it names, to reach the code its fields steer. */
+static inline void aq_fuzz_method(const uint8_t *data, size_t size)
+{
+    char *text = malloc(size ? size : 1);
+    if (!text)
+        abort();
+    if (size)
+        memcpy(text, data, size);
+    aq_ctx *ctx = aq_ctx_new();
+    aq_method *m = NULL;
+    if (aq_method_parse(ctx, text, size, "fuzz.yaml", &m) == AQ_OK) {
+        (void)aq_method_name(m);
+        (void)aq_method_hash(m);
+        (void)aq_method_act(m);
+        const char *kind = aq_method_kind(m);
+        char cols[4096];
+        size_t need = aq_method_data_columns(m, cols, sizeof cols);
+        aq_table *t = NULL;
+        enum { ROWS = 7 };
+        if (need < sizeof cols && aq_table_new(ctx, ROWS, &t) == AQ_OK) {
+            size_t c;
+            /* id columns are usually "code" or "id": give both as text. */
+            static const char *const ids[] = {"code", "id", "kato", "name"};
+            for (size_t k = 0; k < sizeof ids / sizeof *ids; k++)
+                if (aq_table_add_column(ctx, t, ids[k], AQ_COL_TEXT, &c) == AQ_OK)
+                    for (size_t i = 0; i < ROWS; i++) {
+                        char v[16];
+                        snprintf(v, sizeof v, "u%zu", i);
+                        aq_table_set_text(ctx, t, c, i, v);
+                    }
+            for (char *p = cols, *e; *p; p = *e ? e + 1 : e) {
+                e = strchr(p, ',');
+                if (!e)
+                    e = p + strlen(p);
+                char save = *e;
+                *e = '\0';
+                if (aq_table_add_column(ctx, t, p, AQ_COL_NUMBER, &c) == AQ_OK)
+                    for (size_t i = 0; i < ROWS; i++)
+                        aq_table_set_number(ctx, t, c, i, i == 3 ? NAN : (double)((i * 37 + c * 11) % 13));
+                *e = save;
+            }
+            if (aq_method_check_table(ctx, m, t) == AQ_OK) {
+                if (kind && strcmp(kind, "depressed") == 0) {
+                    aq_table *flags = NULL;
+                    if (aq_depressed_run(ctx, m, t, &flags) == AQ_OK)
+                        aq_table_free(flags);
+                } else {
+                    aq_index *r = NULL;
+                    if (aq_index_compute(ctx, m, t, &r) == AQ_OK) {
+                        aq_table *u = NULL;
+                        if (aq_index_units_table(ctx, r, &u) == AQ_OK)
+                            aq_table_free(u);
+                        aq_index_free(r);
+                    }
+                }
+            }
+            aq_table_free(t);
+        }
+        aq_method_free(m);
+    }
+    aq_ctx_free(ctx);
+    free(text);
+}
+
+/* GAL and GWT weights files (the same bytes read as each). */
+static inline void aq_fuzz_weights(const uint8_t *data, size_t size)
+{
+    static const char *const exts[] = {".gal", ".gwt"};
+    aq_ctx *ctx = aq_ctx_new();
+    for (size_t k = 0; k < 2; k++) {
+        char path[512];
+        if (aq_fuzz_tmpfile(data, size, exts[k], path, sizeof path))
+            continue;
+        aq_weights *w = NULL;
+        if (aq_weights_read(ctx, path, &w) == AQ_OK) {
+            aq_weights_info info;
+            (void)aq_weights_summary(ctx, w, &info);
+            size_t n = aq_weights_n(w);
+            double *x = malloc((n ? n : 1) * sizeof *x), *lag = malloc((n ? n : 1) * sizeof *lag);
+            if (!x || !lag)
+                abort();
+            for (size_t i = 0; i < n; i++)
+                x[i] = (double)(i % 5);
+            aq_weights_lag(w, x, lag);
+            for (size_t i = 0; i < n; i++)
+                (void)aq_weights_id(w, i);
+            (void)aq_weights_set_style(ctx, w, AQ_WSTYLE_V);
+            (void)aq_weights_set_style(ctx, w, AQ_WSTYLE_C);
+            aq_weights_lag(w, x, lag);
+            free(x);
+            free(lag);
+            aq_weights_free(w);
+        }
+        unlink(path);
+    }
+    aq_ctx_free(ctx);
+}
+
+/* Periods: what is accepted normalises to itself. */
+static inline void aq_fuzz_period(const uint8_t *data, size_t size)
+{
+    char *s = aq_fuzz_cstr(data, size);
+    char out[16], again[16];
+    if (aq__period_normalise(s, out)) {
+        if (!memchr(out, '\0', sizeof out))
+            abort();
+        if (!aq__period_normalise(out, again) || strcmp(out, again) != 0)
+            abort();
+    }
+    free(s);
+}
+
+#endif
