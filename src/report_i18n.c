@@ -1,0 +1,155 @@
+/*
+ * report_i18n.c -- the report's words and numbers in Kazakh, Russian and
+ * English. Kazakh (Cyrillic) and Russian write numbers as statistics
+ * offices there print them: a space between thousands and a decimal comma
+ * (19 974,1); English writes 19,974.1.
+ */
+#include "report_int.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+typedef struct rstr {
+    const char *key, *kk, *ru, *en;
+} rstr;
+
+static const rstr strs[] = {
+    {"title", "Өңірлік даму: есеп", "Региональное развитие: отчёт", "Regional development report"},
+    {"in_brief", "Қысқаша", "Кратко", "In brief"},
+    {"latest_year", "Соңғы жыл", "Последний год", "Latest year"},
+    {"units_n", "Өңірлер саны", "Число регионов", "Regions"},
+    {"highest", "Ең жоғары", "Максимум", "Highest"},
+    {"lowest", "Ең төмен", "Минимум", "Lowest"},
+    {"ratio_max_min", "Ең жоғары мәннің ең төменге қатынасы", "Отношение максимума к минимуму",
+     "Max/min ratio"},
+    {"gini", "Джини коэффициенті", "Коэффициент Джини", "Gini coefficient"},
+    {"theil", "Тейл индексі (T)", "Индекс Тейла (T)", "Theil index (T)"},
+    {"map", "Өңірлер картасы", "Карта регионов", "Map of regions"},
+    {"map_note",
+     "Альберстің тең аумақты конустық проекциясы (стандартты параллельдер 45° және 51° с.е., "
+     "орталық меридиан 68° ш.б., WGS 84). Кластар: Фишер–Дженкстің табиғи үзілістері; "
+     "жақшада – кластағы өңірлер саны.",
+     "Равновеликая коническая проекция Альберса (стандартные параллели 45° и 51° с. ш., "
+     "центральный меридиан 68° в. д., WGS 84). Классы: естественные интервалы Фишера–Дженкса; "
+     "в скобках – число регионов в классе.",
+     "Albers equal-area conic projection (standard parallels 45° and 51° N, central meridian "
+     "68° E, WGS 84). Classes: Fisher–Jenks natural breaks; in brackets, the number of regions "
+     "in each class."},
+    {"no_geometry", "Қоймада бірліктердің шекаралары жоқ, сондықтан карта салынбады.",
+     "В хранилище нет границ единиц, поэтому карта не построена.",
+     "The store has no unit boundaries, so the map is left out."},
+    {"not_on_map", "Шекарасы болмағандықтан картада жоқ:", "Не показаны на карте (нет границ):",
+     "Not on the map (no boundary):"},
+    {"no_data", "деректер жоқ", "нет данных", "no data"},
+    {"ranking", "Өңірлердің рейтингі", "Рейтинг регионов", "Regions ranked"},
+    {"lorenz", "Лоренц қисығы", "Кривая Лоренца", "Lorenz curve"},
+    {"lorenz_x_w", "Халықтың жинақталған үлесі", "Накопленная доля населения",
+     "Cumulative share of population"},
+    {"lorenz_x_u", "Өңірлердің жинақталған үлесі", "Накопленная доля регионов",
+     "Cumulative share of regions"},
+    {"lorenz_y", "Көрсеткіштің жинақталған үлесі", "Накопленная доля показателя",
+     "Cumulative share of the indicator"},
+    {"lorenz_weighted", "Өңірлер халық санымен салмақталған; халық саны кезеңі:",
+     "Регионы взвешены по численности населения; период численности:",
+     "Regions weighted by population; population period:"},
+    {"lorenz_unweighted", "Халық саны көрсеткіші жоқ: әр өңір бірдей салмақпен есептелді.",
+     "Показателя численности населения нет: каждый регион учтён с одинаковым весом.",
+     "No population indicator: every region counts once."},
+    {"equality", "Толық теңдік сызығы", "Линия равенства", "Line of equality"},
+    {"series", "Өңірлік айырмашылықтардың динамикасы", "Динамика региональных различий",
+     "Regional disparities over time"},
+    {"series_note",
+     "Әр жылы мәні бар өңірлер бойынша, салмақсыз. Өңірлер саны өзгерген жылдар толық "
+     "салыстырмалы емес.",
+     "По регионам, имеющим значение в данном году, без весов. Годы с разным числом регионов "
+     "сравнимы не полностью.",
+     "Over the regions with a value in each year, unweighted. Years with a different number "
+     "of regions are not fully comparable."},
+    {"year", "Жыл", "Год", "Year"},
+    {"population_table", "Өңірлер бойынша халық саны", "Численность населения по регионам",
+     "Population by region"},
+    {"no_population", "Қоймада халық саны көрсеткіші жоқ.",
+     "В хранилище нет показателя численности населения.",
+     "The store has no population indicator."},
+    {"rank", "Орны", "Место", "Rank"},
+    {"code", "Коды", "Код", "Code"},
+    {"region", "Өңір", "Регион", "Region"},
+    {"population", "Халық саны", "Численность населения", "Population"},
+    {"share", "Үлесі, %", "Доля, %", "Share, %"},
+    {"total", "Барлығы", "Итого", "Total"},
+    {"period", "Кезең", "Период", "Period"},
+    {"provenance", "Деректердің шығу тегі", "Происхождение данных", "Provenance"},
+    {"dataset", "Деректер жиыны", "Набор данных", "Dataset"},
+    {"file", "Файл", "Файл", "File"},
+    {"imported_at", "Импортталған уақыты (UTC)", "Время импорта (UTC)", "Imported at (UTC)"},
+    {"checksum", "SHA-256", "SHA-256", "SHA-256"},
+    {"version", "aimaq нұсқасы", "Версия aimaq", "aimaq version"},
+    {"methodology", "Әдістеме", "Методика", "Methodology"},
+    {"no_methodology", "әдістеме файлы қолданылмады", "файл методики не использовался",
+     "no methodology file used"},
+    {"generated", "Есеп жасалған уақыты (UTC)", "Отчёт сформирован (UTC)", "Report generated (UTC)"},
+    {"store", "Қойма", "Хранилище", "Store"},
+    {"thousand tenge (current prices)", "мың теңге (ағымдағы бағамен)", "тыс. тенге (в текущих ценах)",
+     "thousand tenge (current prices)"},
+    {"persons", "адам", "человек", "persons"},
+    {NULL, NULL, NULL, NULL}};
+
+bool aq__report_lang_ok(const char *lang)
+{
+    return lang && (strcmp(lang, "kk") == 0 || strcmp(lang, "ru") == 0 || strcmp(lang, "en") == 0);
+}
+
+const char *aq__report_str(const char *lang, const char *key)
+{
+    for (const rstr *r = strs; r->key; r++) {
+        if (strcmp(r->key, key) != 0)
+            continue;
+        if (lang && strcmp(lang, "kk") == 0)
+            return r->kk;
+        if (lang && strcmp(lang, "ru") == 0)
+            return r->ru;
+        return r->en;
+    }
+    return key;
+}
+
+const char *aq_report_number(double v, int decimals, const char *lang, char *buf, size_t size)
+{
+    if (!size)
+        return buf;
+    if (!isfinite(v)) {
+        snprintf(buf, size, "%s", "\u2013");
+        return buf;
+    }
+    if (decimals < 0)
+        decimals = 0;
+    if (decimals > 15)
+        decimals = 15;
+    bool en = !lang || strcmp(lang, "en") == 0;
+    const char sep = en ? ',' : ' ', dec = en ? '.' : ',';
+    char raw[400];
+    snprintf(raw, sizeof raw, "%.*f", decimals, fabs(v));
+    /* "-0,0" is not a number anyone writes: the sign only when a digit
+     * shown is non-zero. */
+    bool neg = v < 0 && strspn(raw, "0.") != strlen(raw);
+    const char *point = strchr(raw, '.');
+    size_t nint = point ? (size_t)(point - raw) : strlen(raw);
+    size_t o = 0;
+#define PUT(ch) do { if (o + 1 < size) buf[o++] = (ch); } while (0)
+    if (neg)
+        PUT('-');
+    for (size_t i = 0; i < nint; i++) {
+        if (i > 0 && (nint - i) % 3 == 0)
+            PUT(sep);
+        PUT(raw[i]);
+    }
+    if (point) {
+        PUT(dec);
+        for (const char *p = point + 1; *p; p++)
+            PUT(*p);
+    }
+#undef PUT
+    buf[o] = '\0';
+    return buf;
+}
