@@ -1,0 +1,96 @@
+# report.sh -- `aimaq report` on the Kazakhstan example: the file is
+# self-contained (no network reference, no script), has the Albers map with
+# the 20 regions, the classed legend, the provenance with the SHA-256 of the
+# GRP file, Kazakh words and number format by default, Russian and English
+# on request, the published max/min ratios, and graceful notes when the
+# boundaries or the population are missing.
+. tests/cli/lib.inc
+E=examples/kz
+DB=$T/kz.db
+# The example store, built here (not in out/kz, which examples/kz/run.sh and
+# example_kz.sh own) from the same files as examples/kz/run.sh.
+expect 0 "$AIMAQ" import $E/units.csv --db "$DB" --dataset "KATO NK RK 11-2025"
+expect 0 "$AIMAQ" import $E/reforms.csv --db "$DB" --dataset "Territorial reforms 2018 and 2022"
+expect 0 "$AIMAQ" import $E/regions.geojson --db "$DB" --dataset "Region boundaries (OpenStreetMap)"
+expect 0 "$AIMAQ" import $E/population_region_2023.csv --db "$DB" --map $E/population.map.yaml
+expect 0 "$AIMAQ" import $E/grp_per_capita.csv --db "$DB" --map $E/grp_per_capita.map.yaml
+
+R=$T/report.html
+expect 0 "$AIMAQ" report --db "$DB" -o "$R"
+has "$T/err" "wrote $R"
+
+# Self-contained: no http(s) URL in a src= or href= attribute, no external
+# script, stylesheet or font, no script at all.
+if grep -Eiq "(src|href)[[:space:]]*=[[:space:]]*[\"']?(https?:)?//" "$R"; then bad "network reference in src/href"; else ok; fi
+if grep -Eiq '<script|<link|@import|url\(' "$R"; then bad "script, link, @import or url() in the report"; else ok; fi
+has "$R" "<style>"
+size=$(wc -c < "$R")
+if [ "$size" -lt 1000000 ]; then ok; else bad "report is $size bytes (want < 1 MB)"; fi
+
+# The map: one path per current region (20), the legend with 5 classes.
+eq "$(grep -c '<path class="unit"' "$R")" "20" "region paths on the map"
+has "$R" 'id="u750000000"'                    # Almaty city
+has "$R" '<g class="legend">'
+eq "$(grep -c '<rect x="10" y="[0-9]*" width="28" height="16"' "$R")" "5" "legend classes"
+has "$R" "Альберстің тең аумақты конустық проекциясы"
+
+# Provenance: the checksum of the GRP file as sha256sum computes it.
+sum=$(sha256sum $E/grp_per_capita.csv | cut -d' ' -f1)
+eq "${#sum}" "64" "sha256sum length"
+has "$R" "$sum"
+has "$R" "grp_per_capita.csv"
+has "$R" "aimaq нұсқасы: $("$AIMAQ" version | cut -d' ' -f2)"
+
+# Kazakh by default: lang attribute, headings, decimal comma and space.
+has "$R" '<html lang="kk">'
+has "$R" "Өңірлер картасы"
+has "$R" "Лоренц қисығы"
+has "$R" "Атырау облысы"
+has "$R" "19 974,1"          # Atyrau, 2022 (BNS)
+has "$R" "19 765 004"        # total population 2023-01-01 (BNS)
+# Max/min ratio per year, as in examples/kz (SOURCE.md, from the BNS series)
+has "$R" '<td>2008</td><td class="n">16</td><td class="n">11,68</td>'
+has "$R" '<td>2022</td><td class="n">20</td><td class="n">11,95</td>'
+has "$R" "Өңірлер халық санымен салмақталған"   # weighted Lorenz curve
+
+# Russian and English.
+expect 0 "$AIMAQ" report --db "$DB" --lang ru --output "$T/ru.html"
+has "$T/ru.html" '<html lang="ru">'
+has "$T/ru.html" "Кривая Лоренца"
+has "$T/ru.html" "Атырауская область"
+has "$T/ru.html" "19 974,1"
+expect 0 "$AIMAQ" report --db "$DB" --lang en -o "$T/en.html"
+has "$T/en.html" "Lorenz curve"
+has "$T/en.html" "Atyrau Region"
+has "$T/en.html" "19,974.1"
+has "$T/en.html" "19,765,004"
+has "$T/en.html" '<td>2008</td><td class="n">16</td><td class="n">11.68</td>'
+
+# A methodology file: its SHA-256 is shown.
+M=$(ls methods/*.yaml 2>/dev/null | head -1)
+if [ -n "$M" ]; then
+  expect 0 "$AIMAQ" report --db "$DB" --method "$M" -o "$T/m.html"
+  has "$T/m.html" "$(sha256sum "$M" | cut -d' ' -f1)"
+fi
+
+# Without boundaries and without population: notes instead of the map and
+# the weights, and still a report.
+D2=$T/plain.db
+expect 0 "$AIMAQ" import $E/units.csv --db "$D2" --dataset "KATO"
+expect 0 "$AIMAQ" import $E/grp_per_capita.csv --db "$D2" --map $E/grp_per_capita.map.yaml
+expect 0 "$AIMAQ" report --db "$D2" --lang en -o "$T/plain.html"
+has "$T/plain.html" "The store has no unit boundaries, so the map is left out."
+has "$T/plain.html" "No population indicator: every region counts once."
+has "$T/plain.html" "The store has no population indicator."
+hasnt "$T/plain.html" '<path class="unit"'
+
+# Errors: usage, unknown indicator, missing store.
+expect 1 "$AIMAQ" report --db "$DB"
+has "$T/err" "-o FILE"
+expect 1 "$AIMAQ" report --db "$DB" --lang de -o "$T/x.html"
+expect 1 "$AIMAQ" report --db "$DB" --classes 9 -o "$T/x.html"
+expect 2 "$AIMAQ" report --db "$DB" --value no_such_indicator -o "$T/x.html"
+has "$T/err" "no indicator 'no_such_indicator'"
+if [ -e "$T/x.html" ]; then bad "a failed report left a file"; else ok; fi
+expect 2 "$AIMAQ" report --db "$T/absent.db" -o "$T/x.html"
+finish

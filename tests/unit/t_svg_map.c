@@ -1,0 +1,149 @@
+/*
+ * t_svg_map.c -- the report's Albers equal-area conic projection against
+ * the published worked examples, its Kazakhstan parameters against PROJ,
+ * the number formats of the three languages, HTML escaping and one map.
+ */
+#include "aq_test.h"
+#include "report_int.h"
+
+#include <math.h>
+#include <string.h>
+
+static void snyder_examples(void)
+{
+    aq_albers p;
+    /* Snyder (1987), "Map Projections: A Working Manual", USGS PP 1395,
+     * Appendix A, Albers numerical examples: phi1 = 29.5, phi2 = 45.5,
+     * phi0 = 23, lambda0 = -96; the point (35 N, 75 W).
+     * Sphere of radius 1: x = 0.2952720, y = 0.2416774 (p. 291). */
+    AQ_EQ_INT(aq_albers_init(NULL, &p, 1.0, 0.0, 23, -96, 29.5, 45.5), AQ_OK);
+    double x, y;
+    aq_albers_forward(&p, -75, 35, &x, &y);
+    AQ_NEAR(x, 0.2952720, 1e-7);
+    AQ_NEAR(y, 0.2416774, 1e-7);
+    AQ_NEAR(p.n, 0.6028370, 1e-7); /* Snyder's n for the sphere */
+    /* Clarke 1866 ellipsoid, a = 6378206.4 m, e^2 = 0.00676866:
+     * x = 1,885,472.7 m, y = 1,535,925.0 m (p. 292); PROJ 9
+     * (+proj=aea, +rf=294.9786982) gives 1885472.726, 1535925.005. */
+    AQ_EQ_INT(aq_albers_init(NULL, &p, 6378206.4, sqrt(0.00676866), 23, -96, 29.5, 45.5), AQ_OK);
+    aq_albers_forward(&p, -75, 35, &x, &y);
+    AQ_CHECK(fabs(x - 1885472.7) < 0.1);
+    AQ_CHECK(fabs(y - 1535925.0) < 0.1);
+    AQ_NEAR(p.n, 0.6029035, 1e-7);
+    AQ_NEAR(p.C, 1.3491594, 1e-7);
+    /* The latitude of origin: with phi0 = 0 the point (23 N, 96 W) lies
+     * 2358954.1249627 m north of it (PROJ 9, same parameters). */
+    AQ_EQ_INT(aq_albers_init(NULL, &p, 6378206.4, sqrt(0.00676866), 0, -96, 29.5, 45.5), AQ_OK);
+    aq_albers_forward(&p, -96, 23, &x, &y);
+    AQ_CHECK(fabs(x) < 1e-6);
+    AQ_CHECK(fabs(y - 2358954.1249627) < 0.01);
+}
+
+static void kazakhstan(void)
+{
+    aq_albers p;
+    aq_albers_kazakhstan(&p);
+    double x, y;
+    aq_albers_forward(&p, 68, 48, &x, &y); /* the origin */
+    AQ_NEAR(x, 0, 1e-9);
+    AQ_NEAR(y, 0, 1e-9);
+    /* PROJ 9.1 (gdaltransform -s_srs EPSG:4326 -t_srs "+proj=aea +lat_1=45
+     * +lat_2=51 +lat_0=48 +lon_0=68 +ellps=WGS84"): Almaty (80 E, 43.2 N)
+     * -> 973290.970956323, -457811.097817949; Oral (51.4 E, 51.2 N) ->
+     * -1151576.59776895, 480499.034890751. Agreement to a millimetre. */
+    aq_albers_forward(&p, 80, 43.2, &x, &y);
+    AQ_CHECK(fabs(x - 973290.970956323) < 1e-3);
+    AQ_CHECK(fabs(y - -457811.097817949) < 1e-3);
+    aq_albers_forward(&p, 51.4, 51.2, &x, &y);
+    AQ_CHECK(fabs(x - -1151576.59776895) < 1e-3);
+    AQ_CHECK(fabs(y - 480499.034890751) < 1e-3);
+    /* Bad parameters are refused with a message. */
+    aq_ctx *ctx = aq_ctx_new();
+    AQ_EQ_INT(aq_albers_init(ctx, &p, 6378137, 0.08, 0, 68, 30, -30), AQ_EUSAGE);
+    AQ_CHECK(strstr(aq_errmsg(ctx), "symmetric") != NULL);
+    AQ_EQ_INT(aq_albers_init(ctx, &p, 6378137, 0.08, 0, 68, 95, 50), AQ_EUSAGE);
+    AQ_EQ_INT(aq_albers_init(ctx, &p, -1, 0, 0, 68, 45, 50), AQ_EUSAGE);
+    /* One standard parallel (tangent cone): n = sin(phi1). */
+    AQ_EQ_INT(aq_albers_init(ctx, &p, 1, 0.08, 48, 68, 48, 48), AQ_OK);
+    AQ_NEAR(p.n, sin(48 * 3.14159265358979323846 / 180), 1e-12);
+    aq_ctx_free(ctx);
+}
+
+static void numbers(void)
+{
+    char b[64];
+    AQ_CHECK(strcmp(aq_report_number(19974.1, 1, "kk", b, sizeof b), "19 974,1") == 0);
+    AQ_CHECK(strcmp(aq_report_number(19974.1, 1, "ru", b, sizeof b), "19 974,1") == 0);
+    AQ_CHECK(strcmp(aq_report_number(19974.1, 1, "en", b, sizeof b), "19,974.1") == 0);
+    AQ_CHECK(strcmp(aq_report_number(19765004, 0, "kk", b, sizeof b), "19 765 004") == 0);
+    AQ_CHECK(strcmp(aq_report_number(1234567.891, 2, "en", b, sizeof b), "1,234,567.89") == 0);
+    AQ_CHECK(strcmp(aq_report_number(999.95, 1, "en", b, sizeof b), "1,000.0") == 0);
+    AQ_CHECK(strcmp(aq_report_number(-0.3355, 3, "kk", b, sizeof b), "-0,336") == 0 ||
+             strcmp(b, "-0,335") == 0); /* binary rounding of the half */
+    AQ_CHECK(strcmp(aq_report_number(-0.0001, 1, "en", b, sizeof b), "0.0") == 0);
+    AQ_CHECK(strcmp(aq_report_number(NAN, 1, "en", b, sizeof b), "\u2013") == 0);
+    AQ_CHECK(strcmp(aq_report_number(12345, 0, "en", b, 4), "12,") == 0); /* truncated, terminated */
+}
+
+static void escaping(void)
+{
+    aq_buf b = {0};
+    aq__html_escape(&b, "<b>\"A&B\" 'c'</b>");
+    AQ_CHECK(strcmp(b.data, "&lt;b&gt;&quot;A&amp;B&quot; &#39;c&#39;&lt;/b&gt;") == 0);
+    aq__buf_free(&b);
+    AQ_CHECK(strcmp(aq__report_str("kk", "population"), "Халық саны") == 0);
+    AQ_CHECK(strcmp(aq__report_str("xx", "population"), "Population") == 0);
+    AQ_CHECK(strcmp(aq__report_str("ru", "no-such-key"), "no-such-key") == 0);
+}
+
+/* Little-endian WKB of one square polygon. */
+static size_t square_wkb(unsigned char *w, double x0, double y0, double d)
+{
+    size_t o = 0;
+    w[o++] = 1;
+    uint32_t type = 3, rings = 1, pts = 5;
+    memcpy(w + o, &type, 4), o += 4;
+    memcpy(w + o, &rings, 4), o += 4;
+    memcpy(w + o, &pts, 4), o += 4;
+    const double xy[10] = {x0, y0, x0 + d, y0, x0 + d, y0 + d, x0, y0 + d, x0, y0};
+    memcpy(w + o, xy, sizeof xy), o += sizeof xy;
+    return o;
+}
+
+static void map(void)
+{
+    aq_ctx *ctx = aq_ctx_new();
+    unsigned char w1[128], w2[128];
+    size_t n1 = square_wkb(w1, 60, 45, 2), n2 = square_wkb(w2, 62, 45, 2);
+    unsigned char bad[3] = {1, 3, 0};
+    aq__map_feature f[3] = {{w1, n1, "A1", "West <1>", "#ffffcc"},
+                            {w2, n2, "B2", "East", "#253494"},
+                            {bad, sizeof bad, "C3", "Broken", "#000"}};
+    aq__legend_item leg[2] = {{"#ffffcc", "1 – 2 (1)"}, {"#253494", "2 – 3 (1)"}};
+    aq_albers p;
+    aq_albers_kazakhstan(&p);
+    aq_buf b = {0};
+    size_t drawn = 0;
+    AQ_EQ_INT(aq__svg_map(ctx, &b, f, 3, &p, 0.02, 400, leg, 2, "Legend & title", &drawn), AQ_OK);
+    AQ_EQ_INT(drawn, 2); /* the broken WKB is skipped with a warning */
+    AQ_CHECK(strstr(b.data, "id=\"uA1\" fill=\"#ffffcc\" d=\"M") != NULL);
+    AQ_CHECK(strstr(b.data, "<title>West &lt;1&gt;</title>") != NULL);
+    AQ_CHECK(strstr(b.data, "Legend &amp; title") != NULL);
+    AQ_CHECK(strstr(b.data, "2 – 3 (1)") != NULL);
+    AQ_CHECK(strstr(b.data, "http") == NULL);
+    /* The two squares share the edge at 62 E: it is drawn at the same x. */
+    AQ_CHECK(strstr(b.data, "Z\"><title>East") != NULL);
+    aq__buf_free(&b);
+    aq_ctx_free(ctx);
+}
+
+int main(void)
+{
+    AQ_TEST_BEGIN();
+    snyder_examples();
+    kazakhstan();
+    numbers();
+    escaping();
+    map();
+    AQ_TEST_END();
+}
