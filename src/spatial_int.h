@@ -111,6 +111,21 @@ static inline uint32_t aq__draw32_below(aq__draw32 *d, uint32_t n)
     return (uint32_t)(m >> 32);
 }
 
+/* A uniform integer in [0, m) from the 32 random bits R, m >= 1 (Lemire's
+ * multiply-shift: no division unless the low product falls in the biased
+ * sliver, probability m / 2^32; then the draw is redone with fresh bits from
+ * *STATE, exactly as his nearly divisionless method). */
+static inline uint32_t aq__bounded32(uint64_t *state, uint32_t r, uint32_t m)
+{
+    uint64_t p = (uint64_t)r * m;
+    if ((uint32_t)p < m) {
+        uint32_t t = (uint32_t)(-m) % m;
+        while ((uint32_t)p < t)
+            p = (uint64_t)(uint32_t)(aq__wyrand(state) >> 32) * m;
+    }
+    return (uint32_t)(p >> 32);
+}
+
 static inline void aq__draw32_seed(aq__draw32 *d, uint64_t seed, uint64_t stream)
 {
     aq__rng r;
