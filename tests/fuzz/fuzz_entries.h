@@ -19,9 +19,11 @@
 
 #include "aimaq.h"
 #include "aimaq_index.h"
+#include "aimaq_network.h"
 #include "aimaq_names.h"
 #include "aimaq_spatial.h"
 #include "aq_int.h"
+#include "index_int.h"
 #include "mapping.h"
 
 #include <math.h>
@@ -291,6 +293,62 @@ static inline void aq_fuzz_period(const uint8_t *data, size_t size)
         if (!aq__period_normalise(out, again) || strcmp(out, again) != 0)
             abort();
     }
+    free(s);
+}
+
+/* Variables of the expression fuzzer: names starting with 't' are text
+ * columns, "k" a constant, the rest number columns; "zz" is unknown. */
+enum { AQ_FUZZ_XROWS = 5 };
+static inline int aq_fuzz_xresolve(void *user, const char *name, aq__xvar *out)
+{
+    static const double num[AQ_FUZZ_XROWS] = {1, -2.5, NAN, 0, 1e300};
+    static const char *const txt[AQ_FUZZ_XROWS] = {"a", NULL, "Алматы", "", "b"};
+    (void)user;
+    memset(out, 0, sizeof *out);
+    if (strcmp(name, "zz") == 0)
+        return 0;
+    if (name[0] == 't')
+        out->txt = txt;
+    else if (strcmp(name, "k") == 0)
+        out->constant = 3;
+    else
+        out->num = num;
+    return 1;
+}
+
+/* Conditions and derived columns of methodology files ("pop == 0 and
+ * region != 'x'"): parse, bind, evaluate and explain every row. */
+static inline void aq_fuzz_expr(const uint8_t *data, size_t size)
+{
+    char *s = aq_fuzz_cstr(data, size);
+    aq_ctx *ctx = aq_ctx_new();
+    aq__expr *e = NULL;
+    if (aq__expr_parse(ctx, s, &e) == AQ_OK) {
+        (void)aq__expr_text(e);
+        for (size_t i = 0; i < aq__expr_nvars(e); i++)
+            if (!aq__expr_var(e, i))
+                abort();
+        if (aq__expr_bind(ctx, e, aq_fuzz_xresolve, NULL, AQ_FUZZ_XROWS) == AQ_OK)
+            for (size_t r = 0; r < AQ_FUZZ_XROWS; r++) {
+                aq_buf b = {0};
+                (void)aq__expr_eval(e, r);
+                (void)aq__expr_true(e, r);
+                aq__expr_explain(e, r, &b);
+                aq__buf_free(&b);
+            }
+        aq__expr_free(e);
+    }
+    aq_ctx_free(ctx);
+    free(s);
+}
+
+/* Road speed lists "primary=90,track=20". */
+static inline void aq_fuzz_speeds(const uint8_t *data, size_t size)
+{
+    char *s = aq_fuzz_cstr(data, size);
+    aq_ctx *ctx = aq_ctx_new();
+    (void)aq_speeds_check(ctx, s);
+    aq_ctx_free(ctx);
     free(s);
 }
 
