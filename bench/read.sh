@@ -28,7 +28,7 @@ RUNS=${RUNS:-3}
 PY=/usr/bin/python3
 N=${1:-1000000}
 DATA=${DATA:-/tmp/aimaq-bench-io}
-CHECK_COLS="x income i01 i13 i20 group"
+CHECK_COLS=(x income i01 i13 i20 group)
 [ -x "$AIMAQ" ] || { echo "bench/read.sh: no aimaq binary at $AIMAQ (set AIMAQ=)" >&2; exit 1; }
 command -v Rscript >/dev/null || echo "bench/read.sh: Rscript not found, the data.table peer is skipped (apt-get install r-base-core r-cran-data.table)" >&2
 
@@ -120,7 +120,7 @@ report() {
 # Correctness: column sums from aimaq's own reading vs pandas'.
 check() {
     "$AIMAQ" read "$f" --format csv --output "$work/aimaq.csv" 2>/dev/null
-    "$PY" - "$work/aimaq.csv" "$f" $CHECK_COLS <<'PYEOF'
+    "$PY" - "$work/aimaq.csv" "$f" "${CHECK_COLS[@]}" <<'PYEOF'
 import sys, pandas as pd
 a = pd.read_csv(sys.argv[1], usecols=sys.argv[3:], float_precision="round_trip")
 p = pd.read_csv(sys.argv[2], usecols=sys.argv[3:], float_precision="round_trip")
