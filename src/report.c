@@ -60,6 +60,8 @@ typedef struct runit {
     double pop;          /* in its latest period, NaN when missing  */
     int cls;             /* map class, -1 without a value           */
     int abolished;       /* valid_to is set: only in the past series */
+    size_t rank;         /* 1 = highest value, 0 without a value     */
+    char label[24];      /* the rank as printed on the map           */
 } runit;
 
 /* Values of one period, for the disparity series. */
@@ -299,6 +301,32 @@ static int series(rep *R)
     return AQ_OK;
 }
 
+typedef struct ranked {
+    double v;
+    size_t i;
+} ranked;
+
+static int cmp_ranked_desc(const void *a, const void *b)
+{
+    const ranked *x = a, *y = b;
+    return x->v < y->v ? 1 : x->v > y->v ? -1 : (x->i > y->i) - (x->i < y->i);
+}
+
+/* Units with a finite KEY (value or population), largest first. */
+static ranked *rank_units(rep *R, int by_pop, size_t *n)
+{
+    ranked *r = aq__xmalloc(R->ctx, R->nu * sizeof *r);
+    *n = 0;
+    for (size_t i = 0; r && i < R->nu; i++) {
+        double v = by_pop ? R->u[i].pop : R->u[i].value;
+        if (isfinite(v) && !(by_pop && R->u[i].abolished))
+            r[(*n)++] = (ranked){v, i};
+    }
+    if (r)
+        qsort(r, *n, sizeof *r, cmp_ranked_desc);
+    return r;
+}
+
 /* The latest period's measures (population-weighted when every unit with
  * a value has a population) and the map classes. */
 static int latest(rep *R)
@@ -335,6 +363,16 @@ static int latest(rep *R)
             k++;
         R->u[i].cls = (int)k;
     }
+    size_t nr = 0;
+    ranked *r = rc == AQ_OK ? rank_units(R, 0, &nr) : NULL;
+    if (rc == AQ_OK && !r)
+        rc = AQ_ENOMEM;
+    for (size_t k = 0; k < nr; k++) {
+        runit *u = &R->u[r[k].i];
+        u->rank = k + 1;
+        snprintf(u->label, sizeof u->label, "%zu", k + 1);
+    }
+    aq__free(r);
     aq__free(x);
     aq__free(w);
     return rc;
@@ -362,7 +400,9 @@ static const char *style =
     "section{margin:28px 0}\n"
     "svg{max-width:100%;height:auto;font-family:inherit;font-size:12px}\n"
     ".unit{stroke:#fff;stroke-width:0.8}.unit:hover{stroke:#000;stroke-width:1.5}\n"
-    ".lt{font-weight:bold}\n"
+    ".lt{font-weight:bold}.legend text{font-size:14px}\n"
+    ".ml{font-size:12px;font-weight:bold;fill:#111;stroke:#fff;stroke-width:3px;paint-order:stroke;"
+    "stroke-linejoin:round;pointer-events:none}\n"
     ".grid{stroke:#e4e4e4}.axis{fill:none;stroke:#444}\n"
     ".tick{font-size:11px;fill:#444}.atitle{font-size:12px;fill:#222}\n"
     ".blabel{font-size:12px;fill:#222}.bvalue{font-size:11px;fill:#333}\n"
@@ -468,7 +508,8 @@ static int map_section(rep *R)
         }
         titles[nf] = aq__buf_take(&t);
         any_missing_value |= !isfinite(u->value);
-        f[nf] = (aq__map_feature){u->wkb, u->wkblen, u->code, titles[nf], class_fill(R, u->cls)};
+        f[nf] = (aq__map_feature){u->wkb, u->wkblen, u->code, titles[nf], class_fill(R, u->cls),
+                                  u->rank ? u->label : NULL};
         nf++;
     }
     size_t nleg = 0;
@@ -499,6 +540,8 @@ static int map_section(rep *R)
         aq__buf_free(&lt);
         put(R, "<p class=\"note\">");
         esc(R, S(R, "map_note"));
+        put(R, " ");
+        esc(R, S(R, "map_ranks"));
         put(R, "</p>\n");
         size_t nmissing = 0;
         for (size_t i = 0; i < R->nu; i++)
@@ -524,32 +567,6 @@ static int map_section(rep *R)
     return rc;
 }
 
-typedef struct ranked {
-    double v;
-    size_t i;
-} ranked;
-
-static int cmp_ranked_desc(const void *a, const void *b)
-{
-    const ranked *x = a, *y = b;
-    return x->v < y->v ? 1 : x->v > y->v ? -1 : (x->i > y->i) - (x->i < y->i);
-}
-
-/* Units with a finite KEY (value or population), largest first. */
-static ranked *rank_units(rep *R, int by_pop, size_t *n)
-{
-    ranked *r = aq__xmalloc(R->ctx, R->nu * sizeof *r);
-    *n = 0;
-    for (size_t i = 0; r && i < R->nu; i++) {
-        double v = by_pop ? R->u[i].pop : R->u[i].value;
-        if (isfinite(v) && !(by_pop && R->u[i].abolished))
-            r[(*n)++] = (ranked){v, i};
-    }
-    if (r)
-        qsort(r, *n, sizeof *r, cmp_ranked_desc);
-    return r;
-}
-
 static int bars_section(rep *R)
 {
     size_t n;
@@ -569,7 +586,7 @@ static int bars_section(rep *R)
         put(R, "</h2>\n");
         aq_buf xl = {0};
         aq__buf_printf(&xl, "%s, %s", R->value_name, R->latest);
-        aq__chart_bars(&R->b, R->lang, labels, v, fills, n, 900, 1, xl.failed ? "" : xl.data, S(R, "ranking"));
+        aq__chart_bars(&R->b, R->lang, labels, v, fills, n, 900, 1, 1, xl.failed ? "" : xl.data, S(R, "ranking"));
         aq__buf_free(&xl);
         put(R, "</section>\n");
     }

@@ -36,6 +36,9 @@ static const rstr strs[] = {
      "Albers equal-area conic projection (standard parallels 45° and 51° N, central meridian "
      "68° E, WGS 84). Classes: Fisher–Jenks natural breaks; in brackets, the number of regions "
      "in each class."},
+    {"map_ranks", "Картадағы сандар – өңірдің рейтингтегі орны (төмендегі диаграмма).",
+     "Числа на карте – место региона в рейтинге (диаграмма ниже).",
+     "Numbers on the map are the regions' ranks (chart below)."},
     {"no_geometry", "Қоймада бірліктердің шекаралары жоқ, сондықтан карта салынбады.",
      "В хранилище нет границ единиц, поэтому карта не построена.",
      "The store has no unit boundaries, so the map is left out."},

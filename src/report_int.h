@@ -26,6 +26,8 @@ typedef struct aq__map_feature {
     const char *id;           /* unit code (escaped into the id attribute) */
     const char *title;        /* tooltip: name and value                   */
     const char *fill;         /* CSS colour                                */
+    const char *label;        /* short text printed inside the unit (its
+                                 rank), or NULL                            */
 } aq__map_feature;
 
 typedef struct aq__legend_item {
@@ -35,7 +37,8 @@ typedef struct aq__legend_item {
 
 /* Appends an <svg> of width W drawing each feature as one <path> (its rings
  * simplified with TOL degrees, topology kept per feature, projected with P
- * and fitted into the picture) and the legend below the map. *drawn gets
+ * and fitted into the picture), each label at a point inside its unit
+ * (GEOS's point on surface), and the legend below the map. *drawn gets
  * the number of paths written; features whose WKB GDAL cannot read are
  * skipped with a warning. Returns AQ_OK or AQ_ENOMEM. */
 int aq__svg_map(aq_ctx *ctx, aq_buf *b, const aq__map_feature *f, size_t n,
@@ -68,9 +71,9 @@ void aq__chart_end(aq_buf *b);
 
 /* A ranked horizontal bar chart: N bars, LABELS[i] and VALUES[i] already
  * in the order to draw (top first), FILLS[i] their colours, the value
- * printed at the end of each bar. */
+ * printed at the end of each bar; NUMBERED puts "1. " before the labels. */
 void aq__chart_bars(aq_buf *b, const char *lang, const char *const *labels,
                     const double *values, const char *const *fills, size_t n, double w,
-                    int decimals, const char *xlabel, const char *aria);
+                    int decimals, int numbered, const char *xlabel, const char *aria);
 
 #endif

@@ -121,7 +121,7 @@ void aq__chart_end(aq_buf *b) { aq__buf_puts(b, "</svg>\n"); }
 
 void aq__chart_bars(aq_buf *b, const char *lang, const char *const *labels,
                     const double *values, const char *const *fills, size_t n, double w,
-                    int decimals, const char *xlabel, const char *aria)
+                    int decimals, int numbered, const char *xlabel, const char *aria)
 {
     double vmax = 0;
     for (size_t i = 0; i < n; i++)
@@ -139,6 +139,8 @@ void aq__chart_bars(aq_buf *b, const char *lang, const char *const *labels,
         aq__buf_printf(b, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"%s\"/>"
                           "<text class=\"blabel\" x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\">",
                        c.ml, top, px(&c, v) - c.ml, hgt, fills[i] ? fills[i] : "#888", c.ml - 6, top + hgt - 4);
+        if (numbered)
+            aq__buf_printf(b, "%zu. ", i + 1);
         aq__html_escape(b, labels[i]);
         aq__buf_printf(b, "</text><text class=\"bvalue\" x=\"%.1f\" y=\"%.1f\">%s</text>\n", px(&c, v) + 4,
                        top + hgt - 4, aq_report_number(values[i], decimals, lang, num, sizeof num));

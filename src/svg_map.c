@@ -193,8 +193,24 @@ int aq__svg_map(aq_ctx *ctx, aq_buf *b, const aq__map_feature *f, size_t n,
         aq__buf_puts(b, "\"><title>");
         aq__html_escape(b, f[i].title ? f[i].title : f[i].id);
         aq__buf_puts(b, "</title></path>\n");
-        OGR_G_DestroyGeometry(g[i]);
         (*drawn)++;
+    }
+    /* Labels after every path, so no neighbour is painted over them. */
+    for (size_t i = 0; i < n; i++) {
+        if (!g[i])
+            continue;
+        OGRGeometryH pt = f[i].label ? OGR_G_PointOnSurface(g[i]) : NULL;
+        if (pt && OGR_G_GetPointCount(pt) == 1) {
+            double x, y;
+            aq_albers_forward(p, OGR_G_GetX(pt, 0), OGR_G_GetY(pt, 0), &x, &y);
+            aq__buf_printf(b, "<text class=\"ml\" x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">",
+                           F.pad + (x - F.xmin) * F.scale, F.pad + (F.ymax - y) * F.scale + 4);
+            aq__html_escape(b, f[i].label);
+            aq__buf_puts(b, "</text>\n");
+        }
+        if (pt)
+            OGR_G_DestroyGeometry(pt);
+        OGR_G_DestroyGeometry(g[i]);
     }
     aq__free(g);
     if (nlegend) {

@@ -116,9 +116,9 @@ static void map(void)
     unsigned char w1[128], w2[128];
     size_t n1 = square_wkb(w1, 60, 45, 2), n2 = square_wkb(w2, 62, 45, 2);
     unsigned char bad[3] = {1, 3, 0};
-    aq__map_feature f[3] = {{w1, n1, "A1", "West <1>", "#ffffcc"},
-                            {w2, n2, "B2", "East", "#253494"},
-                            {bad, sizeof bad, "C3", "Broken", "#000"}};
+    aq__map_feature f[3] = {{w1, n1, "A1", "West <1>", "#ffffcc", "1"},
+                            {w2, n2, "B2", "East", "#253494", NULL},
+                            {bad, sizeof bad, "C3", "Broken", "#000", "3"}};
     aq__legend_item leg[2] = {{"#ffffcc", "1 – 2 (1)"}, {"#253494", "2 – 3 (1)"}};
     aq_albers p;
     aq_albers_kazakhstan(&p);
@@ -131,6 +131,12 @@ static void map(void)
     AQ_CHECK(strstr(b.data, "Legend &amp; title") != NULL);
     AQ_CHECK(strstr(b.data, "2 – 3 (1)") != NULL);
     AQ_CHECK(strstr(b.data, "http") == NULL);
+    /* One label, inside the western square (x between its two edges). */
+    const char *ml = strstr(b.data, "<text class=\"ml\" x=\"");
+    AQ_CHECK(ml && strstr(ml + 20, "class=\"ml\"") == NULL);
+    AQ_CHECK(ml && strstr(ml, ">1</text>") != NULL);
+    double lx = ml ? strtod(ml + strlen("<text class=\"ml\" x=\""), NULL) : -1;
+    AQ_CHECK(lx > 10 && lx < 200); /* the squares span 10..390 */
     /* The two squares share the edge at 62 E: it is drawn at the same x. */
     AQ_CHECK(strstr(b.data, "Z\"><title>East") != NULL);
     aq__buf_free(&b);
