@@ -112,6 +112,18 @@ static void reforms(aq_ctx *ctx)
         AQ_EQ_STR(aq_table_text(t, 0, 0), "R");
         aq_table_free(t);
     }
+    /* A later dataset with the same observation wins; the earlier stays. */
+    const char *again = write_file("t_store_obs2.csv", "code,year,people\nR,2017,1100\n");
+    AQ_EQ_INT(aq_store_import(s, again, NULL, &r), AQ_OK);
+    aq_import_result_clear(&r);
+    const char *people[] = {"people", NULL};
+    aq_selection newest = {people, "region", "2017", NULL};
+    AQ_EQ_INT(aq_store_select(s, &newest, &t), AQ_OK);
+    if (t) {
+        AQ_EQ_INT(aq_table_nrows(t), 1);
+        AQ_NEAR(aq_table_numbers(t, (size_t)aq_table_find(t, "people"))[0], 1100, 0);
+        aq_table_free(t);
+    }
     sel.level = "galaxy";
     AQ_EQ_INT(aq_store_select(s, &sel, &t), AQ_ENOTFOUND);
     AQ_CHECK(strstr(aq_errmsg(ctx), "no level 'galaxy'") != NULL);
