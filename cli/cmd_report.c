@@ -24,7 +24,9 @@ const cli_command cmd_report = {
     "per page). Words and numbers follow --lang (default kk: 19 974,1).\n\n"
     "examples:\n"
     "  aimaq report --db out/kz/kz.db -o report.html\n"
-    "  aimaq report --db out/kz/kz.db --lang en --value grp_pc_usd -o report_en.html",
+    "  aimaq report --db out/kz/kz.db --lang en --value grp_pc_usd -o report_en.html\n"
+    "  aimaq potential snp.csv --method m.yaml --summary --format csv > classes.csv\n"
+    "  aimaq report --db kz.db --method m.yaml --class-summary classes.csv -o report.html",
     run};
 
 static int run(int argc, char **argv)
@@ -42,6 +44,8 @@ static int run(int argc, char **argv)
         {"population", CLI_STRING, &ro.population, "CODE", "population indicator (default population)"},
         {"level", CLI_STRING, &ro.level, "LEVEL", "unit level (default region)"},
         {"method", CLI_STRING, &ro.method_path, "FILE", "methodology file whose SHA-256 is shown"},
+        {"class-summary", CLI_STRING, &ro.class_summary, "FILE",
+         "class summary to show (aimaq potential --summary --format csv)"},
         {"title", CLI_STRING, &ro.title, "TEXT", "heading of the report"},
         {"simplify", CLI_DOUBLE, &simplify, "DEG", "polygon simplification tolerance, degrees (default 0.02)"},
         {"classes", CLI_INT, &classes, "K", "map classes, 2..7 (default 5)"},

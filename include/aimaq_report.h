@@ -72,6 +72,12 @@ typedef struct aq_report_opts {
     const char *level;      /* unit level; default "region"                  */
     const char *method_path;/* a methodology file whose SHA-256 goes into the
                                provenance box, or NULL                       */
+    const char *class_summary; /* a class summary table (CSV or any format
+                               aq_table_read reads, as `aimaq potential
+                               --summary --format csv` writes: columns
+                               class, count, population and optionally
+                               population_share) shown as its own section,
+                               or NULL                                       */
     const char *title;      /* the heading; NULL = a default in the language */
     double simplify;        /* tolerance in degrees for simplifying polygons
                                (topology preserved per unit); default 0.02,
@@ -91,7 +97,8 @@ void aq_report_opts_init(aq_report_opts *opts);
  * be NULL.
  * Returns AQ_OK, AQ_EUSAGE (unknown language, classes out of range),
  * AQ_ENOTFOUND (the value indicator or the level is absent), AQ_EINPUT (no
- * unit has a value), AQ_EIO (the methodology file cannot be read),
+ * unit has a value, the class summary lacks a column), AQ_EIO (the
+ * methodology or class summary file cannot be read),
  * AQ_ESTORE, AQ_ENOMEM. The error is left on the store's context. */
 int aq_report_html(aq_store *s, const aq_report_opts *opts, char **html, size_t *len);
 

@@ -782,6 +782,63 @@ static int population_section(rep *R)
     return AQ_OK;
 }
 
+/* The class summary of a potential classification, in the founding
+ * text's form: per class the number of units and their population. */
+static int class_section(rep *R)
+{
+    if (!R->o->class_summary)
+        return AQ_OK;
+    aq_table *t = NULL;
+    int rc = aq_table_read(R->ctx, R->o->class_summary, NULL, &t);
+    if (rc)
+        return rc;
+    long cj = aq_table_find(t, "class"), nj = aq_table_find(t, "count"), pj = aq_table_find(t, "population");
+    long sj = aq_table_find(t, "population_share");
+    const double *cnt = nj >= 0 ? aq_table_numbers(t, (size_t)nj) : NULL;
+    const double *pop = pj >= 0 ? aq_table_numbers(t, (size_t)pj) : NULL;
+    const double *sh = sj >= 0 ? aq_table_numbers(t, (size_t)sj) : NULL;
+    if (cj < 0 || !cnt || !pop) {
+        aq_table_free(t);
+        return aq__err(R->ctx, AQ_EINPUT, "report: the class summary '%s' needs the columns class, count and population "
+                       "(as 'aimaq potential --summary --format csv' writes)", R->o->class_summary);
+    }
+    size_t n = aq_table_nrows(t);
+    double total = 0, units = 0;
+    for (size_t i = 0; i < n; i++) {
+        total += isfinite(pop[i]) ? pop[i] : 0;
+        units += isfinite(cnt[i]) ? cnt[i] : 0;
+    }
+    put(R, "<section>\n<h2>");
+    esc(R, S(R, "class_summary"));
+    put(R, "</h2>\n<table>\n<tr>");
+    const char *cols[] = {"class", "count", "population", "share"};
+    for (size_t k = 0; k < 4; k++) {
+        put(R, "<th>");
+        esc(R, S(R, cols[k]));
+        put(R, "</th>");
+    }
+    put(R, "</tr>\n");
+    char a[64], buf[128];
+    for (size_t i = 0; i <= n; i++) {
+        int last = i == n;
+        double share = last ? 1 : sh && isfinite(sh[i]) ? sh[i] : total > 0 ? pop[i] / total : NAN;
+        put(R, last ? "<tr class=\"total\"><td>" : "<tr><td>");
+        esc(R, last ? S(R, "total") : S(R, aq_table_cell(t, (size_t)cj, i, buf, sizeof buf)));
+        put(R, "</td><td class=\"n\">");
+        esc(R, num(R, last ? units : cnt[i], 0, a, sizeof a));
+        put(R, "</td><td class=\"n\">");
+        esc(R, num(R, last ? total : pop[i], 0, a, sizeof a));
+        put(R, "</td><td class=\"n\">");
+        esc(R, num(R, 100 * share, 1, a, sizeof a));
+        put(R, "</td></tr>\n");
+    }
+    put(R, "</table>\n<p class=\"note\">");
+    esc(R, aq__basename(R->o->class_summary));
+    put(R, "</p>\n</section>\n");
+    aq_table_free(t);
+    return AQ_OK;
+}
+
 static int provenance_section(rep *R)
 {
     int rc = aq_store_datasets(R->s, &R->datasets);
@@ -857,7 +914,8 @@ static int build(rep *R)
     if ((rc = bars_section(R)))
         return rc;
     lorenz_section(R);
-    if ((rc = series_section(R)) || (rc = population_section(R)) || (rc = provenance_section(R)))
+    if ((rc = series_section(R)) || (rc = population_section(R)) || (rc = class_section(R)) ||
+        (rc = provenance_section(R)))
         return rc;
     put(R, "</body>\n</html>\n");
     return R->b.failed ? aq__oom(R->ctx) : AQ_OK;

@@ -73,6 +73,19 @@ if [ -n "$M" ]; then
   has "$T/m.html" "$(sha256sum "$M" | cut -d' ' -f1)"
 fi
 
+# The class summary of a potential run (count and population per class), on
+# the shipped SYNTHETIC settlements: 13 high (19 579 people), 12 low (5 238).
+expect 0 "$AIMAQ" potential methods/examples/kz-snp-2025-synthetic.csv --method methods/kz-snp-potential-2025.yaml --summary --format csv
+cp "$T/out" "$T/classes.csv"
+expect 0 "$AIMAQ" report --db "$DB" --method methods/kz-snp-potential-2025.yaml --class-summary "$T/classes.csv" -o "$T/c.html"
+has "$T/c.html" "Әлеует кластары бойынша жиынтық"
+has "$T/c.html" '<tr><td>жоғары</td><td class="n">13</td><td class="n">19 579</td><td class="n">52,2</td></tr>'
+has "$T/c.html" '<tr><td>төмен</td><td class="n">12</td><td class="n">5 238</td>'
+has "$T/c.html" "$(sha256sum methods/kz-snp-potential-2025.yaml | cut -d' ' -f1)"
+printf 'class,n\nhigh,3\n' > "$T/badclasses.csv"
+expect 2 "$AIMAQ" report --db "$DB" --class-summary "$T/badclasses.csv" -o "$T/x.html"
+has "$T/err" "needs the columns class, count and population"
+
 # Without boundaries and without population: notes instead of the map and
 # the weights, and still a report.
 D2=$T/plain.db
