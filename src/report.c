@@ -477,7 +477,7 @@ static void brief(rep *R)
     kpi(R, S(R, "ratio_max_min"), num(R, R->ineq->ratio_max_min, 2, a, sizeof a), NULL);
     kpi(R, S(R, "highest"), num(R, hi->value, 1, a, sizeof a), hi->name);
     kpi(R, S(R, "lowest"), num(R, lo->value, 1, a, sizeof a), lo->name);
-    kpi(R, S(R, "gini"), num(R, R->ineq->gini, 3, a, sizeof a), R->ineq->weighted ? S(R, "population") : NULL);
+    kpi(R, S(R, "gini"), num(R, R->ineq->gini, 3, a, sizeof a), R->ineq->weighted ? S(R, "weighted_by_pop") : NULL);
     put(R, "</div>\n");
 }
 
@@ -672,7 +672,7 @@ static int series_section(rep *R)
         put(R, "<section>\n<h2>");
         esc(R, S(R, "series"));
         put(R, "</h2>\n<div class=\"row\">\n<div>\n");
-        aq__chart c = {.w = 470, .h = 300, .ml = 64, .mr = 16, .mt = 12, .mb = 48, .x0 = t[0],
+        aq__chart c = {.w = 450, .h = 300, .ml = 64, .mr = 16, .mt = 12, .mb = 48, .x0 = t[0],
                        .x1 = t[m - 1], .y0 = 0, .y1 = rmax * 1.1, .xfmt = years ? AQ__AXIS_YEAR : 0,
                        .lang = R->lang, .xlabel = S(R, "year"), .ylabel = S(R, "ratio_max_min"),
                        .aria = S(R, "ratio_max_min")};

@@ -24,6 +24,8 @@ static const rstr strs[] = {
     {"ratio_max_min", "Ең жоғары мәннің ең төменге қатынасы", "Отношение максимума к минимуму",
      "Max/min ratio"},
     {"gini", "Джини коэффициенті", "Коэффициент Джини", "Gini coefficient"},
+    {"weighted_by_pop", "халық санымен салмақталған", "взвешен по численности населения",
+     "population-weighted"},
     {"theil", "Тейл индексі (T)", "Индекс Тейла (T)", "Theil index (T)"},
     {"map", "Өңірлер картасы", "Карта регионов", "Map of regions"},
     {"map_note",
