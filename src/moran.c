@@ -129,6 +129,26 @@ int aq__global_permute(aq_ctx *ctx, const aq_weights *w, const double *v, long p
     return failed ? aq__oom(ctx) : AQ_OK;
 }
 
+/* Moran's permutation null, on the weights relabelled breadth-first for
+ * large inputs (the neighbours' permuted values then share cache lines). */
+static int moran_null(aq_ctx *ctx, const aq_weights *w, const double *z, double scale,
+                      long perms, uint64_t seed, double *sims)
+{
+    if (perms <= 0 || w->n <= 20000)
+        return aq__moran_permute(ctx, w, z, scale, perms, seed, sims);
+    aq_weights rw;
+    double *rz = NULL;
+    int rc = bfs_relabel(ctx, w, z, &rw, &rz);
+    if (rc)
+        return rc;
+    rc = aq__moran_permute(ctx, &rw, rz, scale, perms, seed, sims);
+    aq__free(rw.off);
+    aq__free(rw.nbr);
+    aq__free(rw.w);
+    aq__free(rz);
+    return rc;
+}
+
 void aq__sim_summary(const double *sims, long perms, double obs, double *mean, double *sd,
                      double *z, double *p)
 {
@@ -242,7 +262,7 @@ int aq_moran_global(aq_ctx *ctx, const aq_weights *w, const double *y, size_t n,
     r.z_rand = (r.I - r.EI) / r.seI_rand;
     r.p_norm = 2 * aq__norm_sf(fabs(r.z_norm));
     r.p_rand = 2 * aq__norm_sf(fabs(r.z_rand));
-    rc = aq__global_permute(ctx, w, z, permutations, seed, moran_stat, &arg, sims, 1);
+    rc = moran_null(ctx, w, z, arg.scale, permutations, seed, sims);
     if (rc == AQ_OK) {
         aq__sim_summary(sims, permutations, r.I, &r.EI_sim, &r.seI_sim, &r.z_sim, &r.p_sim);
         *out = r;

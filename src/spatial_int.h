@@ -170,6 +170,13 @@ int aq__global_permute(aq_ctx *ctx, const aq_weights *w, const double *v, long p
                        uint64_t seed, aq__global_fn fn, const void *arg, double *sims,
                        int relabel);
 
+/* The permutation null of global Moran's I (moran_perm.c): sims[k] =
+ * SCALE * sum_i zp_i (W zp)_i for PERMS random permutations zp of Z, eight
+ * at a time in single precision; permutation k uses the stream (SEED, k),
+ * so the result is the same for any number of threads. */
+int aq__moran_permute(aq_ctx *ctx, const aq_weights *w, const double *z, double scale,
+                      long perms, uint64_t seed, double *sims);
+
 /* esda's summary of simulated values: mean, sd (population), z of OBS and
  * the folded pseudo p. */
 void aq__sim_summary(const double *sims, long perms, double obs, double *mean, double *sd,

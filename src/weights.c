@@ -491,13 +491,44 @@ int aq__weights_moments(aq_ctx *ctx, const aq_weights *w, double *s0, double *s1
     if (!col)
         return aq__oom(ctx);
     double a = 0, b = 0, c = 0;
+    /* S1 = 1/2 sum (w_ij + w_ji)^2 = sum w_ij^2 + sum w_ij w_ji. Looking up
+     * w_ji reads row j at random, so the terms of a chunk of links are found
+     * in parallel (into col, used as scratch before the column sums) and
+     * then added one by one in link order: the same sum, to the last bit,
+     * as a serial loop, for any number of threads. */
+    size_t nnz = w->off[n], chunk = n ? n : 1;
+    for (size_t e0 = 0; e0 < nnz; e0 += chunk) {
+        size_t e1 = e0 + chunk < nnz ? e0 + chunk : nnz;
+        size_t r0 = 0, lo = 0, hi = n; /* the row of link e0 */
+        while (lo < hi) {
+            size_t mid = lo + (hi - lo) / 2;
+            if (w->off[mid + 1] <= e0)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        r0 = lo;
+        long ne = (long)(e1 - e0);
+#pragma omp parallel num_threads(aq__spatial_threads(ctx))
+        {
+            size_t row = r0;
+#pragma omp for schedule(static)
+            for (long t = 0; t < ne; t++) {
+                size_t e = e0 + (size_t)t;
+                while (w->off[row + 1] <= e) /* rows only move forward in a thread */
+                    row++;
+                double x = w->w[e];
+                col[t] = x * x + x * find_weight(w, w->w, w->nbr[e], (uint32_t)row);
+            }
+        }
+        for (size_t t = 0; t < e1 - e0; t++)
+            b += col[t];
+    }
+    memset(col, 0, n * sizeof *col);
     for (size_t i = 0; i < n; i++)
         for (size_t e = w->off[i]; e < w->off[i + 1]; e++) {
-            double x = w->w[e];
-            a += x;
-            /* S1 = 1/2 sum (w_ij + w_ji)^2 = sum w_ij^2 + sum w_ij w_ji */
-            b += x * x + x * find_weight(w, w->w, w->nbr[e], (uint32_t)i);
-            col[w->nbr[e]] += x;
+            a += w->w[e];
+            col[w->nbr[e]] += w->w[e];
         }
     for (size_t i = 0; i < n; i++) {
         double r = 0;
