@@ -8,6 +8,8 @@
 
 #include <math.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 static void snyder_examples(void)
 {
@@ -143,6 +145,134 @@ static void map(void)
     aq_ctx_free(ctx);
 }
 
+static const char *write_file(const char *name, const char *text, char *path, size_t size)
+{
+    aq_test_path(path, size, name);
+    FILE *f = fopen(path, "w");
+    if (f) {
+        fputs(text, f);
+        fclose(f);
+    }
+    return path;
+}
+
+/* A toy store: three regions, two with boundaries, values for 2021-2022,
+ * population in both years. */
+static aq_store *toy_store(aq_ctx *ctx)
+{
+    char db[512], p1[512], p2[512], p3[512], wal[600];
+    aq_test_path(db, sizeof db, "t_svg_map_report.db");
+    unlink(db);
+    snprintf(wal, sizeof wal, "%s-wal", db);
+    unlink(wal);
+    aq_store *s = NULL;
+    AQ_EQ_INT(aq_store_open(ctx, db, AQ_STORE_CREATE, &s), AQ_OK);
+    if (!s)
+        return NULL;
+    write_file("t_svg_map_units.csv",
+               "code,parent,level,name_kk,name_ru,name_en\n000000000,,country,Ел,Страна,Country\n"
+               "100000000,000000000,region,Бір <&>,Один,One\n200000000,000000000,region,Екі,Два,Two\n"
+               "300000000,000000000,region,Үш,Три,Three\n",
+               p1, sizeof p1);
+    write_file("t_svg_map_geom.geojson",
+               "{\"type\":\"FeatureCollection\",\"features\":[\n"
+               "{\"type\":\"Feature\",\"properties\":{\"code\":\"100000000\"},\"geometry\":{\"type\":\"Polygon\","
+               "\"coordinates\":[[[60,45],[62,45],[62,47],[60,47],[60,45]]]}},\n"
+               "{\"type\":\"Feature\",\"properties\":{\"code\":\"200000000\"},\"geometry\":{\"type\":\"Polygon\","
+               "\"coordinates\":[[[62,45],[64,45],[64,47],[62,47],[62,45]]]}}]}\n",
+               p2, sizeof p2);
+    write_file("t_svg_map_values.csv",
+               "code,year,grp,population\n100000000,2021,100,1000\n200000000,2021,300,2000\n"
+               "300000000,2021,200,500\n100000000,2022,120,1000\n200000000,2022,360,2100\n"
+               "300000000,2022,150,600\n",
+               p3, sizeof p3);
+    aq_import_result r;
+    const char *files[3] = {p1, p2, p3};
+    for (int i = 0; i < 3; i++) {
+        memset(&r, 0, sizeof r);
+        AQ_EQ_INT(aq_store_import(s, files[i], NULL, &r), AQ_OK);
+        aq_import_result_clear(&r);
+    }
+    return s;
+}
+
+static void report(void)
+{
+    aq_ctx *ctx = aq_ctx_new();
+    aq_store *s = toy_store(ctx);
+    if (!s) {
+        aq_ctx_free(ctx);
+        return;
+    }
+    aq_report_opts o;
+    aq_report_opts_init(&o);
+    o.value = "grp";
+    o.classes = 2;
+    char *html = NULL;
+    size_t len = 0;
+    AQ_EQ_INT(aq_report_html(s, &o, &html, &len), AQ_OK);
+    AQ_CHECK(html && strlen(html) == len);
+    if (html) {
+        AQ_CHECK(strstr(html, "<html lang=\"kk\">") != NULL);
+        /* two boundaries, the third region named in the note */
+        size_t paths = 0;
+        for (const char *q = html; (q = strstr(q, "<path class=\"unit\"")) != NULL; q++)
+            paths++;
+        AQ_EQ_INT(paths, 2);
+        AQ_CHECK(strstr(html, "картада жоқ: Үш") != NULL);
+        /* names are escaped everywhere */
+        AQ_CHECK(strstr(html, "Бір &lt;&amp;&gt;") != NULL);
+        AQ_CHECK(strstr(html, "Бір <&>") == NULL);
+        /* Weighted Gini of 2022, x = 120, 150, 360 with w = 1000, 600, 2100:
+         * sum w_i w_j |x_i - x_j| / (2 W^2 mean) = 0.2200772 (by hand). */
+        AQ_CHECK(strstr(html, "<b>0,220</b>") != NULL);
+        /* Unweighted series: 2021 Gini of 100, 200, 300 = 2/9 = 0.222;
+         * 2022: 960 / 3780 = 0.254; max/min 3 in both years. */
+        AQ_CHECK(strstr(html, "<td>2021</td><td class=\"n\">3</td><td class=\"n\">3,00</td><td class=\"n\">0,222</td>") != NULL);
+        AQ_CHECK(strstr(html, "<td>2022</td><td class=\"n\">3</td><td class=\"n\">3,00</td><td class=\"n\">0,254</td>") != NULL);
+        /* population of the latest period: 2100 + 1000 + 600 = 3 700 */
+        AQ_CHECK(strstr(html, "<td class=\"n\">3 700</td>") != NULL);
+    }
+    aq_free(html);
+
+    /* Bad options are refused and leave *html alone. */
+    html = NULL;
+    o.lang = "de";
+    AQ_EQ_INT(aq_report_html(s, &o, &html, NULL), AQ_EUSAGE);
+    AQ_CHECK(html == NULL);
+    o.lang = "en";
+    o.value = "nothing";
+    AQ_EQ_INT(aq_report_html(s, &o, &html, NULL), AQ_ENOTFOUND);
+    AQ_CHECK(strstr(aq_errmsg(ctx), "'nothing'") != NULL);
+    o.value = "grp";
+    o.level = "district";
+    AQ_CHECK(aq_report_html(s, &o, &html, NULL) != AQ_OK);
+    AQ_CHECK(html == NULL);
+    o.level = "region";
+
+    /* Every allocation failure is an error code, never a crash or a leak
+     * (the sanitizer build checks the leaks), until the report succeeds. */
+    int ok = 0, failures = 0;
+    for (long n = 1; n < 5000 && !ok; n++) {
+        aq_debug_fail_alloc_after(n);
+        html = NULL;
+        int rc = aq_report_html(s, &o, &html, NULL);
+        aq_debug_fail_alloc_after(0);
+        if (rc == AQ_OK) {
+            ok = 1;
+        } else {
+            failures++;
+            if (html != NULL)
+                failures = -100000;
+        }
+        aq_free(html);
+    }
+    AQ_CHECK(ok);
+    AQ_CHECK(failures > 10);
+    aq_store_close(s);
+    aq_ctx_free(ctx);
+}
+
 int main(void)
 {
     AQ_TEST_BEGIN();
@@ -151,5 +281,6 @@ int main(void)
     numbers();
     escaping();
     map();
+    report();
     AQ_TEST_END();
 }
