@@ -40,6 +40,15 @@ int aq__weights_take(aq_ctx *ctx, size_t n, size_t *off, uint32_t *nbr, double *
 int aq__weights_from_pairs(aq_ctx *ctx, size_t n, uint32_t *pairs, size_t npairs,
                            aq_weights **out);
 
+/* k nearest neighbours of planar points on a uniform grid (weights_grid.c):
+ * nbr[i*k ..] gets the k nearest of point i, ascending by distance, ties to
+ * the lower index (exactly the kd-tree's answer). Returns AQ_OK, AQ_ENOMEM,
+ * or AQ__GRID_DECLINED (no message) when the points are too clustered or
+ * degenerate for a grid: then use the kd-tree. */
+#define AQ__GRID_DECLINED (-1)
+int aq__knn_grid(aq_ctx *ctx, const double *x, const double *y, size_t n, size_t k,
+                 uint32_t *nbr);
+
 /* S0, S1, S2 of the styled weights (Cliff and Ord 1981):
  * S0 = sum w_ij, S1 = 1/2 sum (w_ij + w_ji)^2, S2 = sum_i (w_i. + w_.i)^2. */
 int aq__weights_moments(aq_ctx *ctx, const aq_weights *w, double *s0, double *s1,
