@@ -14,6 +14,7 @@
 #include "aimaq_ineq.h"
 #include "store.h"
 
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -81,6 +82,8 @@ typedef struct rep {
     size_t nu;
     const char *value_name, *value_measure;
     int has_pop;
+    const char *pop_missing; /* a unit with a value but no population: the
+                                Lorenz curve is then unweighted           */
     char latest[16], pop_period[16];
     rperiod *per;
     size_t nper;
@@ -340,8 +343,12 @@ static int latest(rep *R)
             continue;
         x[m] = R->u[i].value;
         w[m++] = R->u[i].pop;
-        if (!(isfinite(R->u[i].pop) && R->u[i].pop >= 0))
+        if (weighted && !(isfinite(R->u[i].pop) && R->u[i].pop >= 0)) {
             weighted = 0;
+            R->pop_missing = R->u[i].name;
+            aq__warn(R->ctx, "report: unit %s has a value of '%s' in %s but no population; the Lorenz curve is unweighted",
+                     R->u[i].code, R->o->value, R->latest);
+        }
     }
     if (rc == AQ_OK) {
         aq_ineq_opts io;
@@ -634,6 +641,11 @@ static void lorenz_section(rep *R)
         esc(R, S(R, "lorenz_weighted"));
         put(R, " ");
         esc(R, R->pop_period);
+        put(R, ".");
+    } else if (R->pop_missing) {
+        esc(R, S(R, "lorenz_pop_missing"));
+        put(R, " ");
+        esc(R, R->pop_missing);
         put(R, ".");
     } else {
         esc(R, S(R, "lorenz_unweighted"));
@@ -970,6 +982,7 @@ int aq_report_write(aq_store *s, const aq_report_opts *opts, const char *path)
         aq__free(html);
         return aq__oom(s->ctx);
     }
+    errno = 0;
     FILE *f = fopen(tmp.data, "wb");
     int ok = f && fwrite(html, 1, len, f) == len;
     if (f && fclose(f) != 0)
@@ -977,8 +990,9 @@ int aq_report_write(aq_store *s, const aq_report_opts *opts, const char *path)
     if (ok && rename(tmp.data, path) != 0)
         ok = 0;
     if (!ok) {
+        const char *why = errno ? strerror(errno) : "write failed";
         remove(tmp.data);
-        rc = aq__err(s->ctx, AQ_EIO, "report: cannot write '%s'", path);
+        rc = aq__err(s->ctx, AQ_EIO, "report: cannot write '%s': %s", path, why);
     }
     aq__buf_free(&tmp);
     aq__free(html);

@@ -94,7 +94,14 @@ expect 0 "$AIMAQ" import $E/grp_per_capita.csv --db "$D2" --map $E/grp_per_capit
 expect 0 "$AIMAQ" report --db "$D2" --lang en -o "$T/plain.html"
 has "$T/plain.html" "The store has no unit boundaries, so the map is left out."
 has "$T/plain.html" "No population indicator: every region counts once."
-has "$T/plain.html" "The store has no population indicator."
+has "$T/plain.html" "No population figures for these units."
+# Population only for districts: the regions have none, so the curve is
+# unweighted and says why, with a warning on stderr.
+expect 0 "$AIMAQ" import $E/population_district_2023.csv --db "$D2" --map $E/population.map.yaml
+expect 0 "$AIMAQ" report --db "$D2" --lang en -o "$T/plain2.html"
+has "$T/err" "but no population; the Lorenz curve is unweighted"
+has "$T/plain2.html" "Some regions have no population, so the curve is unweighted"
+has "$T/plain2.html" "No population figures for these units."
 hasnt "$T/plain.html" '<path class="unit"'
 
 # Errors: usage, unknown indicator, missing store.
