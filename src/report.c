@@ -427,7 +427,8 @@ static const char *style =
     ".prov{border:1px solid #999;background:#f7f7f7;padding:8px 14px;font-size:12px}\n"
     ".prov table{font-size:11px}.hash{font-family:\"DejaVu Sans Mono\",monospace;word-break:break-all}\n"
     "@media print{body{max-width:none;padding:0}section{break-before:page;margin:0}"
-    "section.first{break-before:auto}svg,table,.prov{break-inside:avoid}.unit:hover{stroke:#fff}}\n";
+    "section.first{break-before:auto}svg,table,.prov{break-inside:avoid}.unit:hover{stroke:#fff}"
+    ".row{flex-wrap:nowrap}.row>div,.row>svg{flex:1 1 0;min-width:0}.row svg{width:100%}}\n";
 
 static void head(rep *R)
 {
