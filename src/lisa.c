@@ -139,26 +139,6 @@ static void draw_distinct(aq__draw32 *d, uint32_t n, uint32_t i, size_t k, uint3
 static inline __attribute__((always_inline)) int any_repeat(const uint32_t *p, size_t k,
                                                             uint32_t i)
 {
-#ifdef __SSE2__
-    if (k == 8) { /* kNN8: 10 vector compares instead of 36 scalar ones */
-        __m128i a = _mm_loadu_si128((const __m128i *)p);
-        __m128i b = _mm_loadu_si128((const __m128i *)(p + 4));
-        __m128i me = _mm_set1_epi32((int)i);
-        __m128i a1 = _mm_shuffle_epi32(a, _MM_SHUFFLE(0, 3, 2, 1));
-        __m128i a2 = _mm_shuffle_epi32(a, _MM_SHUFFLE(1, 0, 3, 2));
-        __m128i b1 = _mm_shuffle_epi32(b, _MM_SHUFFLE(0, 3, 2, 1));
-        __m128i b2 = _mm_shuffle_epi32(b, _MM_SHUFFLE(1, 0, 3, 2));
-        __m128i b3 = _mm_shuffle_epi32(b, _MM_SHUFFLE(2, 1, 0, 3));
-        /* a vs its rotations by 1 and 2 covers the 6 pairs within a; a vs
-         * all 4 rotations of b the 16 pairs across */
-        __m128i e = _mm_or_si128(_mm_cmpeq_epi32(a, a1), _mm_cmpeq_epi32(a, a2));
-        e = _mm_or_si128(e, _mm_or_si128(_mm_cmpeq_epi32(b, b1), _mm_cmpeq_epi32(b, b2)));
-        e = _mm_or_si128(e, _mm_or_si128(_mm_cmpeq_epi32(a, b), _mm_cmpeq_epi32(a, b1)));
-        e = _mm_or_si128(e, _mm_or_si128(_mm_cmpeq_epi32(a, b2), _mm_cmpeq_epi32(a, b3)));
-        e = _mm_or_si128(e, _mm_or_si128(_mm_cmpeq_epi32(a, me), _mm_cmpeq_epi32(b, me)));
-        return _mm_movemask_epi8(e);
-    }
-#endif
     unsigned dup = 0;
     for (size_t a = 0; a < k; a++) {
         dup |= p[a] == i;
@@ -168,9 +148,84 @@ static inline __attribute__((always_inline)) int any_repeat(const uint32_t *p, s
     return (int)dup;
 }
 
+#ifdef __SSE2__
+/* Lemire's multiply-shift on four 32-bit draws R at once: the high halves
+ * of R * n, with *LO the low halves (a lane whose low half is below n may
+ * be biased and is settled by the caller). */
+static inline __attribute__((always_inline)) __m128i bounded4(__m128i r, __m128i nv,
+                                                              __m128i *lo)
+{
+    const __m128i hi_mask = _mm_set1_epi64x((long long)0xffffffff00000000ull);
+    __m128i pe = _mm_mul_epu32(r, nv);                    /* lanes 0, 2 */
+    __m128i po = _mm_mul_epu32(_mm_srli_epi64(r, 32), nv); /* lanes 1, 3 */
+    *lo = _mm_or_si128(_mm_andnot_si128(hi_mask, pe), _mm_slli_epi64(po, 32));
+    return _mm_or_si128(_mm_srli_epi64(pe, 32), _mm_and_si128(po, hi_mask));
+}
+
+/* k = 8 (kNN8): the eight draws stay in two vector registers from the
+ * multiply to the repeat test (storing them one by one and loading them as
+ * vectors would stall on store forwarding). Candidates whose low half
+ * falls in the biased sliver (probability 8n / 2^32) are redrawn, in lane
+ * order, from the outputs after the four used, as Lemire's method does. */
+static inline __attribute__((always_inline)) void draw8(uint64_t *st, uint32_t n, uint32_t i,
+                                                        uint32_t *pick)
+{
+    const __m128i flip = _mm_set1_epi32((int)0x80000000u);
+    __m128i nv = _mm_set1_epi32((int)n), nf = _mm_xor_si128(nv, flip);
+    __m128i me = _mm_set1_epi32((int)i);
+    for (;;) {
+        uint64_t x0 = aq__wyrand(st), x1 = aq__wyrand(st);
+        uint64_t x2 = aq__wyrand(st), x3 = aq__wyrand(st);
+        __m128i la, lb;
+        __m128i a = bounded4(_mm_set_epi64x((long long)x1, (long long)x0), nv, &la);
+        __m128i b = bounded4(_mm_set_epi64x((long long)x3, (long long)x2), nv, &lb);
+        __m128i biased = _mm_or_si128(_mm_cmplt_epi32(_mm_xor_si128(la, flip), nf),
+                                      _mm_cmplt_epi32(_mm_xor_si128(lb, flip), nf));
+        if (__builtin_expect(_mm_movemask_epi8(biased) != 0, 0)) {
+            uint32_t v[8], l[8], t = (uint32_t)(-n) % n;
+            _mm_storeu_si128((__m128i *)v, a);
+            _mm_storeu_si128((__m128i *)(v + 4), b);
+            _mm_storeu_si128((__m128i *)l, la);
+            _mm_storeu_si128((__m128i *)(l + 4), lb);
+            for (int c = 0; c < 8; c++)
+                while (l[c] < t) {
+                    uint64_t q = (uint64_t)(uint32_t)(aq__wyrand(st) >> 32) * n;
+                    v[c] = (uint32_t)(q >> 32);
+                    l[c] = (uint32_t)q;
+                }
+            a = _mm_loadu_si128((const __m128i *)v);
+            b = _mm_loadu_si128((const __m128i *)(v + 4));
+        }
+        /* a vs its rotations by 1 and 2 covers the 6 pairs within a (and
+         * b's within b); a vs the 4 rotations of b the 16 pairs across */
+        __m128i a1 = _mm_shuffle_epi32(a, _MM_SHUFFLE(0, 3, 2, 1));
+        __m128i a2 = _mm_shuffle_epi32(a, _MM_SHUFFLE(1, 0, 3, 2));
+        __m128i b1 = _mm_shuffle_epi32(b, _MM_SHUFFLE(0, 3, 2, 1));
+        __m128i b2 = _mm_shuffle_epi32(b, _MM_SHUFFLE(1, 0, 3, 2));
+        __m128i b3 = _mm_shuffle_epi32(b, _MM_SHUFFLE(2, 1, 0, 3));
+        __m128i e = _mm_or_si128(_mm_cmpeq_epi32(a, a1), _mm_cmpeq_epi32(a, a2));
+        e = _mm_or_si128(e, _mm_or_si128(_mm_cmpeq_epi32(b, b1), _mm_cmpeq_epi32(b, b2)));
+        e = _mm_or_si128(e, _mm_or_si128(_mm_cmpeq_epi32(a, b), _mm_cmpeq_epi32(a, b1)));
+        e = _mm_or_si128(e, _mm_or_si128(_mm_cmpeq_epi32(a, b2), _mm_cmpeq_epi32(a, b3)));
+        e = _mm_or_si128(e, _mm_or_si128(_mm_cmpeq_epi32(a, me), _mm_cmpeq_epi32(b, me)));
+        if (__builtin_expect(_mm_movemask_epi8(e) == 0, 1)) {
+            _mm_storeu_si128((__m128i *)pick, a);
+            _mm_storeu_si128((__m128i *)(pick + 4), b);
+            return;
+        }
+    }
+}
+#endif
+
 static inline __attribute__((always_inline)) void draw_fast(uint64_t *st, uint32_t n,
                                                             uint32_t i, size_t k, uint32_t *pick)
 {
+#ifdef __SSE2__
+    if (k == 8) {
+        draw8(st, n, i, pick);
+        return;
+    }
+#endif
     do {
         for (size_t a = 0; a < k; a += 2) {
             uint64_t x = aq__wyrand(st);
