@@ -407,6 +407,7 @@ static const char *style =
     "section{margin:28px 0}\n"
     "svg{max-width:100%;height:auto;font-family:inherit;font-size:12px}\n"
     ".unit{stroke:#fff;stroke-width:0.8}.unit:hover{stroke:#000;stroke-width:1.5}\n"
+    ".sw{display:inline-block;width:12px;height:12px;margin-right:6px;vertical-align:middle;border:1px solid #777}\n"
     ".lt{font-weight:bold}.legend text{font-size:14px}\n"
     ".ml{font-size:12px;font-weight:bold;fill:#111;stroke:#fff;stroke-width:3px;paint-order:stroke;"
     "stroke-linejoin:round;pointer-events:none}\n"
@@ -489,35 +490,71 @@ static void brief(rep *R)
     put(R, "</div>\n");
 }
 
-static int map_section(rep *R)
+/* Is unit U drawn on the maps? */
+static bool on_map(const runit *u) { return u->wkb && !u->abolished; }
+
+/* Draws the units on a map, unit i in FILL[i] (NULL: left off), each with
+ * its name and value as tooltip and its rank as label, and the legend. */
+static int draw_map(rep *R, const char *const *fill, const aq__legend_item *leg, size_t nleg,
+                    const char *legend_title)
 {
-    put(R, "<h2>");
-    esc(R, S(R, "map"));
-    put(R, "</h2>\n");
     size_t nf = 0;
     aq__map_feature *f = aq__xcalloc(R->ctx, R->nu, sizeof *f);
     char **titles = aq__xcalloc(R->ctx, R->nu, sizeof *titles);
-    aq__legend_item *leg = aq__xcalloc(R->ctx, R->nclasses ? R->nclasses + 1 : 1, sizeof *leg);
-    char (*labels)[128] = aq__xcalloc(R->ctx, R->nclasses + 1, sizeof *labels);
-    int rc = (f && titles && leg && labels) ? AQ_OK : AQ_ENOMEM;
-    int any_missing_value = 0;
+    int rc = (f && titles) ? AQ_OK : AQ_ENOMEM;
     for (size_t i = 0; rc == AQ_OK && i < R->nu; i++) {
         const runit *u = &R->u[i];
-        if (!u->wkb || u->abolished)
+        if (!fill[i])
             continue;
         char v[64];
         aq_buf t = {0};
         aq__buf_printf(&t, "%s: %s", u->name,
                        isfinite(u->value) ? num(R, u->value, 1, v, sizeof v) : S(R, "no_data"));
-        if (t.failed) {
-            aq__buf_free(&t);
+        if (!(titles[nf] = aq__buf_take(&t))) {
             rc = aq__oom(R->ctx);
             break;
         }
-        titles[nf] = aq__buf_take(&t);
+        f[nf] = (aq__map_feature){u->wkb, u->wkblen, u->code, titles[nf], fill[i], u->rank ? u->label : NULL};
+        nf++;
+    }
+    if (rc == AQ_OK) {
+        aq_albers P;
+        aq_albers_kazakhstan(&P);
+        size_t drawn = 0;
+        rc = aq__svg_map(R->ctx, &R->b, f, nf, &P, R->o->simplify, 900, leg, nleg, legend_title, &drawn);
+    }
+    for (size_t i = 0; titles && i < nf; i++)
+        aq__free(titles[i]);
+    aq__free(titles);
+    aq__free(f);
+    return rc;
+}
+
+static void note(rep *R, const char *key)
+{
+    put(R, "<p class=\"note\">");
+    esc(R, S(R, key));
+    put(R, "</p>\n");
+}
+
+static int map_section(rep *R)
+{
+    put(R, "<h2>");
+    esc(R, S(R, "map"));
+    put(R, "</h2>\n");
+    const char **fill = aq__xcalloc(R->ctx, R->nu, sizeof *fill);
+    aq__legend_item *leg = aq__xcalloc(R->ctx, R->nclasses + 1, sizeof *leg);
+    char (*labels)[128] = aq__xcalloc(R->ctx, R->nclasses + 1, sizeof *labels);
+    int rc = (fill && leg && labels) ? AQ_OK : AQ_ENOMEM;
+    size_t nf = 0, nmissing = 0;
+    int any_missing_value = 0;
+    for (size_t i = 0; rc == AQ_OK && i < R->nu; i++) {
+        const runit *u = &R->u[i];
+        nmissing += !u->wkb && !u->abolished;
+        if (!on_map(u))
+            continue;
+        fill[i] = class_fill(R, u->cls);
         any_missing_value |= !isfinite(u->value);
-        f[nf] = (aq__map_feature){u->wkb, u->wkblen, u->code, titles[nf], class_fill(R, u->cls),
-                                  u->rank ? u->label : NULL};
         nf++;
     }
     size_t nleg = 0;
@@ -533,27 +570,18 @@ static int map_section(rep *R)
         leg[nleg++] = (aq__legend_item){"#dddddd", labels[R->nclasses]};
     }
     if (rc == AQ_OK && nf == 0) {
-        put(R, "<p class=\"note\">");
-        esc(R, S(R, "no_geometry"));
-        put(R, "</p>\n");
+        note(R, "no_geometry");
     } else if (rc == AQ_OK) {
-        aq_albers P;
-        aq_albers_kazakhstan(&P);
         aq_buf lt = {0};
         aq__buf_printf(&lt, "%s, %s", R->value_name,
                        R->value_measure && *R->value_measure ? S(R, R->value_measure) : R->latest);
-        size_t drawn = 0;
-        rc = aq__svg_map(R->ctx, &R->b, f, nf, &P, R->o->simplify, 900, leg, nleg,
-                         lt.failed ? "" : lt.data, &drawn);
+        rc = draw_map(R, fill, leg, nleg, lt.failed ? "" : lt.data);
         aq__buf_free(&lt);
         put(R, "<p class=\"note\">");
         esc(R, S(R, "map_note"));
         put(R, " ");
         esc(R, S(R, "map_ranks"));
         put(R, "</p>\n");
-        size_t nmissing = 0;
-        for (size_t i = 0; i < R->nu; i++)
-            nmissing += !R->u[i].wkb && !R->u[i].abolished;
         if (nmissing) {
             put(R, "<p class=\"note\">");
             esc(R, S(R, "not_on_map"));
@@ -566,12 +594,116 @@ static int map_section(rep *R)
             put(R, "</p>\n");
         }
     }
-    for (size_t i = 0; titles && i < nf; i++)
-        aq__free(titles[i]);
-    aq__free(titles);
-    aq__free(f);
+    aq__free(fill);
     aq__free(leg);
     aq__free(labels);
+    return rc;
+}
+
+/* LISA colours as GeoDa draws cluster maps; index = PySAL quadrant. */
+static const char *const lisa_fill[5] = {"#eeeeee", "#d7191c", "#abd9e9", "#2c7bb6", "#fdae61"};
+static const char *const lisa_key[5] = {"lisa_ns", "lisa_hh", "lisa_lh", "lisa_ll", "lisa_hl"};
+
+/* The cluster map of the latest period: local Moran on queen contiguity of
+ * the units on the map with a value. Left out (with a note) when fewer
+ * than 5 such units or when the weights cannot be built. */
+static int lisa_section(rep *R)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < R->nu; i++)
+        n += on_map(&R->u[i]) && isfinite(R->u[i].value);
+    if (n == 0)
+        return AQ_OK; /* no map at all: the map section said so */
+    put(R, "<section>\n<h2>");
+    esc(R, S(R, "lisa"));
+    put(R, " — ");
+    esc(R, R->latest);
+    put(R, "</h2>\n");
+    if (n < 5) {
+        note(R, "lisa_too_few");
+        put(R, "</section>\n");
+        return AQ_OK;
+    }
+    const unsigned char **wkb = aq__xcalloc(R->ctx, n, sizeof *wkb);
+    size_t *len = aq__xcalloc(R->ctx, n, sizeof *len), *idx = aq__xcalloc(R->ctx, n, sizeof *idx);
+    double *y = aq__xcalloc(R->ctx, n, sizeof *y);
+    int *cl = aq__xcalloc(R->ctx, n, sizeof *cl);
+    const char **fill = aq__xcalloc(R->ctx, R->nu, sizeof *fill);
+    int rc = (wkb && len && idx && y && cl && fill) ? AQ_OK : AQ_ENOMEM;
+    for (size_t i = 0, k = 0; rc == AQ_OK && i < R->nu; i++)
+        if (on_map(&R->u[i]) && isfinite(R->u[i].value)) {
+            wkb[k] = R->u[i].wkb;
+            len[k] = R->u[i].wkblen;
+            y[k] = R->u[i].value;
+            idx[k++] = i;
+        }
+    double I = NAN, p = NAN;
+    if (rc == AQ_OK) {
+        rc = aq__report_lisa(R->ctx, wkb, len, y, n, 999, 12345, 0.05, cl, &I, &p);
+        if (rc != AQ_OK && rc != AQ_ENOMEM) {
+            /* A geometry the weights refuse: the rest of the report stands. */
+            aq__warn(R->ctx, "report: no cluster map: %s", aq_errmsg(R->ctx));
+            aq_clear_error(R->ctx);
+            note(R, "lisa_failed");
+            rc = AQ_OK;
+            n = 0;
+        }
+    }
+    size_t count[6] = {0};
+    for (size_t k = 0; rc == AQ_OK && k < n; k++) {
+        fill[idx[k]] = cl[k] < 0 ? "#ffffff" : lisa_fill[cl[k]];
+        count[cl[k] < 0 ? 5 : cl[k]]++;
+    }
+    if (rc == AQ_OK && n) {
+        aq__legend_item leg[6];
+        char labels[6][128];
+        size_t nleg = 0;
+        for (int q = 1; q <= 5; q++) {
+            int k = q % 5; /* HH, LH, LL, HL, then not significant */
+            snprintf(labels[nleg], sizeof labels[0], "%s (%zu)", S(R, lisa_key[k]), count[k]);
+            leg[nleg] = (aq__legend_item){lisa_fill[k], labels[nleg]};
+            nleg++;
+        }
+        if (count[5]) {
+            snprintf(labels[nleg], sizeof labels[0], "%s (%zu)", S(R, "lisa_island"), count[5]);
+            leg[nleg] = (aq__legend_item){"#ffffff", labels[nleg]};
+            nleg++;
+        }
+        rc = draw_map(R, fill, leg, nleg, S(R, "lisa"));
+        char a[64], b[64];
+        put(R, "<p class=\"note\">");
+        esc(R, S(R, "lisa_note"));
+        put(R, " ");
+        esc(R, num(R, I, 3, a, sizeof a));
+        put(R, " (p = ");
+        esc(R, num(R, p, 3, b, sizeof b));
+        put(R, ").</p>\n");
+        /* Significant units by name: a city is a dot on the map. */
+        for (int q = 1; q <= 4; q++) {
+            if (!count[q])
+                continue;
+            put(R, "<p class=\"note\"><span class=\"sw\" style=\"background:");
+            put(R, lisa_fill[q]);
+            put(R, "\"></span>");
+            esc(R, S(R, lisa_key[q]));
+            put(R, ":");
+            for (size_t k = 0, first = 1; k < n; k++)
+                if (cl[k] == q) {
+                    put(R, first ? " " : ", ");
+                    esc(R, R->u[idx[k]].name);
+                    first = 0;
+                }
+            put(R, "</p>\n");
+        }
+    }
+    if (rc == AQ_OK)
+        put(R, "</section>\n");
+    aq__free(wkb);
+    aq__free(len);
+    aq__free(idx);
+    aq__free(y);
+    aq__free(cl);
+    aq__free(fill);
     return rc;
 }
 
@@ -924,7 +1056,7 @@ static int build(rep *R)
     if ((rc = map_section(R)))
         return rc;
     put(R, "</section>\n");
-    if ((rc = bars_section(R)))
+    if ((rc = lisa_section(R)) || (rc = bars_section(R)))
         return rc;
     lorenz_section(R);
     if ((rc = series_section(R)) || (rc = population_section(R)) || (rc = class_section(R)) ||

@@ -46,6 +46,17 @@ int aq__svg_map(aq_ctx *ctx, aq_buf *b, const aq__map_feature *f, size_t n,
                 const aq__legend_item *legend, size_t nlegend, const char *legend_title,
                 size_t *drawn);
 
+/* ---- clusters (report_lisa.c) ---- */
+/* Queen contiguity of the N polygons WKB/LEN, global Moran's I of Y with
+ * its permutation pseudo p (*MORAN_I, *MORAN_P), and local Moran clusters:
+ * CLUSTER[i] = 1 High-High, 2 Low-High, 3 Low-Low, 4 High-Low (PySAL's
+ * numbering) when significant at ALPHA (PERMUTATIONS permutations from
+ * SEED), 0 not significant, -1 without neighbours. Returns the spatial
+ * library's codes (AQ_EINPUT for a geometry that is not a polygon). */
+int aq__report_lisa(aq_ctx *ctx, const unsigned char *const *wkb, const size_t *len,
+                    const double *y, size_t n, long permutations, uint64_t seed,
+                    double alpha, int *cluster, double *moran_i, double *moran_p);
+
 /* ---- charts (svg_chart.c) ---- */
 enum { AQ__AXIS_YEAR = 1, AQ__AXIS_PERCENT = 2, AQ__AXIS_NONE = 3 };
 

@@ -28,11 +28,22 @@ size=$(wc -c < "$R")
 if [ "$size" -lt 1000000 ]; then ok; else bad "report is $size bytes (want < 1 MB)"; fi
 
 # The map: one path per current region (20), the legend with 5 classes.
-eq "$(grep -c '<path class="unit"' "$R")" "20" "region paths on the map"
-has "$R" 'id="u750000000"'                    # Almaty city
-has "$R" '<g class="legend">'
-eq "$(grep -c '<rect x="10" y="[0-9]*" width="28" height="16"' "$R")" "5" "legend classes"
+awk '/<svg class="map"/ { n++ } n == 1' "$R" | sed '/<\/svg>/q' > "$T/map1.svg"
+eq "$(grep -c '<path class="unit"' "$T/map1.svg")" "20" "region paths on the choropleth"
+has "$T/map1.svg" 'id="u750000000"'                    # Almaty city
+has "$T/map1.svg" '<g class="legend">'
+eq "$(grep -c '<rect x="10" y="[0-9]*" width="28" height="16"' "$T/map1.svg")" "5" "legend classes"
+has "$T/map1.svg" "1 671,8 – 2 917,9 (6)"             # lowest class, Fisher-Jenks
 has "$R" "Альберстің тең аумақты конустық проекциясы"
+# The LISA cluster map: the same 20 regions, four cluster colours and "not
+# significant". With 999 permutations from seed 12345 Shymkent is the one
+# significant unit (Low-Low) and global Moran's I is 0.077 (aimaq's own
+# result, recorded here as a regression value).
+awk '/<svg class="map"/ { n++ } n == 2' "$R" | sed '/<\/svg>/q' > "$T/map2.svg"
+eq "$(grep -c '<path class="unit"' "$T/map2.svg")" "20" "region paths on the cluster map"
+has "$T/map2.svg" "Мәнді емес (19)"
+has "$R" "Төмен – төмен: Шымкент қ."
+has "$R" "Моранның жаһандық I: 0,077"
 
 # Provenance: the checksum of the GRP file as sha256sum computes it.
 sum=$(sha256sum $E/grp_per_capita.csv | cut -d' ' -f1)
