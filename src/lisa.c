@@ -277,6 +277,9 @@ static inline __attribute__((always_inline)) long run_fast(const cperm *c, size_
     const float *vf = c->vf;
     double obs = c->obs[i], s1 = 0, s2 = 0;
     long larger = 0, perms = c->perms;
+    /* sim_of's terms, read once (the picks' stores could alias them) */
+    const int geary = c->geary;
+    const double ai = geary ? 0 : c->a[i], bi = geary ? 0 : c->b[i], ci = c->v[i];
     for (long p = 0; p < AHEAD && p < perms; p++) {
         draw_fast(st, n, (uint32_t)i, k, pick[p]);
         for (size_t a = 0; a < k; a++)
@@ -289,7 +292,21 @@ static inline __attribute__((always_inline)) long run_fast(const cperm *c, size_
             for (size_t a = 0; a < k; a++)
                 __builtin_prefetch(vf + q[a]);
         }
-        double sim = sim_of(c, i, wt, k, pick[p % (AHEAD + 1)]);
+        const uint32_t *q = pick[p % (AHEAD + 1)];
+        double sm = 0, sim;
+        if (geary) {
+#pragma GCC unroll 16
+            for (size_t a = 0; a < k; a++) {
+                double e = ci - vf[q[a]];
+                sm += wt[a] * e * e;
+            }
+            sim = sm;
+        } else {
+#pragma GCC unroll 16
+            for (size_t a = 0; a < k; a++)
+                sm += wt[a] * vf[q[a]];
+            sim = ai * sm + bi;
+        }
         larger += sim >= obs;
         s1 += sim;
         s2 += sim * sim;
