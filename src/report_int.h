@@ -8,6 +8,7 @@
 
 #include "aimaq_report.h"
 #include "aq_int.h"
+#include "aimaq_ineq.h"
 
 /* ---- strings (report_i18n.c) ---- */
 /* Is LANG one of kk, ru, en? */
@@ -86,5 +87,85 @@ void aq__chart_end(aq_buf *b);
 void aq__chart_bars(aq_buf *b, const char *lang, const char *const *labels,
                     const double *values, const char *const *fills, size_t n, double w,
                     int decimals, int numbered, const char *xlabel, const char *aria);
+
+/* ---- the report's data (report_data.c) ---- */
+/* One unit of the report. Strings are borrowed from the units table. */
+typedef struct aq__runit {
+    const char *code, *name;
+    const unsigned char *wkb;
+    size_t wkblen;
+    double value;        /* in the latest period, NaN when missing  */
+    double pop;          /* in its latest period, NaN when missing  */
+    int cls;             /* map class, -1 without a value           */
+    int abolished;       /* valid_to is set: only in the past series */
+    size_t rank;         /* 1 = highest value, 0 without a value     */
+    char label[24];      /* the rank as printed on the map           */
+} aq__runit;
+
+/* Values of one period, for the disparity series. */
+typedef struct aq__rperiod {
+    char period[16];
+    double ratio, gini, theil;
+    size_t n;
+} aq__rperiod;
+
+/* Everything one report is built from; report.c frees it. */
+typedef struct aq__rep {
+    aq_ctx *ctx;
+    aq_store *s;
+    const aq_report_opts *o;
+    const char *lang;
+    aq_table *units, *obs, *datasets, *indicators;
+    aq__runit *u;
+    size_t nu;
+    const char *value_name, *value_measure;
+    int has_pop;
+    const char *pop_missing; /* a unit with a value but no population: the
+                                Lorenz curve is then unweighted           */
+    char latest[16], pop_period[16];
+    aq__rperiod *per;
+    size_t nper;
+    aq_ineq_result *ineq;  /* latest period, weighted when population is there */
+    double *breaks;
+    size_t *counts, nclasses;
+    aq_buf b;
+} aq__rep;
+
+typedef struct aq__ranked {
+    double v;
+    size_t i;
+} aq__ranked;
+
+/* Reads the indicator's names, the units, the observations, and computes
+ * the series, the latest period's measures, map classes and ranks. */
+int aq__report_load(aq__rep *R);
+/* The text of column COL in ROW of T, or NULL. */
+const char *aq__report_cell(const aq_table *t, const char *col, size_t row);
+/* The map colour of class CLS (grey for -1). */
+const char *aq__report_class_fill(const aq__rep *R, int cls);
+/* Units with a finite value (BY_POP: population; abolished units left
+ * out), largest first; *n their number. NULL when memory runs out. */
+aq__ranked *aq__report_rank(aq__rep *R, int by_pop, size_t *n);
+
+/* ---- the two maps (report_maps.c) ---- */
+/* The choropleth of the latest period with its legend and notes. */
+int aq__report_map_section(aq__rep *R);
+/* The LISA cluster map as its own section (a note when it cannot be made). */
+int aq__report_lisa_section(aq__rep *R);
+
+/* ---- writing helpers ---- */
+static inline const char *rep_str(const aq__rep *R, const char *key) { return aq__report_str(R->lang, key); }
+static inline const char *rep_num(const aq__rep *R, double v, int dec, char *buf, size_t size)
+{
+    return aq_report_number(v, dec, R->lang, buf, size);
+}
+static inline void rep_esc(aq__rep *R, const char *s) { aq__html_escape(&R->b, s ? s : ""); }
+static inline void rep_put(aq__rep *R, const char *s) { aq__buf_puts(&R->b, s); }
+static inline void rep_note(aq__rep *R, const char *key)
+{
+    rep_put(R, "<p class=\"note\">");
+    rep_esc(R, rep_str(R, key));
+    rep_put(R, "</p>\n");
+}
 
 #endif
