@@ -352,4 +352,67 @@ static inline void aq_fuzz_speeds(const uint8_t *data, size_t size)
     free(s);
 }
 
+/* Rows in the store's tables, to check that a failed import left none. */
+static inline long aq_fuzz_store_rows(aq_store *s)
+{
+    aq_table *t = NULL;
+    long n = 0;
+    if (aq_store_datasets(s, &t) == AQ_OK) {
+        n += (long)aq_table_nrows(t);
+        aq_table_free(t);
+    }
+    if (aq_store_indicators(s, &t) == AQ_OK) {
+        n += (long)aq_table_nrows(t) * 1000;
+        aq_table_free(t);
+    }
+    if (aq_store_units(s, NULL, &t) == AQ_OK) {
+        n += (long)aq_table_nrows(t) * 1000000;
+        aq_table_free(t);
+    }
+    return n;
+}
+
+/* A whole import into a fresh in-memory store holding a few units: the
+ * input as a CSV, all or nothing, then with --skip-bad-rows. A failed
+ * import must leave the store exactly as it was. */
+static inline void aq_fuzz_import(const uint8_t *data, size_t size)
+{
+    static const char units[] = "code,parent,level,name_ru\n000000000,,country,Казахстан\n"
+                                "100000000,000000000,region,Абай\n110000000,000000000,region,Акмола\n"
+                                "111000000,110000000,district,Аккольский\n";
+    char upath[512], path[512], rej[600];
+    if (aq_fuzz_tmpfile((const uint8_t *)units, sizeof units - 1, "-units.csv", upath, sizeof upath) ||
+        aq_fuzz_tmpfile(data, size, ".csv", path, sizeof path))
+        return;
+    snprintf(rej, sizeof rej, "%s.rejects.csv", path);
+    aq_ctx *ctx = aq_ctx_new();
+    aq_store *s = NULL;
+    if (aq_store_open(ctx, ":memory:", AQ_STORE_CREATE, &s) != AQ_OK)
+        abort();
+    aq_import_opts o;
+    aq_import_result r;
+    aq_import_opts_init(&o);
+    memset(&r, 0, sizeof r);
+    if (aq_store_import(s, upath, &o, &r) != AQ_OK)
+        abort();
+    aq_import_result_clear(&r);
+    for (int skip = 0; skip <= 1; skip++) {
+        aq_import_opts_init(&o);
+        o.period = skip ? NULL : "2023";
+        o.skip_bad_rows = skip;
+        o.rejects_path = skip ? rej : NULL;
+        long before = aq_fuzz_store_rows(s);
+        memset(&r, 0, sizeof r);
+        int rc = aq_store_import(s, path, &o, &r);
+        if (rc != AQ_OK && (aq_fuzz_store_rows(s) != before || !*aq_errmsg(ctx)))
+            abort(); /* half an import, or a failure without a word */
+        aq_import_result_clear(&r);
+    }
+    aq_store_close(s);
+    aq_ctx_free(ctx);
+    unlink(path);
+    unlink(upath);
+    unlink(rej);
+}
+
 #endif
