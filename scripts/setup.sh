@@ -21,8 +21,9 @@ while read -r module package; do
     need="$need $package"
   fi
 done < scripts/deps.txt
-# Tools, looked up on PATH: compiler, build system, GDAL's own ogrinfo used by the tests.
-for pair in cc:gcc cmake:cmake ogrinfo:gdal-bin sqlite3:sqlite3 python3:python3; do
+# Tools, looked up on PATH: compiler, build system, and what the tests call
+# (GDAL's ogrinfo and ogr2ogr, the sqlite3 shell, jq).
+for pair in cc:gcc cmake:cmake ogrinfo:gdal-bin sqlite3:sqlite3 python3:python3 jq:jq; do
   tool=${pair%%:*}; package=${pair#*:}
   command -v "$tool" >/dev/null 2>&1 || need="$need $package"
 done
