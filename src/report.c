@@ -73,6 +73,7 @@ static const char *style =
     "polyline.line{fill:none;stroke:#2c7fb8;stroke-width:2.2}circle.line{fill:#2c7fb8}\n"
     "polyline.line2{fill:none;stroke:#d95f0e;stroke-width:2.2}circle.line2{fill:#d95f0e}\n"
     "polyline.diag{fill:none;stroke:#888;stroke-dasharray:5 4}\n"
+    "line.dl{stroke:#9ab;stroke-width:2.5}circle.d0{fill:#fff;stroke:#2c7fb8;stroke-width:1.8}circle.d1{fill:#2c7fb8}\n"
     ".row{display:flex;flex-wrap:wrap;gap:16px;align-items:flex-start}\n"
     ".kpi{display:grid;grid-template-columns:repeat(3,1fr);gap:8px}\n"
     ".kpi div{border:1px solid #cfd8dc;border-radius:4px;padding:6px 10px;background:#f5f9fb}\n"
@@ -173,6 +174,47 @@ static int bars_section(aq__rep *R)
     aq__free(labels);
     aq__free(fills);
     aq__free(v);
+    return rc;
+}
+
+/* Each unit's value relative to the average of the units in the same
+ * period, in its first period with a value and in the latest: who moved
+ * towards the average and who away (current prices cancel out). */
+static int dots_section(aq__rep *R)
+{
+    size_t n;
+    aq__ranked *r = aq__report_rank(R, 0, &n);
+    const char **labels = aq__xmalloc(R->ctx, (n ? n : 1) * sizeof *labels);
+    double *a = aq__xmalloc(R->ctx, (n ? n : 1) * sizeof *a), *z = aq__xmalloc(R->ctx, (n ? n : 1) * sizeof *z);
+    int rc = (r && labels && a && z) ? AQ_OK : AQ_ENOMEM;
+    const aq__rperiod *last = aq__report_period(R, R->latest);
+    const char *first_period = R->nper ? R->per[0].period : "";
+    for (size_t k = 0; rc == AQ_OK && k < n; k++) {
+        const aq__runit *u = &R->u[r[k].i];
+        const aq__rperiod *f = aq__report_period(R, u->first_period);
+        labels[k] = u->name;
+        z[k] = last && last->mean > 0 ? u->value / last->mean : NAN;
+        a[k] = f && f != last && f->mean > 0 ? u->first / f->mean : NAN;
+    }
+    if (rc == AQ_OK && n >= 2 && R->nper >= 2) {
+        rep_put(R, "<section>\n<h2>");
+        rep_esc(R, rep_str(R, "dots"));
+        rep_put(R, "</h2>\n");
+        aq__chart_dots(&R->b, R->lang, labels, a, z, n, 900, 1.0, 1, rep_str(R, "dots_x"), rep_str(R, "dots"));
+        rep_put(R, "<p class=\"key\"><svg width=\"14\" height=\"14\"><circle class=\"d0\" cx=\"7\" cy=\"7\" r=\"5\"/></svg> ");
+        rep_esc(R, rep_str(R, "dots_first"));
+        rep_put(R, " (");
+        rep_esc(R, first_period);
+        rep_put(R, "…) <svg width=\"14\" height=\"14\"><circle class=\"d1\" cx=\"7\" cy=\"7\" r=\"5\"/></svg> ");
+        rep_esc(R, R->latest);
+        rep_put(R, "</p>\n");
+        rep_note(R, "dots_note");
+        rep_put(R, "</section>\n");
+    }
+    aq__free(r);
+    aq__free(labels);
+    aq__free(a);
+    aq__free(z);
     return rc;
 }
 
@@ -494,7 +536,7 @@ static int build(aq__rep *R)
     if ((rc = aq__report_map_section(R)))
         return rc;
     rep_put(R, "</section>\n");
-    if ((rc = aq__report_lisa_section(R)) || (rc = bars_section(R)))
+    if ((rc = aq__report_lisa_section(R)) || (rc = bars_section(R)) || (rc = dots_section(R)))
         return rc;
     lorenz_section(R);
     if ((rc = series_section(R)) || (rc = population_section(R)) || (rc = class_section(R)) ||

@@ -114,11 +114,20 @@ static int load_units(aq__rep *R)
         u->wkb = aq_table_geometry(R->units, i, &u->wkblen);
         u->value = u->pop = NAN;
         u->cls = -1;
+        u->first = NAN;
     }
     if (!R->nu)
         return aq__err(R->ctx, AQ_ENOTFOUND, "report: the store has no units of level '%s'", R->o->level);
     qsort(R->u, R->nu, sizeof *R->u, cmp_unit_code);
     return AQ_OK;
+}
+
+const aq__rperiod *aq__report_period(const aq__rep *R, const char *per)
+{
+    for (size_t k = 0; k < R->nper; k++)
+        if (strcmp(R->per[k].period, per) == 0)
+            return &R->per[k];
+    return NULL;
 }
 
 static int cmp_period(const void *a, const void *b)
@@ -181,8 +190,15 @@ static int load_values(aq__rep *R)
     qsort(R->per, R->nper, sizeof *R->per, cmp_period);
     for (size_t i = 0; i < n; i++) {
         aq__runit *u = find_unit(R, aq_table_text(t, (size_t)cj, i));
-        if (u && isfinite(v[i]) && strcmp(aq_table_cell(t, (size_t)tj, i, buf, sizeof buf), R->latest) == 0)
+        if (!u || !isfinite(v[i]))
+            continue;
+        const char *per = aq_table_cell(t, (size_t)tj, i, buf, sizeof buf);
+        if (strcmp(per, R->latest) == 0)
             u->value = v[i];
+        if (strlen(per) < sizeof u->first_period && (!*u->first_period || strcmp(per, u->first_period) < 0)) {
+            memcpy(u->first_period, per, strlen(per) + 1);
+            u->first = v[i];
+        }
     }
     return AQ_OK;
 }
@@ -211,12 +227,13 @@ static int series(aq__rep *R)
                 strcmp(aq_table_cell(t, (size_t)tj, i, buf, sizeof buf), P->period) == 0)
                 x[m++] = v[i];
         P->n = m;
-        P->ratio = P->gini = P->theil = NAN;
+        P->ratio = P->gini = P->theil = P->mean = NAN;
         aq_ineq_result *r = NULL;
         if (m >= 2 && aq_ineq_compute(R->ctx, x, NULL, m, NULL, 0, &io, &r) == AQ_OK) {
             P->ratio = r->ratio_max_min;
             P->gini = r->gini;
             P->theil = r->theil_t;
+            P->mean = r->mean;
         }
         aq_ineq_result_free(r);
         aq_clear_error(R->ctx);

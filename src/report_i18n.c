@@ -68,6 +68,19 @@ static const rstr strs[] = {
      "Не удалось построить соседство по границам; карты кластеров нет.",
      "Neighbours could not be built from the boundaries; no cluster map."},
     {"ranking", "Өңірлердің рейтингі", "Рейтинг регионов", "Regions ranked"},
+    {"dots", "Өңірлердің орташа деңгейге қатысты орны", "Положение регионов относительно среднего",
+     "Regions relative to the average"},
+    {"dots_x", "Сол жылғы өңірлердің орташа мәніне қатынасы (1 = орташа)",
+     "Отношение к среднему по регионам того же года (1 = среднее)",
+     "Ratio to the regions' average of the same year (1 = average)"},
+    {"dots_first", "деректер бар алғашқы жыл", "первый год с данными", "first year with data"},
+    {"dots_note",
+     "Орташа – сол жылғы өңірлердің салмақсыз орташасы, сондықтан ағымдағы бағалар салыстыруға кедергі "
+     "жасамайды. Жаңа өңірлерде тек соңғы жыл көрсетілген.",
+     "Среднее – невзвешенное среднее регионов того же года, поэтому текущие цены не мешают сравнению. "
+     "У новых регионов показан только последний год.",
+     "The average is the unweighted mean of the regions in the same year, so current prices do not "
+     "distort the comparison. New regions show the latest year only."},
     {"lorenz", "Лоренц қисығы", "Кривая Лоренца", "Lorenz curve"},
     {"lorenz_x_w", "Халықтың жинақталған үлесі", "Накопленная доля населения",
      "Cumulative share of population"},

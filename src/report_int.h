@@ -87,6 +87,12 @@ void aq__chart_end(aq_buf *b);
 void aq__chart_bars(aq_buf *b, const char *lang, const char *const *labels,
                     const double *values, const char *const *fills, size_t n, double w,
                     int decimals, int numbered, const char *xlabel, const char *aria);
+/* A dot plot with the same rows: per row a hollow dot at FROM[i], a filled
+ * dot at TO[i] joined by a line (NaN: that dot is left out), and a dashed
+ * reference line at REF (NaN: none). */
+void aq__chart_dots(aq_buf *b, const char *lang, const char *const *labels, const double *from,
+                    const double *to, size_t n, double w, double ref, int numbered,
+                    const char *xlabel, const char *aria);
 
 /* ---- the report's data (report_data.c) ---- */
 /* One unit of the report. Strings are borrowed from the units table. */
@@ -100,12 +106,15 @@ typedef struct aq__runit {
     int abolished;       /* valid_to is set: only in the past series */
     size_t rank;         /* 1 = highest value, 0 without a value     */
     char label[24];      /* the rank as printed on the map           */
+    double first;        /* the value in its first period with one   */
+    char first_period[16];
 } aq__runit;
 
 /* Values of one period, for the disparity series. */
 typedef struct aq__rperiod {
     char period[16];
     double ratio, gini, theil;
+    double mean;         /* unweighted mean of the units' values     */
     size_t n;
 } aq__rperiod;
 
@@ -141,6 +150,8 @@ typedef struct aq__ranked {
 int aq__report_load(aq__rep *R);
 /* The text of column COL in ROW of T, or NULL. */
 const char *aq__report_cell(const aq_table *t, const char *col, size_t row);
+/* The period PER of the series, or NULL. */
+const aq__rperiod *aq__report_period(const aq__rep *R, const char *per);
 /* The map colour of class CLS (grey for -1). */
 const char *aq__report_class_fill(const aq__rep *R, int cls);
 /* Units with a finite value (BY_POP: population; abolished units left

@@ -119,31 +119,88 @@ void aq__chart_line(aq_buf *b, const aq__chart *c, const double *x, const double
 
 void aq__chart_end(aq_buf *b) { aq__buf_puts(b, "</svg>\n"); }
 
+/* The frame of a chart with one row per category (N rows, top first):
+ * labels on the left, a numeric x axis from 0 to a nice value >= XMAX. */
+static aq__chart row_chart(const char *lang, size_t n, double w, double xmax, const char *xlabel,
+                           const char *aria)
+{
+    double step = nice_step(xmax, 6);
+    return (aq__chart){.w = w, .h = 22.0 * (double)n + 56, .ml = 250, .mr = 80, .mt = 8, .mb = 44,
+                       .x0 = 0, .x1 = xmax > 0 ? ceil(xmax / step) * step : 1, .y0 = 0, .y1 = (double)n,
+                       .xfmt = 0, .yfmt = AQ__AXIS_NONE, .lang = lang, .xlabel = xlabel, .aria = aria};
+}
+
+/* Row I's band: its top and height in picture units. */
+static void row_band(const aq__chart *c, size_t i, size_t n, double *top, double *hgt)
+{
+    *top = py(c, (double)(n - i)) + 3;
+    *hgt = py(c, 0) - py(c, 1) - 6;
+}
+
+/* Row I's label, right-aligned left of the plot; "i+1. " first when NUMBERED. */
+static void row_label(aq_buf *b, const aq__chart *c, size_t i, size_t n, const char *label, int numbered)
+{
+    double top, hgt;
+    row_band(c, i, n, &top, &hgt);
+    aq__buf_printf(b, "<text class=\"blabel\" x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\">", c->ml - 6,
+                   top + hgt - 4);
+    if (numbered)
+        aq__buf_printf(b, "%zu. ", i + 1);
+    aq__html_escape(b, label);
+    aq__buf_puts(b, "</text>");
+}
+
+static double max_finite(const double *x, size_t n, double m)
+{
+    for (size_t i = 0; x && i < n; i++)
+        if (isfinite(x[i]) && x[i] > m)
+            m = x[i];
+    return m;
+}
+
 void aq__chart_bars(aq_buf *b, const char *lang, const char *const *labels,
                     const double *values, const char *const *fills, size_t n, double w,
                     int decimals, int numbered, const char *xlabel, const char *aria)
 {
-    double vmax = 0;
-    for (size_t i = 0; i < n; i++)
-        if (isfinite(values[i]) && values[i] > vmax)
-            vmax = values[i];
-    double step = nice_step(vmax, 6);
-    aq__chart c = {.w = w, .h = 22.0 * (double)n + 56, .ml = 250, .mr = 80, .mt = 8, .mb = 44,
-                   .x0 = 0, .x1 = vmax > 0 ? ceil(vmax / step) * step : 1, .y0 = 0, .y1 = (double)n,
-                   .xfmt = 0, .yfmt = AQ__AXIS_NONE, .lang = lang, .xlabel = xlabel, .aria = aria};
+    aq__chart c = row_chart(lang, n, w, max_finite(values, n, 0), xlabel, aria);
     aq__chart_begin(b, &c);
     char num[64];
     for (size_t i = 0; i < n; i++) {
-        double top = py(&c, (double)(n - i)) + 3, hgt = py(&c, 0) - py(&c, 1) - 6;
+        double top, hgt;
+        row_band(&c, i, n, &top, &hgt);
         double v = isfinite(values[i]) ? values[i] : 0;
-        aq__buf_printf(b, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"%s\"/>"
-                          "<text class=\"blabel\" x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\">",
-                       c.ml, top, px(&c, v) - c.ml, hgt, fills[i] ? fills[i] : "#888", c.ml - 6, top + hgt - 4);
-        if (numbered)
-            aq__buf_printf(b, "%zu. ", i + 1);
-        aq__html_escape(b, labels[i]);
-        aq__buf_printf(b, "</text><text class=\"bvalue\" x=\"%.1f\" y=\"%.1f\">%s</text>\n", px(&c, v) + 4,
+        aq__buf_printf(b, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"%s\"/>",
+                       c.ml, top, px(&c, v) - c.ml, hgt, fills[i] ? fills[i] : "#888");
+        row_label(b, &c, i, n, labels[i], numbered);
+        aq__buf_printf(b, "<text class=\"bvalue\" x=\"%.1f\" y=\"%.1f\">%s</text>\n", px(&c, v) + 4,
                        top + hgt - 4, aq_report_number(values[i], decimals, lang, num, sizeof num));
+    }
+    aq__chart_end(b);
+}
+
+void aq__chart_dots(aq_buf *b, const char *lang, const char *const *labels, const double *from,
+                    const double *to, size_t n, double w, double ref, int numbered,
+                    const char *xlabel, const char *aria)
+{
+    aq__chart c = row_chart(lang, n, w, max_finite(to, n, max_finite(from, n, ref)), xlabel, aria);
+    aq__chart_begin(b, &c);
+    if (isfinite(ref)) {
+        const double rx[2] = {ref, ref}, ry[2] = {0, (double)n};
+        aq__chart_line(b, &c, rx, ry, 2, "diag", 0);
+    }
+    for (size_t i = 0; i < n; i++) {
+        double top, hgt;
+        row_band(&c, i, n, &top, &hgt);
+        double y = top + hgt / 2;
+        if (isfinite(from[i]) && isfinite(to[i]))
+            aq__buf_printf(b, "<line class=\"dl\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>",
+                           px(&c, from[i]), y, px(&c, to[i]), y);
+        if (isfinite(from[i]))
+            aq__buf_printf(b, "<circle class=\"d0\" cx=\"%.1f\" cy=\"%.1f\" r=\"5\"/>", px(&c, from[i]), y);
+        if (isfinite(to[i]))
+            aq__buf_printf(b, "<circle class=\"d1\" cx=\"%.1f\" cy=\"%.1f\" r=\"5\"/>", px(&c, to[i]), y);
+        row_label(b, &c, i, n, labels[i], numbered);
+        aq__buf_puts(b, "\n");
     }
     aq__chart_end(b);
 }

@@ -45,6 +45,12 @@ has "$T/map2.svg" "Мәнді емес (19)"
 has "$R" "Төмен – төмен: Шымкент қ."
 has "$R" "Моранның жаһандық I: 0,077"
 
+# The dot plot: every region in 2022 (filled), and in its first year except
+# the three regions created in 2022 (Abay, Zhetisu, Ulytau): 17 hollow dots.
+has "$R" "Өңірлердің орташа деңгейге қатысты орны"
+eq "$(grep -o '<circle class="d1" cx=' "$R" | wc -l)" "21" "latest-year dots (20 + the key)"
+eq "$(grep -o '<circle class="d0" cx=' "$R" | wc -l)" "18" "first-year dots (17 + the key)"
+
 # Provenance: the checksum of the GRP file as sha256sum computes it.
 sum=$(sha256sum $E/grp_per_capita.csv | cut -d' ' -f1)
 eq "${#sum}" "64" "sha256sum length"
