@@ -55,14 +55,12 @@ static int run(int argc, char **argv)
     aq_table *t = NULL, *r = NULL;
     double *breaks = NULL;
     size_t *counts = NULL, nc = 0;
+    const double *x = NULL;
     rc = cli_input_load(ctx, &in, npos ? argv[0] : NULL, &t);
-    long col = rc ? -1 : aq_table_find(t, value);
-    if (!rc && (col < 0 || !aq_table_numbers(t, (size_t)col))) {
-        fprintf(stderr, "aimaq: error: no number column '%s' in the input\n", value);
-        rc = AQ_ENOTFOUND;
-    } else if (!rc)
-        rc = aq_breaks(ctx, aq_table_numbers(t, (size_t)col), aq_table_nrows(t), bm, (int)k,
-                       &breaks, &counts, &nc);
+    if (!rc)
+        rc = aq_table_number_column(ctx, t, value, &x);
+    if (!rc)
+        rc = aq_breaks(ctx, x, aq_table_nrows(t), bm, (int)k, &breaks, &counts, &nc);
     if (!rc && fmt == AQ_FMT_JSON) {
         json_t *o = json_object(), *b = json_array(), *c = json_array();
         for (size_t i = 0; i < nc; i++) {

@@ -79,29 +79,10 @@ static const char *source_name(const aq_table *t)
 
 int ineq_number_column(aq_ctx *ctx, const aq_table *t, const char *name, const double **out)
 {
-    long c = aq_table_find(t, name);
-    if (c < 0) {
-        fprintf(stderr, "aimaq: error: %s has no column '%s'; its columns are:",
-                source_name(t), name);
-        for (size_t i = 0; i < aq_table_ncols(t); i++)
-            fprintf(stderr, "%s '%s'", i ? "," : "", aq_table_colname(t, i));
-        fputc('\n', stderr);
-        /* the message is printed here because it lists every column */
-        (void)ctx;
-        return AQ_ENOTFOUND;
-    }
-    const double *v = aq_table_numbers(t, (size_t)c);
-    if (!v) {
-        char buf[64] = "";
-        const char *bad = "";
-        for (size_t r = 0; r < aq_table_nrows(t) && !*bad; r++)
-            bad = aq_table_cell(t, (size_t)c, r, buf, sizeof buf);
-        fprintf(stderr, "aimaq: error: %s: column '%s' is not numeric (e.g. '%s')\n",
-                source_name(t), name, bad);
-        return AQ_EINPUT;
-    }
-    *out = v;
-    return AQ_OK;
+    int rc = aq_table_number_column(ctx, t, name, out);
+    if (rc)
+        fprintf(stderr, "aimaq: error: %s\n", aq_errmsg(ctx));
+    return rc;
 }
 
 /* Columns that label a unit in messages, in order of preference. */

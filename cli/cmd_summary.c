@@ -72,12 +72,10 @@ static int cmp_period(const void *a, const void *b) { return strcmp(a, b); }
 
 static int ratios(aq_ctx *ctx, const aq_table *t, const summary_opts *o, aq_table **out)
 {
-    long vj = aq_table_find(t, o->value);
-    const double *v = vj >= 0 ? aq_table_numbers(t, (size_t)vj) : NULL;
-    if (!v) {
-        fprintf(stderr, "aimaq: error: no number column '%s' in the input\n", o->value);
-        return -1;
-    }
+    const double *v = NULL;
+    int vrc = aq_table_number_column(ctx, t, o->value, &v);
+    if (vrc)
+        return vrc;
     size_t n = aq_table_nrows(t);
     /* Periods in order of first appearance (the store sorts them). */
     char (*periods)[32] = calloc(n ? n : 1, sizeof *periods);
@@ -144,12 +142,10 @@ static int ratios(aq_ctx *ctx, const aq_table *t, const summary_opts *o, aq_tabl
 
 static int population(aq_ctx *ctx, const aq_table *t, const summary_opts *o, aq_table **out)
 {
-    long pj = aq_table_find(t, o->population);
-    const double *p = pj >= 0 ? aq_table_numbers(t, (size_t)pj) : NULL;
-    if (!p) {
-        fprintf(stderr, "aimaq: error: no number column '%s' in the input\n", o->population);
-        return -1;
-    }
+    const double *p = NULL;
+    int prc = aq_table_number_column(ctx, t, o->population, &p);
+    if (prc)
+        return prc;
     size_t n = aq_table_nrows(t);
     /* The latest period that has population figures. */
     char latest[32] = "";
@@ -264,7 +260,7 @@ static int run(int argc, char **argv)
     }
     if (r == AQ_OK && o.population && (r = population(ctx, t, &o, &r2)) == AQ_OK)
         r = show(ctx, r2, cli_label(o.lang, "population"), o.lang, fmt, output);
-    rc = r == -1 ? AQ_EXIT_INPUT : r ? cli_fail(ctx, r) : AQ_EXIT_OK;
+    rc = r ? cli_fail(ctx, r) : AQ_EXIT_OK;
     aq_table_free(r1);
     aq_table_free(r2);
     aq_table_free(t);

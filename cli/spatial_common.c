@@ -35,18 +35,10 @@ int sp_load(aq_ctx *ctx, sp_opts *o, const char *file, aq_table **t)
 
 int sp_column(aq_ctx *ctx, const aq_table *t, const char *name, const double **v)
 {
-    long c = aq_table_find(t, name);
-    (void)ctx;
-    if (c < 0) {
-        sp_input_error("no column '%s' in the input", name);
-        return -1;
-    }
-    *v = aq_table_numbers(t, (size_t)c);
-    if (!*v) {
-        sp_input_error("column '%s' holds text, not numbers", name);
-        return -1;
-    }
-    return 0;
+    if (aq_table_number_column(ctx, t, name, v) == AQ_OK)
+        return 0;
+    sp_input_error("%s", aq_errmsg(ctx));
+    return -1;
 }
 
 const char *sp_id(const aq_table *t, const sp_opts *o, size_t i, char *buf, size_t size)

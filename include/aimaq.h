@@ -154,6 +154,11 @@ int aq_table_coltype(const aq_table *t, size_t col);
 /* Index of the column named NAME (exact match, then ASCII case-insensitive),
  * or -1. */
 long aq_table_find(const aq_table *t, const char *name);
+/* Finds the number column NAME for an analysis: *values (borrowed) gets its
+ * nrows values. Returns AQ_OK; AQ_ENOTFOUND with a message listing the
+ * table's columns; AQ_EINPUT when the column holds text (the message quotes
+ * the first value and its line). */
+int aq_table_number_column(aq_ctx *ctx, const aq_table *t, const char *name, const double **values);
 /* The values of a number column (NaN = missing), nrows long; NULL for a
  * text column. Borrowed. */
 const double *aq_table_numbers(const aq_table *t, size_t col);

@@ -149,6 +149,33 @@ long aq_table_find(const aq_table *t, const char *name)
     return -1;
 }
 
+int aq_table_number_column(aq_ctx *ctx, const aq_table *t, const char *name, const double **values)
+{
+    const char *src = t->source ? t->source : "the store selection";
+    long c = aq_table_find(t, name);
+    if (c < 0) {
+        aq_buf b = {0};
+        for (size_t j = 0; j < t->ncols; j++)
+            aq__buf_printf(&b, "%s%s", j ? ", " : "", t->cols[j].name);
+        int rc = aq__err(ctx, AQ_ENOTFOUND, "'%s' has no column '%s'; its columns are %s", src, name,
+                         b.data ? b.data : "none");
+        aq__buf_free(&b);
+        return rc;
+    }
+    const aq__column *col = &t->cols[c];
+    if (col->type != AQ_COL_NUMBER) {
+        size_t i = 0;
+        while (i < t->nrows && !col->txt[i])
+            i++;
+        if (i == t->nrows)
+            return aq__err(ctx, AQ_EINPUT, "'%s' column '%s' has no values", src, col->name);
+        return aq__err(ctx, AQ_EINPUT, "'%s' column '%s' holds text, not numbers (line %zu: '%s')", src,
+                       col->name, aq_table_source_line(t, i), col->txt[i]);
+    }
+    *values = col->num;
+    return AQ_OK;
+}
+
 const double *aq_table_numbers(const aq_table *t, size_t col)
 {
     return col < t->ncols ? t->cols[col].num : NULL;
