@@ -1,8 +1,10 @@
 /*
  * aimaq_report.h -- a printable, self-contained HTML report of one
  * indicator across the units of one level: a choropleth map drawn as SVG in
- * an equal-area conic projection, a ranked bar chart, a Lorenz curve, time
- * series of disparity measures, a population table and a provenance box.
+ * an equal-area conic projection, a LISA cluster map, a ranked bar chart, a
+ * dot plot relative to the average, a Lorenz curve, time series of
+ * disparity measures, a population table, an optional class summary and a
+ * provenance box.
  * Everything is inline (CSS and SVG, no scripts, no fonts or images from
  * the network), so the file opens with no request leaving the machine.
  *
