@@ -50,10 +50,6 @@ static int run(int argc, char **argv)
         {"simplify", CLI_DOUBLE, &simplify, "DEG", "polygon simplification tolerance, degrees (default 0.02)"},
         {"classes", CLI_INT, &classes, "K", "map classes, 2..7 (default 5)"},
         {NULL, 0, NULL, NULL, NULL}};
-    /* The spelling "-o FILE": the shared parser knows long options only. */
-    for (int i = 0; i < argc; i++)
-        if (strcmp(argv[i], "-o") == 0)
-            argv[i] = (char *)"--output";
     int npos, rc = cli_parse(&cmd_report, opts, argc, argv, &npos);
     if (rc >= 0)
         return rc;

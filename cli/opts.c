@@ -64,9 +64,10 @@ int cli_parse(const cli_command *cmd, const cli_option *opts, int argc, char **a
             cli_print_help(cmd, opts, stdout);
             return AQ_EXIT_OK;
         }
-        if (a[1] != '-')
+        /* One short option, the universal one: -o FILE is --output FILE. */
+        const char *name = strcmp(a, "-o") == 0 ? "output" : a + 2;
+        if (a[1] != '-' && strcmp(a, "-o") != 0)
             return cli_usage_error("%s: unknown option '%s' (options are long: --name)", cmd->name, a);
-        const char *name = a + 2;
         const char *eq = strchr(name, '=');
         size_t len = eq ? (size_t)(eq - name) : strlen(name);
         const cli_option *o = find_option(opts, name, len);

@@ -27,6 +27,10 @@ for pair in cc:gcc cmake:cmake ogrinfo:gdal-bin sqlite3:sqlite3 python3:python3 
   tool=${pair%%:*}; package=${pair#*:}
   command -v "$tool" >/dev/null 2>&1 || need="$need $package"
 done
+if [ "$mode" = test ]; then
+  # The report is checked in a real headless browser (tests/cli/report_browser.sh).
+  command -v chromium >/dev/null 2>&1 || need="$need chromium"
+fi
 if [ -n "$need" ]; then
   echo "setup: installing Debian packages:$need" >&2
   SUDO=""
