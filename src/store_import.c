@@ -66,9 +66,10 @@ int aq__import_period(aq__import *im, size_t row, char out[16], bool *ok)
         char buf[64];
         const char *shown = aq_table_cell(im->t, (size_t)j, row, buf, sizeof buf);
         *ok = false;
-        return aq__reject_row(im, row, aq_table_colname(im->t, (size_t)j),
-                              *shown ? "'%s' is not a period (expected YYYY, YYYY-Qn, YYYY-MM or YYYY-MM-DD)"
-                                     : "%sthe period is missing", shown);
+        const char *col = aq_table_colname(im->t, (size_t)j);
+        if (!*shown)
+            return aq__reject_row(im, row, col, "the period is missing");
+        return aq__reject_row(im, row, col, "'%s' is not a period (expected YYYY, YYYY-Qn, YYYY-MM or YYYY-MM-DD)", shown);
     }
     if (fixed && aq__period_normalise(fixed, out))
         return AQ_OK;
