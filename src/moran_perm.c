@@ -165,6 +165,14 @@ int aq__moran_permute(aq_ctx *ctx, const aq_weights *w, const double *z, double 
     int nt = aq__spatial_threads(ctx), failed = 0;
     if (nt > blocks)
         nt = (int)blocks;
+    /* each thread holds 2 * LANES * n floats (64 MB a million units): keep
+     * the total under about 1 GB on many-core machines (the results do not
+     * depend on the number of threads) */
+    size_t per = 2 * LANES * n * sizeof(float), cap = per ? ((size_t)1 << 30) / per : 1;
+    if (cap < 1)
+        cap = 1;
+    if ((size_t)nt > cap)
+        nt = (int)cap;
 #pragma omp parallel num_threads(nt)
     {
         float *out = aq__malloc(LANES * n * sizeof *out);
