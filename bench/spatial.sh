@@ -11,7 +11,10 @@
 #        BUILD=build-x bench/spatial.sh 1000000
 # Prints each row (task,peer,version,N,seconds,checksum,load,prep), peak memory
 # (GNU time's maximum resident set), and the ratio peer seconds / aimaq seconds
-# for aimaq on 1 thread and on all threads. Run from the repository root.
+# for aimaq on 1 thread and on all threads, with aimaq's CPU seconds (all
+# threads; the peers run on one core, so their wall time is their CPU time):
+# on a shared machine the CPU time is the steadier measure. Run from the
+# repository root.
 set -euo pipefail
 SIZES=("${@:-10000 100000}")
 [ $# -eq 0 ] && SIZES=(10000 100000)
@@ -34,6 +37,8 @@ timed_rows() {
 }
 
 sec_of() { awk -F, -v t="$1" -v p="$2" '$1==t && $2==p {print $5}' "$3"; }
+# CPU seconds of an aimaq row (cpu_s=... in its checksum field)
+cpu_of() { awk -F, -v t="$1" -v p="$2" '$1==t && $2==p {if (match($6, /cpu_s=[0-9.]+/)) print substr($6, RSTART + 6, RLENGTH - 6)}' "$3"; }
 
 for N in "${SIZES[@]}"; do
   D=$DATA/N$N
@@ -56,8 +61,9 @@ for N in "${SIZES[@]}"; do
   for tp in T1/scipy-ckdtree T1/libpysal T2/numpy T3/numpy; do
     t=${tp%/*}; p=${tp#*/}
     ps=$(sec_of "$t" "$p" "$R"); a1=$(sec_of "$t" aimaq-1t "$R"); a0=$(sec_of "$t" aimaq-0t "$R")
+    c0=$(cpu_of "$t" aimaq-0t "$R")
     [ -n "$ps" ] || continue
-    awk -v t="$t" -v p="$p" -v ps="$ps" -v a1="$a1" -v a0="$a0" -v n="$N" \
-      'BEGIN { printf "%s N=%s %-14s peer %.3f s | aimaq 1 thread %.3f s (x%.1f) | all threads %.3f s (x%.1f)\n", t, n, p, ps, a1, ps/a1, a0, ps/a0 }'
+    awk -v t="$t" -v p="$p" -v ps="$ps" -v a1="$a1" -v a0="$a0" -v c0="${c0:-0}" -v n="$N" \
+      'BEGIN { printf "%s N=%s %-14s peer %.3f s | aimaq 1 thread %.3f s (x%.1f) | all threads %.3f s (x%.1f), CPU %.3f s\n", t, n, p, ps, a1, ps/a1, a0, ps/a0, c0 }'
   done
 done
