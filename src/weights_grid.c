@@ -148,9 +148,13 @@ int aq__knn_grid(aq_ctx *ctx, const double *x, const double *y, size_t n, size_t
     g.x0 = x0;
     g.y0 = y0;
     g.h = sqrt(W * H * 2 / (double)n);
+    /* a box too thin or too extreme for a grid (the area under- or
+     * overflowing, or a sliver that would need more cells than points) */
+    if (!(g.h > 0) || !isfinite(g.h) || !(W / g.h < (double)n) || !(H / g.h < (double)n))
+        return AQ__GRID_DECLINED;
     g.gx = (size_t)(W / g.h) + 1;
     g.gy = (size_t)(H / g.h) + 1;
-    if (g.gx > 4 * n || g.gy > 4 * n || g.gx * g.gy > 4 * n) /* a sliver of a box */
+    if (g.gx * g.gy > 4 * n)
         return AQ__GRID_DECLINED;
     g.inv = 1 / g.h;
     size_t nc = g.gx * g.gy;
