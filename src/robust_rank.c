@@ -2,8 +2,9 @@
  * robust_rank.c -- ranking many score vectors fast, and the Monte Carlo
  * rank kernel behind weight-draw uncertainty (aq_index_mc_ranks).
  *
- * Ranks come from a stable two-level bucket sort (by value, then by the
- * order-preserving 64-bit key, then insertion sort), so ties keep row
+ * Ranks come from a stable LSD radix sort on 32-bit keys linear in the
+ * score, with the rare runs sharing a key ordered by the exact
+ * order-preserving 64-bit key; every step is stable, so ties keep row
  * order (numpy's argsort(kind="stable") and R's rank(ties.method =
  * "first")) and the order is exact. Rank quantiles per unit use a bucket
  * histogram of its ranks: three type-7 quantiles need six order
@@ -39,16 +40,6 @@ static int cmp_kv(const void *a, const void *b)
     if (x->k != y->k)
         return x->k < y->k ? -1 : 1;
     return (x->i > y->i) - (x->i < y->i);
-}
-
-/* Bucket of a score, 0 for the highest; NaN in bucket nb (after all). */
-static inline size_t bucket_of(double v, double mx, double scale, size_t nb)
-{
-    if (isnan(v))
-        return nb;
-    double f = (mx - v) * scale; /* monotone: rounding never reverses order */
-    size_t b = (size_t)f;
-    return b < nb ? b : nb - 1;
 }
 
 static void insertion(uint64_t *k, uint32_t *ix, size_t m)
@@ -113,8 +104,8 @@ static void sort_run(uint64_t *k, uint32_t *ix, size_t m, uint64_t *tk, uint32_t
     memcpy(ix, ti, m * sizeof *ix);
 }
 
-static void rank_buckets(const double *score, size_t n, double mn, double mx, uint32_t *rank,
-                         uint64_t *keys, uint32_t *idx);
+static void rank_radix(const double *score, size_t n, double mn, double mx, uint32_t *rank,
+                       uint64_t *keys, uint32_t *idx);
 
 void aq__rank_desc(const double *score, size_t n, uint32_t *rank, uint64_t *keys, uint32_t *idx)
 {
@@ -129,13 +120,8 @@ void aq__rank_desc(const double *score, size_t n, uint32_t *rank, uint64_t *keys
             rank[v[r].i] = (uint32_t)(r + 1);
         return;
     }
-    /* Two-level bucket sort: a first pass spreads the units over 2048
-     * buckets by value (few write streams, so the scatter stays in cache),
-     * each bucket is then spread over sub-buckets by key and the small
-     * sub-buckets are insertion-sorted by the exact key. Buckets and
-     * scatters are stable and bucket numbers are monotone in the score, so
-     * the result is the exact stable order. Cache-friendly at a million
-     * units, where a full-width LSD radix sort is memory-bound. */
+    /* LSD radix sort on a 32-bit key linear in the score, then the rare
+     * runs sharing a 32-bit key in exact order (see rank_radix). */
     double mn = INFINITY, mx = -INFINITY;
     for (size_t i = 0; i < n; i++) {
         double v = score[i];
@@ -144,39 +130,84 @@ void aq__rank_desc(const double *score, size_t n, uint32_t *rank, uint64_t *keys
         if (v > mx)
             mx = v;
     }
-    rank_buckets(score, n, mn, mx, rank, keys, idx);
+    rank_radix(score, n, mn, mx, rank, keys, idx);
 }
 
-/* The bucket sort of aq__rank_desc for n >= 4096 when the range [mn, mx]
- * of the non-NaN scores is known (the Monte Carlo kernel tracks it while
- * scoring, saving a pass over the scores). */
-static void rank_buckets(const double *score, size_t n, double mn, double mx, uint32_t *rank,
-                         uint64_t *keys, uint32_t *idx)
+/* 32-bit key of a score: ascending in descending score, linear over the
+ * range [mn, mx] of the non-NaN scores, NaN last. Subtraction and scaling
+ * by a positive constant are monotone in IEEE arithmetic, so a higher score
+ * never gets a larger key; only equal keys need the exact comparison. */
+static inline uint32_t coarse_key(double v, double mx, double scale)
 {
-    uint64_t *ka = keys, *kb = keys + n;
-    uint32_t *ia = idx, *ib = idx + n;
-    enum { B = 2048 };
-    uint32_t cnt[B + 2];
-    memset(cnt, 0, sizeof cnt);
-    double scale = mx > mn ? (B - 1) / (mx - mn) : 0;
-    for (size_t i = 0; i < n; i++)
-        cnt[bucket_of(score[i], mx, scale, B) + 1]++;
-    for (size_t q = 1; q <= B + 1; q++)
-        cnt[q] += cnt[q - 1];
+    if (isnan(v))
+        return UINT32_MAX;
+    double f = (mx - v) * scale;
+    return f >= 0 && f < 4294967040.0 ? (uint32_t)f : f >= 0 ? UINT32_MAX - 1 : 0;
+}
+
+/* Stable exact ranking for n >= 4096 when the range [mn, mx] of the non-NaN
+ * scores is known (the Monte Carlo kernel tracks it while scoring, saving a
+ * pass). Each unit is packed as (32-bit coarse key << 32 | row) and sorted
+ * by three stable LSD passes of 11, 11 and 10 bits on the coarse key: 8
+ * bytes an element and 2048 buckets a pass keep the scatter in cache where
+ * a 64-bit key sort is memory-bound. Rows sharing a coarse key (exact ties,
+ * or scores closer than (mx - mn) / 2^32) come out in row order and are
+ * then ordered by the exact 64-bit key with the stable sort_run, so the
+ * order is the exact stable order (ties by row). keys: 2n, idx: 2n. */
+static void rank_radix(const double *score, size_t n, double mn, double mx, uint32_t *rank,
+                       uint64_t *keys, uint32_t *idx)
+{
+    uint64_t *a = keys, *b = keys + n;
+    static const int shift[3] = {0, 11, 22};
+    uint32_t h[3][2048];
+    memset(h, 0, sizeof h);
+    double range = mx - mn;
+    double scale = isfinite(range) && range > 0 ? 4294967040.0 / range : 0;
     for (size_t i = 0; i < n; i++) {
-        uint32_t pos = cnt[bucket_of(score[i], mx, scale, B)]++;
-        ka[pos] = desc_key(score[i]);
-        ia[pos] = (uint32_t)i;
+        uint32_t c = scale > 0 || isnan(score[i]) ? coarse_key(score[i], mx, scale) : 0;
+        a[i] = (uint64_t)c << 32 | (uint64_t)i;
+        h[0][c & 2047]++;
+        h[1][(c >> 11) & 2047]++;
+        h[2][c >> 22]++;
     }
-    size_t start = 0;
-    for (size_t q = 0; q <= B; q++) { /* cnt[q] is now the end of bucket q */
-        size_t end = cnt[q];
-        if (end - start > 1)
-            sort_run(ka + start, ia + start, end - start, kb + start, ib + start);
-        start = end;
+    for (int p = 0; p < 3; p++) {
+        uint32_t first = (uint32_t)(a[0] >> 32 >> shift[p]) & 2047;
+        if (h[p][first] == n)
+            continue; /* one digit value: the pass would copy */
+        uint32_t sum = 0;
+        for (size_t q = 0; q < 2048; q++) {
+            uint32_t t = h[p][q];
+            h[p][q] = sum;
+            sum += t;
+        }
+        for (size_t i = 0; i < n; i++)
+            b[h[p][(uint32_t)(a[i] >> 32 >> shift[p]) & 2047]++] = a[i];
+        uint64_t *t = a;
+        a = b;
+        b = t;
     }
-    for (size_t r = 0; r < n; r++)
-        rank[ia[r]] = (uint32_t)(r + 1);
+    /* a holds the order; b (n) and idx (2n) are free scratch for ties. */
+    size_t r = 0;
+    while (r < n) {
+        uint32_t c = (uint32_t)(a[r] >> 32);
+        size_t e = r + 1;
+        while (e < n && (uint32_t)(a[e] >> 32) == c)
+            e++;
+        if (e - r == 1) {
+            rank[(uint32_t)a[r]] = (uint32_t)(r + 1);
+        } else {
+            size_t m = e - r;
+            uint32_t *ix = idx, *ti = idx + n;
+            for (size_t q = 0; q < m; q++) {
+                ix[q] = (uint32_t)a[r + q];
+                b[q] = desc_key(score[ix[q]]);
+            }
+            sort_run(b, ix, m, a + r, ti); /* a[r..e) is consumed: scratch */
+            for (size_t q = 0; q < m; q++)
+                rank[ix[q]] = (uint32_t)(r + q + 1);
+        }
+        r = e;
+    }
 }
 
 static int cmp_u32(const void *a, const void *b)
@@ -325,7 +356,7 @@ int aq_index_mc_ranks(aq_ctx *ctx, const double *x, size_t n, size_t m, const do
                 if (n < 4096)
                     aq__rank_desc(s + d * n, n, rk + d * n, keys, idx);
                 else
-                    rank_buckets(s + d * n, n, mn[d], mx[d], rk + d * n, keys, idx);
+                    rank_radix(s + d * n, n, mn[d], mx[d], rk + d * n, keys, idx);
             }
             for (size_t i = 0; i < n; i++) /* transpose: unit-major rows of ranks */
                 for (size_t d = 0; d < nb; d++)
