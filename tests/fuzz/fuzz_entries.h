@@ -415,4 +415,42 @@ static inline void aq_fuzz_import(const uint8_t *data, size_t size)
     unlink(rej);
 }
 
+/* Geometries as WKB, the one binary format aimaq decodes itself (for
+ * contiguity and centroids). The input is a list of blobs, each a 2-byte
+ * little-endian length and that many bytes; each blob is copied into a
+ * heap block of exactly its size. */
+static inline void aq_fuzz_wkb(const uint8_t *data, size_t size)
+{
+    enum { MAXG = 16 };
+    unsigned char *blob[MAXG];
+    size_t len[MAXG], n = 0, pos = 0;
+    while (n < MAXG && pos + 2 <= size) {
+        size_t l = (size_t)data[pos] | (size_t)data[pos + 1] << 8;
+        pos += 2;
+        if (l > size - pos)
+            l = size - pos;
+        blob[n] = malloc(l ? l : 1);
+        if (!blob[n])
+            abort();
+        if (l)
+            memcpy(blob[n], data + pos, l);
+        len[n++] = l;
+        pos += l;
+    }
+    aq_ctx *ctx = aq_ctx_new();
+    double x[MAXG], y[MAXG];
+    (void)aq_geometry_centroids(ctx, (const unsigned char *const *)blob, len, n, x, y);
+    for (int rook = 0; rook <= 1; rook++) {
+        aq_weights *w = NULL;
+        if (aq_weights_contiguity(ctx, (const unsigned char *const *)blob, len, n, rook, rook ? 0 : 1e-6, &w) == AQ_OK) {
+            aq_weights_info info;
+            (void)aq_weights_summary(ctx, w, &info);
+            aq_weights_free(w);
+        }
+    }
+    aq_ctx_free(ctx);
+    for (size_t i = 0; i < n; i++)
+        free(blob[i]);
+}
+
 #endif

@@ -24,7 +24,7 @@ static const struct {
     {"csv", aq_fuzz_csv},         {"number", aq_fuzz_number}, {"names", aq_fuzz_names},
     {"mapping", aq_fuzz_mapping}, {"method", aq_fuzz_method}, {"weights", aq_fuzz_weights},
     {"period", aq_fuzz_period},   {"expr", aq_fuzz_expr},     {"speeds", aq_fuzz_speeds},
-    {"import", aq_fuzz_import},
+    {"import", aq_fuzz_import},   {"wkb", aq_fuzz_wkb},
 };
 
 /* Reads PATH whole into a malloc'd block (*size bytes); NULL on failure. */
