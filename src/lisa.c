@@ -243,7 +243,7 @@ typedef struct scratch {
 
 /* The simulated statistic of unit i when the values at PICK take its k
  * neighbours' places (weights WT). */
-static inline __attribute__((always_inline)) double sim_of(const cperm *c, size_t i, const double *wt, size_t k,
+static inline double sim_of(const cperm *c, size_t i, const double *wt, size_t k,
                             const uint32_t *pick)
 {
     const float *vf = c->vf;

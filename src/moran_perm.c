@@ -49,8 +49,9 @@ static unsigned bucket_count(size_t n)
 
 /* Writes into OUT a uniform random permutation of V (n floats), drawn
  * from the stream STATE. IDS (n bytes) and CNT (B + 1) are scratch. */
-static __attribute__((noinline)) void shuffle(const float *v, size_t n, unsigned nb, uint64_t *state, float *out,
-                    unsigned char *ids, size_t *cnt)
+static __attribute__((noinline)) void shuffle(const float *v, size_t n, unsigned nb,
+                                              uint64_t *state, float *out, unsigned char *ids,
+                                              size_t *cnt)
 {
     memset(cnt, 0, (nb + 1) * sizeof *cnt);
     unsigned mask = nb - 1;
@@ -124,7 +125,8 @@ static __attribute__((noinline)) void interleave(const float *out, size_t n, flo
 }
 
 /* sum_i zp_i (W zp)_i for the LANES permutations side by side in ZP. */
-static __attribute__((noinline)) void cross8(const aq_weights *w, const float *wf, const float *zp, double *num)
+static __attribute__((noinline)) void cross8(const aq_weights *w, const float *wf,
+                                             const float *zp, double *num)
 {
     double acc[LANES] = {0};
     const size_t *off = w->off;
