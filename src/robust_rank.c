@@ -284,11 +284,20 @@ static void rank_quantiles(const uint32_t *v, size_t d, double *q)
         free(scratch);
 }
 
-#define BLOCK 16 /* draws scored together: one 64-byte row of ranks per unit */
+#define BLOCK 16 /* draws scored together: one 64-byte row of ranks per unit; score_block
+                  * holds them in four 4-wide vectors */
 
-#if defined(__GNUC__) && !defined(__clang__)
 /* s_i = sum_j x_ij w_j in j order without fused multiply-add, as reference
- * BLAS computes it, so ranks tie and break exactly as numpy's and R's. */
+ * BLAS computes it, so ranks tie and break exactly as numpy's and R's. The
+ * 16 draws of a block are independent lanes of four 4-wide vectors (one
+ * multiply and one add per lane, whatever the vector width), so the AVX2
+ * clone chosen at load time gives the same bits as the baseline SSE2 code. */
+typedef double v4d __attribute__((vector_size(32)));
+
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && defined(__linux__) && \
+    !defined(__SANITIZE_ADDRESS__)
+__attribute__((optimize("fp-contract=off"), target_clones("avx2", "default")))
+#elif defined(__GNUC__) && !defined(__clang__)
 __attribute__((optimize("fp-contract=off")))
 #endif
 static void score_block(const double *x, size_t n, size_t m, const double *wt, size_t nb,
@@ -300,20 +309,32 @@ static void score_block(const double *x, size_t n, size_t m, const double *wt, s
         hi[d] = -INFINITY;
     }
     for (size_t i = 0; i < n; i++) {
-        double acc[BLOCK] = {0};
+        v4d a0 = {0}, a1 = {0}, a2 = {0}, a3 = {0}; /* BLOCK = 16: in registers */
         const double *xi = x + i * m;
         for (size_t j = 0; j < m; j++) {
-            const double xv = xi[j];
+            const v4d xv = {xi[j], xi[j], xi[j], xi[j]};
             const double *wj = wt + j * BLOCK;
-            for (size_t d = 0; d < BLOCK; d++)
-                acc[d] = acc[d] + xv * wj[d];
+            v4d w0, w1, w2, w3;
+            memcpy(&w0, wj, sizeof w0);
+            memcpy(&w1, wj + 4, sizeof w1);
+            memcpy(&w2, wj + 8, sizeof w2);
+            memcpy(&w3, wj + 12, sizeof w3);
+            a0 = a0 + xv * w0;
+            a1 = a1 + xv * w1;
+            a2 = a2 + xv * w2;
+            a3 = a3 + xv * w3;
         }
+        double a[BLOCK];
+        memcpy(a, &a0, sizeof a0);
+        memcpy(a + 4, &a1, sizeof a1);
+        memcpy(a + 8, &a2, sizeof a2);
+        memcpy(a + 12, &a3, sizeof a3);
         for (size_t d = 0; d < BLOCK; d++) {
-            lo[d] = acc[d] < lo[d] ? acc[d] : lo[d];
-            hi[d] = acc[d] > hi[d] ? acc[d] : hi[d];
+            lo[d] = a[d] < lo[d] ? a[d] : lo[d];
+            hi[d] = a[d] > hi[d] ? a[d] : hi[d];
         }
         for (size_t d = 0; d < nb; d++)
-            s[d * n + i] = acc[d];
+            s[d * n + i] = a[d];
     }
     memcpy(mn, lo, sizeof lo);
     memcpy(mx, hi, sizeof hi);
