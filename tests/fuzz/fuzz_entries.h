@@ -453,4 +453,39 @@ static inline void aq_fuzz_wkb(const uint8_t *data, size_t size)
         free(blob[i]);
 }
 
+/* Scenario plans (YAML naming a network, settlements and services, then
+ * changes). The plan is written next to copies of the small network of
+ * tests/data/network (copied once per process; the harness runs from the
+ * repository root), so the files it names resolve. */
+static inline void aq_fuzz_plan(const uint8_t *data, size_t size)
+{
+    const char *tmp = getenv("AQ_TMP");
+    char dir[512], path[600];
+    snprintf(dir, sizeof dir, "%s/aq-fuzz-plan-%ld", tmp && *tmp ? tmp : "/tmp", (long)getpid());
+    snprintf(path, sizeof path, "%s/edges.csv", dir);
+    if (access(path, R_OK) != 0) {
+        char cmd[1400];
+        snprintf(cmd, sizeof cmd, "mkdir -p '%s' && cp tests/data/network/*.csv '%s'", dir, dir);
+        if (system(cmd) != 0)
+            return;
+    }
+    snprintf(path, sizeof path, "%s/plan.yaml", dir);
+    FILE *f = fopen(path, "wb");
+    if (!f)
+        return;
+    if (size)
+        fwrite(data, 1, size, f);
+    if (fclose(f) != 0)
+        return;
+    aq_ctx *ctx = aq_ctx_new();
+    aq_table *t = NULL;
+    if (aq_scenario_run(ctx, path, &t) == AQ_OK) {
+        aq_fuzz_walk_table(t);
+        aq_table_free(t);
+    } else if (t || !*aq_errmsg(ctx)) {
+        abort();
+    }
+    aq_ctx_free(ctx);
+}
+
 #endif

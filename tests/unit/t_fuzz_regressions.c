@@ -25,6 +25,7 @@ static const struct {
     {"mapping", aq_fuzz_mapping}, {"method", aq_fuzz_method}, {"weights", aq_fuzz_weights},
     {"period", aq_fuzz_period},   {"expr", aq_fuzz_expr},     {"speeds", aq_fuzz_speeds},
     {"import", aq_fuzz_import},   {"wkb", aq_fuzz_wkb},
+    {"plan", aq_fuzz_plan},
 };
 
 /* Reads PATH whole into a malloc'd block (*size bytes); NULL on failure. */
