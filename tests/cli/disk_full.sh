@@ -71,14 +71,19 @@ if [ "$(id -u)" = 0 ]; then
     asuser() { setpriv --reuid=65534 --regid=65534 --clear-groups "$@"; }
   else
     echo "disk_full: running as root without setpriv: permission checks skipped"
-    asuser=""
   fi
 else
   asuser() { "$@"; }
 fi
+# Every directory on the way to the binary and to $T must be searchable by
+# the unprivileged user (a build under /root is not): probe, else skip.
+chmod 755 "$T"
+chmod 644 "$T/pop.csv"
+if declare -F asuser > /dev/null && ! asuser "$AIMAQ" read "$T/pop.csv" > /dev/null 2>&1; then
+  echo "disk_full: the unprivileged user cannot run $AIMAQ on $T: permission checks skipped"
+  unset -f asuser
+fi
 if declare -F asuser > /dev/null; then
-  # Every directory on the way must be searchable by the unprivileged user.
-  chmod 755 "$T"
   RO=$T/ro
   mkdir "$RO"
   cp "$DB" "$RO/s.db"
