@@ -18,6 +18,7 @@ int aq_table_new(aq_ctx *ctx, size_t nrows, aq_table **out)
     if (!t)
         return AQ_ENOMEM;
     t->nrows = nrows;
+    t->line0 = 2; /* a header line, then one line per row */
     *out = t;
     return AQ_OK;
 }
@@ -210,7 +211,7 @@ const char *aq_table_source(const aq_table *t) { return t->source; }
 
 size_t aq_table_source_line(const aq_table *t, size_t row)
 {
-    return t->lines && row < t->nrows ? t->lines[row] : row + 2;
+    return t->lines && row < t->nrows ? t->lines[row] : t->line0 + row;
 }
 
 const unsigned char *aq_table_geometry(const aq_table *t, size_t row, size_t *len)

@@ -18,7 +18,9 @@ struct aq_table {
     size_t nrows, ncols, colcap;
     aq__column *cols;
     aq__arena arena;              /* text cells, geometries            */
-    size_t *lines;                /* source line of each row, or NULL  */
+    size_t *lines;                /* source line of each row, or NULL
+                                     when row i is on line line0 + i   */
+    size_t line0;
     const unsigned char **geom;   /* WKB per row, or NULL              */
     size_t *geomlen;
     char *crs;
