@@ -126,7 +126,9 @@ static inline void aq_fuzz_csv(const uint8_t *data, size_t size)
     unlink(path);
 }
 
-/* Numbers: both decimal marks, over an exact-size copy (no NUL). */
+/* Numbers: both decimal marks, over an exact-size copy (no NUL). A finite
+ * number read back from its own shortest exact form ("%.17g", with the
+ * same decimal mark) is the same number. */
 static inline void aq_fuzz_number(const uint8_t *data, size_t size)
 {
     char *s = malloc(size ? size : 1);
@@ -134,9 +136,18 @@ static inline void aq_fuzz_number(const uint8_t *data, size_t size)
         abort();
     if (size)
         memcpy(s, data, size);
-    double v;
-    (void)aq_parse_number(s, size, '.', &v);
-    (void)aq_parse_number(s, size, ',', &v);
+    for (int k = 0; k < 2; k++) {
+        char dec = k ? ',' : '.', buf[64];
+        double v, w;
+        if (aq_parse_number(s, size, dec, &v) != 1 || !isfinite(v))
+            continue;
+        int m = snprintf(buf, sizeof buf, "%.17g", v);
+        for (char *p = buf; dec == ',' && *p; p++)
+            if (*p == '.')
+                *p = ',';
+        if (aq_parse_number(buf, (size_t)m, dec, &w) != 1 || w != v)
+            abort();
+    }
     free(s);
 }
 
