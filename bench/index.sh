@@ -7,6 +7,7 @@
 #
 #   bench/index.sh [N ...]        default N = 10000 100000
 #   AIMAQ=path/to/aimaq THREADS=2 bench/index.sh 1000000
+#   PEER=0 bench/index.sh 1000000   aimaq only (numpy takes about 5 minutes at 1M)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PEERS=../shared/bench-peers
@@ -15,6 +16,7 @@ THREADS=${THREADS:-$(nproc)}
 PY=/usr/bin/python3
 DATA=${DATA:-/tmp/aimaq-bench-index}
 SIZES=${*:-10000 100000}
+PEER=${PEER:-1}
 [ -x "$AIMAQ" ] || { echo "bench/index.sh: no aimaq binary at $AIMAQ (set AIMAQ=)" >&2; exit 1; }
 
 # Checksums of T5 from aimaq's per-unit output (columns id, rank, rank_median,
@@ -52,6 +54,11 @@ for N in $SIZES; do
     read -r asec1 akb1 < "$DATA/time1.txt"
     echo "T5,aimaq,threads=$THREADS,$N,$asec,$achk,peak_MB=$((akb / 1024)) (wall time incl. CSV load and output)"
     echo "T5,aimaq,threads=1,$N,$asec1,$(checksum "$out.1"),peak_MB=$((akb1 / 1024))"
+    echo "load average at N=$N: $(cut -d' ' -f1-3 /proc/loadavg) (2-core machine: above 2, times are inflated)"
+    if [ "$PEER" = 0 ]; then
+        echo "T5,numpy,skipped (PEER=0)"
+        continue
+    fi
     # peer_py.py's own entry point also imports libpysal (for its version table);
     # T5 needs only numpy and pandas, so call its task function directly.
     prow=$(/usr/bin/time -f "%M" -o "$DATA/ptime.txt" "$PY" -c "
