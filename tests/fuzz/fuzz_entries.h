@@ -75,28 +75,67 @@ static inline void aq_fuzz_walk_table(const aq_table *t)
     }
 }
 
-/* One reading of the file with OPTS, whole and in small batches. */
-static inline void aq_fuzz_csv_once(aq_ctx *ctx, const char *path, const aq_read_opts *opts)
+/* Does row I of table A hold the same cells, from the same source line,
+ * as row J of table B? */
+static inline int aq_fuzz_same_row(const aq_table *a, size_t i, const aq_table *b, size_t j)
+{
+    char b1[64], b2[64];
+    if (aq_table_ncols(a) != aq_table_ncols(b) || aq_table_source_line(a, i) != aq_table_source_line(b, j))
+        return 0;
+    for (size_t c = 0; c < aq_table_ncols(a); c++)
+        if (strcmp(aq_table_cell(a, c, i, b1, sizeof b1), aq_table_cell(b, c, j, b2, sizeof b2)) != 0)
+            return 0;
+    return 1;
+}
+
+/* A carriage return not followed by a line feed (old Mac line endings):
+ * the whole-file and batch readers split such lines differently today
+ * (tests/fuzz/pending/csv/), so the comparison below skips them. */
+static inline int aq_fuzz_has_lone_cr(const uint8_t *data, size_t size)
+{
+    for (size_t i = 0; i < size; i++)
+        if (data[i] == '\r' && (i + 1 == size || data[i + 1] != '\n'))
+            return 1;
+    return 0;
+}
+
+/* One reading of the file with OPTS, whole and in batches of 3 rows. With
+ * COMPARE, when both succeed, the batches must hold the same rows as the
+ * whole read (for files under 1,000 rows, where both see every row before
+ * deciding the column types). */
+static inline void aq_fuzz_csv_once(aq_ctx *ctx, const char *path, const aq_read_opts *opts, int compare)
 {
     aq_table *t = NULL;
     int rc = aq_table_read(ctx, path, opts, &t);
     if (rc == AQ_OK) {
         aq_fuzz_walk_table(t);
-        aq_table_free(t);
     } else if (t || !*aq_errmsg(ctx)) {
         abort(); /* a failure must leave *out alone and say why */
     }
+    compare = compare && t && aq_table_nrows(t) < 1000;
     aq__csv_reader *r = NULL;
-    if (aq__csv_open(ctx, path, opts, &r) != AQ_OK)
-        return;
-    for (int batches = 0; batches < 1000; batches++) {
-        aq_table *b = NULL;
-        if (aq__csv_next(ctx, r, 3, &b) != AQ_OK || !b)
-            break;
-        aq_fuzz_walk_table(b);
-        aq_table_free(b);
+    if (aq__csv_open(ctx, path, opts, &r) == AQ_OK) {
+        size_t row = 0;
+        int complete = 0;
+        for (int batches = 0; batches < 1000; batches++) {
+            aq_table *b = NULL;
+            if (aq__csv_next(ctx, r, 3, &b) != AQ_OK)
+                break;
+            if (!b) {
+                complete = 1;
+                break;
+            }
+            aq_fuzz_walk_table(b);
+            for (size_t i = 0; compare && i < aq_table_nrows(b); i++, row++)
+                if (row >= aq_table_nrows(t) || !aq_fuzz_same_row(t, row, b, i))
+                    abort();
+            aq_table_free(b);
+        }
+        if (compare && complete && row != aq_table_nrows(t))
+            abort();
+        aq__csv_close(r);
     }
-    aq__csv_close(r);
+    aq_table_free(t);
 }
 
 /* Delimited text: detected options, CP1251 source, decimal comma, and a
@@ -109,19 +148,19 @@ static inline void aq_fuzz_csv(const uint8_t *data, size_t size)
     aq_ctx *ctx = aq_ctx_new();
     aq_read_opts o;
     aq_read_opts_init(&o);
-    aq_fuzz_csv_once(ctx, path, &o);
+    aq_fuzz_csv_once(ctx, path, &o, !aq_fuzz_has_lone_cr(data, size));
     o.encoding = "CP1251";
-    aq_fuzz_csv_once(ctx, path, &o);
+    aq_fuzz_csv_once(ctx, path, &o, 0);
     o.encoding = "KZ-1048";
     o.decimal = ',';
-    aq_fuzz_csv_once(ctx, path, &o);
+    aq_fuzz_csv_once(ctx, path, &o, 0);
     static const char *const cols[] = {"code", "value", NULL};
     static const char *const opt[] = {"name", NULL};
     aq_read_opts_init(&o);
     o.delimiter = ';';
     o.columns = cols;
     o.optional_columns = opt;
-    aq_fuzz_csv_once(ctx, path, &o);
+    aq_fuzz_csv_once(ctx, path, &o, 0);
     aq_ctx_free(ctx);
     unlink(path);
 }
