@@ -11,7 +11,8 @@
  * Parsers that read files get a temporary file under $AQ_TMP (or /tmp)
  * named after the process id, so parallel runs do not collide. (The CSV
  * reader maps its file, where ASan sees an overread only when it crosses
- * the end of the last page; the CP1251/KZ-1048 passes parse a heap copy.)
+ * the end of the last page; when the bytes are not UTF-8, the CP1251 and
+ * KZ-1048 passes parse a converted heap copy instead.)
  *
  * Header-only (static functions) so that both the harness and the unit
  * test compile it without a library of their own.
