@@ -396,6 +396,12 @@ int aq_index_mc_ranks(aq_ctx *ctx, const double *x, size_t n, size_t m, const do
 #pragma omp parallel for num_threads(nt) schedule(static)
     for (size_t i = 0; i < n; i++) {
         double q[3];
+#if defined(__GNUC__)
+        /* A unit's row of ranks is about a page, where hardware prefetch
+         * stops: fetch the row after next while this one is summarised. */
+        for (size_t o = 0; i + 2 < n && o < ndraws; o += 16)
+            __builtin_prefetch(R + (i + 2) * ndraws + o);
+#endif
         rank_quantiles(R + i * ndraws, ndraws, q);
         q05[i] = q[0];
         q50[i] = q[1];
