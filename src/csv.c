@@ -46,6 +46,7 @@ typedef struct csv_src {
     char *converted;  /* owned copy when the file was converted from another encoding */
     char delim;
     bool has_quotes;
+    bool lone_cr;     /* some line ends are a CR alone (Excel for Mac's "CSV (Macintosh)") */
     size_t ncols;
     char **names;
     enum aq_coltype *types;
@@ -681,6 +682,7 @@ static bool utf8_valid_releasing(csv_src *src, size_t *bad)
 {
     size_t off = 0;
     src->has_quotes = false;
+    src->lone_cr = false;
     while (off < src->len) {
         size_t n = src->len - off < RELEASE_BYTES ? src->len - off : RELEASE_BYTES;
         /* end the piece on a character boundary */
@@ -691,8 +693,12 @@ static bool utf8_valid_releasing(csv_src *src, size_t *bad)
             *bad = off + at;
             return false;
         }
-        /* the same pass looks for quotes: without any, chunks can split anywhere */
+        /* the same pass looks for quotes (without any, chunks can split
+         * anywhere) and for lone CRs (old Mac line ends) */
         src->has_quotes = src->has_quotes || memchr(src->data + off, '"', n) != NULL;
+        for (const char *cr = src->data + off, *stop = src->data + off + n;
+             !src->lone_cr && (cr = memchr(cr, '\r', (size_t)(stop - cr))) != NULL; cr++)
+            src->lone_cr = cr + 1 >= src->data + src->len || cr[1] != '\n';
         release_pages(src, src->data + off, src->data + off + n);
         off += n;
     }
@@ -768,6 +774,22 @@ static int src_open(aq_ctx *ctx, csv_src *src, const char *path, const aq_read_o
     } else if (opts && opts->encoding && strcasecmp(opts->encoding, "UTF-8") != 0 &&
                strcasecmp(opts->encoding, "UTF8") != 0) {
         aq__warn(ctx, "'%s' is valid UTF-8; --encoding %s was not applied", path, opts->encoding);
+    }
+    if (src->converted) /* the check above may have stopped at the first non-UTF-8 byte */
+        for (const char *cr = src->data, *stop = src->data + src->len;
+             !src->lone_cr && (cr = memchr(cr, '\r', (size_t)(stop - cr))) != NULL; cr++)
+            src->lone_cr = cr + 1 >= stop || cr[1] != '\n';
+    if (src->lone_cr) {
+        /* Lines ending in a CR alone become LF lines in a private copy: the
+         * parser splits on LF, and would otherwise lose every row after
+         * the first. CR LF pairs stay as they are. */
+        char *copy = src->converted ? src->converted : aq__malloc(src->len + 1);
+        if (!copy)
+            return aq__oom(ctx);
+        for (size_t i = 0; i < src->len; i++)
+            copy[i] = src->data[i] == '\r' && (i + 1 == src->len || src->data[i + 1] != '\n') ? '\n' : src->data[i];
+        src->converted = copy;
+        src->data = copy;
     }
     if (src->converted)
         src->has_quotes = memchr(src->data, '"', src->len) != NULL;

@@ -201,7 +201,9 @@ static int read_top(yctx *y, yaml_node_t *root, aq__mapping *m)
             if (m->shape == AQ_SHAPE_COUNT_SENTINEL)
                 rc = yerr(y, v, "shape must be wide, long, units, links or indicators", NULL);
         } else if (strcmp(key, "ignore") == 0) {
-            if (v->type != YAML_SEQUENCE_NODE)
+            if (m->ignore)
+                rc = yerr(y, k, "duplicate key ", key);
+            else if (v->type != YAML_SEQUENCE_NODE)
                 rc = yerr(y, v, "'ignore' must be a list of column names", NULL);
             size_t n = rc ? 0 : (size_t)(v->data.sequence.items.top - v->data.sequence.items.start);
             if (n && !(m->ignore = aq__calloc(n, sizeof *m->ignore)))
@@ -209,7 +211,9 @@ static int read_top(yctx *y, yaml_node_t *root, aq__mapping *m)
             for (size_t i = 0; i < n && !rc; i++, m->nignore++)
                 rc = take_string(y, yaml_document_get_node(y->doc, v->data.sequence.items.start[i]), "ignore", &m->ignore[i]);
         } else if (strcmp(key, "indicators") == 0) {
-            if (v->type != YAML_MAPPING_NODE)
+            if (m->indicators)
+                rc = yerr(y, k, "duplicate key ", key);
+            else if (v->type != YAML_MAPPING_NODE)
                 rc = yerr(y, v, "'indicators' must map column names to their metadata", NULL);
             size_t n = rc ? 0 : (size_t)(v->data.mapping.pairs.top - v->data.mapping.pairs.start);
             if (n && !(m->indicators = aq__calloc(n, sizeof *m->indicators)))

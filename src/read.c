@@ -3,6 +3,7 @@
  */
 #include "aq_int.h"
 
+#include <errno.h>
 #include <string.h>
 #include <sys/stat.h>
 
@@ -14,7 +15,7 @@ int aq_table_read(aq_ctx *ctx, const char *path, const aq_read_opts *opts, aq_ta
         return aq__err(ctx, AQ_EUSAGE, "no input file given");
     struct stat st;
     if (stat(path, &st) != 0)
-        return aq__err(ctx, AQ_EIO, "cannot open '%s': no such file", path);
+        return aq__err(ctx, AQ_EIO, "cannot open '%s': %s", path, errno == ENOENT ? "no such file" : strerror(errno));
     if (opts && opts->delimiter && opts->delimiter != ',' && opts->delimiter != ';' &&
         opts->delimiter != '\t' && opts->delimiter != '|')
         return aq__err(ctx, AQ_EUSAGE, "delimiter must be ',', ';', tab or '|'");

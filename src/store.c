@@ -81,9 +81,13 @@ static const char *const migrations[] = {
 
 int aq__store_fail(aq_store *s, const char *what)
 {
-    int ext = sqlite3_extended_errcode(s->db);
-    if (ext == SQLITE_FULL)
-        return aq__err(s->ctx, AQ_EIO, "%s: the disk holding '%s' is full; the store is unchanged", what, s->path);
+    int ext = sqlite3_extended_errcode(s->db), sys = sqlite3_system_errno(s->db);
+    if (ext == SQLITE_FULL || sys == ENOSPC || sys == EFBIG || sys == EDQUOT)
+        return aq__err(s->ctx, AQ_EIO, "%s: the disk holding '%s' is full (%s); the store is unchanged", what,
+                       s->path, strerror(sys ? sys : ENOSPC));
+    if ((ext & 0xff) == SQLITE_IOERR)
+        return aq__err(s->ctx, AQ_EIO, "%s: cannot write '%s': %s%s (is the disk full?); the store is unchanged", what,
+                       s->path, sqlite3_errmsg(s->db), sys ? strerror(sys) : "");
     if (ext == SQLITE_READONLY || (ext & 0xff) == SQLITE_READONLY)
         return aq__err(s->ctx, AQ_EIO, "%s: '%s' is read-only", what, s->path);
     if ((ext & 0xff) == SQLITE_BUSY)
@@ -165,6 +169,13 @@ int aq_store_open(aq_ctx *ctx, const char *path, int flags, aq_store **out)
         return aq__err(ctx, AQ_EIO, "cannot open the store '%s': it is a directory", path);
     if (exists && !(flags & AQ_STORE_READONLY) && access(path, W_OK) != 0)
         return aq__err(ctx, AQ_EIO, "cannot write the store '%s': %s", path, strerror(errno));
+    if (!exists) { /* say why a new store cannot be made, which SQLite does not */
+        char dir[4096];
+        const char *slash = strrchr(path, '/');
+        snprintf(dir, sizeof dir, "%.*s", slash ? (int)(slash - path) + (slash == path) : 1, slash ? path : ".");
+        if (access(dir, W_OK) != 0)
+            return aq__err(ctx, AQ_EIO, "cannot create the store '%s': directory '%s': %s", path, dir, strerror(errno));
+    }
     aq_store *s = aq__xcalloc(ctx, 1, sizeof *s);
     if (!s)
         return AQ_ENOMEM;
@@ -177,13 +188,19 @@ int aq_store_open(aq_ctx *ctx, const char *path, int flags, aq_store **out)
     int oflags = s->readonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
     int rc = AQ_OK;
     if (sqlite3_open_v2(path, &s->db, oflags | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
-        rc = aq__err(ctx, AQ_EIO, "cannot open the store '%s': %s", path, s->db ? sqlite3_errmsg(s->db) : "out of memory");
+        int sys = s->db ? sqlite3_system_errno(s->db) : 0;
+        rc = aq__err(ctx, AQ_EIO, "cannot open the store '%s': %s%s%s", path,
+                     s->db ? sqlite3_errmsg(s->db) : "out of memory", sys ? ": " : "", sys ? strerror(sys) : "");
         goto fail;
     }
     sqlite3_extended_result_codes(s->db, 1);
     sqlite3_busy_timeout(s->db, 10000);
     if ((rc = read_version(s)) != AQ_OK) {
-        rc = aq__err(ctx, AQ_ESTORE, "'%s' is not an aimaq store (not an SQLite database)", path);
+        if ((sqlite3_extended_errcode(s->db) & 0xff) == SQLITE_NOTADB)
+            rc = aq__err(ctx, AQ_ESTORE, "'%s' is not an aimaq store (not an SQLite database)", path);
+        else
+            rc = aq__err(ctx, AQ_EIO, "cannot read the store '%s': %s (a store's directory must be writable for "
+                                      "its -wal and -shm files; this one is read-only)", path, sqlite3_errmsg(s->db));
         goto fail;
     }
     if (foreign_database(s)) {

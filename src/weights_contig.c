@@ -160,8 +160,17 @@ static int cluster_vertices(aq_ctx *ctx, const vrec *v, size_t nv, double snap, 
     for (size_t i = 0; i < nv; i++) {
         k[i] = (vkey){0, 0, v[i].x, v[i].y, (uint32_t)i};
         if (snap > 0) {
-            k[i].cx = (int64_t)floor(v[i].x / snap);
-            k[i].cy = (int64_t)floor(v[i].y / snap);
+            /* A cell index must fit in 64 bits: coordinates that far out
+             * (or not finite) are bad input, not a reason for undefined
+             * behaviour. */
+            double fx = floor(v[i].x / snap), fy = floor(v[i].y / snap);
+            if (!(fabs(fx) < 9e18 && fabs(fy) < 9e18)) {
+                aq__free(k);
+                return aq__err(ctx, AQ_EINPUT, "contiguity: vertex (%g, %g) of polygon %u is too far out for snap %g",
+                               v[i].x, v[i].y, (unsigned)v[i].poly + 1, snap);
+            }
+            k[i].cx = (int64_t)fx;
+            k[i].cy = (int64_t)fy;
         }
     }
     if (snap <= 0) {

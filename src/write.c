@@ -94,7 +94,7 @@ static void write_csv(const aq_table *t, FILE *f)
     }
 }
 
-static int write_json(aq_ctx *ctx, const aq_table *t, FILE *f)
+static int write_json(aq_ctx *ctx, const aq_table *t, FILE *f, const char *path)
 {
     json_t *arr = json_array();
     if (!arr)
@@ -118,7 +118,7 @@ static int write_json(aq_ctx *ctx, const aq_table *t, FILE *f)
     int rc = json_dumpf(arr, f, JSON_INDENT(1) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(15));
     fputc('\n', f);
     json_decref(arr);
-    return rc == 0 ? AQ_OK : aq__err(ctx, AQ_EIO, "cannot write JSON");
+    return rc == 0 ? AQ_OK : aq__err(ctx, AQ_EIO, "cannot write '%s': %s", path, strerror(errno));
 }
 
 /* Display width of a UTF-8 string: code points, not bytes, so Cyrillic
@@ -258,7 +258,7 @@ int aq_table_write(aq_ctx *ctx, const aq_table *t, const char *path, enum aq_for
     if (fmt == AQ_FMT_CSV)
         write_csv(t, f);
     else if (fmt == AQ_FMT_JSON)
-        rc = write_json(ctx, t, f);
+        rc = write_json(ctx, t, f, path);
     else
         rc = write_text(ctx, t, f);
     if (fflush(f) != 0 || ferror(f))

@@ -97,6 +97,13 @@ static void failures(aq_ctx *ctx)
     expect_error(ctx, "tests/data/io/mixed_decimal.csv", NULL, AQ_EINPUT, "column 'value' mixes number styles");
     expect_error(ctx, "tests/data/io/cp1251.csv", NULL, AQ_EINPUT, "it looks like CP1251");
     expect_error(ctx, "tests/data/io/kz1048.csv", NULL, AQ_EINPUT, "it looks like KZ-1048");
+    /* Old-Mac line ends (CR alone): every row is read, none lost. */
+    aq_table *cr = read_ok(ctx, "tests/fuzz/regressions/csv/cr-only-line-endings.csv", NULL);
+    if (cr) {
+        AQ_EQ_INT(aq_table_nrows(cr), 3);
+        AQ_EQ_INT(aq_table_source_line(cr, 2), 4);
+        aq_table_free(cr);
+    }
     aq_table *t = read_ok(ctx, "tests/data/io/header_only.csv", NULL);
     AQ_CHECK(t && aq_table_nrows(t) == 0);
     aq_table_free(t);
