@@ -498,6 +498,39 @@ static int key_into(aq_ctx *ctx, const char *name, size_t len, aq_buf *out, int 
     }
     out->len = start + emit_key(b.cp, b.n, out->data + start);
     aq__cps_free(&b);
+    /* Dropping quotes and control characters can join what were separate
+     * words, whose look-alikes then fold differently: key the key again
+     * until it stands still, so that key(key(x)) == key(x). Shrinking or
+     * equal each time (a fold never lengthens), so two rounds suffice in
+     * practice; four is a bound, not a hope. */
+    for (int round = 0; round < 4; round++) {
+        size_t klen = out->len - start;
+        if ((rc = aq__cps_decode(ctx, out->data + start, klen, &b)) != AQ_OK) {
+            aq__cps_free(&b);
+            return rc;
+        }
+        folded += aq__fold_lookalikes(b.cp, b.n);
+        char small[1024];
+        char *tmp = b.n * 4 + 1 <= sizeof small ? small : aq__malloc(b.n * 4 + 1);
+        if (!tmp) {
+            aq__cps_free(&b);
+            return aq__oom(ctx);
+        }
+        size_t n = emit_key(b.cp, b.n, tmp);
+        aq__cps_free(&b);
+        bool same = n == klen && memcmp(tmp, out->data + start, n) == 0;
+        if (n > klen) /* the buffer holds what the first pass reserved */
+            same = true;
+        else if (!same) {
+            memcpy(out->data + start, tmp, n);
+            out->data[start + n] = '\0';
+            out->len = start + n;
+        }
+        if (tmp != small)
+            aq__free(tmp);
+        if (same)
+            break;
+    }
     if (changes)
         *changes = folded;
     return AQ_OK;
