@@ -34,4 +34,5 @@ step "Outputs"
 "$AQ" export --db "$DB" --what units --level region --output $OUT/regions.gpkg
 "$AQ" export --db "$DB" --indicator grp_pc_kzt_thousand,population --level region --output $OUT/regions.xlsx
 "$AQ" summary --db "$DB" --value grp_pc_kzt_thousand --exclude 000000000 --format csv --output $OUT/grp_ratio_by_year.csv
-echo "store: $DB; files: $OUT/regions.gpkg, $OUT/regions.xlsx, $OUT/grp_ratio_by_year.csv, $OUT/osm_places_matched.geojson"
+"$AQ" report --db "$DB" --lang "${AIMAQ_LANG:-kk}" -o $OUT/report.html
+echo "store: $DB; files: $OUT/report.html, $OUT/regions.gpkg, $OUT/regions.xlsx, $OUT/grp_ratio_by_year.csv, $OUT/osm_places_matched.geojson"
