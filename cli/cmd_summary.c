@@ -232,6 +232,9 @@ static int run(int argc, char **argv)
         return rc;
     if (!o.value)
         return cli_usage_error("summary: --value CODE is required");
+    if (o.population && output)
+        return cli_usage_error("summary: --output holds one table: write the ratios (--value) and the population "
+                               "(--population) in two runs");
     if (cli_lang(lang_opt, &o.lang))
         return AQ_EXIT_USAGE;
     enum aq_format fmt = AQ_FMT_TEXT;
