@@ -68,6 +68,13 @@ static const char *period_of(const aq_table *t, size_t i, char *buf, size_t size
     return j >= 0 ? aq_table_cell(t, (size_t)j, i, buf, size) : "";
 }
 
+/* Does row I count for PERIOD: a value, not excluded, of that period? */
+static bool counts_for(const aq_table *t, size_t i, const double *v, const summary_opts *o, const char *period)
+{
+    char buf[32];
+    return !isnan(v[i]) && !excluded(t, i, o->exclude) && strcmp(period_of(t, i, buf, sizeof buf), period) == 0;
+}
+
 static int cmp_period(const void *a, const void *b) { return strcmp(a, b); }
 
 static int ratios(aq_ctx *ctx, const aq_table *t, const summary_opts *o, aq_table **out)
@@ -96,8 +103,7 @@ static int ratios(aq_ctx *ctx, const aq_table *t, const summary_opts *o, aq_tabl
     for (size_t k = 0; k < np; k++) {
         bool any = false;
         for (size_t i = 0; i < n && !any; i++) {
-            char buf[32];
-            any = !isnan(v[i]) && !excluded(t, i, o->exclude) && strcmp(period_of(t, i, buf, sizeof buf), periods[k]) == 0;
+            any = counts_for(t, i, v, o, periods[k]);
         }
         if (any)
             memmove(periods[kept++], periods[k], sizeof periods[0]);
@@ -111,8 +117,7 @@ static int ratios(aq_ctx *ctx, const aq_table *t, const summary_opts *o, aq_tabl
     for (size_t k = 0; k < np && rc == AQ_OK; k++) {
         size_t count = 0, imax = 0, imin = 0;
         for (size_t i = 0; i < n; i++) {
-            char buf[32];
-            if (isnan(v[i]) || excluded(t, i, o->exclude) || strcmp(period_of(t, i, buf, sizeof buf), periods[k]) != 0)
+            if (!counts_for(t, i, v, o, periods[k]))
                 continue;
             if (count == 0 || v[i] > v[imax])
                 imax = i;
@@ -158,8 +163,7 @@ static int population(aq_ctx *ctx, const aq_table *t, const summary_opts *o, aq_
     size_t m = 0;
     double total = 0;
     for (size_t i = 0; i < n; i++) {
-        char buf[32];
-        if (!isnan(p[i]) && !excluded(t, i, o->exclude) && strcmp(period_of(t, i, buf, sizeof buf), latest) == 0) {
+        if (counts_for(t, i, p, o, latest)) {
             m++;
             total += p[i];
         }
@@ -171,8 +175,7 @@ static int population(aq_ctx *ctx, const aq_table *t, const summary_opts *o, aq_
         rc = aq_table_add_column(ctx, r, cols[c], c < 3 ? AQ_COL_TEXT : AQ_COL_NUMBER, NULL);
     long cj = aq_table_find(t, "code");
     for (size_t i = 0, k = 0; i < n && rc == AQ_OK; i++) {
-        char buf[32];
-        if (isnan(p[i]) || excluded(t, i, o->exclude) || strcmp(period_of(t, i, buf, sizeof buf), latest) != 0)
+        if (!counts_for(t, i, p, o, latest))
             continue;
         aq_table_set_text(ctx, r, 0, k, cj >= 0 ? aq_table_text(t, (size_t)cj, i) : NULL);
         aq_table_set_text(ctx, r, 1, k, unit_name(t, i, o->lang));
