@@ -404,36 +404,28 @@ static int rejects_message(aq__import *im)
     return rc;
 }
 
-static void csv_cell(FILE *f, const char *s)
-{
-    fputc('"', f);
-    for (; *s; s++) {
-        if (*s == '"')
-            fputc('"', f);
-        fputc(*s, f);
-    }
-    fputc('"', f);
-}
-
+/* The rejects as a table, written by the table writer like any output. */
 static int write_rejects(aq__import *im, const char *path)
 {
-    FILE *f = fopen(path, "w");
-    if (!f)
-        return aq__err(im->ctx, AQ_EIO, "cannot write the rejects file '%s'", path);
-    fputs("file,line,column,reason\n", f);
-    for (size_t k = 0; k < im->nrejects; k++) {
+    aq_table *t = NULL;
+    int rc = aq_table_new(im->ctx, im->nrejects, &t);
+    static const char *const cols[] = {"file", "line", "column", "reason"};
+    for (size_t c = 0; c < 4 && rc == AQ_OK; c++)
+        rc = aq_table_add_column(im->ctx, t, cols[c], c == 1 ? AQ_COL_NUMBER : AQ_COL_TEXT, NULL);
+    for (size_t k = 0; k < im->nrejects && rc == AQ_OK; k++) {
         aq__reject *r = &im->rejects[k];
-        csv_cell(f, im->path);
-        fprintf(f, ",%zu,", r->line);
-        csv_cell(f, r->column ? r->column : "");
-        fputc(',', f);
-        csv_cell(f, r->reason);
-        fputc('\n', f);
+        if ((rc = aq_table_set_text(im->ctx, t, 0, k, im->path)) == AQ_OK &&
+            (rc = aq_table_set_number(im->ctx, t, 1, k, (double)r->line)) == AQ_OK &&
+            (rc = aq_table_set_text(im->ctx, t, 2, k, r->column)) == AQ_OK)
+            rc = aq_table_set_text(im->ctx, t, 3, k, r->reason);
     }
-    int bad = ferror(f);
-    if (fclose(f) != 0 || bad)
-        return aq__err(im->ctx, AQ_EIO, "cannot write the rejects file '%s'", path);
-    return AQ_OK;
+    if (rc == AQ_OK && (rc = aq_table_write(im->ctx, t, path, AQ_FMT_CSV, NULL)) != AQ_OK) {
+        char why[1024];
+        snprintf(why, sizeof why, "%s", aq_errmsg(im->ctx));
+        rc = aq__err(im->ctx, rc, "cannot write the rejects file '%s' (%s)", path, why);
+    }
+    aq_table_free(t);
+    return rc;
 }
 
 /* ---- the transaction ---- */
