@@ -18,6 +18,7 @@ int cli_exit_code(int rc)
     case AQ_EIO:
     case AQ_ENOTFOUND:
     case AQ_ESTORE:
+    case AQ_EDENIED:
         return AQ_EXIT_INPUT;
     default:
         return AQ_EXIT_INTERNAL;

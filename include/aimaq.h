@@ -42,7 +42,9 @@ enum {
     AQ_ESTORE = 4,    /* the store refused an operation (locked, corrupt)   */
     AQ_ENOTFOUND = 5, /* a named unit, indicator, column or layer is absent */
     AQ_EUSAGE = 6,    /* the caller passed invalid arguments                */
-    AQ_EINTERNAL = 7  /* a bug in aimaq                                     */
+    AQ_EINTERNAL = 7, /* a bug in aimaq                                     */
+    AQ_EDENIED = 8    /* refused: the account's role or territorial scope
+                         does not allow it, or a login was refused        */
 };
 
 /* ---------------------------------------------------------------------
@@ -274,6 +276,14 @@ typedef struct aq_import_opts {
                                 rows (bounded memory); 0 = automatic: files
                                 over 256 MB in batches of 1,000,000 rows.
                                 The import stays one transaction.          */
+    int pending;             /* 1: a submission awaiting approval: the values
+                                are checked and kept, but no selection sees
+                                them until aq_ws_decide approves them. Files
+                                that add or change units are refused.     */
+    const char *scope;       /* comma-separated unit codes: every unit the
+                                file touches must be one of them or under
+                                one (AQ_EDENIED otherwise, naming the
+                                units); NULL = no restriction              */
 } aq_import_opts;
 
 /* Sets every field of OPTS to its default: read options as
@@ -308,6 +318,9 @@ typedef struct aq_selection {
     const char *level;             /* unit level, or NULL = every level   */
     const char *period;            /* one period, or NULL = every period  */
     const char *under;             /* only units under this code, or NULL */
+    long long max_dataset;         /* only datasets with id <= this (a
+                                      result's horizon, to reproduce it);
+                                      0 = all                            */
 } aq_selection;
 
 /* Reads a selection as a table with columns code, name_kk, name_ru,

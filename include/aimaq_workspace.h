@@ -1,0 +1,213 @@
+/*
+ * aimaq_workspace.h -- the shared workspace: accounts and roles, sessions
+ * and API tokens, submissions and their approval, the append-only audit
+ * log, stored methodologies and recorded analysis results.
+ *
+ * Everything lives in the store (schema version 2 and later), so central
+ * and local bodies working on one store see the same accounts, the same
+ * pending submissions and the same history. `aimaq serve` is a thin HTTP
+ * layer over these functions; the CLI (`aimaq account ...`) uses them too.
+ *
+ * Conventions are those of aimaq.h. In addition:
+ *  - Every function that changes something takes the acting account and
+ *    writes one audit record in the same transaction as the change, so the
+ *    log never disagrees with the data.
+ *  - A refusal for lack of rights returns AQ_EDENIED, says why (role,
+ *    scope, the unit concerned) and is itself written to the audit log.
+ *  - Secrets (passwords, session and API tokens) are never stored: only
+ *    Argon2id hashes of passwords (libsodium crypto_pwhash_str) and
+ *    SHA-256 hashes of tokens. Tokens are 32 random bytes, hex.
+ */
+#ifndef AIMAQ_WORKSPACE_H
+#define AIMAQ_WORKSPACE_H
+
+#include "aimaq.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Roles, from most to least powerful. */
+enum aq_role {
+    AQ_ROLE_ADMIN = 1,    /* manages accounts; everything a central analyst may */
+    AQ_ROLE_CENTRAL = 2,  /* edits and approves for all territories             */
+    AQ_ROLE_REGIONAL = 3, /* submits edits for the units under its scope only  */
+    AQ_ROLE_VIEWER = 4    /* reads                                               */
+};
+
+/* "admin", "central", "regional", "viewer"; NULL for an unknown role. */
+const char *aq_role_name(int role);
+/* The role named NAME, or 0 when there is none. */
+int aq_role_parse(const char *name);
+
+/* An account as the workspace sees it. Plain values, no ownership. */
+typedef struct aq_account {
+    long long id;
+    char name[64];
+    int role;              /* enum aq_role                                    */
+    char scope[256];       /* regional: comma-separated unit codes; the
+                              account may change these units and everything
+                              under them. "" for the other roles.           */
+} aq_account;
+
+/* The system account used for actions nobody logged in made (the CLI
+ * bootstrap of the first administrator). Role admin, id 0. */
+void aq_account_system(aq_account *out);
+
+/* --- Accounts ---------------------------------------------------------- */
+
+/* Creates an account. ACTOR must be an administrator, except that the
+ * first account of an empty workspace may be created by the system account.
+ * NAME: 1-63 characters of letters, digits, '.', '_', '-', '@'.
+ * PASSWORD: at least 10 characters. SCOPE: required for the regional role
+ * (each code must be a unit of the store), NULL/"" otherwise.
+ * Returns AQ_OK, AQ_EUSAGE (bad name, weak password, unknown role or
+ * scope unit), AQ_EINPUT (the name exists), AQ_EDENIED, AQ_ESTORE. */
+int aq_ws_account_add(aq_store *s, const aq_account *actor, const char *name,
+                      const char *password, int role, const char *scope,
+                      aq_account *out);
+
+/* Lists the accounts: id, name, role, scope, created_at, disabled. */
+int aq_ws_accounts(aq_store *s, aq_table **out);
+
+/* --- Sessions and tokens ----------------------------------------------- */
+
+/* Checks NAME and PASSWORD and opens a session of 12 hours. CLIENT is the
+ * client's address, used for rate limiting: after 5 failed attempts for
+ * one name or one address within 15 minutes, further attempts are refused
+ * (AQ_EDENIED, "too many failed logins ... try again in N s") without the
+ * password being checked. SESSION receives the session token (the cookie
+ * value), CSRF the token the client must echo in X-CSRF-Token on every
+ * state-changing request. Failures are audited; the message does not say
+ * whether the name or the password was wrong.
+ * Returns AQ_OK, AQ_EDENIED, AQ_ESTORE. */
+int aq_ws_login(aq_store *s, const char *name, const char *password,
+                const char *client, char session[65], char csrf[65],
+                aq_account *out);
+
+/* Finds the live session of TOKEN. CSRF (may be NULL) receives its CSRF
+ * token. Returns AQ_OK, AQ_EDENIED (unknown or expired). */
+int aq_ws_session(aq_store *s, const char *token, aq_account *out, char csrf[65]);
+
+/* Ends the session of TOKEN. Unknown tokens are not an error. */
+int aq_ws_logout(aq_store *s, const char *token);
+
+/* Issues an API token for scripts, for the account ACTOR (or, for an
+ * administrator, for the account ACCOUNT_ID; 0 = ACTOR itself). TOKEN
+ * receives the token, shown once. Returns AQ_OK, AQ_EDENIED, AQ_ESTORE. */
+int aq_ws_token_new(aq_store *s, const aq_account *actor, long long account_id,
+                    const char *label, char token[65]);
+
+/* Finds the account of an API token. Returns AQ_OK, AQ_EDENIED. */
+int aq_ws_token_account(aq_store *s, const char *token, aq_account *out);
+
+/* --- Rights ------------------------------------------------------------ */
+
+/* May ACTOR change the data of the unit UNIT_CODE? Administrators and
+ * central analysts may change every unit; a regional editor the units of
+ * its scope and their descendants (following units.parent); viewers none.
+ * Returns AQ_OK, AQ_EDENIED (the message names the account, the unit and
+ * the scope), AQ_ENOTFOUND (no such unit). Refusals are not audited here:
+ * the caller audits the request it refuses. */
+int aq_ws_may_change(aq_store *s, const aq_account *actor, const char *unit_code);
+
+/* --- Submissions -------------------------------------------------------- */
+
+/* Submits the file PATH (ORIGINAL_NAME is what the user called it) as a
+ * dataset. A regional editor's file is imported as pending: it is checked
+ * entirely (as aq_store_import, and every unit it touches must be within
+ * the editor's scope, else AQ_EDENIED naming the first units outside it),
+ * kept out of every selection, and waits for a central analyst. A central
+ * analyst's or administrator's file is imported live and its submission
+ * recorded as approved. Files that add or change units are accepted from
+ * central analysts and administrators only. OPTS may be NULL.
+ * SUBMISSION_ID receives the submission's id.
+ * Returns as aq_store_import, and AQ_EDENIED. */
+int aq_ws_submit_file(aq_store *s, const aq_account *actor, const char *path,
+                      const char *original_name, const aq_import_opts *opts,
+                      long long *submission_id);
+
+/* Submits a change of one value: UNIT_CODE's INDICATOR in PERIOD becomes
+ * VALUE (NaN = remove). Pending for a regional editor (within its scope),
+ * applied at once for central analysts and administrators. The audit
+ * record holds the old and the new value. COMMENT may be NULL.
+ * Returns AQ_OK, AQ_EDENIED, AQ_ENOTFOUND (unit or indicator), AQ_ESTORE. */
+int aq_ws_submit_edit(aq_store *s, const aq_account *actor, const char *unit_code,
+                      const char *indicator, const char *period, double value,
+                      const char *comment, long long *submission_id);
+
+/* Approves (APPROVE = 1) or rejects (0) the pending submission ID with
+ * COMMENT (required when rejecting). Approval makes its values live in
+ * one transaction and audits each changed value (old and new); rejection
+ * discards them. ACTOR must be a central analyst or an administrator.
+ * Returns AQ_OK, AQ_EDENIED, AQ_ENOTFOUND, AQ_EINPUT (not pending, or a
+ * rejection without a comment), AQ_ESTORE. */
+int aq_ws_decide(aq_store *s, const aq_account *actor, long long id, int approve,
+                 const char *comment);
+
+/* Lists submissions, newest first: id, kind ("file" or "edit"), status
+ * ("pending", "approved", "rejected"), submitted_by, submitted_at, file,
+ * dataset_id, unit, indicator, period, value, old_value, rows, decided_by,
+ * decided_at, comment. STATUS filters when not NULL. A regional editor
+ * sees its own submissions only. */
+int aq_ws_submissions(aq_store *s, const aq_account *actor, const char *status,
+                      aq_table **out);
+
+/* --- Audit log ---------------------------------------------------------- */
+
+/* Appends one record: ACTOR (NULL = system) did ACTION ("login",
+ * "login-failed", "upload", "edit", "approve", "reject", "denied",
+ * "account-add", "token-new", "result", ...) to OBJECT, with the OLD and NEW
+ * values (any may be NULL) from the client address CLIENT. The log is
+ * append-only: the schema refuses UPDATE and DELETE on it. */
+int aq_ws_audit(aq_store *s, const aq_account *actor, const char *action,
+                const char *object, const char *old_value, const char *new_value,
+                const char *client);
+
+/* Lists audit records with id > AFTER_ID, oldest first, at most LIMIT
+ * (0 = 1000): id, at, account, action, object, old_value, new_value, client. */
+int aq_ws_audit_list(aq_store *s, long long after_id, size_t limit, aq_table **out);
+
+/* --- Methodologies and results ------------------------------------------ */
+
+/* Stores the methodology YAML text TEXT (checked with the same parser as
+ * `aimaq method check`) under its SHA-256 (SHA receives it, hex). Storing
+ * the same text again is not an error. Returns AQ_OK, AQ_EINPUT (invalid
+ * methodology: the message gives the line), AQ_EDENIED (viewers), AQ_ESTORE. */
+int aq_ws_method_put(aq_store *s, const aq_account *actor, const char *name,
+                     const char *text, char sha[65]);
+
+/* The text of the methodology whose SHA-256 or name is KEY (the newest of
+ * that name). *TEXT is owned by the caller (aq_free). AQ_ENOTFOUND if none. */
+int aq_ws_method_get(aq_store *s, const char *key, char **text, char sha[65]);
+
+/* Lists methodologies: name, sha256, stored_at, stored_by. */
+int aq_ws_methods(aq_store *s, aq_table **out);
+
+/* The newest live dataset id: a selection made with max_dataset set to it
+ * sees exactly what the store holds now, even after later imports. */
+long long aq_ws_dataset_horizon(aq_store *s);
+
+/* Records an analysis result: KIND ("disparity", "potential", ...), the
+ * request PARAMS (JSON text), the methodology hash (NULL if none), the
+ * dataset horizon it used and the OUTPUT (JSON text). The record also lists
+ * the live datasets up to the horizon (id, name, checksum) as JSON, and the
+ * SHA-256 of OUTPUT, so a later run at the same horizon can be compared.
+ * ID receives the result id. */
+int aq_ws_result_record(aq_store *s, const aq_account *actor, const char *kind,
+                        const char *params, const char *method_sha,
+                        long long horizon, const char *output, long long *id);
+
+/* Lists results, newest first: id, kind, created_at, created_by, params,
+ * method_sha256, horizon, datasets, output_sha256 (not the output). */
+int aq_ws_results(aq_store *s, aq_table **out);
+
+/* One result's params, method hash, horizon and output (caller frees the
+ * strings with aq_free). AQ_ENOTFOUND if none. */
+int aq_ws_result_get(aq_store *s, long long id, char **params, char **method_sha,
+                     long long *horizon, char **output);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* AIMAQ_WORKSPACE_H */
