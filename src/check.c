@@ -2,7 +2,7 @@
  * check.c -- finding what is wrong with a table or the store before it
  * misleads anyone: duplicate codes, units without a parent, missing and
  * impossible values, robust outliers, children that do not add up to their
- * parent, and magnitude errors.
+ * parent, magnitude errors and invalid geometries (check_geom.c).
  *
  * The founding text's own table is the model of a magnitude error: it puts
  * "189.9 million" people in 595 low-potential settlements of a country of
@@ -366,6 +366,10 @@ int aq__check_table_into(aq_ctx *ctx, const aq_table *t, bool from_store, aq_fin
     if (c.code >= 0)
         rc = check_codes(&c, &index, !from_store);
     aq__strmap_free(&index);
+    /* A selection from the store carries the units' geometries, which
+     * aq_check_store checks once per unit instead. */
+    if (rc == AQ_OK && !from_store)
+        rc = aq__check_geometries(ctx, t, c.code, f);
     size_t n = aq_table_nrows(t);
     double *tmp = aq__xmalloc(ctx, sizeof(double) * 3 * (n ? n : 1));
     c.group = aq__xcalloc(ctx, n ? n : 1, sizeof *c.group);

@@ -1,7 +1,8 @@
 /*
  * check_store.c -- the data checks run over the store: the unit hierarchy
- * (units without a parent, parents at a lower level than their children)
- * and every indicator's values, with the same rules as for a file.
+ * (units without a parent, parents at a lower level than their children),
+ * the units' geometries, and every indicator's values, with the same rules
+ * as for a file.
  */
 #include "check.h"
 #include "store.h"
@@ -34,6 +35,14 @@ int aq_check_store(aq_store *s, aq_findings **out)
                                  sqlite3_column_text(st, 2), sqlite3_column_text(st, 3));
     }
     sqlite3_finalize(st);
+    st = NULL;
+    /* Each unit's boundary, once (a selection would repeat it per indicator). */
+    if (rc == AQ_OK)
+        rc = aq__store_prepare(s, "SELECT code, geom FROM units WHERE geom IS NOT NULL ORDER BY code", &st);
+    while (rc == AQ_OK && sqlite3_step(st) == SQLITE_ROW)
+        rc = aq__check_geometry(s->ctx, f, (const char *)sqlite3_column_text(st, 0), sqlite3_column_blob(st, 1),
+                                (size_t)sqlite3_column_bytes(st, 1), 0);
+    sqlite3_finalize(st);
     /* Each indicator on its own: a wide selection of all of them would
      * count every unit without that indicator as a missing value. */
     aq_table *inds = NULL;
@@ -41,7 +50,7 @@ int aq_check_store(aq_store *s, aq_findings **out)
         rc = aq_store_indicators(s, &inds);
     for (size_t k = 0; rc == AQ_OK && k < aq_table_nrows(inds); k++) {
         const char *codes[] = {aq_table_text(inds, 0, k), NULL};
-        aq_selection sel = {codes, NULL, NULL, NULL};
+        aq_selection sel = {.indicators = codes};
         aq_table *t = NULL;
         rc = aq_store_select(s, &sel, &t);
         if (rc == AQ_OK)

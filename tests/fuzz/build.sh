@@ -4,12 +4,13 @@
 # library sources directly (src/*.c), into build-fuzz/ (or $FUZZ_BUILD).
 # The library objects are compiled once (with fuzzer coverage but without
 # libFuzzer's main) and reused by every harness; only changed sources are
-# recompiled. Run from anywhere: paths are taken from this script.
+# recompiled (FUZZ_JOBS at a time, default nproc). Run from anywhere: paths are taken from this script.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 out=${FUZZ_BUILD:-$root/build-fuzz}
 cc=${CC_FUZZ:-clang}
+jobs=${FUZZ_JOBS:-$(nproc)}
 mkdir -p "$out/obj"
 
 pkgs="gdal sqlite3 jansson yaml-0.1 libutf8proc gsl libsodium"
@@ -27,7 +28,7 @@ for src in "$root"/src/*.c; do
     if [[ ! -f $obj || $src -nt $obj || -n $(find "$root/src" "$root/include" -name '*.h' -newer "$obj" -print -quit) ]]; then
         $cc $cflags -fsanitize=fuzzer-no-link -c "$src" -o "$obj" &
         pids+=($!)
-        if (( ${#pids[@]} >= $(nproc) )); then wait "${pids[0]}"; pids=("${pids[@]:1}"); fi
+        if (( ${#pids[@]} >= jobs )); then wait "${pids[0]}"; pids=("${pids[@]:1}"); fi
     fi
 done
 for p in "${pids[@]}"; do wait "$p"; done
