@@ -105,7 +105,7 @@ int cli_input_load(aq_ctx *ctx, cli_input *in, const char *file, aq_table **out)
     if (rc)
         return rc;
     char **codes = in->indicator ? split_codes(in->indicator) : NULL;
-    aq_selection sel = {(const char *const *)codes, in->level, in->period, in->under};
+    aq_selection sel = {.indicators = (const char *const *)codes, .level = in->level, .period = in->period, .under = in->under};
     rc = aq_store_select(store, &sel, out);
     if (codes) {
         free(codes[0]);

@@ -203,6 +203,10 @@ enum aq_format {
  * sheet (NULL = "data"). Returns AQ_OK, AQ_EIO, AQ_EUSAGE. */
 int aq_table_write(aq_ctx *ctx, const aq_table *t, const char *path,
                    enum aq_format fmt, const char *layer);
+/* The table as compact JSON text, an array of objects as AQ_FMT_JSON
+ * writes (missing values are null). *TEXT is the caller's (aq_free).
+ * Returns AQ_OK or AQ_ENOMEM. */
+int aq_table_json(aq_ctx *ctx, const aq_table *t, char **text);
 /* Parses "csv", "json", "geojson", "gpkg", "xlsx", "table"/"text". */
 int aq_format_parse(const char *name, enum aq_format *out);
 

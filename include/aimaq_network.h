@@ -95,6 +95,21 @@ int aq_graph_snap(aq_ctx *ctx, const aq_graph *g, const double *x, const double 
  * component number, 0 for the largest. *ncomp gets their count. */
 int aq_graph_components(aq_ctx *ctx, const aq_graph *g, uint32_t *comp, size_t *ncomp);
 
+/* A network without roads: the travel time between any two of the N points
+ * (x[k], y[k]) is their distance (great-circle km for GEOGRAPHIC = 1
+ * degrees, planar km for 0) x CIRCUITY (>= 1, the detour of roads over the
+ * straight line, typically 1.2-1.4; docs/access.md) / KMH x 60. Node k is
+ * point k (identifier k); every search and measure below works on it, by
+ * direct computation (nearest centre: n x centres distances). Times from
+ * such a graph are estimates, not road times: say so wherever they are
+ * shown. Returns AQ_OK, AQ_EUSAGE (circuity < 1, speed <= 0), AQ_ENOMEM. */
+int aq_graph_straight_new(aq_ctx *ctx, const double *x, const double *y, size_t n, int geographic,
+                          double circuity, double kmh, aq_graph **out);
+
+/* 1 when G is a straight-line graph, with its circuity and speed (either
+ * pointer may be NULL); 0 for a road graph. */
+int aq_graph_straight(const aq_graph *g, double *circuity, double *kmh);
+
 /* ---------------------------------------------------------------------
  * Shortest paths
  * ------------------------------------------------------------------- */
@@ -167,14 +182,17 @@ int aq_hansen(aq_ctx *ctx, const aq_graph *g, const size_t *orig, size_t norig,
 typedef struct aq_access_opts {
     const char *node;       /* node column of centres, settlements ("node")  */
     const char *kind;       /* centre kind column; NULL = "kind" if present  */
-    const char *centre_id;  /* centre name column for output; NULL = node    */
+    const char *centre_id;  /* centre name column for output; NULL = node,
+                               or name/id/code for centres placed by
+                               coordinates                                  */
     const char *capacity;   /* facility capacity; NULL = "capacity" if
                                present, else 1 per facility                 */
     const char *id;         /* settlement id column; NULL = id, code, name
                                or the first text column                     */
     const char *pop;        /* population; NULL = "pop" or "population"     */
-    const char *x, *y;      /* settlement coordinates for snapping (when
-                               the table has no node column): x/y, lon/lat  */
+    const char *x, *y;      /* settlement (and centre) coordinates for
+                               snapping when the table has no node column:
+                               x/y, lon/lat                                 */
     double max_snap_km;     /* farther from the network = unreachable (inf) */
     double snap_kmh;        /* speed of the leg to the node (0: not counted) */
     double limit;           /* search limit in minutes (INFINITY)            */
@@ -182,10 +200,23 @@ typedef struct aq_access_opts {
 
 void aq_access_opts_init(aq_access_opts *opts);
 
+/* A straight-line graph (aq_graph_straight_new) from the coordinates of
+ * every row of NTABLES tables (NULL entries skipped), in order: table 0's rows are nodes 0.., then table 1's.
+ * Coordinate columns are opts->x/opts->y or x/y, lon/lat (degrees when the
+ * table's CRS is geographic or the columns are called lon/lng/longitude).
+ * Settlements and centres of those tables then snap to their own points
+ * (snap_km 0). Returns AQ_ENOTFOUND naming a table without coordinates. */
+int aq_graph_straight_from_tables(aq_ctx *ctx, const aq_table *const *tables, size_t ntables,
+                                  const aq_access_opts *opts, double circuity, double kmh,
+                                  aq_graph **out);
+
 /* Travel time from every node to the nearest centre (of each kind). The
  * result has one row per node: node, minutes, centre -- or, with kinds,
  * minutes_<kind>, centre_<kind> per kind; missing when unreachable.
- * Centres that are not nodes of the network are AQ_EINPUT (listed). */
+ * Centres are placed by their node column or, without one, snapped by their
+ * coordinates (x/y, lon/lat) to the nearest node with coordinates. Centres
+ * that are not nodes of the network, or more than max_snap_km from one,
+ * are AQ_EINPUT (listed). */
 int aq_access_nodes(aq_ctx *ctx, const aq_graph *g, const aq_table *centres,
                     const aq_access_opts *opts, aq_table **out);
 

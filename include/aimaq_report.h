@@ -104,6 +104,11 @@ void aq_report_opts_init(aq_report_opts *opts);
  * AQ_ESTORE, AQ_ENOMEM. The error is left on the store's context. */
 int aq_report_html(aq_store *s, const aq_report_opts *opts, char **html, size_t *len);
 
+/* Only the report's choropleth section (heading, SVG map, legend and
+ * notes) as an HTML fragment, for the dashboard. Same options, returns and
+ * ownership as aq_report_html. */
+int aq_report_map_html(aq_store *s, const aq_report_opts *opts, char **html, size_t *len);
+
 /* As aq_report_html, and writes the document to PATH (AQ_EIO when that
  * fails; the file is written whole or not at all: a temporary file next to
  * it is renamed). */

@@ -168,6 +168,35 @@ int aq_ws_audit(aq_store *s, const aq_account *actor, const char *action,
  * (0 = 1000): id, at, account, action, object, old_value, new_value, client. */
 int aq_ws_audit_list(aq_store *s, long long after_id, size_t limit, aq_table **out);
 
+/* --- Listing with paging ------------------------------------------------- */
+
+/* One page of a listing. Unset fields do not filter. */
+typedef struct aq_page_query {
+    const char *what;       /* "units", "indicators", "observations", "datasets" */
+    const char *level;      /* units, observations: unit level               */
+    const char *under;      /* units, observations: this unit and those under it */
+    const char *code;       /* units, observations: one unit code             */
+    const char *indicator;  /* indicators, observations: one indicator code   */
+    const char *period;     /* observations: one period                       */
+    const char *search;     /* units: a code prefix or part of a name          */
+    long long max_dataset;  /* observations: horizon (0 = now), as in
+                               aq_selection                                   */
+    size_t offset, limit;   /* rows to skip; rows to return (0 = 100, at most
+                               10000)                                         */
+} aq_page_query;
+
+/* Lists one page, ordered by code (observations by indicator, period,
+ * unit code; datasets by id). Columns: units -- code, parent, level, kind,
+ * name_kk, name_ru, name_en, valid_from, valid_to; indicators -- code,
+ * name_kk, name_ru, name_en, measure, direction, description, source;
+ * observations -- code, name_kk, name_ru, name_en, level, indicator,
+ * period, value, flags, dataset_id (the newest live value of each);
+ * datasets -- id, name, source, checksum, imported_at, imported_by, shape,
+ * rows_accepted, rows_rejected, status. TOTAL receives the number of rows
+ * of the whole listing. Returns AQ_OK, AQ_EUSAGE (unknown listing, limit
+ * over 10000), AQ_ESTORE. */
+int aq_store_page(aq_store *s, const aq_page_query *q, aq_table **out, long long *total);
+
 /* --- Methodologies and results ------------------------------------------ */
 
 /* Stores the methodology YAML text TEXT (checked with the same parser as

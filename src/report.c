@@ -525,11 +525,17 @@ static int provenance_section(aq__rep *R)
     return AQ_OK;
 }
 
-static int build(aq__rep *R)
+/* The whole document, or (MAP_ONLY) just the choropleth section. */
+static int build(aq__rep *R, bool map_only)
 {
     int rc;
     if ((rc = aq__report_load(R)))
         return rc;
+    if (map_only) {
+        if ((rc = aq__report_map_section(R)))
+            return rc;
+        return R->b.failed ? aq__oom(R->ctx) : AQ_OK;
+    }
     head(R);
     rep_put(R, "<section class=\"first\">\n");
     brief(R);
@@ -546,7 +552,7 @@ static int build(aq__rep *R)
     return R->b.failed ? aq__oom(R->ctx) : AQ_OK;
 }
 
-int aq_report_html(aq_store *s, const aq_report_opts *opts, char **html, size_t *len)
+static int render(aq_store *s, const aq_report_opts *opts, bool map_only, char **html, size_t *len)
 {
     aq_report_opts defaults;
     if (!opts) {
@@ -562,7 +568,7 @@ int aq_report_html(aq_store *s, const aq_report_opts *opts, char **html, size_t 
     if (!opts->value || !opts->level)
         return aq__err(ctx, AQ_EUSAGE, "report: the indicator and the level must be given");
     aq__rep R = {.ctx = ctx, .s = s, .o = opts, .lang = lang};
-    int rc = build(&R);
+    int rc = build(&R, map_only);
     aq_table_free(R.units);
     aq_table_free(R.obs);
     aq_table_free(R.datasets);
@@ -580,6 +586,16 @@ int aq_report_html(aq_store *s, const aq_report_opts *opts, char **html, size_t 
         *len = R.b.len;
     *html = aq__buf_take(&R.b);
     return AQ_OK;
+}
+
+int aq_report_html(aq_store *s, const aq_report_opts *opts, char **html, size_t *len)
+{
+    return render(s, opts, false, html, len);
+}
+
+int aq_report_map_html(aq_store *s, const aq_report_opts *opts, char **html, size_t *len)
+{
+    return render(s, opts, true, html, len);
 }
 
 int aq_report_write(aq_store *s, const aq_report_opts *opts, const char *path)

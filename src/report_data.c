@@ -140,7 +140,7 @@ static int cmp_period(const void *a, const void *b)
 static int load_values(aq__rep *R)
 {
     const char *ind[3] = {R->o->value, R->has_pop ? R->o->population : NULL, NULL};
-    aq_selection sel = {ind, R->o->level, NULL, NULL};
+    aq_selection sel = {.indicators = ind, .level = R->o->level};
     int rc = aq_store_select(R->s, &sel, &R->obs);
     if (rc)
         return rc;

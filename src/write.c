@@ -94,12 +94,12 @@ static void write_csv(const aq_table *t, FILE *f)
     }
 }
 
-static int write_json(aq_ctx *ctx, const aq_table *t, FILE *f, const char *path)
+/* The table as a JSON array of objects, one per row (NaN and missing
+ * text become null). NULL when memory runs out. */
+static json_t *table_json(const aq_table *t)
 {
     json_t *arr = json_array();
-    if (!arr)
-        return aq__oom(ctx);
-    for (size_t i = 0; i < t->nrows; i++) {
+    for (size_t i = 0; arr && i < t->nrows; i++) {
         json_t *o = json_object();
         for (size_t j = 0; o && j < t->ncols; j++) {
             const aq__column *c = &t->cols[j];
@@ -112,13 +112,36 @@ static int write_json(aq_ctx *ctx, const aq_table *t, FILE *f, const char *path)
         }
         if (!o || json_array_append_new(arr, o)) {
             json_decref(arr);
-            return aq__oom(ctx);
+            return NULL;
         }
     }
-    int rc = json_dumpf(arr, f, JSON_INDENT(1) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(15));
+    return arr;
+}
+
+static const size_t json_flags = JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(15);
+
+static int write_json(aq_ctx *ctx, const aq_table *t, FILE *f, const char *path)
+{
+    json_t *arr = table_json(t);
+    if (!arr)
+        return aq__oom(ctx);
+    int rc = json_dumpf(arr, f, JSON_INDENT(1) | json_flags);
     fputc('\n', f);
     json_decref(arr);
     return rc == 0 ? AQ_OK : aq__err(ctx, AQ_EIO, "cannot write '%s': %s", path, strerror(errno));
+}
+
+int aq_table_json(aq_ctx *ctx, const aq_table *t, char **text)
+{
+    json_t *arr = table_json(t);
+    char *s = arr ? json_dumps(arr, JSON_COMPACT | json_flags) : NULL;
+    json_decref(arr);
+    if (!s)
+        return aq__oom(ctx);
+    /* jansson allocates with malloc; hand back memory aq_free releases. */
+    *text = aq__strdup(s);
+    free(s);
+    return *text ? AQ_OK : aq__oom(ctx);
 }
 
 /* Display width of a UTF-8 string: code points, not bytes, so Cyrillic

@@ -39,7 +39,7 @@ static aq_store *fresh(aq_ctx *ctx, const char *name)
 static size_t count_rows(aq_ctx *ctx, aq_store *s, const char *indicator)
 {
     const char *codes[] = {indicator, NULL};
-    aq_selection sel = {codes, NULL, NULL, NULL};
+    aq_selection sel = {.indicators = codes};
     aq_table *t = NULL;
     if (aq_store_select(s, &sel, &t) != AQ_OK)
         return 0;
@@ -105,7 +105,7 @@ static void reforms(aq_ctx *ctx)
     AQ_CHECK(strstr(aq_errmsg(ctx), "share 1.5 of the link R -> S is not between 0 and 1") != NULL);
 
     /* Selection under a unit, at a level. */
-    aq_selection sel = {NULL, "region", NULL, "C"};
+    aq_selection sel = {.level = "region", .under = "C"};
     AQ_EQ_INT(aq_store_select(s, &sel, &t), AQ_OK);
     if (t) {
         AQ_EQ_INT(aq_table_nrows(t), 1);
@@ -117,7 +117,7 @@ static void reforms(aq_ctx *ctx)
     AQ_EQ_INT(aq_store_import(s, again, NULL, &r), AQ_OK);
     aq_import_result_clear(&r);
     const char *people[] = {"people", NULL};
-    aq_selection newest = {people, "region", "2017", NULL};
+    aq_selection newest = {.indicators = people, .level = "region", .period = "2017"};
     AQ_EQ_INT(aq_store_select(s, &newest, &t), AQ_OK);
     if (t) {
         AQ_EQ_INT(aq_table_nrows(t), 1);

@@ -1,0 +1,125 @@
+/*
+ * store_page.c -- one page of units, indicators, observations or datasets,
+ * with filters and the total count, for the server's JSON API and anything
+ * else that must not read a whole national table to show fifty rows.
+ *
+ * The SQL is assembled from fixed fragments only: every value the caller
+ * gives is bound as a parameter, never pasted into the text.
+ */
+#include "aimaq_workspace.h"
+#include "store.h"
+#include "table.h"
+
+#include <stdio.h>
+#include <string.h>
+
+enum { PAGE_DEFAULT = 100, PAGE_MAX = 10000, MAX_ARGS = 8 };
+
+typedef struct page_sql {
+    aq_buf where;                /* " AND ..." fragments                 */
+    const char *args[MAX_ARGS + 1];
+    size_t nargs;
+} page_sql;
+
+/* Adds the condition FRAGMENT (one '?') bound to VALUE, if VALUE is set. */
+static void filter(page_sql *p, const char *fragment, const char *value)
+{
+    if (!value || !*value || p->nargs >= MAX_ARGS)
+        return;
+    aq__buf_puts(&p->where, fragment);
+    p->args[p->nargs++] = value;
+}
+
+/* Filters shared by units and observations (alias u for units). */
+static void unit_filters(page_sql *p, const aq_page_query *q)
+{
+    filter(p, " AND u.level = ?", q->level);
+    filter(p, " AND u.code = ?", q->code);
+    filter(p, " AND u.code IN (WITH RECURSIVE sub(c) AS (SELECT ? UNION ALL"
+              " SELECT x.code FROM units x JOIN sub ON x.parent = sub.c) SELECT c FROM sub)", q->under);
+}
+
+static int count_rows(aq_store *s, const char *from, page_sql *p, long long *total)
+{
+    aq_buf sql = {0};
+    aq__buf_printf(&sql, "SELECT count(*) AS n %s WHERE 1%s", from, p->where.failed ? "" : p->where.data ? p->where.data : "");
+    if (sql.failed || p->where.failed) {
+        aq__buf_free(&sql);
+        return aq__oom(s->ctx);
+    }
+    aq_table *t = NULL;
+    p->args[p->nargs] = NULL;
+    int rc = aq__store_query_table(s, sql.data, p->nargs ? p->args : NULL, &t);
+    aq__buf_free(&sql);
+    if (rc == AQ_OK)
+        *total = aq_table_nrows(t) ? (long long)aq_table_numbers(t, 0)[0] : 0;
+    aq_table_free(t);
+    return rc;
+}
+
+int aq_store_page(aq_store *s, const aq_page_query *q, aq_table **out, long long *total)
+{
+    const char *cols, *from, *order;
+    page_sql p = {0};
+    char horizon[32];
+    if (!q || !q->what)
+        return aq__err(s->ctx, AQ_EUSAGE, "page: say what to list (units, indicators, observations or datasets)");
+    size_t limit = q->limit ? q->limit : PAGE_DEFAULT;
+    if (limit > PAGE_MAX)
+        return aq__err(s->ctx, AQ_EUSAGE, "page: limit %zu is over the maximum of %d rows", limit, PAGE_MAX);
+    if (!strcmp(q->what, "units")) {
+        cols = "u.code, u.parent, u.level, u.kind, u.name_kk, u.name_ru, u.name_en, u.valid_from, u.valid_to";
+        from = "FROM units u";
+        order = "u.code";
+        unit_filters(&p, q);
+        /* A code prefix, or a piece of a name in any language (exact case:
+         * SQLite's lower() knows ASCII only, which would help English alone). */
+        if (q->search && *q->search && p.nargs + 3 <= MAX_ARGS) {
+            aq__buf_puts(&p.where, " AND (substr(u.code, 1, length(?)) = ? OR instr(ifnull(u.name_kk,'') || ' ' ||"
+                                   " ifnull(u.name_ru,'') || ' ' || ifnull(u.name_en,''), ?) > 0)");
+            p.args[p.nargs++] = q->search;
+            p.args[p.nargs++] = q->search;
+            p.args[p.nargs++] = q->search;
+        }
+    } else if (!strcmp(q->what, "indicators")) {
+        cols = "i.code, i.name_kk, i.name_ru, i.name_en, i.measure, i.direction, i.description, i.source";
+        from = "FROM indicators i";
+        order = "i.code";
+        filter(&p, " AND i.code = ?", q->indicator);
+    } else if (!strcmp(q->what, "observations")) {
+        /* The newest dataset at or below the horizon wins, as in selections. */
+        snprintf(horizon, sizeof horizon, "%lld", q->max_dataset > 0 ? q->max_dataset : (long long)INT64_MAX);
+        cols = "u.code, u.name_kk, u.name_ru, u.name_en, u.level, i.code AS indicator, o.period, o.value, o.flags,"
+               " o.dataset_id";
+        from = "FROM observations o JOIN units u ON u.id = o.unit_id JOIN indicators i ON i.id = o.indicator_id";
+        order = "i.code, o.period, u.code";
+        aq__buf_puts(&p.where, " AND o.dataset_id <= ? AND NOT EXISTS (SELECT 1 FROM observations n"
+                               " WHERE n.indicator_id = o.indicator_id AND n.period = o.period AND n.unit_id = o.unit_id"
+                               " AND n.dataset_id > o.dataset_id AND n.dataset_id <= ?)");
+        p.args[p.nargs++] = horizon;
+        p.args[p.nargs++] = horizon;
+        unit_filters(&p, q);
+        filter(&p, " AND i.code = ?", q->indicator);
+        filter(&p, " AND o.period = ?", q->period);
+    } else if (!strcmp(q->what, "datasets")) {
+        cols = s->version >= 2 ? "d.id, d.name, d.source, d.checksum, d.imported_at, d.imported_by, d.shape,"
+                                 " d.rows_accepted, d.rows_rejected, d.status"
+                               : "d.id, d.name, d.source, d.checksum, d.imported_at, d.imported_by, d.shape,"
+                                 " d.rows_accepted, d.rows_rejected";
+        from = "FROM datasets d";
+        order = "d.id";
+    } else {
+        return aq__err(s->ctx, AQ_EUSAGE, "page: cannot list '%s' (units, indicators, observations or datasets)", q->what);
+    }
+    int rc = count_rows(s, from, &p, total);
+    aq_buf sql = {0};
+    aq__buf_printf(&sql, "SELECT %s %s WHERE 1%s ORDER BY %s LIMIT %zu OFFSET %zu", cols, from,
+                   p.where.data ? p.where.data : "", order, limit, q->offset);
+    if (rc == AQ_OK && sql.failed)
+        rc = aq__oom(s->ctx);
+    if (rc == AQ_OK)
+        rc = aq__store_query_table(s, sql.data, p.nargs ? p.args : NULL, out);
+    aq__buf_free(&sql);
+    aq__buf_free(&p.where);
+    return rc;
+}
