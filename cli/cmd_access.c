@@ -6,8 +6,10 @@
  */
 #include "cli.h"
 #include "aimaq_network.h"
+#include "aimaq_spatial.h"
 
 #include <math.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -16,9 +18,9 @@ static int run(int argc, char **argv);
 
 const cli_command cmd_access = {
     "access", "travel time to the nearest centres, catchments, OD pairs, 2SFCA",
-    "aimaq access --edges FILE --centres FILE [--from COL --to COL --cost COL --node COL] "
-    "[--directed] [--settlements FILE] [--summary | --catchments | --od FILE | --2sfca] "
-    "[--format csv|json]",
+    "aimaq access (--edges FILE | --straight-line) (--centres FILE | --centres-level LEVEL) "
+    "[--from COL --to COL --cost COL --node COL] [--directed] [--settlements FILE | --db DB "
+    "--level LEVEL] [--summary | --catchments | --od FILE | --2sfca] [--format csv|json]",
     "The network is an edge table: columns from, to, minutes (or a length in km\n"
     "and a road class with --speeds), undirected unless --directed. Centres are\n"
     "nodes (column node); a kind column (hospital, school, district_centre, ...)\n"
@@ -34,12 +36,23 @@ const cli_command cmd_access = {
     "  --od FILE     minutes for the pairs of FILE (origin, destination)\n"
     "  --2sfca       service ratio (capacity per person) within --cutoff minutes,\n"
     "                or enhanced 2SFCA with --bands 10:1,20:0.68,30:0.22\n\n"
+    "Without road data, --straight-line times every pair by its great-circle\n"
+    "distance x --circuity (default 1.3) at --speed km/h (default 60): an\n"
+    "estimate, not a road time; every output says so (column time_basis).\n\n"
+    "From the store: --db DB --level settlement [--period P --under CODE] takes\n"
+    "the settlements (their points, or the centroids of their polygons) with\n"
+    "their population (indicator --pop, default population); --centres-level\n"
+    "LEVEL takes the current units of LEVEL as centres.\n\n"
     "examples:\n"
     "  aimaq access --edges edges.csv --centres centres.csv --format csv\n"
     "  aimaq access --edges roads.csv --nodes nodes.csv --centres hospitals.csv \\\n"
     "      --settlements villages.csv --summary\n"
     "  aimaq access --edges roads.csv --nodes nodes.csv --centres schools.csv \\\n"
-    "      --capacity places --settlements villages.csv --2sfca --cutoff 60",
+    "      --capacity places --settlements villages.csv --2sfca --cutoff 60\n"
+    "  aimaq access --straight-line --centres district_centres.csv \\\n"
+    "      --settlements villages.csv --summary\n"
+    "  aimaq access --straight-line --db kz.db --level settlement --period 2023 \\\n"
+    "      --centres-level district --summary",
     run};
 
 static double now(void)
@@ -76,6 +89,152 @@ static int load(aq_ctx *ctx, const char *path, aq_table **t)
     return cli_input_load(ctx, &in, path, t);
 }
 
+/* A message the command prints itself (not on the context); run() then
+ * exits with AQ_EXIT_INPUT. */
+#define PRINTED (-1)
+
+static int input_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static int input_error(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fputs("aimaq: error: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    va_end(ap);
+    return PRINTED;
+}
+
+static int has_coords(const aq_table *t)
+{
+    return (aq_table_find(t, "x") >= 0 && aq_table_find(t, "y") >= 0) ||
+           (aq_table_find(t, "lon") >= 0 && aq_table_find(t, "lat") >= 0);
+}
+
+/* Adds lon/lat (x/y for a projected CRS) columns from the table's
+ * geometries: points as they are, polygons by their centroid. Rows
+ * without a geometry get no coordinates (and count as unreachable). */
+static int add_centroids(aq_ctx *ctx, aq_table *t)
+{
+    if (has_coords(t))
+        return AQ_OK;
+    size_t n = aq_table_nrows(t), cx, cy;
+    int proj = aq_crs_is_geographic(aq_table_crs(t)) == 0;
+    int rc = aq_table_add_column(ctx, t, proj ? "x" : "lon", AQ_COL_NUMBER, &cx);
+    if (!rc)
+        rc = aq_table_add_column(ctx, t, proj ? "y" : "lat", AQ_COL_NUMBER, &cy);
+    for (size_t i = 0; i < n && !rc; i++) {
+        size_t len;
+        const unsigned char *wkb = aq_table_geometry(t, i, &len);
+        double x, y;
+        if (!wkb)
+            continue;
+        rc = aq_geometry_centroids(ctx, &wkb, &len, 1, &x, &y);
+        if (!rc)
+            rc = aq_table_set_number(ctx, t, cx, i, x);
+        if (!rc)
+            rc = aq_table_set_number(ctx, t, cy, i, y);
+    }
+    return rc;
+}
+
+/* Settlements from the store: the selection of --level/--period/--under
+ * with the population indicator, one row per unit. */
+static int store_settlements(aq_ctx *ctx, cli_input *in, const char *pop, aq_table **t)
+{
+    in->indicator = pop;
+    int rc = cli_input_load(ctx, in, NULL, t);
+    if (rc)
+        return rc;
+    size_t n = aq_table_nrows(*t);
+    long pc = aq_table_find(*t, "period");
+    char first[64] = "", buf[64];
+    for (size_t i = 0; pc >= 0 && i < n; i++) {
+        aq_table_cell(*t, (size_t)pc, i, buf, sizeof buf);
+        if (i == 0)
+            snprintf(first, sizeof first, "%s", buf);
+        else if (strcmp(buf, first) != 0)
+            return input_error("access: the store selection has periods %s and %s; choose one "
+                               "with --period", first, buf);
+    }
+    if (n == 0)
+        return input_error("access: the store has no '%s' at level '%s'%s%s", in->indicator,
+                           in->level ? in->level : "(any)", in->period ? " for period " : "",
+                           in->period ? in->period : "");
+    return add_centroids(ctx, *t);
+}
+
+/* Centres from the store: the current units of LEVEL, as code, name and
+ * their point or centroid. */
+static int store_centres(aq_ctx *ctx, const char *db, const char *level, aq_table **out)
+{
+    aq_store *store = NULL;
+    aq_table *u = NULL, *t = NULL;
+    int rc = aq_store_open(ctx, cli_db_path(db), AQ_STORE_READONLY, &store);
+    if (!rc)
+        rc = aq_store_units(store, level, &u);
+    aq_store_close(store);
+    if (rc)
+        return rc;
+    long code = aq_table_find(u, "code"), vt = aq_table_find(u, "valid_to");
+    long names[] = {aq_table_find(u, "name_ru"), aq_table_find(u, "name_kk"),
+                    aq_table_find(u, "name_en")};
+    size_t n = aq_table_nrows(u), m = 0;
+    char buf[512];
+    for (size_t i = 0; i < n; i++)
+        m += vt < 0 || !*aq_table_cell(u, (size_t)vt, i, buf, sizeof buf);
+    rc = code < 0 ? input_error("access: the store's units have no code column")
+                  : aq_table_new(ctx, m, &t);
+    if (!rc)
+        rc = aq_table_add_column(ctx, t, "code", AQ_COL_TEXT, NULL);
+    if (!rc)
+        rc = aq_table_add_column(ctx, t, "name", AQ_COL_TEXT, NULL);
+    for (size_t i = 0, r = 0; i < n && !rc; i++) {
+        if (vt >= 0 && *aq_table_cell(u, (size_t)vt, i, buf, sizeof buf))
+            continue; /* a unit that no longer exists */
+        rc = aq_table_set_text(ctx, t, 0, r, aq_table_cell(u, (size_t)code, i, buf, sizeof buf));
+        const char *name = "";
+        for (size_t k = 0; k < 3 && !*name; k++)
+            if (names[k] >= 0)
+                name = aq_table_cell(u, (size_t)names[k], i, buf, sizeof buf);
+        if (!rc)
+            rc = aq_table_set_text(ctx, t, 1, r, name);
+        size_t len;
+        const unsigned char *wkb = aq_table_geometry(u, i, &len);
+        if (!rc && wkb)
+            rc = aq_table_set_geometry(ctx, t, r, wkb, len, aq_table_crs(u));
+        r++;
+    }
+    aq_table_free(u);
+    if (!rc && m == 0)
+        rc = input_error("access: the store has no current unit at level '%s' for --centres-level",
+                         level);
+    if (!rc)
+        rc = add_centroids(ctx, t);
+    if (rc) {
+        aq_table_free(t);
+        return rc;
+    }
+    *out = t;
+    return AQ_OK;
+}
+
+/* Straight-line times are estimates: every table says how they were made. */
+static int mark_straight(aq_ctx *ctx, aq_table *t, const aq_graph *g)
+{
+    double circuity, kmh;
+    if (!aq_graph_straight(g, &circuity, &kmh))
+        return AQ_OK;
+    char note[160];
+    snprintf(note, sizeof note, "straight-line estimate: great-circle km x %g at %g km/h, not "
+             "road time", circuity, kmh);
+    size_t col;
+    int rc = aq_table_add_column(ctx, t, "time_basis", AQ_COL_TEXT, &col);
+    for (size_t i = 0; i < aq_table_nrows(t) && !rc; i++)
+        rc = aq_table_set_text(ctx, t, col, i, note);
+    return rc;
+}
+
 static int run(int argc, char **argv)
 {
     aq_edge_opts eo;
@@ -85,11 +244,18 @@ static int run(int argc, char **argv)
     const char *edges = NULL, *centres = NULL, *settlements = NULL, *nodes = NULL, *od = NULL;
     const char *format = NULL, *output = NULL, *bands_s = NULL;
     const char *origin = "origin", *destination = "destination";
-    int directed = 0, summary = 0, catchments = 0, fca = 0, timing = 0;
+    const char *centres_level = NULL;
+    int directed = 0, summary = 0, catchments = 0, fca = 0, timing = 0, straight = 0;
     double cutoff = 60, limit = INFINITY, max_snap = INFINITY, snap_kmh = 0;
+    double circuity = 1.3, speed = 60;
+    cli_input in = {0};
     cli_option opts[] = {
         {"edges", CLI_STRING, &edges, "FILE", "edge table: from, to, minutes"},
-        {"centres", CLI_STRING, &centres, "FILE", "centres or facilities: node [, kind, capacity, name]"},
+        {"straight-line", CLI_FLAG, &straight, NULL, "no roads: great-circle km x --circuity at --speed"},
+        {"circuity", CLI_DOUBLE, &circuity, "F", "road km per straight-line km (default 1.3)"},
+        {"speed", CLI_DOUBLE, &speed, "KMH", "straight-line mode speed in km/h (default 60)"},
+        {"centres", CLI_STRING, &centres, "FILE", "centres or facilities: node or x/y [, kind, capacity, name]"},
+        {"centres-level", CLI_STRING, &centres_level, "LEVEL", "centres: the store's units of LEVEL"},
         {"from", CLI_STRING, &eo.from, "COL", "edge start column (default from)"},
         {"to", CLI_STRING, &eo.to, "COL", "edge end column (default to)"},
         {"cost", CLI_STRING, &eo.cost, "COL", "edge minutes column (default minutes)"},
@@ -121,18 +287,32 @@ static int run(int argc, char **argv)
         {"format", CLI_STRING, &format, "F", "table, csv, json, xlsx"},
         {"output", CLI_STRING, &output, "FILE", "write to FILE instead of standard output"},
         {"timing", CLI_FLAG, &timing, NULL, "print load, build, compute and write seconds to stderr"},
+        CLI_INPUT_OPTIONS(in),
         {NULL, 0, NULL, NULL, NULL}};
     int npos, rc = cli_parse(&cmd_access, opts, argc, argv, &npos);
     if (rc >= 0)
         return rc;
     if (npos)
         return cli_usage_error("access: unexpected argument '%s'; see 'aimaq access --help'", argv[0]);
-    if (!edges)
-        return cli_usage_error("access: --edges FILE is required");
-    if (!centres && !od)
-        return cli_usage_error("access: --centres FILE is required");
-    if ((summary || catchments || fca) && !settlements)
-        return cli_usage_error("access: --summary, --catchments and --2sfca need --settlements");
+    if (!edges && !straight)
+        return cli_usage_error("access: --edges FILE (or --straight-line, without roads) is required");
+    if (edges && straight)
+        return cli_usage_error("access: choose --edges or --straight-line");
+    if (centres && centres_level)
+        return cli_usage_error("access: choose --centres FILE or --centres-level LEVEL");
+    if (!centres && !centres_level && !od)
+        return cli_usage_error("access: --centres FILE (or --centres-level LEVEL) is required");
+    if (settlements && in.level)
+        return cli_usage_error("access: choose --settlements FILE or the store's --level");
+    int store_set = !settlements && in.level;
+    if ((summary || catchments || fca || straight) && !settlements && !store_set)
+        return cli_usage_error("access: --summary, --catchments, --2sfca and --straight-line need "
+                               "--settlements FILE (or --db with --level)");
+    if (in.indicator)
+        return cli_usage_error("access: the store's population indicator is --pop CODE");
+    if (straight && (nodes || !(circuity >= 1) || !(speed > 0)))
+        return cli_usage_error("access: --straight-line takes no --nodes; --circuity >= 1, "
+                               "--speed > 0");
     if (summary + catchments + fca + (od != NULL) > 1)
         return cli_usage_error("access: choose one of --summary, --catchments, --od, --2sfca");
     if (!(cutoff > 0) || !(limit > 0) || !(max_snap > 0) || snap_kmh < 0)
@@ -156,18 +336,32 @@ static int run(int argc, char **argv)
     aq_graph *g = NULL;
     double t0 = now();
     rc = eo.speeds ? aq_speeds_check(ctx, eo.speeds) : AQ_OK;
-    if (!rc)
+    if (!rc && edges)
         rc = load(ctx, edges, &te);
     if (!rc && centres)
         rc = load(ctx, centres, &tc);
+    if (!rc && centres_level)
+        rc = store_centres(ctx, in.db, centres_level, &tc);
     if (!rc && settlements)
         rc = load(ctx, settlements, &ts);
+    if (!rc && store_set) {
+        if (!ao.pop)
+            ao.pop = "population";
+        rc = store_settlements(ctx, &in, ao.pop, &ts);
+    }
     if (!rc && nodes)
         rc = load(ctx, nodes, &tn);
     if (!rc && od)
         rc = load(ctx, od, &tp);
     double t1 = now();
-    if (!rc)
+    if (!rc && straight) {
+        /* Nodes are the settlements' points, then the centres'. */
+        const aq_table *pts[] = {ts, tc};
+        rc = aq_graph_straight_from_tables(ctx, pts, 2, &ao, circuity, speed, &g);
+        if (!rc)
+            fprintf(stderr, "aimaq: note: times are straight-line estimates (great-circle km x %g "
+                    "at %g km/h), not road travel times\n", circuity, speed);
+    } else if (!rc)
         rc = aq_graph_from_edges(ctx, te, &eo, &g);
     aq_table_free(te);
     te = NULL;
@@ -215,13 +409,17 @@ static int run(int argc, char **argv)
     }
     double t3 = now();
     if (!rc)
+        rc = mark_straight(ctx, res, g);
+    if (!rc)
         rc = cli_write(ctx, res, fmt, output);
     double t4 = now();
     if (!rc && timing)
         fprintf(stderr, "timing: load %.3f s, build %.3f s, compute %.3f s, write %.3f s "
                 "(%zu nodes, %zu edges)\n", t1 - t0, t2 - t1, t3 - t2, t4 - t3,
                 aq_graph_nnodes(g), aq_graph_nedges(g));
-    if (rc)
+    if (rc == PRINTED)
+        rc = AQ_EXIT_INPUT;
+    else if (rc)
         rc = cli_fail(ctx, rc);
 done:
     aq_graph_free(g);

@@ -43,6 +43,19 @@ void aq__centres_free(aq__centres *c)
     memset(c, 0, sizeof *c);
 }
 
+static long first_of(const aq_table *t, const char *const *names)
+{
+    for (size_t k = 0; names[k]; k++) {
+        long c = aq_table_find(t, names[k]);
+        if (c >= 0)
+            return c;
+    }
+    return -1;
+}
+
+static const char *const xnames[] = {"x", "lon", "lng", "longitude", NULL};
+static const char *const ynames[] = {"y", "lat", "latitude", NULL};
+
 /* Node of row R of column COL, or 0 when not in the network. */
 static int node_of(const aq_graph *g, const aq_table *t, size_t col, size_t r, size_t *v)
 {
@@ -59,13 +72,22 @@ int aq__centres_load(aq_ctx *ctx, const aq_graph *g, const aq_table *t,
     memset(c, 0, sizeof *c);
     const char *nodename = o->node ? o->node : "node";
     long cn = aq_table_find(t, nodename);
-    if (cn < 0)
+    /* Without a node column, centres are snapped by their coordinates. */
+    long cx = cn < 0 ? (o->x ? aq_table_find(t, o->x) : first_of(t, xnames)) : -1;
+    long cy = cn < 0 ? (o->y ? aq_table_find(t, o->y) : first_of(t, ynames)) : -1;
+    if (cn < 0 && (cx < 0 || cy < 0 || !g->x))
         return aq__err(ctx, AQ_ENOTFOUND, "%s: no '%s' column naming each centre's node (name it "
-                       "with --node)", src, nodename);
+                       "with --node)%s", src, nodename, g->x ? ", nor coordinates (x/y, lon/lat)"
+                       : "");
+    if (cn < 0 && (aq_table_coltype(t, (size_t)cx) != AQ_COL_NUMBER ||
+                   aq_table_coltype(t, (size_t)cy) != AQ_COL_NUMBER))
+        return aq__err(ctx, AQ_EINPUT, "%s: centre coordinates '%s', '%s' must be numbers", src,
+                       aq_table_colname(t, (size_t)cx), aq_table_colname(t, (size_t)cy));
     long ck = o->kind ? aq_table_find(t, o->kind) : aq_table_find(t, "kind");
     if (o->kind && ck < 0)
         return aq__err(ctx, AQ_ENOTFOUND, "%s: no kind column '%s'", src, o->kind);
-    long cl = o->centre_id ? aq_table_find(t, o->centre_id) : -1;
+    static const char *const labels[] = {"name", "id", "code", NULL};
+    long cl = o->centre_id ? aq_table_find(t, o->centre_id) : cn < 0 ? first_of(t, labels) : -1;
     if (o->centre_id && cl < 0)
         return aq__err(ctx, AQ_ENOTFOUND, "%s: no centre name column '%s'", src, o->centre_id);
     long cc = o->capacity ? aq_table_find(t, o->capacity) : aq_table_find(t, "capacity");
@@ -91,13 +113,25 @@ int aq__centres_load(aq_ctx *ctx, const aq_graph *g, const aq_table *t,
     size_t capk = 0, off = 0;
     aq_buf offlist = {0};
     char buf[256];
-    int rc = AQ_OK;
+    double *snap = cn < 0 ? aq__xmalloc(ctx, sizeof *snap * n) : NULL;
+    int rc = cn < 0 && !snap ? AQ_ENOMEM : AQ_OK;
+    if (!rc && cn < 0)
+        rc = aq_graph_snap(ctx, g, aq_table_numbers(t, (size_t)cx), aq_table_numbers(t, (size_t)cy),
+                           n, c->node, snap);
     for (size_t r = 0; r < n && !rc; r++) {
-        if (!node_of(g, t, (size_t)cn, r, &c->node[r])) {
-            if (off++ < 10)
+        int placed = cn >= 0 ? node_of(g, t, (size_t)cn, r, &c->node[r])
+                             : c->node[r] != SIZE_MAX && snap[r] <= o->max_snap_km;
+        if (!placed) {
+            if (off++ < 10 && cn >= 0)
                 aq__buf_printf(&offlist, "%s'%s' (line %zu)", off > 1 ? ", " : "",
                                aq_table_cell(t, (size_t)cn, r, buf, sizeof buf),
                                aq_table_source_line(t, r));
+            else if (off <= 10 && c->node[r] == SIZE_MAX)
+                aq__buf_printf(&offlist, "%sline %zu (no coordinates)", off > 1 ? ", " : "",
+                               aq_table_source_line(t, r));
+            else if (off <= 10)
+                aq__buf_printf(&offlist, "%sline %zu (%.3g km from the nearest node)",
+                               off > 1 ? ", " : "", aq_table_source_line(t, r), snap[r]);
             continue;
         }
         double cap = cc >= 0 ? aq_table_numbers(t, (size_t)cc)[r] : 1;
@@ -128,10 +162,15 @@ int aq__centres_load(aq_ctx *ctx, const aq_graph *g, const aq_table *t,
         if (!rc)
             c->kind[r] = (uint32_t)ki;
     }
-    if (!rc && off)
+    if (!rc && off && cn >= 0)
         rc = aq__err(ctx, AQ_EINPUT, "%s: %zu centre(s) are not nodes of the network: %s%s; check "
                      "that centres and edges use the same node identifiers", src, off,
                      offlist.data ? offlist.data : "", off > 10 ? ", ..." : "");
+    else if (!rc && off)
+        rc = aq__err(ctx, AQ_EINPUT, "%s: %zu centre(s) are off the network (more than %g km from "
+                     "a node): %s%s", src, off, o->max_snap_km, offlist.data ? offlist.data : "",
+                     off > 10 ? ", ..." : "");
+    aq__free(snap);
     aq__buf_free(&offlist);
     aq__strmap_free(&kinds);
     if (rc)
@@ -147,16 +186,6 @@ void aq__places_free(aq__places *p)
     memset(p, 0, sizeof *p);
 }
 
-static long first_of(const aq_table *t, const char *const *names)
-{
-    for (size_t k = 0; names[k]; k++) {
-        long c = aq_table_find(t, names[k]);
-        if (c >= 0)
-            return c;
-    }
-    return -1;
-}
-
 int aq__places_load(aq_ctx *ctx, const aq_graph *g, const aq_table *t,
                     const aq_access_opts *o, aq__places *p)
 {
@@ -164,8 +193,6 @@ int aq__places_load(aq_ctx *ctx, const aq_graph *g, const aq_table *t,
     memset(p, 0, sizeof *p);
     static const char *const ids[] = {"id", "code", "name", NULL};
     static const char *const pops[] = {"pop", "population", NULL};
-    static const char *const xs[] = {"x", "lon", "lng", "longitude", NULL};
-    static const char *const ys[] = {"y", "lat", "latitude", NULL};
     p->idcol = o->id ? aq_table_find(t, o->id) : first_of(t, ids);
     if (o->id && p->idcol < 0)
         return aq__err(ctx, AQ_ENOTFOUND, "%s: no settlement id column '%s'", src, o->id);
@@ -180,8 +207,8 @@ int aq__places_load(aq_ctx *ctx, const aq_graph *g, const aq_table *t,
         return aq__err(ctx, AQ_EINPUT, "%s: population column '%s' holds text", src,
                        aq_table_colname(t, (size_t)cp));
     long cn = aq_table_find(t, o->node ? o->node : "node");
-    long cx = o->x ? aq_table_find(t, o->x) : first_of(t, xs);
-    long cy = o->y ? aq_table_find(t, o->y) : first_of(t, ys);
+    long cx = o->x ? aq_table_find(t, o->x) : first_of(t, xnames);
+    long cy = o->y ? aq_table_find(t, o->y) : first_of(t, ynames);
     if (cn < 0 && (cx < 0 || cy < 0))
         return aq__err(ctx, AQ_ENOTFOUND, "%s: settlements need a '%s' column or coordinates "
                        "(x, y or lon, lat) to be snapped to the network", src,

@@ -172,6 +172,10 @@ int aq_graph_nearest(aq_ctx *ctx, const aq_graph *g, const size_t *sources, size
         if (sources[k] >= n)
             return aq__err(ctx, AQ_EUSAGE, "source %zu is node %zu, outside the graph's %zu nodes",
                            k, sources[k], n);
+    if (g->straight_mpk > 0) { /* no roads: times come from distances */
+        aq__straight_nearest(g, sources, nsrc, limit, minutes, source_of);
+        return AQ_OK;
+    }
     sp s;
     memset(&s, 0, sizeof s);
     pick_arcs(g, toward, &s);
@@ -252,6 +256,14 @@ size_t aq_search_run(aq_search *q, size_t source, double limit, int toward,
     s->ntargets = 0;
     if (source >= q->g->n)
         return 0;
+    if (q->g->straight_mpk > 0) {
+        size_t m = aq__straight_search(q->g, source, limit, s->dist, s->settled);
+        if (m == SIZE_MAX)
+            return SIZE_MAX;
+        memcpy(s->touched, s->settled, sizeof *s->touched * m);
+        s->ntouched = s->nsettled = m;
+        return m;
+    }
     pick_arcs(q->g, toward, s);
     unsigned char *target = s->target;
     for (size_t k = 0; k < ntargets; k++)

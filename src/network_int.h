@@ -42,6 +42,10 @@ struct aq_graph {
     double *x, *y;    /* NaN where unknown                                    */
     int geographic;   /* 1: x, y are lon/lat degrees                       */
     double unit_km;   /* planar: km per coordinate unit (1, or 0.001 for m) */
+    /* a straight-line graph (network_straight.c): no arcs; minutes between
+     * any two nodes = km x circuity / kmh x 60. 0 for road graphs. */
+    double straight_mpk;         /* minutes per straight-line km */
+    double circuity, kmh;
 };
 
 /* Builds the CSR of G from its edge lists (efrom, eto, emin, n, nedges,
@@ -65,6 +69,18 @@ void aq__coord_kind(const aq_table *t, const char *xname, int geographic, int *g
 /* The speed in km/h of road class CLS under SPEEDS ("a=1,b=2,default=3" or
  * NULL for the defaults); 0 when the class has none. */
 double aq__speed_of(const char *speeds, const char *cls);
+
+/* ---- straight-line graphs (network_straight.c) ---- */
+
+/* Nearest of NSRC sources for every node of a straight-line graph, as
+ * aq_graph_nearest (ties: the first source in SOURCES). */
+void aq__straight_nearest(const aq_graph *g, const size_t *sources, size_t nsrc, double limit,
+                          double *minutes, long *source_of);
+/* Every node within LIMIT minutes of SOURCE: DIST[v] set for those, their
+ * list in SETTLED in increasing order of minutes (also the nodes whose
+ * DIST must be reset). Returns the count, or SIZE_MAX when out of memory. */
+size_t aq__straight_search(const aq_graph *g, size_t source, double limit, double *dist,
+                           uint32_t *settled);
 
 /* ---- accessibility inputs (access.c) ---- */
 
