@@ -71,6 +71,7 @@ typedef struct chunk {
     /* results */
     int rc;
     size_t bad_line, bad_fields;
+    size_t bad_open; /* 1-based field whose opening quote is never closed, or 0 */
     bool has_conflict;
     conflict first; /* the first conflict of this chunk */
 } chunk;
@@ -81,11 +82,15 @@ typedef struct chunk {
  * are unescaped into *scratch, which the caller provides and frees). Returns
  * the position after the record's line end and adds the newlines consumed to
  * *lines. *nf receives the field count (may exceed max: extra fields are
- * counted, not stored). */
+ * counted, not stored). When OPEN is not NULL, *open receives the 1-based
+ * number of a quoted field whose closing quote never comes (it then holds
+ * the rest of the file), or 0. */
 static const char *parse_record(const csv_src *src, const char *p, const char *end, field *f,
-                                size_t max, size_t *nf, aq_buf *scratch, size_t *lines)
+                                size_t max, size_t *nf, aq_buf *scratch, size_t *lines, size_t *open)
 {
     size_t k = 0;
+    if (open)
+        *open = 0;
     char d = src->delim;
     scratch->len = 0;
     for (;;) {
@@ -98,7 +103,9 @@ static const char *parse_record(const csv_src *src, const char *p, const char *e
             p++;
             for (;;) {
                 const char *q = memchr(p, '"', (size_t)(end - p));
-                if (!q) { /* unterminated: take the rest */
+                if (!q) { /* unterminated: take the rest, and say so */
+                    if (open && !*open)
+                        *open = k + 1;
                     aq__buf_append(scratch, p, (size_t)(end - p));
                     for (const char *t = p; t < end; t++)
                         *lines += *t == '\n';
@@ -285,8 +292,15 @@ static int read_header(aq_ctx *ctx, csv_src *src, const aq_read_opts *opts)
         return aq__err(ctx, AQ_EINPUT, "'%s' is empty: expected a header line naming the columns", src->path);
     field f[MAX_COLS];
     aq_buf scratch = {0};
-    size_t nf, header_line = lines + 1;
-    p = parse_record(src, p, end, f, MAX_COLS, &nf, &scratch, &lines);
+    size_t nf, header_line = lines + 1, open;
+    p = parse_record(src, p, end, f, MAX_COLS, &nf, &scratch, &lines, &open);
+    if (open) {
+        aq__buf_free(&scratch);
+        return aq__err(ctx, AQ_EINPUT,
+                       "'%s' line %zu: header field %zu opens a quote (\") that is never closed; expected a closing "
+                       "quote before the end of the file",
+                       src->path, header_line, open);
+    }
     if (nf > MAX_COLS) {
         aq__buf_free(&scratch);
         return aq__err(ctx, AQ_EINPUT, "'%s' line %zu: %zu columns, more than the %d aimaq reads",
@@ -352,7 +366,7 @@ static int sniff_types(aq_ctx *ctx, csv_src *src)
         if (p >= end)
             break;
         size_t nf, line = lines + 1;
-        p = parse_record(src, p, end, f, nc, &nf, &scratch, &lines);
+        p = parse_record(src, p, end, f, nc, &nf, &scratch, &lines, NULL);
         (void)line;
         for (size_t j = 0; j < nc && j < nf; j++) {
             if (src->types[j] != AQ_COL_NUMBER || src->slot[j] < 0)
@@ -449,7 +463,7 @@ static size_t count_records(const csv_src *src, const char *p, const char *end)
         p = skip_blank(p, end, &lines);
         if (p >= end)
             break;
-        p = parse_record(src, p, end, dummy, 0, &nf, &scratch, &lines);
+        p = parse_record(src, p, end, dummy, 0, &nf, &scratch, &lines, NULL);
         n++;
     }
     aq__buf_free(&scratch);
@@ -473,16 +487,17 @@ static void fill_chunk(const csv_src *src, aq_table *t, chunk *c)
             break;
         if (p - released > RELEASE_BYTES)
             released = release_pages(src, released, p);
-        size_t nf, line = lines + 1;
-        p = parse_record(src, p, c->end, f, nc, &nf, &scratch, &lines);
+        size_t nf, line = lines + 1, open;
+        p = parse_record(src, p, c->end, f, nc, &nf, &scratch, &lines, &open);
         if (scratch.failed) {
             c->rc = AQ_ENOMEM;
             break;
         }
-        if (nf != nc) {
+        if (nf != nc || open) {
             c->rc = AQ_EINPUT;
             c->bad_line = line;
             c->bad_fields = nf;
+            c->bad_open = open;
             break;
         }
         t->lines[row] = line;
@@ -633,6 +648,11 @@ static int full_pass(aq_ctx *ctx, csv_src *src, const char *body, const char *en
         chunk *c = &chunks[k];
         if (c->rc == AQ_ENOMEM)
             rc = aq__oom(ctx);
+        else if (c->rc == AQ_EINPUT && c->bad_open)
+            rc = aq__err(ctx, AQ_EINPUT,
+                         "'%s' line %zu, column '%s': a quoted field opens here (\") but is never closed; expected "
+                         "a closing quote before the end of the file (a stray quote in a name?)",
+                         src->path, c->bad_line, c->bad_open <= src->ncols ? src->names[c->bad_open - 1] : "?");
         else if (c->rc == AQ_EINPUT)
             rc = aq__err(ctx, AQ_EINPUT, "'%s' line %zu: %zu fields, expected %zu as in the header",
                          src->path, c->bad_line, c->bad_fields, src->ncols);
@@ -867,7 +887,7 @@ int aq__csv_next(aq_ctx *ctx, aq__csv_reader *r, size_t max_rows, aq_table **out
         field dummy[1];
         size_t lines = 0, nf;
         for (size_t n = 0; n < max_rows && e < end; n++)
-            e = parse_record(src, skip_blank(e, end, &lines), end, dummy, 0, &nf, &scratch, &lines);
+            e = parse_record(src, skip_blank(e, end, &lines), end, dummy, 0, &nf, &scratch, &lines, NULL);
         aq__buf_free(&scratch);
     }
     aq_table *t = NULL;
