@@ -93,11 +93,46 @@ typedef struct state {
     service *sv;
     size_t nsv;
     double moved;
+    double assumed;      /* people whose number the plan assumed      */
+    size_t nassumed;     /* settlements with an assumed population    */
 } state;
 
 static const char *text_of(const state *s, long col, size_t i, char *buf, size_t size)
 {
     return col < 0 ? "" : aq_table_cell(s->st, (size_t)col, i, buf, size);
+}
+
+/* Whether VALUE is the scalar N or one of the scalars of the sequence N. */
+static int in_list(plan *p, yaml_node_t *n, const char *value)
+{
+    if (n && n->type == YAML_SCALAR_NODE)
+        return strcmp(scalar(n), value) == 0;
+    if (n && n->type == YAML_SEQUENCE_NODE)
+        for (yaml_node_item_t *it = n->data.sequence.items.start; it < n->data.sequence.items.top;
+             it++) {
+            const char *v = scalar(yaml_document_get_node(&p->doc, *it));
+            if (v && strcmp(v, value) == 0)
+                return 1;
+        }
+    return 0;
+}
+
+/* N as text for messages: "a" or "a/b/c". */
+static void list_text(plan *p, yaml_node_t *n, char *buf, size_t size)
+{
+    buf[0] = 0;
+    if (n && n->type == YAML_SCALAR_NODE) {
+        snprintf(buf, size, "%s", scalar(n));
+        return;
+    }
+    size_t len = 0;
+    for (yaml_node_item_t *it = n && n->type == YAML_SEQUENCE_NODE ? n->data.sequence.items.start
+                                                                    : NULL;
+         it && it < n->data.sequence.items.top && len < size; it++) {
+        const char *v = scalar(yaml_document_get_node(&p->doc, *it));
+        int w = snprintf(buf + len, size - len, "%s%s", len ? "/" : "", v ? v : "");
+        len += w > 0 ? (size_t)w : 0;
+    }
 }
 
 /* ---- metrics ---- */
@@ -127,7 +162,24 @@ static int measure(aq_ctx *ctx, state *s, metrics *m, const char *indname)
         pop += s->pop[i];
         inhabited += s->pop[i] > 0;
     }
-    int rc = put(ctx, m, "settlements inhabited", inhabited);
+    int rc = AQ_OK;
+    double circuity, kmh;
+    if (aq_graph_straight(s->g, &circuity, &kmh)) {
+        /* The times below are estimates: the table itself says how made. */
+        rc = put(ctx, m, "note: travel times are straight-line estimates, not road times: "
+                 "circuity (road km per straight km)", circuity);
+        if (!rc)
+            rc = put(ctx, m, "note: travel times are straight-line estimates, not road times: "
+                     "speed km/h", kmh);
+    }
+    if (!rc && s->nassumed) {
+        rc = put(ctx, m, "note: settlements whose population the plan assumes",
+                 (double)s->nassumed);
+        if (!rc)
+            rc = put(ctx, m, "note: people assumed by the plan (not counted by anyone)", s->assumed);
+    }
+    if (!rc)
+        rc = put(ctx, m, "settlements inhabited", inhabited);
     if (!rc)
         rc = put(ctx, m, "population", pop);
     if (!rc)
@@ -233,29 +285,49 @@ static int find_settlement(aq_ctx *ctx, plan *p, state *s, const char *id, yaml_
                    "in the settlement table", p->path, (size_t)at->start_mark.line + 1, id);
 }
 
-static int relocate(aq_ctx *ctx, plan *p, state *s, yaml_node_t *ch)
+static service *service_called(aq_ctx *ctx, plan *p, state *s, const char *name, yaml_node_t *at)
 {
-    size_t n = s->pl.n;
-    const char *cls = gets(p, ch, "class", NULL), *to = gets(p, ch, "to_class", NULL);
-    yaml_node_t *list = get(p, ch, "settlements");
-    double within;
-    int rc = getd(ctx, p, ch, "within", INFINITY, &within);
+    for (size_t k = 0; name && k < s->nsv; k++)
+        if (strcmp(s->sv[k].name, name) == 0)
+            return &s->sv[k];
+    aq__err(ctx, AQ_ENOTFOUND, "%s: line %zu: no service '%s' in the plan's services", p->path,
+            (size_t)at->start_mark.line + 1, name ? name : "(missing)");
+    return NULL;
+}
+
+/* Unselects the settlements within MINUTES of service SV (those farther, or
+ * with no such service in reach, stay selected). */
+static int keep_farther(aq_ctx *ctx, state *s, const service *sv, double minutes,
+                        unsigned char *sel)
+{
+    double *dist = aq__xmalloc(ctx, sizeof *dist * (s->g->n ? s->g->n : 1));
+    if (!dist)
+        return AQ_ENOMEM;
+    int rc = aq_graph_nearest(ctx, s->g, sv->node, sv->n, INFINITY, 1, dist, NULL);
+    for (size_t i = 0; i < s->pl.n && !rc; i++)
+        if (s->pl.node[i] != SIZE_MAX && dist[s->pl.node[i]] <= minutes)
+            sel[i] = 0;
+    aq__free(dist);
+    return rc;
+}
+
+/* Which settlements move: those of CLASS (a name or a list) and those
+ * listed by id -- every settlement when neither is given -- narrowed by
+ * max_population and farther_than {service, minutes}. */
+static int select_movers(aq_ctx *ctx, plan *p, state *s, yaml_node_t *ch, unsigned char *sel)
+{
+    yaml_node_t *cls = get(p, ch, "class"), *list = get(p, ch, "settlements");
+    yaml_node_t *far = get(p, ch, "farther_than");
+    double maxpop, farmin;
+    int rc = getd(ctx, p, ch, "max_population", INFINITY, &maxpop);
+    if (!rc && far)
+        rc = getd(ctx, p, far, "minutes", NAN, &farmin);
     if (rc)
         return rc;
-    if (!to)
-        return aq__err(ctx, AQ_EINPUT, "%s: line %zu: relocate needs to_class (the class of the "
-                       "settlements that receive the residents)", p->path,
-                       (size_t)ch->start_mark.line + 1);
-    if ((cls || to) && s->classcol < 0)
-        return aq__err(ctx, AQ_EINPUT, "%s: line %zu: relocate by class needs a class column in "
-                       "the settlements (settlements: class: COLUMN)", p->path,
-                       (size_t)ch->start_mark.line + 1);
-    unsigned char *sel = aq__xcalloc(ctx, n ? n : 1, 1);
-    if (!sel)
-        return AQ_ENOMEM;
     char buf[256];
-    for (size_t i = 0; cls && i < n; i++)
-        sel[i] = strcmp(text_of(s, s->classcol, i, buf, sizeof buf), cls) == 0;
+    for (size_t i = 0; i < s->pl.n; i++)
+        sel[i] = (!cls && !list) || (cls && in_list(p, cls, text_of(s, s->classcol, i, buf,
+                                                                     sizeof buf)));
     if (list && list->type == YAML_SEQUENCE_NODE)
         for (yaml_node_item_t *it = list->data.sequence.items.start;
              it < list->data.sequence.items.top && !rc; it++) {
@@ -265,6 +337,44 @@ static int relocate(aq_ctx *ctx, plan *p, state *s, yaml_node_t *ch)
             if (!(rc = find_settlement(ctx, p, s, id ? id : "", item, &k)))
                 sel[k] = 1;
         }
+    for (size_t i = 0; i < s->pl.n; i++)
+        if (!(s->pop[i] <= maxpop))
+            sel[i] = 0;
+    if (!rc && far) {
+        service *sv = service_called(ctx, p, s, gets(p, far, "service", NULL), far);
+        if (!sv)
+            return aq_errcode(ctx);
+        if (isnan(farmin))
+            return aq__err(ctx, AQ_EINPUT, "%s: line %zu: farther_than needs minutes", p->path,
+                           (size_t)far->start_mark.line + 1);
+        rc = keep_farther(ctx, s, sv, farmin, sel);
+    }
+    return rc;
+}
+
+static int relocate(aq_ctx *ctx, plan *p, state *s, yaml_node_t *ch)
+{
+    size_t n = s->pl.n;
+    yaml_node_t *to = get(p, ch, "to_class");
+    double within;
+    int rc = getd(ctx, p, ch, "within", INFINITY, &within);
+    if (rc)
+        return rc;
+    if (!to)
+        return aq__err(ctx, AQ_EINPUT, "%s: line %zu: relocate needs to_class (the class of the "
+                       "settlements that receive the residents)", p->path,
+                       (size_t)ch->start_mark.line + 1);
+    if (s->classcol < 0)
+        return aq__err(ctx, AQ_EINPUT, "%s: line %zu: relocate by class needs a class column in "
+                       "the settlements (settlements: class: COLUMN)", p->path,
+                       (size_t)ch->start_mark.line + 1);
+    char tonames[256];
+    list_text(p, to, tonames, sizeof tonames);
+    unsigned char *sel = aq__xcalloc(ctx, n ? n : 1, 1);
+    if (!sel)
+        return AQ_ENOMEM;
+    char buf[256];
+    rc = select_movers(ctx, p, s, ch, sel);
     /* Receivers: inhabited settlements of the target class not moving. */
     size_t *src = aq__xmalloc(ctx, sizeof *src * (n ? n : 1));
     long *srcidx = aq__xmalloc(ctx, sizeof *srcidx * (n ? n : 1));
@@ -275,13 +385,13 @@ static int relocate(aq_ctx *ctx, plan *p, state *s, yaml_node_t *ch)
     size_t ns = 0;
     for (size_t i = 0; i < n && !rc; i++)
         if (!sel[i] && s->pop[i] > 0 && s->pl.node[i] != SIZE_MAX &&
-            strcmp(text_of(s, s->classcol, i, buf, sizeof buf), to) == 0) {
+            in_list(p, to, text_of(s, s->classcol, i, buf, sizeof buf))) {
             src[ns] = s->pl.node[i];
             srcidx[ns++] = (long)i;
         }
     if (!rc && ns == 0)
         rc = aq__err(ctx, AQ_EINPUT, "%s: line %zu: no inhabited settlement of class '%s' to move "
-                     "residents to", p->path, (size_t)ch->start_mark.line + 1, to);
+                     "residents to", p->path, (size_t)ch->start_mark.line + 1, tonames);
     if (!rc)
         rc = aq_graph_nearest(ctx, s->g, src, ns, within, 1, dist, which);
     size_t stay = 0;
@@ -306,7 +416,7 @@ static int relocate(aq_ctx *ctx, plan *p, state *s, yaml_node_t *ch)
     if (!rc && stay)
         aq__warn(ctx, "%s: line %zu: %zu settlement(s) with %.15g people have no '%s' settlement "
                  "within %g minutes and stay: %s%s", p->path, (size_t)ch->start_mark.line + 1, stay,
-                 staypop, to, within, names.data ? names.data : "", stay > 20 ? ", ..." : "");
+                 staypop, tonames, within, names.data ? names.data : "", stay > 20 ? ", ..." : "");
     aq__buf_free(&names);
     aq__free(sel);
     aq__free(src);
@@ -332,6 +442,10 @@ static int node_arg(aq_ctx *ctx, plan *p, state *s, yaml_node_t *ch, const char 
 
 static int road(aq_ctx *ctx, plan *p, state *s, yaml_node_t *ch)
 {
+    if (aq_graph_straight(s->g, NULL, NULL))
+        return aq__err(ctx, AQ_EINPUT, "%s: line %zu: a road change needs a road network; with "
+                       "network: straight_line every pair is already joined", p->path,
+                       (size_t)ch->start_mark.line + 1);
     uint32_t a, b;
     double minutes;
     int rc = node_arg(ctx, p, s, ch, "from", &a);
@@ -354,13 +468,7 @@ static int road(aq_ctx *ctx, plan *p, state *s, yaml_node_t *ch)
 
 static service *service_named(aq_ctx *ctx, plan *p, state *s, yaml_node_t *ch)
 {
-    const char *name = gets(p, ch, "service", NULL);
-    for (size_t k = 0; name && k < s->nsv; k++)
-        if (strcmp(s->sv[k].name, name) == 0)
-            return &s->sv[k];
-    aq__err(ctx, AQ_ENOTFOUND, "%s: line %zu: no service '%s' in the plan's services", p->path,
-            (size_t)ch->start_mark.line + 1, name ? name : "(missing)");
-    return NULL;
+    return service_called(ctx, p, s, gets(p, ch, "service", NULL), ch);
 }
 
 static int facility(aq_ctx *ctx, plan *p, state *s, yaml_node_t *ch, int open)
@@ -401,7 +509,8 @@ static int growth(aq_ctx *ctx, plan *p, state *s, yaml_node_t *ch)
     if (isnan(rate))
         return aq__err(ctx, AQ_EINPUT, "%s: line %zu: growth needs a rate (0.02 = 2 %% a year)",
                        p->path, (size_t)ch->start_mark.line + 1);
-    const char *of = gets(p, ch, "of", "indicator"), *region = gets(p, ch, "region", NULL);
+    const char *of = gets(p, ch, "of", "indicator");
+    yaml_node_t *region = get(p, ch, "region");
     double *x = strcmp(of, "population") == 0 ? s->pop : s->ind;
     if (!x)
         return aq__err(ctx, AQ_EINPUT, "%s: line %zu: growth of the indicator needs "
@@ -413,28 +522,124 @@ static int growth(aq_ctx *ctx, plan *p, state *s, yaml_node_t *ch)
     size_t hit = 0;
     char buf[128];
     for (size_t i = 0; i < s->pl.n; i++)
-        if (!region || strcmp(text_of(s, s->regioncol, i, buf, sizeof buf), region) == 0) {
+        if (!region || in_list(p, region, text_of(s, s->regioncol, i, buf, sizeof buf))) {
             x[i] *= f;
             hit++;
         }
-    if (region && !hit)
+    if (region && !hit) {
+        list_text(p, region, buf, sizeof buf);
         return aq__err(ctx, AQ_ENOTFOUND, "%s: line %zu: no settlement is in region '%s'", p->path,
-                       (size_t)ch->start_mark.line + 1, region);
+                       (size_t)ch->start_mark.line + 1, buf);
+    }
     return AQ_OK;
 }
 
 /* ---- the whole run ---- */
 
-static int load_state(aq_ctx *ctx, plan *p, state *s, aq_table **tables, size_t *ntables,
-                      const char **indname)
+/* Fills missing populations from the plan's declared assumption:
+ *   assume_population: {column: place, values: {village: 250, hamlet: 40}}
+ * so that settlements nobody counted still take part, and the result says
+ * how many people are assumed. Rows whose class has no value stay missing
+ * (aq__places_load then names them). */
+static int assume_population(aq_ctx *ctx, plan *p, state *s, aq_table *t, yaml_node_t *set)
 {
-    yaml_node_t *r = root(p), *net = get(p, r, "network"), *set = get(p, r, "settlements");
-    const char *edges = gets(p, net, "edges", NULL), *sfile = gets(p, set, "file", NULL);
-    if (!edges || !sfile)
-        return aq__err(ctx, AQ_EINPUT, "%s: a plan needs network: edges: FILE and settlements: "
-                       "file: FILE (see docs/scenario.md)", p->path);
+    yaml_node_t *ap = get(p, set, "assume_population");
+    if (!ap)
+        return AQ_OK;
+    const char *colname = gets(p, ap, "column", NULL);
+    yaml_node_t *values = get(p, ap, "values");
+    const char *popname = gets(p, set, "population", NULL);
+    long pc = popname ? aq_table_find(t, popname) : aq_table_find(t, "pop");
+    if (!popname && pc < 0)
+        pc = aq_table_find(t, "population");
+    long cc = colname ? aq_table_find(t, colname) : -1;
+    if (!colname || !values || values->type != YAML_MAPPING_NODE)
+        return aq__err(ctx, AQ_EINPUT, "%s: line %zu: assume_population needs column: COLUMN and "
+                       "values: {CLASS: PEOPLE, ...}", p->path, (size_t)ap->start_mark.line + 1);
+    if (cc < 0 || pc < 0 || aq_table_coltype(t, (size_t)pc) != AQ_COL_NUMBER)
+        return aq__err(ctx, AQ_ENOTFOUND, "%s: line %zu: assume_population needs the settlement "
+                       "columns '%s' and a numeric population column", p->path,
+                       (size_t)ap->start_mark.line + 1, colname);
+    const double *pop = aq_table_numbers(t, (size_t)pc);
+    char buf[256];
+    int rc = AQ_OK;
+    for (size_t i = 0; i < aq_table_nrows(t) && !rc; i++) {
+        if (!isnan(pop[i]))
+            continue;
+        double v;
+        const char *cls = aq_table_cell(t, (size_t)cc, i, buf, sizeof buf);
+        if (!get(p, values, cls))
+            continue;
+        if (!(rc = getd(ctx, p, values, cls, NAN, &v)) && !(v >= 0))
+            rc = aq__err(ctx, AQ_EINPUT, "%s: line %zu: assumed population of '%s' must be >= 0",
+                         p->path, (size_t)values->start_mark.line + 1, cls);
+        if (!rc)
+            rc = aq_table_set_number(ctx, t, (size_t)pc, i, v);
+        s->assumed += v;
+        s->nassumed++;
+    }
+    if (!rc && s->nassumed)
+        aq__warn(ctx, "%s: %zu settlement(s) have no population in %s; the plan assumes %.15g "
+                 "people for them (assume_population)", p->path, s->nassumed,
+                 aq_table_source(t) ? aq_table_source(t) : "the settlement table", s->assumed);
+    return rc;
+}
+
+/* The nodes of a service given by a selection of settlements:
+ *   where: {class: [regional_centre, district_centre]}  (column: values) */
+static int service_where(aq_ctx *ctx, plan *p, state *s, service *sv, yaml_node_t *where)
+{
+    if (where->type != YAML_MAPPING_NODE)
+        return aq__err(ctx, AQ_EINPUT, "%s: line %zu: where: is a mapping COLUMN: VALUE(S)",
+                       p->path, (size_t)where->start_mark.line + 1);
+    char buf[256];
+    for (size_t i = 0; i < s->pl.n; i++) {
+        int all = s->pl.node[i] != SIZE_MAX;
+        for (yaml_node_pair_t *q = where->data.mapping.pairs.start;
+             q < where->data.mapping.pairs.top && all; q++) {
+            const char *col = scalar(yaml_document_get_node(&p->doc, q->key));
+            long c = col ? aq_table_find(s->st, col) : -1;
+            if (c < 0)
+                return aq__err(ctx, AQ_ENOTFOUND, "%s: line %zu: service '%s': the settlement "
+                               "table has no column '%s'", p->path,
+                               (size_t)where->start_mark.line + 1, sv->name, col ? col : "");
+            all = in_list(p, yaml_document_get_node(&p->doc, q->value),
+                          aq_table_cell(s->st, (size_t)c, i, buf, sizeof buf));
+        }
+        if (!all)
+            continue;
+        if (aq__grow(ctx, (void **)&sv->node, &sv->cap, sv->n + 1, sizeof *sv->node))
+            return AQ_ENOMEM;
+        sv->node[sv->n++] = s->pl.node[i];
+    }
+    if (sv->n == 0)
+        return aq__err(ctx, AQ_ENOTFOUND, "%s: line %zu: service '%s': no settlement matches "
+                       "where:", p->path, (size_t)where->start_mark.line + 1, sv->name);
+    return AQ_OK;
+}
+
+/* Builds the network: an edge table (with optional node coordinates), or
+ * straight-line times between the points of the settlements and of the
+ * service files (network: straight_line: {circuity: 1.3, kmh: 60}). */
+static int load_network(aq_ctx *ctx, plan *p, state *s, yaml_node_t *net, aq_table *const *pts,
+                        size_t npts, const aq_access_opts *ao)
+{
+    yaml_node_t *straight = get(p, net, "straight_line");
+    if (straight) {
+        double circuity, kmh;
+        int rc = getd(ctx, p, straight, "circuity", 1.3, &circuity);
+        if (!rc)
+            rc = getd(ctx, p, straight, "kmh", 60, &kmh);
+        if (!rc)
+            rc = aq_graph_straight_from_tables(ctx, (const aq_table *const *)pts, npts, ao,
+                                               circuity, kmh, &s->g);
+        if (!rc)
+            aq__warn(ctx, "%s: travel times are straight-line estimates (great-circle km x %g at "
+                     "%g km/h), not road times", p->path, circuity, kmh);
+        return rc;
+    }
     aq_table *te = NULL, *tn = NULL;
-    int rc = read_rel(ctx, p, edges, &te);
+    int rc = read_rel(ctx, p, gets(p, net, "edges", ""), &te);
     aq_edge_opts eo;
     aq_edge_opts_init(&eo);
     eo.directed = strcmp(gets(p, net, "directed", "false"), "true") == 0;
@@ -445,22 +650,62 @@ static int load_state(aq_ctx *ctx, plan *p, state *s, aq_table **tables, size_t 
     if (!rc && nodes && !(rc = read_rel(ctx, p, nodes, &tn)))
         rc = aq_graph_set_coords(ctx, s->g, tn, NULL, NULL, NULL, -1);
     aq_table_free(tn);
-    if (!rc)
-        rc = read_rel(ctx, p, sfile, &tables[(*ntables)++]);
+    return rc;
+}
+
+static int load_state(aq_ctx *ctx, plan *p, state *s, aq_table **tables, size_t *ntables,
+                      const char **indname)
+{
+    yaml_node_t *r = root(p), *net = get(p, r, "network"), *set = get(p, r, "settlements");
+    const char *edges = gets(p, net, "edges", NULL), *sfile = gets(p, set, "file", NULL);
+    if ((!edges && !get(p, net, "straight_line")) || !sfile)
+        return aq__err(ctx, AQ_EINPUT, "%s: a plan needs network: edges: FILE (or network: "
+                       "straight_line: {circuity: C, kmh: V} without roads) and settlements: "
+                       "file: FILE (see docs/scenario.md)", p->path);
+    int rc = read_rel(ctx, p, sfile, &tables[(*ntables)++]);
     if (rc)
         return rc;
-    s->st = tables[*ntables - 1];
+    aq_table *st = tables[*ntables - 1];
+    s->st = st;
+    if ((rc = assume_population(ctx, p, s, st, set)))
+        return rc;
+    /* The services' files, read before the network: without roads their
+     * points are nodes too. */
+    yaml_node_t *svs = get(p, r, "services");
+    size_t nsvs = svs && svs->type == YAML_MAPPING_NODE
+                      ? (size_t)(svs->data.mapping.pairs.top - svs->data.mapping.pairs.start) : 0;
+    if (!(s->sv = aq__xcalloc(ctx, nsvs ? nsvs : 1, sizeof *s->sv)))
+        return AQ_ENOMEM;
+    aq_table *svtab[64] = {0};
+    for (size_t k = 0; k < nsvs && !rc; k++) {
+        yaml_node_pair_t *q = svs->data.mapping.pairs.start + k;
+        yaml_node_t *val = yaml_document_get_node(&p->doc, q->value);
+        const char *file = gets(p, val, "file", NULL);
+        s->sv[k].name = scalar(yaml_document_get_node(&p->doc, q->key));
+        if (!s->sv[k].name || (!file && !get(p, val, "where")))
+            rc = aq__err(ctx, AQ_EINPUT, "%s: line %zu: each service needs a name and file: FILE "
+                         "or where: {COLUMN: VALUE}", p->path, (size_t)val->start_mark.line + 1);
+        else if (file && !(rc = read_rel(ctx, p, file, &tables[(*ntables)++])))
+            svtab[k] = tables[*ntables - 1];
+    }
+    s->nsv = nsvs;
+    if (rc)
+        return rc;
     aq_access_opts ao;
     aq_access_opts_init(&ao);
     ao.id = gets(p, set, "id", NULL);
     ao.pop = gets(p, set, "population", NULL);
-    if ((rc = aq__places_load(ctx, s->g, s->st, &ao, &s->pl)))
+    ao.x = gets(p, set, "x", NULL);
+    ao.y = gets(p, set, "y", NULL);
+    if ((rc = load_network(ctx, p, s, net, tables, *ntables, &ao)))
+        return rc;
+    if ((rc = aq__places_load(ctx, s->g, st, &ao, &s->pl)))
         return rc;
     const char *cls = gets(p, set, "class", NULL), *reg = gets(p, set, "region", NULL);
     *indname = gets(p, set, "indicator", NULL);
-    s->classcol = cls ? aq_table_find(s->st, cls) : -1;
-    s->regioncol = reg ? aq_table_find(s->st, reg) : -1;
-    long ic = *indname ? aq_table_find(s->st, *indname) : -1;
+    s->classcol = cls ? aq_table_find(st, cls) : -1;
+    s->regioncol = reg ? aq_table_find(st, reg) : -1;
+    long ic = *indname ? aq_table_find(st, *indname) : -1;
     if ((cls && s->classcol < 0) || (reg && s->regioncol < 0) || (*indname && ic < 0))
         return aq__err(ctx, AQ_ENOTFOUND, "%s: the settlement table has no column '%s'", p->path,
                        cls && s->classcol < 0 ? cls : reg && s->regioncol < 0 ? reg : *indname);
@@ -470,39 +715,28 @@ static int load_state(aq_ctx *ctx, plan *p, state *s, aq_table **tables, size_t 
         return AQ_ENOMEM;
     memcpy(s->pop, s->pl.pop, sizeof *s->pop * n);
     if (ic >= 0) {
-        if (aq_table_coltype(s->st, (size_t)ic) != AQ_COL_NUMBER)
+        if (aq_table_coltype(st, (size_t)ic) != AQ_COL_NUMBER)
             return aq__err(ctx, AQ_EINPUT, "%s: indicator column '%s' holds text", p->path, *indname);
         if (!(s->ind = aq__xmalloc(ctx, sizeof *s->ind * (n ? n : 1))))
             return AQ_ENOMEM;
-        memcpy(s->ind, aq_table_numbers(s->st, (size_t)ic), sizeof *s->ind * n);
+        memcpy(s->ind, aq_table_numbers(st, (size_t)ic), sizeof *s->ind * n);
     }
-    yaml_node_t *svs = get(p, r, "services");
-    if (svs && svs->type == YAML_MAPPING_NODE) {
-        size_t cnt = (size_t)(svs->data.mapping.pairs.top - svs->data.mapping.pairs.start);
-        if (!(s->sv = aq__xcalloc(ctx, cnt ? cnt : 1, sizeof *s->sv)))
-            return AQ_ENOMEM;
-        for (yaml_node_pair_t *q = svs->data.mapping.pairs.start;
-             q < svs->data.mapping.pairs.top && !rc; q++) {
-            yaml_node_t *val = yaml_document_get_node(&p->doc, q->value);
-            service *sv = &s->sv[s->nsv++];
-            sv->name = scalar(yaml_document_get_node(&p->doc, q->key));
-            const char *file = gets(p, val, "file", NULL);
-            if (!sv->name || !file) {
-                rc = aq__err(ctx, AQ_EINPUT, "%s: line %zu: each service needs a name and file: "
-                             "FILE", p->path, (size_t)val->start_mark.line + 1);
-                break;
-            }
-            aq__centres c;
-            aq_access_opts co;
-            aq_access_opts_init(&co);
-            co.node = gets(p, val, "node", NULL);
-            if (!(rc = read_rel(ctx, p, file, &tables[(*ntables)++])) &&
-                !(rc = aq__centres_load(ctx, s->g, tables[*ntables - 1], &co, &c))) {
-                sv->node = c.node; /* take the node array */
-                sv->n = sv->cap = c.n;
-                c.node = NULL;
-                aq__centres_free(&c);
-            }
+    for (size_t k = 0; k < nsvs && !rc; k++) {
+        yaml_node_t *val = yaml_document_get_node(&p->doc, svs->data.mapping.pairs.start[k].value);
+        service *sv = &s->sv[k];
+        if (!svtab[k]) {
+            rc = service_where(ctx, p, s, sv, get(p, val, "where"));
+            continue;
+        }
+        aq__centres c;
+        aq_access_opts co;
+        aq_access_opts_init(&co);
+        co.node = gets(p, val, "node", NULL);
+        if (!(rc = aq__centres_load(ctx, s->g, svtab[k], &co, &c))) {
+            sv->node = c.node; /* take the node array */
+            sv->n = sv->cap = c.n;
+            c.node = NULL;
+            aq__centres_free(&c);
         }
     }
     return rc;
