@@ -119,7 +119,8 @@ typedef struct tcheck {
     aq_findings *f;
     long code, parent, period;
     const char *source;
-    size_t *group, ngroups; /* each row's (level, period) group */
+    size_t *group, ngroups; /* each row's (level or parent, period) group */
+    const char *peers;      /* who the group is, for messages */
 } tcheck;
 
 static const char *code_of(const tcheck *c, size_t i)
@@ -234,8 +235,8 @@ static int outliers_in_group(tcheck *c, size_t j, size_t g, double *tmp)
         if (fix)
             snprintf(hint, sizeof hint, "; divided by %g it would be typical: a unit of measure mix-up?", fix);
         rc = aq__finding_add(c->ctx, c->f, AQ_SEV_WARNING, "outlier", code_of(c, i), name, per, x[i], line_of(c, i),
-                             "%g is far from the typical '%s' of its level and period (median %g, %+.1f robust deviations)%s",
-                             x[i], name, typical, z, hint);
+                             "%g is far from the typical '%s' of %s (median %g, %+.1f robust deviations)%s",
+                             x[i], name, c->peers, typical, z, hint);
     }
     return rc;
 }
@@ -340,9 +341,11 @@ static int check_sums(tcheck *c, size_t j)
         if (culprit < n)
             rc = aq__finding_add(c->ctx, c->f, AQ_SEV_ERROR, "magnitude", code_of(c, culprit), name, per, x[culprit],
                                  line_of(c, culprit),
-                                 "'%s' of '%s' is %g, but its parent '%s' has %g in all; divided by %g the children add up "
-                                 "exactly: a unit of measure mix-up (e.g. millions for thousands)?",
-                                 name, code_of(c, culprit), x[culprit], code_of(c, pi), x[pi], factor);
+                                 "'%s' of '%s' is %g, but its parent '%s' has %g in all; %s by %g the children add up "
+                                 "exactly: a unit of measure mix-up (e.g. %s in a column of thousands)?",
+                                 name, code_of(c, culprit), x[culprit], code_of(c, pi), x[pi],
+                                 factor > 1 ? "divided" : "multiplied", factor > 1 ? factor : 1 / factor,
+                                 factor > 1 ? "persons" : "millions");
         else
             rc = aq__finding_add(c->ctx, c->f, AQ_SEV_WARNING, "sum", code_of(c, pi), name, per, x[pi], line_of(c, pi),
                                  "the %zu children of '%s' add up to %g in '%s', not %g (%+.1f%%)", nchild[pi],
@@ -361,7 +364,7 @@ int aq__check_table_into(aq_ctx *ctx, const aq_table *t, bool from_store, aq_fin
     if (rc)
         return rc;
     tcheck c = {ctx, t, f, roles.col[AQ_ROLE_CODE], roles.col[AQ_ROLE_PARENT], roles.col[AQ_ROLE_PERIOD],
-                aq_table_source(t), NULL, 0};
+                aq_table_source(t), NULL, 0, NULL};
     aq__strmap index = {0};
     if (c.code >= 0)
         rc = check_codes(&c, &index, !from_store);
@@ -374,7 +377,12 @@ int aq__check_table_into(aq_ctx *ctx, const aq_table *t, bool from_store, aq_fin
     double *tmp = aq__xmalloc(ctx, sizeof(double) * 3 * (n ? n : 1));
     c.group = aq__xcalloc(ctx, n ? n : 1, sizeof *c.group);
     aq__strmap groups = {0};
-    long level = roles.col[AQ_ROLE_LEVEL];
+    /* Peers are the units of one level; without a level column, the
+     * children of one parent (a country is no outlier among its regions). */
+    long level = roles.col[AQ_ROLE_LEVEL] >= 0 ? roles.col[AQ_ROLE_LEVEL] : c.parent;
+    c.peers = roles.col[AQ_ROLE_LEVEL] >= 0 ? "its level and period"
+              : c.parent >= 0                ? "its parent's children in its period"
+                                             : "its period";
     for (size_t i = 0; rc == AQ_OK && tmp && c.group && i < n; i++) {
         char key[128], pbuf[32];
         const char *l = level >= 0 ? aq_table_text(t, (size_t)level, i) : NULL;
