@@ -159,7 +159,12 @@ static int insert_obs(aq__import *im, sqlite3_stmt *ins, int64_t unit, int64_t i
         /* The primary key proves the duplicate without a table of every
          * row seen, which would grow with the file. */
         *dup = true;
-        return aq__reject_row(im, row, column, "duplicate: unit, indicator and period %s appear earlier in the file", period);
+        char cbuf[64];
+        const char *ucode = aq__role_text(im, AQ_ROLE_CODE, row, cbuf, sizeof cbuf);
+        return aq__reject_row(im, row, column,
+                              "duplicate: unit, indicator and period %s appear earlier in the file (unit '%s'; "
+                              "expected one row per unit, indicator and period)",
+                              period, ucode ? ucode : "?");
     }
     return aq__store_fail(im->s, "cannot store an observation");
 }
