@@ -27,11 +27,18 @@ const cli_command cmd_potential = {
     "interval and the probability of each class; --sobol adds first-order and total\n"
     "Sobol indices of each choice. --weight-draws FILE uses the rows of FILE (one\n"
     "column per indicator) as the weights of each run instead.\n\n"
+    "Indicators of the methodology that the data lacks are an error listing all of\n"
+    "them; --allow-missing computes on the ones present instead (weights\n"
+    "renormalised within each pillar, pillars left empty dropped) and reports what\n"
+    "was left out: a header block (table), missing_indicators and weights (json),\n"
+    "a warning on standard error, and a note in every reason.\n\n"
     "Output: table (default) prints both tables; csv prints the units (or with\n"
     "--summary the classes); json prints {\"method\", \"units\", \"classes\"}.\n\n"
     "examples:\n"
     "  aimaq potential units.csv --method methods/example-pillars.yaml\n"
-    "  aimaq potential units.csv --method m.yaml --uncertainty 1000 --seed 1 --sobol",
+    "  aimaq potential units.csv --method m.yaml --uncertainty 1000 --seed 1 --sobol\n"
+    "  aimaq potential examples/kz/potential/settlements.csv \\\n"
+    "      --method methods/kz-snp-potential-2025.yaml --allow-missing --summary",
     run};
 
 /* One row of T as a JSON object; the columns named in NEST go into a
@@ -120,11 +127,53 @@ static int copy_geometries(aq_ctx *ctx, const aq_table *from, aq_table *to)
 typedef struct popts {
     const char *method, *format, *output, *draws;
     long runs, seed, threads;
-    int sobol, summary, audit, support;
+    int sobol, summary, audit, support, allow_missing;
 } popts;
 
+/* JSON array of the codes GET(m, i) gives until NULL. */
+static json_t *codes_json(const aq_method *m, const char *(*get)(const aq_method *, size_t))
+{
+    json_t *a = json_array();
+    const char *c;
+    for (size_t i = 0; (c = get(m, i)) != NULL; i++)
+        json_array_append_new(a, json_string(c));
+    return a;
+}
+
+/* The header block of a run on part of the methodology: what is missing,
+ * what happened to the weights, and that the classes rest on the rest. */
+static int print_missing(aq_ctx *ctx, const aq_method *m, const aq_table *weights)
+{
+    size_t nm = aq_method_nmissing(m), nd = aq_method_ndeclared(m);
+    if (!nm)
+        return AQ_OK;
+    printf("MISSING INDICATORS: %zu of the %zu indicators of the methodology are not in the "
+           "data and were left out (--allow-missing):\n ", nm, nd);
+    const char *c;
+    for (size_t i = 0; (c = aq_method_missing(m, i)) != NULL; i++)
+        printf("%s %s", i ? "," : "", c);
+    printf("\n");
+    if (aq_method_ndropped_pillars(m)) {
+        printf("pillars dropped (no indicator left; their weight went to the pillars left, in "
+               "proportion to their weights):");
+        for (size_t i = 0; (c = aq_method_dropped_pillar(m, i)) != NULL; i++)
+            printf("%s %s", i ? "," : "", c);
+        printf("\n");
+    }
+    printf("weights: renormalised within each pillar over the indicators left, and over the "
+           "pillars left. Scores, ranks and classes below use ONLY the %zu indicators present; "
+           "they are not the methodology's classes.\n\nweights (declared = in the whole "
+           "methodology, effective = in this run)\n", nd - nm);
+    fflush(stdout);
+    int rc = cli_write(ctx, weights, AQ_FMT_TEXT, NULL);
+    printf("\n");
+    fflush(stdout);
+    return rc;
+}
+
 static int emit(aq_ctx *ctx, const popts *o, enum aq_format fmt, const aq_method *m,
-                aq_table *units, aq_table *classes, aq_table *uunits, aq_table *usum)
+                aq_table *units, aq_table *classes, aq_table *uunits, aq_table *usum,
+                const aq_table *weights)
 {
     if (fmt == AQ_FMT_JSON) {
         json_t *root = json_object(), *meth = json_object();
@@ -132,6 +181,12 @@ static int emit(aq_ctx *ctx, const popts *o, enum aq_format fmt, const aq_method
         json_object_set_new(meth, "sha256", json_string(aq_method_hash(m)));
         json_object_set_new(meth, "act", aq_method_act(m) ? json_string(aq_method_act(m)) : json_null());
         json_object_set_new(root, "method", meth);
+        json_object_set_new(root, "indicators_declared", json_integer((json_int_t)aq_method_ndeclared(m)));
+        json_object_set_new(root, "indicators_used", json_integer((json_int_t)aq_method_nindicators(m)));
+        json_object_set_new(root, "missing_indicators", codes_json(m, aq_method_missing));
+        json_object_set_new(root, "dropped_pillars", codes_json(m, aq_method_dropped_pillar));
+        if (weights)
+            json_object_set_new(root, "weights", table_json(weights, 0, 0, NULL));
         /* units: id, score, rank, class, pillars..., reason */
         if (o->support) /* id, class, role, support_id, distance_km */
             json_object_set_new(root, "units", table_json(units, 0, 0, NULL));
@@ -160,9 +215,15 @@ static int emit(aq_ctx *ctx, const popts *o, enum aq_format fmt, const aq_method
     if (fmt == AQ_FMT_TEXT) {
         printf("methodology: %s (sha256 %.16s...)\n", aq_method_name(m), aq_method_hash(m));
         fflush(stdout);
-        int rc = cli_write(ctx, uunits ? uunits : units, fmt, o->output);
+        int rc = weights ? print_missing(ctx, m, weights) : AQ_OK;
+        if (!rc && !o->summary)
+            rc = cli_write(ctx, uunits ? uunits : units, fmt, o->output);
         if (!rc) {
-            printf("\n%s\n", uunits ? "robustness" : "classes");
+            if (!uunits && aq_method_nmissing(m))
+                printf("%sclasses (on %zu of the %zu indicators: see MISSING INDICATORS above)\n",
+                       o->summary ? "" : "\n", aq_method_nindicators(m), aq_method_ndeclared(m));
+            else
+                printf("%s%s\n", o->summary ? "" : "\n", uunits ? "robustness" : "classes");
             fflush(stdout);
             rc = cli_write(ctx, uunits ? usum : classes, fmt, o->output);
         }
@@ -208,6 +269,47 @@ static int audit(aq_ctx *ctx, const popts *o, enum aq_format fmt, const aq_metho
     return rc;
 }
 
+/* --allow-missing on the store: select only the methodology's columns the
+ * store holds (the selection refuses unknown indicators); the rest are
+ * reported as missing like absent file columns. CODES is rewritten. */
+static int store_present(aq_ctx *ctx, cli_input *in, char *codes)
+{
+    aq_store *s = NULL;
+    aq_table *have = NULL;
+    int rc = aq_store_open(ctx, cli_db_path(in->db), AQ_STORE_READONLY, &s);
+    if (!rc) rc = aq_store_indicators(s, &have);
+    aq_store_close(s);
+    if (rc)
+        return rc;
+    long cc = aq_table_find(have, "code");
+    size_t out = 0, len = strlen(codes);
+    char *copy = malloc(len + 1);
+    if (!copy || cc < 0) {
+        free(copy);
+        aq_table_free(have);
+        return copy ? AQ_OK : AQ_ENOMEM;
+    }
+    memcpy(copy, codes, len + 1);
+    for (char *tok = strtok(copy, ","); tok; tok = strtok(NULL, ",")) {
+        int found = 0;
+        for (size_t i = 0; i < aq_table_nrows(have) && !found; i++) {
+            const char *c = aq_table_text(have, (size_t)cc, i);
+            found = c && strcmp(c, tok) == 0;
+        }
+        if (found) {
+            size_t k = strlen(tok);
+            if (out)
+                codes[out++] = ',';
+            memcpy(codes + out, tok, k);
+            out += k;
+        }
+    }
+    codes[out] = '\0';
+    free(copy);
+    aq_table_free(have);
+    return AQ_OK;
+}
+
 static int run(int argc, char **argv)
 {
     cli_input in = {0};
@@ -223,6 +325,7 @@ static int run(int argc, char **argv)
         {"summary", CLI_FLAG, &o.summary, NULL, "csv/json: the class (or robustness, or audit pillar) summary"},
         {"audit", CLI_FLAG, &o.audit, NULL, "statistical audit: indicator and pillar statistics"},
         {"support-satellite", CLI_FLAG, &o.support, NULL, "support settlements and the satellites attached to them"},
+        {"allow-missing", CLI_FLAG, &o.allow_missing, NULL, "compute on the indicators present when the data lacks some (reported)"},
         CLI_INPUT_OPTIONS(in),
         {"format", CLI_STRING, &o.format, "F", "table, csv, json or geojson"},
         {"output", CLI_STRING, &o.output, "FILE", "write to FILE"},
@@ -242,6 +345,7 @@ static int run(int argc, char **argv)
         aq_ctx_set_threads(ctx, (int)o.threads);
     aq_method *m = NULL;
     aq_table *t = NULL, *units = NULL, *classes = NULL, *uunits = NULL, *usum = NULL;
+    aq_table *weights = NULL;
     aq_index *r = NULL;
     aq_uncertainty *u = NULL;
     double *draws = NULL;
@@ -253,7 +357,12 @@ static int run(int argc, char **argv)
                             "store selection; use --indicator\n");
         in.indicator = codes;
     }
+    if (!rc && npos == 0 && in.indicator == codes && o.allow_missing)
+        rc = store_present(ctx, &in, codes);
     if (!rc) rc = cli_input_load(ctx, &in, npos ? argv[0] : NULL, &t);
+    if (!rc) rc = aq_method_restrict(ctx, m, t, o.allow_missing);
+    if (!rc && strcmp(aq_method_kind(m), "potential") == 0)
+        rc = aq_method_weights_table(ctx, m, &weights);
     if (!rc && o.audit) {
         rc = audit(ctx, &o, fmt, m, t);
         goto done;
@@ -300,7 +409,7 @@ static int run(int argc, char **argv)
         if (!rc && fmt == AQ_FMT_GEOJSON) rc = copy_geometries(ctx, t, uunits);
     }
     if (!rc)
-        rc = emit(ctx, &o, fmt, m, units, classes, uunits, usum);
+        rc = emit(ctx, &o, fmt, m, units, classes, uunits, usum, weights);
 done:;
     int code = rc ? (aq_errmsg(ctx)[0] ? cli_fail(ctx, rc) : cli_exit_code(rc)) : AQ_EXIT_OK;
     free(draws);
@@ -309,6 +418,7 @@ done:;
     aq_table_free(usum);
     aq_table_free(units);
     aq_table_free(classes);
+    aq_table_free(weights);
     aq_index_free(r);
     aq_table_free(t);
     aq_method_free(m);

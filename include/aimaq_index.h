@@ -64,6 +64,48 @@ size_t aq_method_data_columns(const aq_method *m, char *buf, size_t size);
  * AQ_ENOTFOUND, AQ_EINPUT. */
 int aq_method_check_table(aq_ctx *ctx, const aq_method *m, const aq_table *t);
 
+/* Fits M to the data T before computing: finds the declared indicators
+ * that T does not provide (not a column, and not derived; or a column with
+ * no value in any row). Without ALLOW_MISSING any such indicator is an
+ * error (AQ_ENOTFOUND) that lists ALL of them with the methodology line
+ * declaring each. With ALLOW_MISSING they are left out of M: the weights
+ * of each pillar are renormalised over the indicators left, a pillar with
+ * no indicator left is dropped and the pillar weights renormalised over
+ * the rest (its weight goes to the others in proportion to theirs), and a
+ * warning lists what was left out. Every declared indicator and pillar is
+ * recorded with its status and its effective weight before and after
+ * (aq_method_weights_table). Call once per loaded methodology, before
+ * aq_index_compute, aq_index_uncertainty or aq_index_audit; M then
+ * describes what is computed (aq_method_nindicators counts what is left).
+ * A class rule that names norm.<code> or pillar.<code> of something left
+ * out is an error. No-op for depressed methodologies.
+ * Returns AQ_OK, AQ_ENOTFOUND (missing indicators without ALLOW_MISSING,
+ * or none at all present), AQ_EUSAGE (restricted twice), AQ_ENOMEM. */
+int aq_method_restrict(aq_ctx *ctx, aq_method *m, const aq_table *t, int allow_missing);
+
+/* After aq_method_restrict: number of declared indicators left out. */
+size_t aq_method_nmissing(const aq_method *m);
+/* Code of the I-th indicator left out (declaration order), or NULL.
+ * Borrowed. */
+const char *aq_method_missing(const aq_method *m, size_t i);
+/* Number of pillars dropped for having no indicator left, and the code
+ * of the I-th (or NULL). Borrowed. */
+size_t aq_method_ndropped_pillars(const aq_method *m);
+const char *aq_method_dropped_pillar(const aq_method *m, size_t i);
+/* Indicators the file declares (before any restriction). */
+size_t aq_method_ndeclared(const aq_method *m);
+
+/* After aq_method_restrict: one row per declared indicator, then per
+ * declared pillar: level ("indicator"/"pillar"), code, pillar, line (in
+ * the methodology), status ("used", "missing: not a column of the data",
+ * "missing: no value in any unit", "dropped: no indicator left"),
+ * declared_weight (effective weight in the whole methodology, the pillar's
+ * share for pillars) and effective_weight (in what is computed; 0 when
+ * left out). Under `weights: equal` both use equal weights; under `pca`
+ * the declared weights (the data-driven ones are in --audit). The caller
+ * frees the table. Returns AQ_OK, AQ_EUSAGE (not restricted), AQ_ENOMEM. */
+int aq_method_weights_table(aq_ctx *ctx, const aq_method *m, aq_table **out);
+
 /* ---------------------------------------------------------------------
  * The index: scores, pillar scores, ranks, classes and reasons
  * ------------------------------------------------------------------- */

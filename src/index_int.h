@@ -121,6 +121,21 @@ typedef struct aq__mcrit {
 
 enum { AQ_METHOD_POTENTIAL = 1, AQ_METHOD_DEPRESSED = 2 };
 
+/* One declared indicator or pillar as aq_method_restrict found it in the
+ * data (method_restrict.c): what the file declared, what is used, and the
+ * effective weights before and after leaving out what the data lacks. */
+typedef struct aq__mweight {
+    int is_pillar;
+    char *code, *pillar;     /* pillar: the indicator's pillar, or NULL */
+    size_t line;
+    const char *status;      /* "used", "missing: not a column of the data",
+                                "missing: no value in any unit",
+                                "dropped: no indicator left" (static text) */
+    double declared;         /* effective weight in the whole methodology */
+    double effective;        /* effective weight in what is computed (0 when
+                                left out) */
+} aq__mweight;
+
 /* Alternatives the Monte Carlo draws from (robust.c). */
 typedef struct aq__munc {
     double weight_share;     /* weights within +-share of declared, NaN = off */
@@ -173,7 +188,14 @@ struct aq_method {
     char *support_x, *support_y;
     int support_planar;       /* 1: x/y in km on a plane; 0: degrees */
     size_t support_line;
+    /* set by aq_method_restrict: declared indicators and pillars with
+     * their status and weights (NULL when never restricted) */
+    aq__mweight *wrep;
+    size_t nwrep, nmissing, ndropped_pil, nind_declared;
 };
+
+/* Frees what aq_method_restrict recorded (method_restrict.c). */
+void aq__method_wrep_free(aq_method *m);
 
 /* ---- the pipeline (index.c) ---- */
 

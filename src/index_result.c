@@ -137,7 +137,8 @@ static void explain_excluded(const aq_method *m, const aq__bound *b, size_t i, a
     size_t miss = 0;
     for (size_t j = 0; j < m->nind; j++)
         miss += isnan(b->raw[j][i]);
-    aq__buf_printf(buf, "excluded: %zu of %zu indicators missing (", miss, m->nind);
+    aq__buf_printf(buf, "excluded: %zu of %zu indicators%s missing (", miss, m->nind,
+                   m->nmissing ? " in the data" : "");
     size_t k = 0;
     for (size_t j = 0; j < m->nind; j++)
         if (isnan(b->raw[j][i]))
@@ -196,6 +197,9 @@ static int finish(aq_ctx *ctx, const aq_method *m, const aq__bound *b, aq_index 
             aq__buf_printf(&buf, "%sscore %.4g, rank %u", buf.len ? "; " : "", r->score[i],
                            r->rank[i]);
             explain_contributions(m, r, eff, mean, i, &buf);
+            if (m->nmissing) /* the class stands on part of the methodology: say so */
+                aq__buf_printf(&buf, "; scored on %zu of the %zu indicators (%zu not in the data)",
+                               m->nind, m->nind_declared, m->nmissing);
         }
         r->reason[i] = aq__buf_take(&buf);
         if (!r->reason[i])

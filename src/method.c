@@ -915,6 +915,7 @@ void aq_method_free(aq_method *m)
     }
     aq__expr_free(m->flag_when);
     aq__expr_free(m->support_when);
+    aq__method_wrep_free(m);
     aq__free(m->support_x);
     aq__free(m->support_y);
     aq__free(m->ind);
