@@ -1,0 +1,85 @@
+/*
+ * ws_audit.c -- the append-only audit log and the workspace's transactions.
+ *
+ * Every change of the workspace writes its audit record inside the same
+ * transaction as the change, so the log and the data never disagree. The
+ * schema's triggers refuse UPDATE and DELETE on the log: not even aimaq can
+ * rewrite history through SQL.
+ */
+#include "ws_int.h"
+
+#include <stdio.h>
+#include <string.h>
+
+int aq__ws_begin(aq_store *s)
+{
+    if (s->readonly)
+        return aq__err(s->ctx, AQ_EUSAGE, "the store '%s' is open read-only", s->path);
+    return aq__store_exec(s, "BEGIN IMMEDIATE");
+}
+
+int aq__ws_commit(aq_store *s)
+{
+    int rc = aq__store_exec(s, "COMMIT");
+    if (rc)
+        aq__ws_rollback(s);
+    return rc;
+}
+
+void aq__ws_rollback(aq_store *s)
+{
+    if (!sqlite3_get_autocommit(s->db))
+        sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+int aq__ws_audit(aq_store *s, const aq_account *actor, const char *action, const char *object,
+                 const char *old_value, const char *new_value, const char *client)
+{
+    sqlite3_stmt *st;
+    int rc = aq__store_prepare(s, "INSERT INTO audit(account, action, object, old_value, new_value, client)"
+                                  " VALUES (?1, ?2, ?3, ?4, ?5, ?6)", &st);
+    if (rc)
+        return rc;
+    sqlite3_bind_text(st, 1, actor ? actor->name : "system", -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, action, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, object, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 4, old_value, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 5, new_value, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 6, client, -1, SQLITE_STATIC);
+    if (sqlite3_step(st) != SQLITE_DONE)
+        rc = aq__store_fail(s, "cannot write the audit log");
+    sqlite3_finalize(st);
+    return rc;
+}
+
+int aq__ws_denied(aq_store *s, const aq_account *actor, const char *object)
+{
+    char why[1024];
+    snprintf(why, sizeof why, "%s", aq_errmsg(s->ctx));
+    aq__ws_rollback(s);
+    int rc = s->readonly ? AQ_OK : aq__ws_audit(s, actor, "denied", object, NULL, why, NULL);
+    if (rc)
+        return aq__err(s->ctx, AQ_EDENIED, "%s (and the refusal could not be audited)", why);
+    return aq__err(s->ctx, AQ_EDENIED, "%s", why);
+}
+
+int aq_ws_audit(aq_store *s, const aq_account *actor, const char *action, const char *object,
+                const char *old_value, const char *new_value, const char *client)
+{
+    if (!action || !*action)
+        return aq__err(s->ctx, AQ_EUSAGE, "an audit record needs an action");
+    if (s->readonly)
+        return aq__err(s->ctx, AQ_EUSAGE, "the store '%s' is open read-only", s->path);
+    return aq__ws_audit(s, actor, action, object, old_value, new_value, client);
+}
+
+int aq_ws_audit_list(aq_store *s, long long after_id, size_t limit, aq_table **out)
+{
+    char after[32], lim[32];
+    snprintf(after, sizeof after, "%lld", after_id);
+    snprintf(lim, sizeof lim, "%zu", limit ? limit : 1000);
+    const char *args[] = {after, lim, NULL};
+    return aq__store_query_table(s,
+        "SELECT id, at, account, action, object, old_value, new_value, client FROM audit"
+        " WHERE id > CAST(?1 AS INTEGER) ORDER BY id LIMIT CAST(?2 AS INTEGER)", args, out);
+}

@@ -1,0 +1,61 @@
+/*
+ * ws_int.h -- internals of the shared workspace (ws_*.c) and the parts of
+ * the importer that need them (territorial scope of a pending import).
+ */
+#ifndef AQ_WS_INT_H
+#define AQ_WS_INT_H
+
+#include "aimaq_workspace.h"
+#include "store.h"
+
+#include <stdint.h>
+
+/* Seconds a session lives, and the login rate limit: LIMIT failures per
+ * name or per client address within WINDOW seconds. */
+#define AQ_WS_SESSION_SECONDS (12 * 3600)
+#define AQ_WS_LOGIN_LIMIT 5
+#define AQ_WS_LOGIN_WINDOW (15 * 60)
+
+/* Transactions of the workspace: BEGIN IMMEDIATE (a writer waits for the
+ * lock up front instead of failing half-way), COMMIT, ROLLBACK. */
+int aq__ws_begin(aq_store *s);
+int aq__ws_commit(aq_store *s);
+void aq__ws_rollback(aq_store *s);
+
+/* Writes one audit record (no transaction of its own: inside the caller's,
+ * or a statement by itself). */
+int aq__ws_audit(aq_store *s, const aq_account *actor, const char *action, const char *object,
+                 const char *old_value, const char *new_value, const char *client);
+/* Audits a refusal: keeps the context's message (which says why), writes a
+ * "denied" record with it outside any transaction, returns AQ_EDENIED. */
+int aq__ws_denied(aq_store *s, const aq_account *actor, const char *object);
+
+/* The account of the name or id (disabled ones too: *DISABLED says).
+ * AQ_ENOTFOUND (with a message) when there is none. */
+int aq__ws_account_by_name(aq_store *s, const char *name, aq_account *out, int *disabled);
+int aq__ws_account_by_id(aq_store *s, long long id, aq_account *out, int *disabled);
+
+/* Password hashing costs: libsodium's INTERACTIVE limits, or its minimum
+ * when the environment sets AQ_PWHASH_FAST=1 (tests only: such hashes are
+ * cheap to attack). */
+bool aq__ws_pwhash_fast(void);
+/* Fills an account from a row (id, name, role, scope) of ST from column 0. */
+void aq__ws_account_from_row(sqlite3_stmt *st, aq_account *out);
+
+/* 32 random bytes as 64 hex digits; the SHA-256 of a string in hex. */
+void aq__ws_random_hex(char out[65]);
+void aq__ws_sha256_hex(const void *data, size_t len, char out[65]);
+/* Is TOKEN 64 hex digits? */
+bool aq__ws_token_wellformed(const char *token);
+
+/* Splits a comma-separated scope into codes (spaces trimmed, empties
+ * skipped); at most MAX codes of up to 63 bytes. Returns the count, or -1
+ * when there are more codes than MAX or a code is too long. */
+int aq__ws_scope_split(const char *scope, char (*codes)[64], int max);
+
+/* Refuses (AQ_EDENIED, naming up to 5 units and the scope) when a value of
+ * dataset DATASET_ID in TABLE ("observations" or "pending_observations") is
+ * of a unit that is neither a code of SCOPE nor under one. */
+int aq__ws_scope_check_dataset(aq_store *s, const char *scope, const char *table, int64_t dataset_id);
+
+#endif

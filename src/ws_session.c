@@ -1,0 +1,342 @@
+/*
+ * ws_session.c -- logging in, sessions and API tokens.
+ *
+ * Tokens are 32 random bytes shown once as hex; the store keeps only their
+ * SHA-256, so a stolen store file opens no session. Logins are rate limited
+ * per name and per client address, so guessing passwords online is slow
+ * whichever of the two an attacker varies.
+ */
+#include "ws_int.h"
+
+#include <sodium.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+/* Hashes of random passwords nobody knows: an unknown name costs the same
+ * verification as a known one, so timing does not tell names apart. */
+#define DUMMY_HASH "$argon2id$v=19$m=65536,t=2,p=1$iPWE9ud1XpVkZJnMd5Nw3w$0Opwu2WX3flYHKqOoGZ591fsuGHDWEvBivJLvvkusSA"
+#define DUMMY_HASH_FAST "$argon2id$v=19$m=8,t=1,p=1$3BZUc5Aytp66SKnD3iNTaA$ErJ/hEunYNZ+9ulb2xiL0qrhvpPxOqD8GqvMGcq3XLQ"
+
+void aq__ws_random_hex(char out[65])
+{
+    unsigned char r[32];
+    if (sodium_init() < 0) /* cannot happen on Linux; never hand out a predictable token */
+        memset(r, 0, sizeof r);
+    randombytes_buf(r, sizeof r);
+    sodium_bin2hex(out, 65, r, sizeof r);
+    sodium_memzero(r, sizeof r);
+}
+
+void aq__ws_sha256_hex(const void *data, size_t len, char out[65])
+{
+    unsigned char h[crypto_hash_sha256_BYTES];
+    crypto_hash_sha256(h, data, len);
+    sodium_bin2hex(out, 65, h, sizeof h);
+}
+
+bool aq__ws_token_wellformed(const char *token)
+{
+    if (!token || strlen(token) != 64)
+        return false;
+    for (int i = 0; i < 64; i++) {
+        char c = token[i];
+        if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F')))
+            return false;
+    }
+    return true;
+}
+
+/* The SHA-256 of a token, from its lower-case spelling. */
+static void token_sha(const char *token, char out[65])
+{
+    char low[65];
+    for (int i = 0; i < 64; i++)
+        low[i] = (char)(token[i] >= 'A' && token[i] <= 'F' ? token[i] - 'A' + 'a' : token[i]);
+    low[64] = '\0';
+    aq__ws_sha256_hex(low, 64, out);
+    sodium_memzero(low, sizeof low);
+}
+
+/* Seconds until KEY (name or client) may try again, 0 when it may now: the
+ * fifth newest failure in the window must leave it first. */
+static int wait_seconds(aq_store *s, const char *column, const char *key, long long now, long long *wait)
+{
+    char sql[160];
+    snprintf(sql, sizeof sql, "SELECT at FROM login_failures WHERE %s = ?1 AND at > ?2 ORDER BY at DESC LIMIT 1 OFFSET %d",
+             column, AQ_WS_LOGIN_LIMIT - 1);
+    sqlite3_stmt *st;
+    int rc = aq__store_prepare(s, sql, &st);
+    if (rc)
+        return rc;
+    sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, now - AQ_WS_LOGIN_WINDOW);
+    int step = sqlite3_step(st);
+    if (step == SQLITE_ROW) {
+        long long w = sqlite3_column_int64(st, 0) + AQ_WS_LOGIN_WINDOW - now;
+        if (w > *wait)
+            *wait = w;
+    } else if (step != SQLITE_DONE) {
+        rc = aq__store_fail(s, "cannot read the login failures");
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+
+static int exec_bound(aq_store *s, const char *sql, const char *a, const char *b, long long n, const char *what)
+{
+    sqlite3_stmt *st;
+    int rc = aq__store_prepare(s, sql, &st);
+    if (rc)
+        return rc;
+    sqlite3_bind_text(st, 1, a, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, b, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 3, n);
+    if (sqlite3_step(st) != SQLITE_DONE)
+        rc = aq__store_fail(s, what);
+    sqlite3_finalize(st);
+    return rc;
+}
+
+static int login_failed(aq_store *s, const char *name, const char *client, long long now, const char *why)
+{
+    char object[96];
+    snprintf(object, sizeof object, "account %.63s", name);
+    int rc = aq__ws_begin(s);
+    if (rc == AQ_OK)
+        rc = exec_bound(s, "INSERT INTO login_failures(name, client, at) VALUES (?1, ?2, ?3)", name, client, now,
+                        "cannot record a failed login");
+    if (rc == AQ_OK)
+        rc = aq__ws_audit(s, NULL, "login-failed", object, NULL, why, client);
+    if (rc == AQ_OK)
+        rc = aq__ws_commit(s);
+    else
+        aq__ws_rollback(s);
+    if (rc)
+        return rc;
+    return aq__err(s->ctx, AQ_EDENIED, "login refused: unknown name or wrong password");
+}
+
+/* The account of NAME and its password hash, if it exists and is enabled. */
+static int find_login(aq_store *s, const char *name, aq_account *acc, char hash[crypto_pwhash_STRBYTES], bool *found)
+{
+    sqlite3_stmt *st;
+    int rc = aq__store_prepare(s, "SELECT id, name, role, scope, pw_hash FROM accounts WHERE name = ?1 AND disabled = 0", &st);
+    if (rc)
+        return rc;
+    sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+    int step = sqlite3_step(st);
+    *found = step == SQLITE_ROW;
+    if (*found) {
+        aq__ws_account_from_row(st, acc);
+        snprintf(hash, crypto_pwhash_STRBYTES, "%s", (const char *)sqlite3_column_text(st, 4));
+    } else if (step != SQLITE_DONE) {
+        rc = aq__store_fail(s, "cannot read the accounts");
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+
+int aq_ws_login(aq_store *s, const char *name, const char *password, const char *client, char session[65],
+                char csrf[65], aq_account *out)
+{
+    if (sodium_init() < 0)
+        return aq__err(s->ctx, AQ_EINTERNAL, "libsodium could not be initialised");
+    if (!name || !*name || strlen(name) > 63 || !password)
+        return aq__err(s->ctx, AQ_EDENIED, "login refused: unknown name or wrong password");
+    long long now = (long long)time(NULL), wait = 0;
+    int rc = wait_seconds(s, "name", name, now, &wait);
+    if (rc == AQ_OK && client && *client)
+        rc = wait_seconds(s, "client", client, now, &wait);
+    if (rc)
+        return rc;
+    if (wait > 0) {
+        char object[96], why[160];
+        snprintf(object, sizeof object, "account %.63s", name);
+        snprintf(why, sizeof why, "rate limited: %d failed logins within %d minutes", AQ_WS_LOGIN_LIMIT,
+                 AQ_WS_LOGIN_WINDOW / 60);
+        aq__ws_audit(s, NULL, "login-refused", object, NULL, why, client);
+        return aq__err(s->ctx, AQ_EDENIED, "too many failed logins for '%s' or from this address: try again in %lld s",
+                       name, wait);
+    }
+    aq_account acc;
+    char hash[crypto_pwhash_STRBYTES];
+    bool found = false;
+    if ((rc = find_login(s, name, &acc, hash, &found)) != AQ_OK)
+        return rc;
+    if (!found)
+        snprintf(hash, sizeof hash, "%s", aq__ws_pwhash_fast() ? DUMMY_HASH_FAST : DUMMY_HASH);
+    bool ok = crypto_pwhash_str_verify(hash, password, strlen(password)) == 0 && found;
+    if (!ok)
+        return login_failed(s, name, client, now, found ? "wrong password" : "unknown name");
+    char token[65], sha[65], check[65];
+    aq__ws_random_hex(token);
+    aq__ws_random_hex(check);
+    token_sha(token, sha);
+    if ((rc = aq__ws_begin(s)) != AQ_OK)
+        return rc;
+    /* Old sessions and failures go when someone logs in: the tables stay small. */
+    rc = exec_bound(s, "DELETE FROM sessions WHERE expires_at <= ?3", NULL, NULL, now, "cannot end old sessions");
+    if (rc == AQ_OK)
+        rc = exec_bound(s, "DELETE FROM login_failures WHERE name = ?1 OR at <= ?3", name, NULL,
+                        now - AQ_WS_LOGIN_WINDOW, "cannot clear failed logins");
+    sqlite3_stmt *st = NULL;
+    if (rc == AQ_OK)
+        rc = aq__store_prepare(s, "INSERT INTO sessions(token_sha, account_id, csrf, expires_at) VALUES (?1, ?2, ?3, ?4)", &st);
+    if (rc == AQ_OK) {
+        sqlite3_bind_text(st, 1, sha, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(st, 2, acc.id);
+        sqlite3_bind_text(st, 3, check, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(st, 4, now + AQ_WS_SESSION_SECONDS);
+        if (sqlite3_step(st) != SQLITE_DONE)
+            rc = aq__store_fail(s, "cannot open a session");
+    }
+    sqlite3_finalize(st);
+    char object[96];
+    snprintf(object, sizeof object, "account %s", acc.name);
+    if (rc == AQ_OK)
+        rc = aq__ws_audit(s, &acc, "login", object, NULL, NULL, client);
+    if (rc == AQ_OK)
+        rc = aq__ws_commit(s);
+    else
+        aq__ws_rollback(s);
+    if (rc == AQ_OK) {
+        memcpy(session, token, 65);
+        memcpy(csrf, check, 65);
+        if (out)
+            *out = acc;
+    }
+    sodium_memzero(token, sizeof token);
+    return rc;
+}
+
+int aq_ws_session(aq_store *s, const char *token, aq_account *out, char csrf[65])
+{
+    if (!aq__ws_token_wellformed(token))
+        return aq__err(s->ctx, AQ_EDENIED, "no such session: log in again");
+    char sha[65];
+    token_sha(token, sha);
+    sqlite3_stmt *st;
+    int rc = aq__store_prepare(s,
+        "SELECT a.id, a.name, a.role, a.scope, s.token_sha, s.csrf FROM sessions s JOIN accounts a ON a.id = s.account_id"
+        " WHERE s.token_sha = ?1 AND s.expires_at > ?2 AND a.disabled = 0", &st);
+    if (rc)
+        return rc;
+    sqlite3_bind_text(st, 1, sha, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, (long long)time(NULL));
+    int step = sqlite3_step(st);
+    if (step == SQLITE_ROW && sodium_memcmp(sqlite3_column_text(st, 4), sha, 64) == 0) {
+        aq_account acc;
+        aq__ws_account_from_row(st, &acc);
+        if (csrf)
+            snprintf(csrf, 65, "%s", (const char *)sqlite3_column_text(st, 5));
+        if (out)
+            *out = acc;
+    } else if (step == SQLITE_ROW || step == SQLITE_DONE) {
+        rc = aq__err(s->ctx, AQ_EDENIED, "the session has expired or does not exist: log in again");
+    } else {
+        rc = aq__store_fail(s, "cannot read the sessions");
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+
+int aq_ws_logout(aq_store *s, const char *token)
+{
+    if (!aq__ws_token_wellformed(token))
+        return AQ_OK;
+    char sha[65];
+    token_sha(token, sha);
+    aq_account acc;
+    bool known = aq_ws_session(s, token, &acc, NULL) == AQ_OK;
+    int rc = aq__ws_begin(s);
+    if (rc == AQ_OK)
+        rc = exec_bound(s, "DELETE FROM sessions WHERE token_sha = ?1", sha, NULL, 0, "cannot end the session");
+    if (rc == AQ_OK && known && sqlite3_changes(s->db) > 0) {
+        char object[96];
+        snprintf(object, sizeof object, "account %s", acc.name);
+        rc = aq__ws_audit(s, &acc, "logout", object, NULL, NULL, NULL);
+    }
+    if (rc == AQ_OK)
+        rc = aq__ws_commit(s);
+    else
+        aq__ws_rollback(s);
+    return rc;
+}
+
+int aq_ws_token_new(aq_store *s, const aq_account *actor, long long account_id, const char *label, char token[65])
+{
+    if (!actor)
+        return aq__err(s->ctx, AQ_EDENIED, "an API token needs an account");
+    long long target = account_id ? account_id : actor->id;
+    aq_account acc;
+    char object[96];
+    snprintf(object, sizeof object, "token of account id %lld", target);
+    if (target != actor->id && actor->role != AQ_ROLE_ADMIN) {
+        aq__err(s->ctx, AQ_EDENIED, "'%s' (%s) may not issue tokens for other accounts: only an administrator may",
+                actor->name, aq_role_name(actor->role) ? aq_role_name(actor->role) : "no role");
+        return aq__ws_denied(s, actor, object);
+    }
+    if (target == 0)
+        return aq__err(s->ctx, AQ_EUSAGE, "the system account has no tokens: name the account (ACCOUNT_ID)");
+    int disabled = 0;
+    int rc = aq__ws_account_by_id(s, target, &acc, &disabled);
+    if (rc)
+        return rc;
+    if (disabled) {
+        aq__err(s->ctx, AQ_EDENIED, "account '%s' is disabled", acc.name);
+        return aq__ws_denied(s, actor, object);
+    }
+    snprintf(object, sizeof object, "account %s", acc.name);
+    char tok[65], sha[65];
+    aq__ws_random_hex(tok);
+    token_sha(tok, sha);
+    sqlite3_stmt *st = NULL;
+    if ((rc = aq__ws_begin(s)) != AQ_OK)
+        return rc;
+    rc = aq__store_prepare(s, "INSERT INTO api_tokens(token_sha, account_id, label) VALUES (?1, ?2, ?3)", &st);
+    if (rc == AQ_OK) {
+        sqlite3_bind_text(st, 1, sha, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(st, 2, acc.id);
+        sqlite3_bind_text(st, 3, label, -1, SQLITE_STATIC);
+        if (sqlite3_step(st) != SQLITE_DONE)
+            rc = aq__store_fail(s, "cannot record the token");
+    }
+    sqlite3_finalize(st);
+    if (rc == AQ_OK)
+        rc = aq__ws_audit(s, actor, "token-new", object, NULL, label, NULL);
+    if (rc == AQ_OK)
+        rc = aq__ws_commit(s);
+    else
+        aq__ws_rollback(s);
+    if (rc == AQ_OK)
+        memcpy(token, tok, 65);
+    sodium_memzero(tok, sizeof tok);
+    return rc;
+}
+
+int aq_ws_token_account(aq_store *s, const char *token, aq_account *out)
+{
+    if (!aq__ws_token_wellformed(token))
+        return aq__err(s->ctx, AQ_EDENIED, "unknown API token");
+    char sha[65];
+    token_sha(token, sha);
+    sqlite3_stmt *st;
+    int rc = aq__store_prepare(s,
+        "SELECT a.id, a.name, a.role, a.scope, t.token_sha FROM api_tokens t JOIN accounts a ON a.id = t.account_id"
+        " WHERE t.token_sha = ?1 AND a.disabled = 0", &st);
+    if (rc)
+        return rc;
+    sqlite3_bind_text(st, 1, sha, -1, SQLITE_STATIC);
+    int step = sqlite3_step(st);
+    if (step == SQLITE_ROW && sodium_memcmp(sqlite3_column_text(st, 4), sha, 64) == 0) {
+        if (out)
+            aq__ws_account_from_row(st, out);
+    } else if (step == SQLITE_ROW || step == SQLITE_DONE) {
+        rc = aq__err(s->ctx, AQ_EDENIED, "unknown API token (or its account is disabled)");
+    } else {
+        rc = aq__store_fail(s, "cannot read the API tokens");
+    }
+    sqlite3_finalize(st);
+    return rc;
+}

@@ -1,0 +1,263 @@
+/*
+ * t_workspace.c -- accounts, roles, sessions, API tokens, the login rate
+ * limit, territorial scope and the append-only audit log of the shared
+ * workspace (aimaq_workspace.h).
+ *
+ * Password hashes use libsodium's minimum cost (AQ_PWHASH_FAST=1) except
+ * one, which checks the real Argon2id INTERACTIVE parameters.
+ */
+#include "aimaq_workspace.h"
+#include "aq_test.h"
+#include "store.h"
+
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define ADMIN_PW "correct horse battery staple"
+#define EDITOR_PW "Алматы-2025-пароль"
+
+static const char *write_file(const char *name, const char *text)
+{
+    static char path[4][512];
+    static int k;
+    char *p = path[k++ % 4];
+    aq_test_path(p, 512, name);
+    FILE *f = fopen(p, "w");
+    fputs(text, f);
+    fclose(f);
+    return p;
+}
+
+/* A store with part of KATO: Almaty city (75) with two districts, Astana
+ * (71) with one (codes and names from examples/kz/units.csv). */
+static aq_store *fresh(aq_ctx *ctx, const char *name)
+{
+    char path[512], aux[600];
+    aq_test_path(path, sizeof path, name);
+    unlink(path);
+    snprintf(aux, sizeof aux, "%s-wal", path);
+    unlink(aux);
+    aq_store *s = NULL;
+    AQ_EQ_INT(aq_store_open(ctx, path, AQ_STORE_CREATE, &s), AQ_OK);
+    const char *units = write_file("t_ws_units.csv",
+                                   "code,parent,level,name_en\n000000000,,country,Kazakhstan\n"
+                                   "750000000,000000000,region,Almaty\n751110000,750000000,district,Almaly\n"
+                                   "751210000,750000000,district,Alatau\n710000000,000000000,region,Astana\n"
+                                   "711110000,710000000,district,Almaty district (Astana)\n");
+    aq_import_result r;
+    AQ_EQ_INT(aq_store_import(s, units, NULL, &r), AQ_OK);
+    aq_import_result_clear(&r);
+    return s;
+}
+
+static int count(aq_store *s, const char *sql)
+{
+    sqlite3_stmt *st;
+    int n = -1;
+    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+        n = sqlite3_column_int(st, 0);
+    sqlite3_finalize(st);
+    return n;
+}
+
+/* Does the file PATH contain the bytes of NEEDLE? */
+static int file_contains(const char *path, const char *needle)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return 0;
+    size_t cap = 1 << 20, n = 0, k = strlen(needle);
+    char *buf = malloc(cap);
+    size_t got;
+    while ((got = fread(buf + n, 1, cap - n, f)) > 0) {
+        n += got;
+        if (n == cap)
+            buf = realloc(buf, cap *= 2);
+    }
+    fclose(f);
+    int found = 0;
+    for (size_t i = 0; i + k <= n && !found; i++)
+        found = memcmp(buf + i, needle, k) == 0;
+    free(buf);
+    return found;
+}
+
+static void accounts(aq_ctx *ctx)
+{
+    aq_store *s = fresh(ctx, "t_ws_accounts.db");
+    AQ_EQ_INT(aq_store_schema_version(s), 2);
+    aq_account sys, admin, editor, viewer, central;
+    aq_account_system(&sys);
+    AQ_EQ_INT(sys.id, 0);
+    AQ_EQ_INT(sys.role, AQ_ROLE_ADMIN);
+    AQ_EQ_STR(aq_role_name(AQ_ROLE_REGIONAL), "regional");
+    AQ_EQ_INT(aq_role_parse("central"), AQ_ROLE_CENTRAL);
+    AQ_EQ_INT(aq_role_parse("root"), 0);
+
+    /* The one real-cost hash: Argon2id with libsodium's INTERACTIVE limits
+     * (opslimit 2, memlimit 64 MiB: "m=65536,t=2,p=1" in the string). */
+    unsetenv("AQ_PWHASH_FAST");
+    AQ_EQ_INT(aq_ws_account_add(s, &sys, "admin", ADMIN_PW, AQ_ROLE_ADMIN, NULL, &admin), AQ_OK);
+    setenv("AQ_PWHASH_FAST", "1", 1);
+    AQ_EQ_INT(admin.id, 1);
+    AQ_EQ_INT(count(s, "SELECT count(*) FROM accounts WHERE pw_hash LIKE '$argon2id$v=19$m=65536,t=2,p=1$%'"), 1);
+
+    AQ_EQ_INT(aq_ws_account_add(s, &admin, "almaty.editor", EDITOR_PW, AQ_ROLE_REGIONAL, " 750000000 ", &editor), AQ_OK);
+    AQ_EQ_STR(editor.scope, "750000000");
+    AQ_EQ_INT(aq_ws_account_add(s, &admin, "viewer", "just looking at it", AQ_ROLE_VIEWER, NULL, &viewer), AQ_OK);
+    AQ_EQ_INT(aq_ws_account_add(s, &admin, "ministry", "central analyst pw", AQ_ROLE_CENTRAL, "", &central), AQ_OK);
+
+    /* Refusals, each with its reason. */
+    AQ_EQ_INT(aq_ws_account_add(s, &editor, "mallory", "0123456789ab", AQ_ROLE_ADMIN, NULL, NULL), AQ_EDENIED);
+    AQ_CHECK(strstr(aq_errmsg(ctx), "only an administrator") != NULL);
+    AQ_EQ_INT(count(s, "SELECT count(*) FROM audit WHERE action = 'denied' AND account = 'almaty.editor'"
+                       " AND object = 'account mallory'"), 1);
+    AQ_EQ_INT(aq_ws_account_add(s, &admin, "admin", ADMIN_PW, AQ_ROLE_ADMIN, NULL, NULL), AQ_EINPUT);
+    AQ_EQ_INT(aq_ws_account_add(s, &admin, "short", "123456789", AQ_ROLE_VIEWER, NULL, NULL), AQ_EUSAGE);
+    AQ_CHECK(strstr(aq_errmsg(ctx), "at least 10 characters") != NULL);
+    AQ_EQ_INT(aq_ws_account_add(s, &admin, "bad name", "0123456789ab", AQ_ROLE_VIEWER, NULL, NULL), AQ_EUSAGE);
+    AQ_EQ_INT(aq_ws_account_add(s, &admin, "noscope", "0123456789ab", AQ_ROLE_REGIONAL, NULL, NULL), AQ_EUSAGE);
+    AQ_EQ_INT(aq_ws_account_add(s, &admin, "badscope", "0123456789ab", AQ_ROLE_REGIONAL, "990000000", NULL), AQ_EUSAGE);
+    AQ_CHECK(strstr(aq_errmsg(ctx), "scope unit '990000000' is not in the store") != NULL);
+    AQ_EQ_INT(aq_ws_account_add(s, &admin, "wide", "0123456789ab", AQ_ROLE_VIEWER, "750000000", NULL), AQ_EUSAGE);
+    AQ_EQ_INT(aq_ws_account_add(s, &admin, "norole", "0123456789ab", 9, NULL, NULL), AQ_EUSAGE);
+
+    aq_table *t = NULL;
+    AQ_EQ_INT(aq_ws_accounts(s, &t), AQ_OK);
+    if (t) {
+        AQ_EQ_INT(aq_table_nrows(t), 4);
+        AQ_EQ_STR(aq_table_text(t, 1, 1), "almaty.editor");
+        AQ_EQ_STR(aq_table_text(t, 2, 1), "regional");
+        AQ_EQ_STR(aq_table_text(t, 3, 1), "750000000");
+        AQ_EQ_INT(aq_table_find(t, "pw_hash"), -1);
+        aq_table_free(t);
+    }
+
+    /* Rights: the regional editor of Almaty city (KATO 75) may change
+     * Almaty and its districts, not Astana's. */
+    AQ_EQ_INT(aq_ws_may_change(s, &editor, "751110000"), AQ_OK);
+    AQ_EQ_INT(aq_ws_may_change(s, &editor, "750000000"), AQ_OK);
+    AQ_EQ_INT(aq_ws_may_change(s, &editor, "711110000"), AQ_EDENIED);
+    AQ_CHECK(strstr(aq_errmsg(ctx), "'almaty.editor' (regional editor) may not change unit '711110000'") != NULL);
+    AQ_CHECK(strstr(aq_errmsg(ctx), "scope 750000000") != NULL);
+    AQ_EQ_INT(aq_ws_may_change(s, &editor, "000000000"), AQ_EDENIED);
+    AQ_EQ_INT(aq_ws_may_change(s, &editor, "123"), AQ_ENOTFOUND);
+    AQ_EQ_INT(aq_ws_may_change(s, &viewer, "751110000"), AQ_EDENIED);
+    AQ_EQ_INT(aq_ws_may_change(s, &central, "711110000"), AQ_OK);
+    AQ_EQ_INT(aq_ws_may_change(s, &admin, "000000000"), AQ_OK);
+
+    /* Sessions. */
+    char tok[65], csrf[65], csrf2[65];
+    aq_account who;
+    AQ_EQ_INT(aq_ws_login(s, "almaty.editor", EDITOR_PW, "10.0.0.1", tok, csrf, &who), AQ_OK);
+    AQ_EQ_INT(strlen(tok), 64);
+    AQ_EQ_INT(who.role, AQ_ROLE_REGIONAL);
+    memset(&who, 0, sizeof who);
+    AQ_EQ_INT(aq_ws_session(s, tok, &who, csrf2), AQ_OK);
+    AQ_EQ_STR(who.name, "almaty.editor");
+    AQ_EQ_STR(who.scope, "750000000");
+    AQ_EQ_STR(csrf2, csrf);
+    AQ_CHECK(strcmp(tok, csrf) != 0);
+    /* Only the token's hash is stored. */
+    char q[256];
+    snprintf(q, sizeof q, "SELECT count(*) FROM sessions WHERE token_sha = '%s'", tok);
+    AQ_EQ_INT(count(s, q), 0);
+    AQ_EQ_INT(count(s, "SELECT count(*) FROM sessions WHERE length(token_sha) = 64"), 1);
+    AQ_EQ_INT(aq_ws_session(s, "00", &who, NULL), AQ_EDENIED);
+    tok[0] = tok[0] == 'a' ? 'b' : 'a';
+    AQ_EQ_INT(aq_ws_session(s, tok, &who, NULL), AQ_EDENIED);
+    tok[0] = tok[0] == 'a' ? 'b' : 'a';
+    /* Expiry: a session whose time is up is refused. */
+    AQ_EQ_INT(count(s, "SELECT count(*) FROM sessions WHERE expires_at - strftime('%s','now') BETWEEN 43190 AND 43200"), 1);
+    sqlite3_exec(s->db, "UPDATE sessions SET expires_at = strftime('%s','now') - 1", NULL, NULL, NULL);
+    AQ_EQ_INT(aq_ws_session(s, tok, &who, NULL), AQ_EDENIED);
+    AQ_CHECK(strstr(aq_errmsg(ctx), "expired") != NULL);
+    /* Logout ends a live session. */
+    AQ_EQ_INT(aq_ws_login(s, "ministry", "central analyst pw", "10.0.0.2", tok, csrf, &who), AQ_OK);
+    AQ_EQ_INT(aq_ws_session(s, tok, &who, NULL), AQ_OK);
+    AQ_EQ_INT(aq_ws_logout(s, tok), AQ_OK);
+    AQ_EQ_INT(aq_ws_session(s, tok, &who, NULL), AQ_EDENIED);
+    AQ_EQ_INT(aq_ws_logout(s, "not a token"), AQ_OK);
+
+    /* The rate limit: 5 failures for one name within 15 minutes, then even
+     * the right password is refused without being checked. */
+    for (int i = 0; i < 5; i++) {
+        AQ_EQ_INT(aq_ws_login(s, "viewer", "wrong password!", "10.0.0.3", tok, csrf, &who), AQ_EDENIED);
+        AQ_CHECK(strstr(aq_errmsg(ctx), "unknown name or wrong password") != NULL);
+    }
+    AQ_EQ_INT(aq_ws_login(s, "viewer", "just looking at it", "10.0.0.4", tok, csrf, &who), AQ_EDENIED);
+    AQ_CHECK(strstr(aq_errmsg(ctx), "too many failed logins") != NULL);
+    AQ_CHECK(strstr(aq_errmsg(ctx), "try again in 9") != NULL); /* 900 s, or 899 across a second boundary */
+    AQ_EQ_INT(count(s, "SELECT count(*) FROM audit WHERE action = 'login-failed' AND object = 'account viewer'"), 5);
+    AQ_EQ_INT(count(s, "SELECT count(*) FROM audit WHERE action = 'login-refused'"), 1);
+    /* ... and per client address: 5 failures from one address, any names. */
+    for (int i = 0; i < 5; i++) {
+        char name[16];
+        snprintf(name, sizeof name, "guess%d", i);
+        AQ_EQ_INT(aq_ws_login(s, name, "whatever12345", "10.6.6.6", tok, csrf, &who), AQ_EDENIED);
+    }
+    AQ_EQ_INT(aq_ws_login(s, "ministry", "central analyst pw", "10.6.6.6", tok, csrf, &who), AQ_EDENIED);
+    AQ_CHECK(strstr(aq_errmsg(ctx), "too many failed logins") != NULL);
+    AQ_EQ_INT(aq_ws_login(s, "ministry", "central analyst pw", "10.0.0.5", tok, csrf, &who), AQ_OK);
+    /* Failures older than the window no longer count. */
+    sqlite3_exec(s->db, "UPDATE login_failures SET at = at - 901", NULL, NULL, NULL);
+    AQ_EQ_INT(aq_ws_login(s, "viewer", "just looking at it", "10.0.0.4", tok, csrf, &who), AQ_OK);
+
+    /* API tokens. */
+    char api[65];
+    AQ_EQ_INT(aq_ws_token_new(s, &editor, 0, "nightly upload", api), AQ_OK);
+    AQ_EQ_INT(aq_ws_token_account(s, api, &who), AQ_OK);
+    AQ_EQ_STR(who.name, "almaty.editor");
+    AQ_EQ_INT(aq_ws_token_new(s, &editor, central.id, "steal", api), AQ_EDENIED);
+    AQ_EQ_INT(aq_ws_token_new(s, &admin, central.id, "for the ministry's script", api), AQ_OK);
+    AQ_EQ_INT(aq_ws_token_account(s, api, &who), AQ_OK);
+    AQ_EQ_STR(who.name, "ministry");
+    AQ_EQ_INT(aq_ws_token_account(s, "0123456789012345678901234567890123456789012345678901234567890123", &who), AQ_EDENIED);
+    AQ_EQ_INT(count(s, "SELECT count(*) FROM audit WHERE action = 'token-new'"), 2);
+
+    /* The audit log is append-only: the schema refuses UPDATE and DELETE. */
+    AQ_EQ_INT(aq_ws_audit(s, &admin, "note", "workspace", NULL, "test", "127.0.0.1"), AQ_OK);
+    int before = count(s, "SELECT count(*) FROM audit");
+    AQ_CHECK(sqlite3_exec(s->db, "UPDATE audit SET account = 'nobody'", NULL, NULL, NULL) != SQLITE_OK);
+    AQ_CHECK(strstr(sqlite3_errmsg(s->db), "append-only") != NULL);
+    AQ_CHECK(sqlite3_exec(s->db, "DELETE FROM audit", NULL, NULL, NULL) != SQLITE_OK);
+    AQ_EQ_INT(count(s, "SELECT count(*) FROM audit"), before);
+    AQ_EQ_INT(count(s, "SELECT count(*) FROM audit WHERE account = 'nobody'"), 0);
+    AQ_EQ_INT(aq_ws_audit_list(s, 0, 3, &t), AQ_OK);
+    if (t) {
+        AQ_EQ_INT(aq_table_nrows(t), 3);
+        AQ_EQ_STR(aq_table_text(t, 3, 0), "account-add");
+        AQ_NEAR(aq_table_numbers(t, 0)[0], 1, 0);
+        aq_table_free(t);
+    }
+    AQ_EQ_INT(aq_ws_audit_list(s, (long long)before - 1, 0, &t), AQ_OK);
+    if (t) {
+        AQ_EQ_INT(aq_table_nrows(t), 1);
+        AQ_EQ_STR(aq_table_text(t, 3, 0), "note");
+        AQ_EQ_STR(aq_table_text(t, 7, 0), "127.0.0.1");
+        aq_table_free(t);
+    }
+
+    /* No password is anywhere in the file (nor in its WAL). */
+    char path[512], wal[600];
+    snprintf(path, sizeof path, "%s", s->path);
+    aq_store_close(s);
+    snprintf(wal, sizeof wal, "%s-wal", path);
+    AQ_CHECK(file_contains(path, "$argon2id$"));
+    AQ_CHECK(!file_contains(path, ADMIN_PW) && !file_contains(wal, ADMIN_PW));
+    AQ_CHECK(!file_contains(path, EDITOR_PW) && !file_contains(wal, EDITOR_PW));
+    AQ_CHECK(!file_contains(path, "central analyst pw") && !file_contains(wal, "central analyst pw"));
+}
+
+int main(void)
+{
+    AQ_TEST_BEGIN();
+    setenv("AQ_PWHASH_FAST", "1", 1);
+    aq_ctx *ctx = aq_ctx_new();
+    accounts(ctx);
+    aq_ctx_free(ctx);
+    AQ_TEST_END();
+}
