@@ -1,0 +1,45 @@
+# scenario_kz.sh -- the Kazakhstan scenario (examples/kz/scenario/plan.yaml) on
+# the example's real data, without road data: straight-line times. Every value
+# below was recomputed without aimaq by examples/kz/scenario/verify.py
+# (standard-library Python: haversine, nearest centre, relocation, weighted
+# Theil); the max/min ratio before the plan, 11.95 (Atyrau / Turkestan), is the
+# 2022 ratio published in ../shared/data/kz-grp-per-capita/SOURCE.md.
+. tests/cli/lib.inc
+P=examples/kz/scenario/plan.yaml
+row() { grep -e "^\"\?$1\"\?," "$T/out" | head -1; }
+
+expect 0 "$AIMAQ" scenario $P --format csv
+has "$T/out" "metric,before,after,change"
+# Every output says the times are estimates.
+has "$T/out" "note: travel times are straight-line estimates, not road times: circuity (road km per straight km)\",1.3,1.3,0"
+has "$T/out" "not road times: speed km/h\",60,60,0"
+has "$T/err" "travel times are straight-line estimates (great-circle km x 1.3 at 60 km/h), not road times"
+# The declared assumption for the places nobody counted is reported.
+eq "$(row 'note: settlements whose population the plan assumes')" "note: settlements whose population the plan assumes,6077,6077,0" "assumed places"
+eq "$(row 'note: people assumed by the plan .not counted by anyone.')" "note: people assumed by the plan (not counted by anyone),1626393,1626393,0" "assumed people"
+has "$T/err" "6077 settlement(s) have no population"
+eq "$(row 'settlements inhabited')" "settlements inhabited,9479,7668,-1811" "inhabited"
+eq "$(row 'population')" "population,18029694,18029694,0" "population kept"
+eq "$(row 'people moved')" "people moved,0,140388,140388" "moved"
+eq "$(row 'district or regional centre: people within 30 min')" "district or regional centre: people within 30 min,14248129,14388517,140388" "DC 30"
+eq "$(row 'district or regional centre: people within 60 min')" "district or regional centre: people within 60 min,16039944,16180332,140388" "DC 60"
+eq "$(row 'regional centre: people within 30 min')" "regional centre: people within 30 min,10429279,10443597,14318" "RC 30"
+eq "$(row 'regional centre: people within 60 min')" "regional centre: people within 60 min,11980447,12007043,26596" "RC 60"
+has "$T/out" "district or regional centre: mean minutes,18.82748705798"
+has "$T/out" "regional centre: mean minutes,76.28867016743"
+has "$T/out" "grp_pc_2022: Theil T,0.174694373191033"
+has "$T/out" ",0.151495072095246"
+has "$T/out" "grp_pc_2022: max/min ratio,11.9476612034932"
+has "$T/out" ",9.36130518103699"
+eq "$(row 'class hamlet: population')" "class hamlet: population,510718,380296,-130422" "hamlets"
+eq "$(row 'class district_centre: population')" "class district_centre: population,2391095,2520256,129161" "district centres"
+eq "$(row 'class regional_centre: population')" "class regional_centre: population,9234217,9245444,11227" "regional centres"
+# 672 remote places have no centre within 2 hours and stay, named.
+has "$T/err" "672 settlement(s) with 46633 people have no 'district_centre/regional_centre' settlement within 120 minutes and stay"
+
+# A road change needs roads.
+sed 's/^changes:/changes:\n  - road: {from: 1, to: 2, minutes: 5}/' $P > "$T/road.yaml"
+cp examples/kz/scenario/settlements.csv "$T/"
+expect 2 "$AIMAQ" scenario "$T/road.yaml"
+has "$T/err" "a road change needs a road network"
+finish
