@@ -36,3 +36,7 @@ step "Outputs"
 "$AQ" summary --db "$DB" --value grp_pc_kzt_thousand --exclude 000000000 --format csv --output $OUT/grp_ratio_by_year.csv
 "$AQ" report --db "$DB" --lang "${AIMAQ_LANG:-kk}" -o $OUT/report.html
 echo "store: $DB; files: $OUT/report.html, $OUT/regions.gpkg, $OUT/regions.xlsx, $OUT/grp_ratio_by_year.csv, $OUT/osm_places_matched.geojson"
+
+step "Scenario (illustrative plan, straight-line times: no road data): remote hamlets to district centres, faster growth in the lagging regions"
+"$AQ" scenario $E/scenario/plan.yaml --output $OUT/scenario.csv
+"$AQ" scenario $E/scenario/plan.yaml 2>/dev/null
