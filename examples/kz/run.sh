@@ -40,3 +40,6 @@ echo "store: $DB; files: $OUT/report.html, $OUT/regions.gpkg, $OUT/regions.xlsx,
 step "Scenario (illustrative plan, straight-line times: no road data): remote hamlets to district centres, faster growth in the lagging regions"
 "$AQ" scenario $E/scenario/plan.yaml --output $OUT/scenario.csv
 "$AQ" scenario $E/scenario/plan.yaml 2>/dev/null
+
+step "Potential of rural settlements (2025 criteria, order No. 50) on the 2 of its 23 indicators public data gives: see examples/kz/potential/README.md"
+sh $E/potential/run.sh "$AQ" "$OUT/potential" "$DB"
