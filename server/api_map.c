@@ -1,0 +1,137 @@
+/*
+ * api_map.c -- the dashboard's choropleth (the report's map section, drawn
+ * by the library as SVG) and the stored methodologies.
+ *
+ * Drawing a national map takes tens of milliseconds, so maps are cached,
+ * keyed by the request and the store's dataset horizon: every change that
+ * makes data live creates a newer dataset, so a cached map is never stale.
+ */
+#include "srv.h"
+#include "aimaq_report.h"
+
+#include <jansson.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum { MAP_CACHE_SLOTS = 32 };
+
+typedef struct srv_map_cache {
+    struct {
+        char key[512];
+        char *html;
+        size_t len;
+    } slot[MAP_CACHE_SLOTS];
+    size_t next; /* the slot to overwrite next (round robin) */
+} srv_map_cache;
+
+void srv_map_cache_free(srv *server)
+{
+    if (!server->maps)
+        return;
+    for (size_t i = 0; i < MAP_CACHE_SLOTS; i++)
+        aq_free(server->maps->slot[i].html);
+    free(server->maps);
+    server->maps = NULL;
+}
+
+/* Copies the cached map of KEY into RS; false when there is none. */
+static bool cached(srv *server, const char *key, srv_response *rs)
+{
+    bool hit = false;
+    pthread_mutex_lock(&server->lock);
+    for (size_t i = 0; server->maps && i < MAP_CACHE_SLOTS && !hit; i++)
+        if (server->maps->slot[i].html && !strcmp(server->maps->slot[i].key, key)) {
+            srv_reply_text(rs, 200, "text/html; charset=utf-8", server->maps->slot[i].html, server->maps->slot[i].len);
+            hit = true;
+        }
+    pthread_mutex_unlock(&server->lock);
+    return hit;
+}
+
+static void remember(srv *server, const char *key, char *html, size_t len)
+{
+    pthread_mutex_lock(&server->lock);
+    if (!server->maps)
+        server->maps = calloc(1, sizeof *server->maps);
+    if (server->maps) {
+        size_t i = server->maps->next++ % MAP_CACHE_SLOTS;
+        aq_free(server->maps->slot[i].html);
+        snprintf(server->maps->slot[i].key, sizeof server->maps->slot[i].key, "%s", key);
+        server->maps->slot[i].html = html;
+        server->maps->slot[i].len = len;
+        html = NULL;
+    }
+    pthread_mutex_unlock(&server->lock);
+    aq_free(html);
+}
+
+void srv_api_map(srv_worker *w, const srv_request *rq, const srv_caller *who, srv_response *rs, const char *arg)
+{
+    (void)who, (void)arg;
+    static const char *const allowed[] = {"indicator", "level", "lang", "classes", "population", NULL};
+    size_t classes = 5;
+    if (!srv_query_only(rq, rs, allowed) || !srv_query_size(rq, rs, "classes", 7, 5, &classes))
+        return;
+    aq_report_opts o;
+    aq_report_opts_init(&o);
+    o.lang = srv_lang(rq);
+    o.classes = (int)classes;
+    if (srv_query(rq, "indicator"))
+        o.value = srv_query(rq, "indicator");
+    if (srv_query(rq, "level"))
+        o.level = srv_query(rq, "level");
+    if (srv_query(rq, "population"))
+        o.population = srv_query(rq, "population");
+    if (!srv_check_value(rs, "indicator", o.value) || !srv_check_value(rs, "level", o.level) ||
+        !srv_check_value(rs, "population", o.population))
+        return;
+    char key[512];
+    snprintf(key, sizeof key, "%lld|%s|%s|%s|%s|%d", aq_ws_dataset_horizon(w->store), o.value, o.level, o.lang,
+             o.population ? o.population : "", o.classes);
+    if (cached(w->server, key, rs))
+        return;
+    char *html = NULL;
+    size_t len = 0;
+    int rc = aq_report_map_html(w->store, &o, &html, &len);
+    if (rc) {
+        srv_reply_rc(w, rs, rc);
+        return;
+    }
+    srv_reply_text(rs, 200, "text/html; charset=utf-8", html, len);
+    remember(w->server, key, html, len);
+}
+
+void srv_api_methods(srv_worker *w, const srv_request *rq, const srv_caller *who, srv_response *rs, const char *arg)
+{
+    (void)rq, (void)who, (void)arg;
+    aq_table *t = NULL;
+    int rc = aq_ws_methods(w->store, &t);
+    if (rc)
+        srv_reply_rc(w, rs, rc);
+    else
+        srv_reply_table(w, rs, t);
+    aq_table_free(t);
+}
+
+void srv_api_method_put(srv_worker *w, const srv_request *rq, const srv_caller *who, srv_response *rs, const char *arg)
+{
+    (void)arg;
+    json_t *body = srv_body_object(rq, rs);
+    const char *name, *text;
+    if (!body)
+        return;
+    if (srv_body_string(body, rs, "name", true, &name) && srv_body_string(body, rs, "text", true, &text) &&
+        srv_check_value(rs, "name", name)) {
+        char sha[65], json[160];
+        int rc = aq_ws_method_put(w->store, &who->account, name, text, sha);
+        if (rc) {
+            srv_reply_rc(w, rs, rc);
+        } else {
+            snprintf(json, sizeof json, "{\"sha256\":\"%s\"}", sha);
+            srv_reply_json(rs, 201, json);
+        }
+    }
+    json_decref(body);
+}

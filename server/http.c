@@ -1,0 +1,376 @@
+/*
+ * http.c -- libmicrohttpd under srv_handle: the daemon, a worker (context
+ * and store handle) per pool thread, request bodies in memory or streamed
+ * to the spool, limits, response headers, the access log, and shutdown on
+ * SIGINT/SIGTERM.
+ *
+ * An upload is written to a file in the spool directory as it arrives and
+ * handed to the import only when complete, so a server killed mid-upload
+ * leaves a stray spool file (removed at the next start) and an untouched
+ * store.
+ */
+#include "srv.h"
+
+#include <arpa/inet.h>
+#include <dirent.h>
+#include <errno.h>
+#include <microhttpd.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/time.h>
+#include <time.h>
+#include <unistd.h>
+
+/* What one connection's request has gathered so far. */
+typedef struct conn {
+    srv_request rq;
+    aq_buf body;            /* a JSON body                                 */
+    FILE *upload;           /* an upload being written to the spool        */
+    char spool_path[4096];
+    size_t received;
+    int refuse;             /* an HTTP status decided before the end (413, 400) */
+    char refuse_msg[256];
+    char client[64];
+    struct timespec start;
+} conn;
+
+static srv_worker *worker(srv *server)
+{
+    srv_worker *w = pthread_getspecific(server->worker_key);
+    if (w)
+        return w;
+    w = calloc(1, sizeof *w);
+    if (!w || !(w->ctx = aq_ctx_new())) {
+        free(w);
+        return NULL;
+    }
+    w->server = server;
+    aq_ctx_set_threads(w->ctx, 1); /* requests run side by side already */
+    if (aq_store_open(w->ctx, server->cfg.db, 0, &w->store)) {
+        fprintf(stderr, "aimaq serve: %s\n", aq_errmsg(w->ctx));
+        aq_ctx_free(w->ctx);
+        free(w);
+        return NULL;
+    }
+    pthread_mutex_lock(&server->lock);
+    if (server->nworkers == server->capworkers) {
+        size_t cap = server->capworkers ? 2 * server->capworkers : 8;
+        srv_worker **p = realloc(server->workers, cap * sizeof *p);
+        if (p) {
+            server->workers = p;
+            server->capworkers = cap;
+        }
+    }
+    if (server->nworkers < server->capworkers)
+        server->workers[server->nworkers++] = w;
+    pthread_mutex_unlock(&server->lock);
+    pthread_setspecific(server->worker_key, w);
+    return w;
+}
+
+static enum MHD_Result collect_arg(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+    (void)kind;
+    conn *c = cls;
+    if (c->rq.nquery == SRV_MAX_QUERY_ARGS) {
+        c->refuse = 400;
+        snprintf(c->refuse_msg, sizeof c->refuse_msg, "more than %d query parameters", SRV_MAX_QUERY_ARGS);
+        return MHD_NO;
+    }
+    c->rq.query[c->rq.nquery++] = (srv_kv){key, value ? value : ""};
+    return MHD_YES;
+}
+
+static const char *header(struct MHD_Connection *mc, const char *name)
+{
+    return MHD_lookup_connection_value(mc, MHD_HEADER_KIND, name);
+}
+
+/* Opens the spool file of an upload named NAME, keeping its extension so
+ * the importer reads it in the right format. */
+static void open_upload(srv *server, conn *c, const char *name)
+{
+    const char *ext = srv_upload_extension(name);
+    if (!ext) {
+        c->refuse = 400;
+        snprintf(c->refuse_msg, sizeof c->refuse_msg, "the upload needs ?name= a plain file name (no path) ending in "
+                 ".csv, .tsv, .txt, .xlsx, .ods, .geojson, .json or .gpkg");
+        return;
+    }
+    snprintf(c->spool_path, sizeof c->spool_path, "%s/upload-XXXXXX%s", server->cfg.spool, ext);
+    int fd = mkstemps(c->spool_path, (int)strlen(ext));
+    if (fd < 0 || !(c->upload = fdopen(fd, "wb"))) {
+        if (fd >= 0)
+            close(fd);
+        c->spool_path[0] = '\0';
+        c->refuse = 503;
+        snprintf(c->refuse_msg, sizeof c->refuse_msg, "cannot spool the upload: %s", strerror(errno));
+    }
+}
+
+/* The first call for a request: headers, query, limits. */
+static conn *start(srv *server, struct MHD_Connection *mc, const char *url, const char *method)
+{
+    conn *c = calloc(1, sizeof *c);
+    if (!c)
+        return NULL;
+    clock_gettime(CLOCK_MONOTONIC, &c->start);
+    c->rq.method = method;
+    c->rq.path = url;
+    MHD_get_connection_values(mc, MHD_GET_ARGUMENT_KIND, collect_arg, c);
+    c->rq.session = MHD_lookup_connection_value(mc, MHD_COOKIE_KIND, "aq_session");
+    const char *auth = header(mc, MHD_HTTP_HEADER_AUTHORIZATION);
+    if (auth && !strncmp(auth, "Bearer ", 7))
+        c->rq.bearer = auth + 7;
+    c->rq.csrf = header(mc, "X-CSRF-Token");
+    c->rq.content_type = header(mc, MHD_HTTP_HEADER_CONTENT_TYPE);
+    c->rq.accept_language = header(mc, MHD_HTTP_HEADER_ACCEPT_LANGUAGE);
+    const union MHD_ConnectionInfo *ci = MHD_get_connection_info(mc, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    if (ci && ci->client_addr && ci->client_addr->sa_family == AF_INET)
+        inet_ntop(AF_INET, &((const struct sockaddr_in *)ci->client_addr)->sin_addr, c->client, sizeof c->client);
+    else
+        snprintf(c->client, sizeof c->client, "unknown");
+    c->rq.client = c->client;
+    const char *len = header(mc, MHD_HTTP_HEADER_CONTENT_LENGTH);
+    unsigned long long declared = len ? strtoull(len, NULL, 10) : 0;
+    bool upload = !strcmp(method, "POST") && !strcmp(url, "/api/uploads");
+    if (!c->refuse && declared > (upload ? (unsigned long long)SRV_MAX_UPLOAD : SRV_MAX_JSON_BODY)) {
+        c->refuse = 413;
+        snprintf(c->refuse_msg, sizeof c->refuse_msg, "the body of %llu bytes is over the limit of %d bytes", declared,
+                 upload ? SRV_MAX_UPLOAD : SRV_MAX_JSON_BODY);
+    }
+    if (!c->refuse && upload)
+        open_upload(server, c, MHD_lookup_connection_value(mc, MHD_GET_ARGUMENT_KIND, "name"));
+    return c;
+}
+
+/* Takes one piece of the body. */
+static void receive(conn *c, const char *data, size_t size)
+{
+    size_t limit = c->upload ? SRV_MAX_UPLOAD : SRV_MAX_JSON_BODY;
+    if (c->refuse)
+        return; /* discard the rest: the answer is decided */
+    c->received += size;
+    if (c->received > limit) {
+        c->refuse = 413;
+        snprintf(c->refuse_msg, sizeof c->refuse_msg, "the body is over the limit of %zu bytes", limit);
+    } else if (c->upload) {
+        if (fwrite(data, 1, size, c->upload) != size) {
+            c->refuse = 507;
+            snprintf(c->refuse_msg, sizeof c->refuse_msg, "cannot spool the upload: %s", strerror(errno));
+        }
+    } else {
+        aq__buf_append(&c->body, data, size);
+    }
+}
+
+static void log_request(srv *server, const conn *c, int status, size_t bytes)
+{
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    double ms = (double)(now.tv_sec - c->start.tv_sec) * 1e3 + (double)(now.tv_nsec - c->start.tv_nsec) / 1e6;
+    char when[32];
+    time_t t = time(NULL);
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    fprintf(server->log, "%s %s %s %s %d %zu %.2fms\n", when, c->client, c->rq.method, c->rq.path, status, bytes, ms);
+}
+
+static enum MHD_Result respond(srv *server, struct MHD_Connection *mc, conn *c, srv_response *rs)
+{
+    struct MHD_Response *r = MHD_create_response_from_buffer(rs->body.len, rs->body.data ? rs->body.data : "",
+                                                             MHD_RESPMEM_MUST_COPY);
+    if (!r)
+        return MHD_NO;
+    MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE,
+                            rs->content_type ? rs->content_type : "application/json; charset=utf-8");
+    MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, rs->cache[0] ? rs->cache : "no-store");
+    MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+    MHD_add_response_header(r, "X-Frame-Options", "DENY");
+    MHD_add_response_header(r, "Referrer-Policy", "no-referrer");
+    MHD_add_response_header(r, "Content-Security-Policy",
+                            "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
+                            "frame-ancestors 'none'; form-action 'self'");
+    if (rs->set_cookie[0])
+        MHD_add_response_header(r, MHD_HTTP_HEADER_SET_COOKIE, rs->set_cookie);
+    enum MHD_Result ok = MHD_queue_response(mc, (unsigned)rs->status, r);
+    MHD_destroy_response(r);
+    log_request(server, c, rs->status, rs->body.len);
+    return ok;
+}
+
+static enum MHD_Result answer(void *cls, struct MHD_Connection *mc, const char *url, const char *method,
+                              const char *version, const char *upload_data, size_t *upload_data_size, void **state)
+{
+    (void)version;
+    srv *server = cls;
+    conn *c = *state;
+    if (!c) {
+        *state = start(server, mc, url, method);
+        return *state ? MHD_YES : MHD_NO;
+    }
+    if (*upload_data_size) {
+        receive(c, upload_data, *upload_data_size);
+        *upload_data_size = 0;
+        return MHD_YES;
+    }
+    srv_response rs = {0};
+    srv_worker *w = worker(server);
+    if (c->refuse) {
+        srv_reply_error(&rs, c->refuse, "%s", c->refuse_msg);
+    } else if (!w) {
+        srv_reply_error(&rs, 503, "the server cannot open its store");
+    } else {
+        if (c->upload) {
+            if (fclose(c->upload) != 0)
+                c->refuse = 507;
+            c->upload = NULL;
+            c->rq.upload_path = c->spool_path;
+            c->rq.upload_len = c->received;
+        } else if (c->body.len) {
+            c->rq.body = c->body.data;
+            c->rq.body_len = c->body.len;
+        }
+        if (c->refuse)
+            srv_reply_error(&rs, c->refuse, "cannot finish spooling the upload");
+        else
+            srv_handle(w, &c->rq, &rs);
+        if (rs.status == 0)
+            srv_reply_error(&rs, 500, "no handler answered %s %s", method, url);
+    }
+    enum MHD_Result ok = respond(server, mc, c, &rs);
+    aq__buf_free(&rs.body);
+    return ok;
+}
+
+/* The request is over (answered, or the client went away): drop its state
+ * and its spool file. */
+static void completed(void *cls, struct MHD_Connection *mc, void **state, enum MHD_RequestTerminationCode toe)
+{
+    (void)cls, (void)mc, (void)toe;
+    conn *c = *state;
+    if (!c)
+        return;
+    if (c->upload)
+        fclose(c->upload);
+    if (c->spool_path[0])
+        unlink(c->spool_path);
+    aq__buf_free(&c->body);
+    free(c);
+    *state = NULL;
+}
+
+
+/* Removes the spool files a killed server left behind, creating the
+ * directory when it is absent. */
+static int prepare_spool(const char *dir)
+{
+    if (mkdir(dir, 0700) != 0 && errno != EEXIST) {
+        fprintf(stderr, "aimaq serve: cannot create the upload directory '%s': %s\n", dir, strerror(errno));
+        return AQ_EXIT_INPUT;
+    }
+    DIR *d = opendir(dir);
+    if (!d) {
+        fprintf(stderr, "aimaq serve: cannot open the upload directory '%s': %s\n", dir, strerror(errno));
+        return AQ_EXIT_INPUT;
+    }
+    struct dirent *e;
+    char path[4096];
+    while ((e = readdir(d)))
+        if (!strncmp(e->d_name, "upload-", 7)) {
+            snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+            unlink(path);
+        }
+    closedir(d);
+    return 0;
+}
+
+/* "HOST:PORT" (HOST an IPv4 address or "localhost") into ADDR. */
+static bool parse_listen(const char *listen, struct sockaddr_in *addr)
+{
+    char host[64];
+    const char *colon = strrchr(listen, ':');
+    if (!colon || (size_t)(colon - listen) >= sizeof host)
+        return false;
+    memcpy(host, listen, (size_t)(colon - listen));
+    host[colon - listen] = '\0';
+    char *end;
+    long port = strtol(colon + 1, &end, 10);
+    if (*end || port < 1 || port > 65535)
+        return false;
+    memset(addr, 0, sizeof *addr);
+    addr->sin_family = AF_INET;
+    addr->sin_port = htons((uint16_t)port);
+    return inet_pton(AF_INET, strcmp(host, "localhost") ? host : "127.0.0.1", &addr->sin_addr) == 1;
+}
+
+int srv_run(const srv_config *cfg)
+{
+    srv server = {.cfg = *cfg};
+    struct sockaddr_in addr;
+    if (!parse_listen(cfg->listen, &addr)) {
+        fprintf(stderr, "aimaq serve: --listen must be HOST:PORT with an IPv4 address, e.g. 127.0.0.1:8080, not '%s'\n",
+                cfg->listen);
+        return AQ_EXIT_USAGE;
+    }
+    /* Open (and migrate) the store once before serving, so a bad store is
+     * a clear error at start and not a 503 on every request. */
+    aq_ctx *ctx = aq_ctx_new();
+    aq_store *s = NULL;
+    if (!ctx || aq_store_open(ctx, cfg->db, AQ_STORE_CREATE, &s)) {
+        fprintf(stderr, "aimaq serve: %s\n", ctx ? aq_errmsg(ctx) : "out of memory");
+        aq_ctx_free(ctx);
+        return AQ_EXIT_INPUT;
+    }
+    aq_store_close(s);
+    aq_ctx_free(ctx);
+    int rc = prepare_spool(cfg->spool);
+    if (rc)
+        return rc;
+    server.log = cfg->log_path ? fopen(cfg->log_path, "a") : stderr;
+    if (!server.log) {
+        fprintf(stderr, "aimaq serve: cannot open the log '%s': %s\n", cfg->log_path, strerror(errno));
+        return AQ_EXIT_INPUT;
+    }
+    pthread_key_create(&server.worker_key, NULL);
+    pthread_mutex_init(&server.lock, NULL);
+    /* Signals are taken by sigwait below, not by the pool threads. */
+    sigset_t stop;
+    sigemptyset(&stop);
+    sigaddset(&stop, SIGINT);
+    sigaddset(&stop, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &stop, NULL);
+    signal(SIGPIPE, SIG_IGN);
+    struct MHD_Daemon *d = MHD_start_daemon(
+        MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG, 0, NULL, NULL, answer, &server,
+        MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr, MHD_OPTION_THREAD_POOL_SIZE, (unsigned)cfg->threads,
+        MHD_OPTION_NOTIFY_COMPLETED, completed, &server, MHD_OPTION_CONNECTION_TIMEOUT, 60u,
+        MHD_OPTION_CONNECTION_LIMIT, 4096u, MHD_OPTION_LISTENING_ADDRESS_REUSE, 1u, MHD_OPTION_END);
+    if (!d) {
+        fprintf(stderr, "aimaq serve: cannot listen on %s: %s\n", cfg->listen, strerror(errno));
+        rc = AQ_EXIT_INPUT;
+    } else {
+        fprintf(stderr, "aimaq serve: listening on http://%s/ (store %s); stop with Ctrl-C\n", cfg->listen, cfg->db);
+        int sig;
+        sigwait(&stop, &sig);
+        fprintf(stderr, "aimaq serve: stopping\n");
+        MHD_stop_daemon(d);
+    }
+    for (size_t i = 0; i < server.nworkers; i++) {
+        aq_store_close(server.workers[i]->store);
+        aq_ctx_free(server.workers[i]->ctx);
+        free(server.workers[i]);
+    }
+    free(server.workers);
+    srv_map_cache_free(&server);
+    pthread_key_delete(server.worker_key);
+    pthread_mutex_destroy(&server.lock);
+    if (server.log != stderr)
+        fclose(server.log);
+    return rc;
+}

@@ -1,0 +1,166 @@
+/*
+ * srv.h -- the inside of `aimaq serve`.
+ *
+ * The server is two layers:
+ *  - http.c speaks HTTP through libmicrohttpd: it assembles a request
+ *    (headers, query, a JSON body in memory or an upload streamed to a
+ *    spool file), enforces size limits, and sends the response with the
+ *    security headers every response carries.
+ *  - route.c and api_*.c turn one srv_request into one srv_response. They
+ *    know nothing of sockets, so tests and the fuzzer call srv_handle()
+ *    directly with a request built in memory.
+ * Every worker thread has its own srv_worker (context and store handle);
+ * SQLite in WAL mode lets them read at once while one writes.
+ */
+#ifndef AQ_SRV_H
+#define AQ_SRV_H
+
+#include "aimaq.h"
+#include "cli.h" /* exit codes: the server is a command of the tool */
+#include "aimaq_workspace.h"
+#include "serve.h"
+#include "aq_int.h" /* the string builder: the server is part of the binary */
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+enum {
+    SRV_MAX_JSON_BODY = 1 << 20,          /* 1 MiB for a JSON request body   */
+    SRV_MAX_UPLOAD = 256 << 20,           /* 256 MiB for an uploaded file    */
+    SRV_MAX_QUERY_ARGS = 32,
+    SRV_PAGE_MAX = 10000
+};
+
+
+typedef struct srv_kv {
+    const char *key, *value;
+} srv_kv;
+
+/* One request, as the HTTP layer hands it to the handlers. Strings are
+ * borrowed for the duration of srv_handle. */
+typedef struct srv_request {
+    const char *method;        /* "GET", "POST", ...                          */
+    const char *path;          /* "/api/units" (no query string)              */
+    srv_kv query[SRV_MAX_QUERY_ARGS];
+    size_t nquery;
+    const char *session;       /* the aq_session cookie, or NULL              */
+    const char *bearer;        /* "Authorization: Bearer TOKEN", or NULL      */
+    const char *csrf;          /* X-CSRF-Token header, or NULL                */
+    const char *client;        /* the peer's address                          */
+    const char *content_type;
+    const char *accept_language;
+    const char *body;          /* JSON body (NUL-terminated), or NULL         */
+    size_t body_len;
+    const char *upload_path;   /* an uploaded file in the spool, or NULL      */
+    size_t upload_len;
+} srv_request;
+
+/* One response. Handlers fill it through the srv_reply_* helpers. */
+typedef struct srv_response {
+    int status;
+    const char *content_type;  /* static string                              */
+    aq_buf body;
+    char set_cookie[512];      /* a Set-Cookie header, or ""                  */
+    char cache[64];            /* a Cache-Control value, or "" (= no-store)   */
+} srv_response;
+
+/* The state shared by all workers. */
+typedef struct srv srv;
+struct srv {
+    srv_config cfg;
+    pthread_key_t worker_key;  /* each thread's srv_worker                   */
+    pthread_mutex_t lock;      /* guards the workers list and the map cache  */
+    struct srv_worker **workers;
+    size_t nworkers, capworkers;
+    struct srv_map_cache *maps;
+    FILE *log;                 /* the access log                              */
+};
+
+/* One worker thread's handles. */
+typedef struct srv_worker {
+    srv *server;
+    aq_ctx *ctx;
+    aq_store *store;
+} srv_worker;
+
+/* The caller of a request, once authenticated. */
+typedef struct srv_caller {
+    bool known;                /* logged in (session) or a valid API token   */
+    bool by_cookie;            /* the session cookie: CSRF applies           */
+    aq_account account;
+    char csrf[65];
+} srv_caller;
+
+/* --- route.c ---------------------------------------------------------- */
+/* Handles one request. Never fails: every error becomes a JSON response
+ * {"error": message} with a 4xx or 5xx status, and is logged. */
+void srv_handle(srv_worker *w, const srv_request *rq, srv_response *rs);
+
+/* --- reply helpers (reply.c) ------------------------------------------ */
+void srv_reply_json(srv_response *rs, int status, const char *json);
+void srv_reply_text(srv_response *rs, int status, const char *content_type, const char *text, size_t len);
+/* {"error": MESSAGE} with STATUS. */
+void srv_reply_error(srv_response *rs, int status, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* Maps a library return code to an HTTP status and replies with the
+ * context's message. */
+void srv_reply_rc(srv_worker *w, srv_response *rs, int rc);
+/* {"total": N, "offset": O, "limit": L, "items": [...]} from a table. */
+void srv_reply_page(srv_worker *w, srv_response *rs, const aq_table *t, long long total, size_t offset, size_t limit);
+/* The table as {"items": [...]}. */
+void srv_reply_table(srv_worker *w, srv_response *rs, const aq_table *t);
+
+/* --- request helpers (request.c) -------------------------------------- */
+/* The value of query parameter KEY, or NULL. */
+const char *srv_query(const srv_request *rq, const char *key);
+/* Parses an unsigned query parameter; false (and an error reply) when it is
+ * present but not a number in [0, MAX]. *out keeps DEF when absent. */
+bool srv_query_size(const srv_request *rq, srv_response *rs, const char *key, size_t max, size_t def, size_t *out);
+/* Checks that every query parameter is one of ALLOWED (NULL-terminated);
+ * replies 400 naming the first unknown one otherwise. */
+bool srv_query_only(const srv_request *rq, srv_response *rs, const char *const *allowed);
+/* Is S a safe identifier value (code, period, level): 1-64 bytes, no
+ * control characters? Replies 400 naming FIELD otherwise. NULL is fine. */
+bool srv_check_value(srv_response *rs, const char *field, const char *s);
+/* The request's JSON object body (the caller json_decref's it), or NULL
+ * after a 400 reply saying what is wrong with it. */
+typedef struct json_t json_t;
+json_t *srv_body_object(const srv_request *rq, srv_response *rs);
+/* Reads the string member KEY of O into *out (borrowed from O; NULL when
+ * absent). False after a 400 reply when it is missing and REQUIRED, or not
+ * a string. */
+bool srv_body_string(json_t *o, srv_response *rs, const char *key, bool required, const char **out);
+/* The extension (".csv", ".xlsx", ...) an upload named NAME is read as,
+ * or NULL when the name is unsafe (a path, "..", control characters) or
+ * the format is not one aimaq imports. */
+const char *srv_upload_extension(const char *name);
+/* The language: ?lang=, else Accept-Language, else "kk". */
+const char *srv_lang(const srv_request *rq);
+
+/* --- handlers (api_*.c), routed by route.c ---------------------------- */
+typedef void srv_handler(srv_worker *w, const srv_request *rq, const srv_caller *who, srv_response *rs,
+                         const char *arg);
+
+srv_handler srv_api_login, srv_api_logout, srv_api_me, srv_api_token;
+srv_handler srv_api_units, srv_api_indicators, srv_api_observations, srv_api_datasets;
+srv_handler srv_api_upload, srv_api_edit, srv_api_submissions, srv_api_approve, srv_api_reject, srv_api_audit;
+srv_handler srv_api_disparity, srv_api_potential, srv_api_results, srv_api_result, srv_api_reproduce;
+srv_handler srv_api_methods, srv_api_method_put, srv_api_map, srv_api_accounts, srv_api_account_add;
+srv_handler srv_static;
+
+/* Writes an audit record of a refused or failed request (best effort). */
+void srv_audit_denied(srv_worker *w, const srv_request *rq, const srv_caller *who, const char *why);
+
+/* --- map cache (api_map.c) -------------------------------------------- */
+void srv_map_cache_free(srv *server);
+
+/* --- static assets (assets.c, generated from server/assets/) ---------- */
+typedef struct srv_asset {
+    const char *path;          /* "/index.html"                               */
+    const char *content_type;
+    const unsigned char *data;
+    size_t len;
+} srv_asset;
+const srv_asset *srv_asset_find(const char *path);
+
+#endif
