@@ -10,6 +10,7 @@
  * so every figure in the store traces back to a file.
  */
 #include "import.h"
+#include "ws_int.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -86,8 +87,22 @@ static const aq__indicator_meta *meta_for(const aq__mapping *m, const char *colu
     return NULL;
 }
 
+/* Where this import's values go: a pending import's wait, unseen by every
+ * selection, until approval moves them into observations. */
+static const char *obs_table(const aq__import *im)
+{
+    return im->opts->pending ? "pending_observations" : "observations";
+}
+
 int aq__indicator_id(aq__import *im, const char *code, const aq__indicator_meta *meta, int64_t *id)
 {
+    if (im->opts->pending || im->opts->scope) { /* values only: see values_only() */
+        if (aq__strmap_get(&im->indicators, code, id))
+            return AQ_OK;
+        return aq__err(im->ctx, AQ_EDENIED, "'%s': indicator '%s' is not in the store; a %s import holds values of"
+                       " existing indicators only (a central analyst adds indicators)", im->path, code,
+                       im->opts->pending ? "pending" : "scoped");
+    }
     if (aq__strmap_get(&im->indicators, code, id) && !meta)
         return AQ_OK;
     sqlite3_stmt *st;
@@ -194,8 +209,10 @@ static int undo_row(aq__import *im, int64_t unit, const size_t *done, size_t ndo
                     const char (*colperiod)[16], const char *period)
 {
     sqlite3_stmt *del;
-    int rc = aq__store_prepare(im->s, "DELETE FROM observations WHERE indicator_id = ?1 AND period = ?2"
-                                      " AND unit_id = ?3 AND dataset_id = ?4", &del);
+    char sql[160];
+    snprintf(sql, sizeof sql, "DELETE FROM %s WHERE indicator_id = ?1 AND period = ?2 AND unit_id = ?3 AND dataset_id = ?4",
+             obs_table(im));
+    int rc = aq__store_prepare(im->s, sql, &del);
     for (size_t k = 0; k < ndone && rc == AQ_OK; k++) {
         sqlite3_bind_int64(del, 1, ind[done[k]]);
         sqlite3_bind_text(del, 2, colperiod ? colperiod[done[k]] : period, -1, SQLITE_STATIC);
@@ -438,7 +455,8 @@ static int write_rejects(aq__import *im, const char *path)
 static int create_dataset(aq__import *im, const char *checksum)
 {
     sqlite3_stmt *st;
-    int rc = aq__store_prepare(im->s, "INSERT INTO datasets(name, source, checksum, imported_by, shape) VALUES (?1, ?2, ?3, ?4, ?5)", &st);
+    int rc = aq__store_prepare(im->s, "INSERT INTO datasets(name, source, checksum, imported_by, shape, status)"
+                                      " VALUES (?1, ?2, ?3, ?4, ?5, ?6)", &st);
     if (rc)
         return rc;
     const char *user = im->opts->user ? im->opts->user : getenv("USER");
@@ -447,6 +465,7 @@ static int create_dataset(aq__import *im, const char *checksum)
     sqlite3_bind_text(st, 3, checksum, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 4, user ? user : "unknown", -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 5, aq__shape_name(im->roles.shape), -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 6, im->opts->pending ? "pending" : "live", -1, SQLITE_STATIC);
     if (sqlite3_step(st) != SQLITE_DONE)
         rc = aq__store_fail(im->s, "cannot record the dataset");
     sqlite3_finalize(st);
@@ -488,8 +507,10 @@ static int import_table(aq__import *im)
     if (rc)
         return rc;
     sqlite3_stmt *ins;
-    if ((rc = aq__store_prepare(im->s, "INSERT INTO observations(unit_id, indicator_id, period, dataset_id, value, flags)"
-                                       " VALUES (?1, ?2, ?3, ?4, ?5, ?6)", &ins)) != AQ_OK)
+    char sql[160];
+    snprintf(sql, sizeof sql, "INSERT INTO %s(unit_id, indicator_id, period, dataset_id, value, flags)"
+             " VALUES (?1, ?2, ?3, ?4, ?5, ?6)", obs_table(im));
+    if ((rc = aq__store_prepare(im->s, sql, &ins)) != AQ_OK)
         return rc;
     sqlite3_bind_int64(ins, 4, im->dataset_id);
     if (im->roles.shape == AQ_SHAPE_LONG) {
@@ -544,6 +565,21 @@ static int first_table(aq__import *im, size_t *batch, aq__csv_reader **reader, a
         rc = aq_table_read(im->ctx, im->path, &im->opts->read, t);
     }
     return rc;
+}
+
+/* A pending import, or one limited to a territorial scope (a regional
+ * editor's), holds values only: units, links, indicator metadata and unit
+ * geometries are the central bodies' to change. */
+static int values_only(const aq__import *im, const aq_table *t)
+{
+    enum aq__shape sh = im->roles.shape;
+    if ((!im->opts->pending && !im->opts->scope) || sh == AQ_SHAPE_LONG || (sh == AQ_SHAPE_WIDE && !aq_table_crs(t)))
+        return AQ_OK;
+    const char *what = sh == AQ_SHAPE_UNITS ? "is a table of units" : sh == AQ_SHAPE_LINKS ? "is a table of territorial links"
+                     : sh == AQ_SHAPE_INDICATORS ? "is a table of indicators" : "carries geometries of units";
+    return aq__err(im->ctx, AQ_EDENIED, "'%s' %s: a %s import holds values only; units, links, indicators and"
+                   " geometries are changed by a central analyst or an administrator", im->path, what,
+                   im->opts->pending ? "pending" : "scoped");
 }
 
 /* Imports every table of the file inside the open transaction. */
@@ -619,6 +655,7 @@ int aq_store_import(aq_store *s, const char *path, const aq_import_opts *opts, a
         im.t = t;
         res.defaults = describe_roles(&im);
         im.t = NULL;
+        rc = values_only(&im, t);
     }
     /* Observations reference units, indicators and the dataset that this
      * import resolved itself, in this transaction: SQLite's own foreign-key
@@ -627,8 +664,10 @@ int aq_store_import(aq_store *s, const char *path, const aq_import_opts *opts, a
     bool fk_off = rc == AQ_OK && (im.roles.shape == AQ_SHAPE_WIDE || im.roles.shape == AQ_SHAPE_LONG);
     if (fk_off)
         rc = aq__store_exec(s, "PRAGMA foreign_keys=OFF");
-    bool in_tx = false;
-    if (rc == AQ_OK && (rc = aq__store_exec(s, "BEGIN IMMEDIATE")) == AQ_OK)
+    /* Inside a caller's transaction (a workspace submission records itself
+     * with the import), the import is a savepoint of it. */
+    bool in_tx = false, nested = !sqlite3_get_autocommit(s->db);
+    if (rc == AQ_OK && (rc = aq__store_exec(s, nested ? "SAVEPOINT aq_import" : "BEGIN IMMEDIATE")) == AQ_OK)
         in_tx = true;
     if (rc == AQ_OK)
         rc = create_dataset(&im, checksum);
@@ -636,6 +675,8 @@ int aq_store_import(aq_store *s, const char *path, const aq_import_opts *opts, a
         rc = import_all(&im, t, batch, reader);
         t = NULL; /* import_all frees the tables it is given */
     }
+    if (rc == AQ_OK && opts->scope)
+        rc = aq__ws_scope_check_dataset(s, opts->scope, obs_table(&im), im.dataset_id);
     if (rc == AQ_OK) {
         if (res.rows_rejected && !opts->skip_bad_rows)
             rc = rejects_message(&im);
@@ -646,10 +687,10 @@ int aq_store_import(aq_store *s, const char *path, const aq_import_opts *opts, a
     }
     if (rc == AQ_OK)
         rc = finish_dataset(&im);
-    if (rc == AQ_OK && (rc = aq__store_exec(s, "COMMIT")) == AQ_OK)
+    if (rc == AQ_OK && (rc = aq__store_exec(s, nested ? "RELEASE aq_import" : "COMMIT")) == AQ_OK)
         in_tx = false;
     if (in_tx)
-        sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+        sqlite3_exec(s->db, nested ? "ROLLBACK TO aq_import; RELEASE aq_import" : "ROLLBACK", NULL, NULL, NULL);
     if (fk_off)
         sqlite3_exec(s->db, "PRAGMA foreign_keys=ON", NULL, NULL, NULL);
     if (rc == AQ_OK) {

@@ -22,7 +22,7 @@ int aq_store_datasets(aq_store *s, aq_table **out)
 {
     return aq__store_query_table(s,
         "SELECT id, name, source, checksum, imported_at, imported_by, shape, rows_read, rows_accepted, rows_rejected"
-        " FROM datasets ORDER BY id", NULL, out);
+        " FROM datasets WHERE status = 'live' ORDER BY id", NULL, out);
 }
 
 int aq_store_indicators(aq_store *s, aq_table **out)
@@ -61,14 +61,19 @@ int aq_store_select(aq_store *s, const aq_selection *sel, aq_table **out)
     int64_t *ids = NULL;
     char **codes = NULL;
     sqlite3_stmt *st = NULL;
+    /* At a horizon (max_dataset), "every indicator" means those that had
+     * values then, so a later indicator adds no empty column. */
     if (rc == AQ_OK)
-        rc = aq__store_prepare(s, "SELECT id, code FROM indicators WHERE ?1 IS NULL OR code = ?1 ORDER BY code", &st);
+        rc = aq__store_prepare(s, "SELECT id, code FROM indicators i WHERE (?1 IS NULL OR code = ?1) AND (?2 <= 0 OR ?1 IS NOT NULL"
+                                  " OR EXISTS (SELECT 1 FROM observations o WHERE o.indicator_id = i.id AND o.dataset_id <= ?2))"
+                                  " ORDER BY code", &st);
     for (size_t k = 0; rc == AQ_OK && (k == 0 || (sel->indicators && sel->indicators[k])); k++) {
         const char *want = sel->indicators ? sel->indicators[k] : NULL;
         if (sel->indicators && !want)
             break;
         sqlite3_reset(st);
         sqlite3_bind_text(st, 1, want, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(st, 2, sel->max_dataset);
         bool found = false;
         while (rc == AQ_OK && sqlite3_step(st) == SQLITE_ROW) {
             found = true;
@@ -93,13 +98,15 @@ int aq_store_select(aq_store *s, const aq_selection *sel, aq_table **out)
     /* Rows: every (unit, period) that has a value of one of the indicators.
      * The newest dataset wins where several hold the same observation (a
      * NOT EXISTS on the primary key's prefix: three times faster than a
-     * window over all of them). */
+     * window over all of them). A horizon (?4 > 0) hides later datasets. */
     aq_buf sql = {0};
     aq__buf_puts(&sql,
         "WITH RECURSIVE sub(code) AS (SELECT ?2 UNION ALL SELECT u.code FROM units u JOIN sub ON u.parent = sub.code),"
         " obs AS (SELECT o.unit_id, o.indicator_id, o.period, o.value"
         "   FROM observations o WHERE NOT EXISTS (SELECT 1 FROM observations n WHERE n.indicator_id = o.indicator_id"
-        "     AND n.period = o.period AND n.unit_id = o.unit_id AND n.dataset_id > o.dataset_id)"
+        "     AND n.period = o.period AND n.unit_id = o.unit_id AND n.dataset_id > o.dataset_id"
+        "     AND (?4 <= 0 OR n.dataset_id <= ?4))"
+        "   AND (?4 <= 0 OR o.dataset_id <= ?4)"
         "   AND o.indicator_id IN (");
     for (size_t k = 0; k < nind; k++)
         aq__buf_printf(&sql, "%s%lld", k ? "," : "", (long long)ids[k]);
@@ -119,6 +126,7 @@ int aq_store_select(aq_store *s, const aq_selection *sel, aq_table **out)
         sqlite3_bind_text(st, 1, sel->level, -1, SQLITE_STATIC);
         sqlite3_bind_text(st, 2, sel->under, -1, SQLITE_STATIC);
         sqlite3_bind_text(st, 3, sel->period, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(st, 4, sel->max_dataset);
         /* Count the distinct (unit, period) rows: results are ordered by them. */
         size_t n = 0;
         char last[320] = "";

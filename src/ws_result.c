@@ -1,0 +1,227 @@
+/*
+ * ws_result.c -- stored methodologies and recorded analysis results.
+ *
+ * A result records what it was computed from: the request, the hash of the
+ * methodology, and the dataset horizon (the newest live dataset id then)
+ * with the list of those datasets and their checksums. A selection at the
+ * same horizon (aq_selection.max_dataset) sees the same values whatever was
+ * imported or approved since, so the result can be recomputed and its
+ * output's SHA-256 compared.
+ */
+#include "aimaq_index.h"
+#include "ws_int.h"
+
+#include <jansson.h>
+#include <stdlib.h>
+#include <stdio.h>
+#include <string.h>
+
+int aq_ws_method_put(aq_store *s, const aq_account *actor, const char *name, const char *text, char sha[65])
+{
+    char object[160];
+    snprintf(object, sizeof object, "methodology %.128s", name ? name : "");
+    if (!actor || !aq_role_name(actor->role) || actor->role == AQ_ROLE_VIEWER) {
+        aq__err(s->ctx, AQ_EDENIED, "'%s' is a viewer: it may not store methodologies", actor ? actor->name : "nobody");
+        return actor ? aq__ws_denied(s, actor, object) : AQ_EDENIED;
+    }
+    if (!text)
+        return aq__err(s->ctx, AQ_EUSAGE, "no methodology text");
+    aq_method *m = NULL;
+    int rc = aq_method_parse(s->ctx, text, strlen(text), name && *name ? name : "methodology", &m);
+    if (rc)
+        return rc == AQ_EINPUT || rc == AQ_ENOMEM ? rc : aq__err_prefix(s->ctx, "invalid methodology");
+    char hash[65], stored_name[256];
+    aq__ws_sha256_hex(text, strlen(text), hash);
+    snprintf(stored_name, sizeof stored_name, "%s", name && *name ? name : aq_method_name(m));
+    aq_method_free(m);
+    snprintf(object, sizeof object, "methodology %.128s", stored_name);
+    sqlite3_stmt *st = NULL;
+    if ((rc = aq__ws_begin(s)) != AQ_OK)
+        return rc;
+    rc = aq__store_prepare(s, "INSERT INTO methodologies(sha256, name, text, stored_by) VALUES (?1, ?2, ?3, ?4)"
+                              " ON CONFLICT(sha256) DO NOTHING", &st);
+    if (rc == AQ_OK) {
+        sqlite3_bind_text(st, 1, hash, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 2, stored_name, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 3, text, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 4, actor->name, -1, SQLITE_STATIC);
+        if (sqlite3_step(st) != SQLITE_DONE)
+            rc = aq__store_fail(s, "cannot store the methodology");
+    }
+    sqlite3_finalize(st);
+    if (rc == AQ_OK && sqlite3_changes(s->db) > 0) /* the same text again changes nothing */
+        rc = aq__ws_audit(s, actor, "method-put", object, NULL, hash, NULL);
+    if (rc == AQ_OK)
+        rc = aq__ws_commit(s);
+    else
+        aq__ws_rollback(s);
+    if (rc == AQ_OK && sha)
+        memcpy(sha, hash, 65);
+    return rc;
+}
+
+int aq_ws_method_get(aq_store *s, const char *key, char **text, char sha[65])
+{
+    sqlite3_stmt *st;
+    int rc = aq__store_prepare(s, "SELECT text, sha256 FROM methodologies WHERE sha256 = lower(?1) OR name = ?1"
+                                  " ORDER BY sha256 = lower(?1) DESC, stored_at DESC, rowid DESC LIMIT 1", &st);
+    if (rc)
+        return rc;
+    sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+    int step = sqlite3_step(st);
+    if (step == SQLITE_ROW) {
+        if (text && !(*text = aq__strdup((const char *)sqlite3_column_text(st, 0))))
+            rc = aq__oom(s->ctx);
+        if (sha)
+            snprintf(sha, 65, "%s", (const char *)sqlite3_column_text(st, 1));
+    } else if (step == SQLITE_DONE) {
+        rc = aq__err(s->ctx, AQ_ENOTFOUND, "no methodology '%s' in the store '%s' (give its name or SHA-256)",
+                     key ? key : "", s->path);
+    } else {
+        rc = aq__store_fail(s, "cannot read the methodologies");
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+
+int aq_ws_methods(aq_store *s, aq_table **out)
+{
+    return aq__store_query_table(s, "SELECT name, sha256, stored_at, stored_by FROM methodologies ORDER BY name, stored_at",
+                                 NULL, out);
+}
+
+long long aq_ws_dataset_horizon(aq_store *s)
+{
+    sqlite3_stmt *st;
+    long long h = 0;
+    if (aq__store_prepare(s, "SELECT coalesce(max(id), 0) FROM datasets WHERE status = 'live'", &st) != AQ_OK)
+        return 0;
+    if (sqlite3_step(st) == SQLITE_ROW)
+        h = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    return h;
+}
+
+/* The live datasets up to HORIZON as a JSON array of {id, name, checksum}. */
+static int datasets_json(aq_store *s, long long horizon, char **out)
+{
+    sqlite3_stmt *st;
+    int rc = aq__store_prepare(s, "SELECT id, name, checksum FROM datasets WHERE status = 'live' AND id <= ?1 ORDER BY id", &st);
+    if (rc)
+        return rc;
+    sqlite3_bind_int64(st, 1, horizon);
+    json_t *arr = json_array();
+    int step;
+    while (arr && (step = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *name = (const char *)sqlite3_column_text(st, 1), *sum = (const char *)sqlite3_column_text(st, 2);
+        json_array_append_new(arr, json_pack("{s:I, s:s?, s:s?}", "id", (json_int_t)sqlite3_column_int64(st, 0),
+                                             "name", name, "checksum", sum));
+    }
+    sqlite3_finalize(st);
+    *out = arr ? json_dumps(arr, JSON_COMPACT) : NULL;
+    json_decref(arr);
+    return *out ? AQ_OK : aq__oom(s->ctx);
+}
+
+int aq_ws_result_record(aq_store *s, const aq_account *actor, const char *kind, const char *params,
+                        const char *method_sha, long long horizon, const char *output, long long *id)
+{
+    if (!kind || !*kind)
+        return aq__err(s->ctx, AQ_EUSAGE, "a result needs a kind (disparity, potential, ...)");
+    if (horizon < 0)
+        return aq__err(s->ctx, AQ_EUSAGE, "dataset horizon %lld is negative", horizon);
+    char sum[65], *datasets = NULL;
+    aq__ws_sha256_hex(output ? output : "", output ? strlen(output) : 0, sum);
+    int rc = aq__ws_begin(s);
+    if (rc)
+        return rc;
+    rc = datasets_json(s, horizon, &datasets);
+    sqlite3_stmt *st = NULL;
+    if (rc == AQ_OK)
+        rc = aq__store_prepare(s, "INSERT INTO results(kind, created_by, params, method_sha256, horizon, datasets, output,"
+                                  " output_sha256) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)", &st);
+    if (rc == AQ_OK) {
+        sqlite3_bind_text(st, 1, kind, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 2, actor ? actor->name : "system", -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 3, params, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 4, method_sha, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(st, 5, horizon);
+        sqlite3_bind_text(st, 6, datasets, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 7, output, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 8, sum, -1, SQLITE_STATIC);
+        if (sqlite3_step(st) != SQLITE_DONE)
+            rc = aq__store_fail(s, "cannot record the result");
+    }
+    sqlite3_finalize(st);
+    free(datasets); /* jansson's allocation */
+    long long rid = sqlite3_last_insert_rowid(s->db);
+    char object[64], desc[160];
+    snprintf(object, sizeof object, "result %lld", rid);
+    snprintf(desc, sizeof desc, "%s at dataset horizon %lld, output sha256 %s", kind, horizon, sum);
+    if (rc == AQ_OK)
+        rc = aq__ws_audit(s, actor, "result", object, NULL, desc, NULL);
+    if (rc == AQ_OK)
+        rc = aq__ws_commit(s);
+    else
+        aq__ws_rollback(s);
+    if (rc == AQ_OK && id)
+        *id = rid;
+    return rc;
+}
+
+int aq_ws_results(aq_store *s, aq_table **out)
+{
+    return aq__store_query_table(s,
+        "SELECT id, kind, created_at, created_by, params, method_sha256, horizon, datasets, output_sha256"
+        " FROM results ORDER BY id DESC", NULL, out);
+}
+
+static int dup_col(aq_store *s, sqlite3_stmt *st, int col, char **out)
+{
+    if (!out)
+        return AQ_OK;
+    const unsigned char *v = sqlite3_column_text(st, col);
+    *out = NULL;
+    if (v && !(*out = aq__strdup((const char *)v)))
+        return aq__oom(s->ctx);
+    return AQ_OK;
+}
+
+int aq_ws_result_get(aq_store *s, long long id, char **params, char **method_sha, long long *horizon, char **output)
+{
+    sqlite3_stmt *st;
+    int rc = aq__store_prepare(s, "SELECT params, method_sha256, horizon, output FROM results WHERE id = ?1", &st);
+    if (rc)
+        return rc;
+    sqlite3_bind_int64(st, 1, id);
+    int step = sqlite3_step(st);
+    char *p = NULL, *m = NULL, *o = NULL;
+    if (step == SQLITE_ROW) {
+        if ((rc = dup_col(s, st, 0, &p)) == AQ_OK && (rc = dup_col(s, st, 1, &m)) == AQ_OK)
+            rc = dup_col(s, st, 3, &o);
+        if (horizon)
+            *horizon = sqlite3_column_int64(st, 2);
+    } else if (step == SQLITE_DONE) {
+        rc = aq__err(s->ctx, AQ_ENOTFOUND, "no result %lld in the store '%s'", id, s->path);
+    } else {
+        rc = aq__store_fail(s, "cannot read the results");
+    }
+    sqlite3_finalize(st);
+    if (rc) {
+        aq__free(p), aq__free(m), aq__free(o);
+        return rc;
+    }
+    if (params)
+        *params = p;
+    else
+        aq__free(p);
+    if (method_sha)
+        *method_sha = m;
+    else
+        aq__free(m);
+    if (output)
+        *output = o;
+    else
+        aq__free(o);
+    return AQ_OK;
+}

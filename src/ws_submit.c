@@ -1,0 +1,429 @@
+/*
+ * ws_submit.c -- submissions: a regional editor's file or edit waits for a
+ * central analyst's approval; a central analyst's is applied at once.
+ *
+ * Every submission is a dataset. A pending one keeps its values in
+ * pending_observations, which no reader of the store looks at, so nothing
+ * unapproved ever reaches a selection, a report or a check. Approval moves
+ * the values into observations under a NEW dataset id (the next after every
+ * existing one): the approved values then win over everything imported
+ * before the approval, as the analyst who approved them saw it, and a
+ * result recorded at an earlier horizon (aq_ws_dataset_horizon) still
+ * reproduces, since its selection never sees a dataset above the horizon.
+ */
+#include "ws_int.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+static bool may_decide(const aq_account *a)
+{
+    return a && (a->role == AQ_ROLE_ADMIN || a->role == AQ_ROLE_CENTRAL);
+}
+
+static int step_done(aq_store *s, sqlite3_stmt *st, const char *what)
+{
+    int rc = sqlite3_step(st) == SQLITE_DONE ? AQ_OK : aq__store_fail(s, what);
+    sqlite3_finalize(st);
+    return rc;
+}
+
+static void fmt_value(char *buf, size_t size, bool has, double v)
+{
+    if (!has || isnan(v))
+        snprintf(buf, size, "(none)");
+    else
+        snprintf(buf, size, "%.15g", v);
+}
+
+int aq_ws_submit_file(aq_store *s, const aq_account *actor, const char *path, const char *original_name,
+                      const aq_import_opts *opts, long long *submission_id)
+{
+    const char *shown = original_name && *original_name ? original_name : aq__basename(path);
+    char object[320];
+    snprintf(object, sizeof object, "file %s", shown);
+    if (!actor || !aq_role_name(actor->role) || actor->role == AQ_ROLE_VIEWER) {
+        aq__err(s->ctx, AQ_EDENIED, "'%s' is a viewer: it may not upload data", actor ? actor->name : "nobody");
+        return actor ? aq__ws_denied(s, actor, object) : AQ_EDENIED;
+    }
+    aq_import_opts o;
+    if (opts)
+        o = *opts;
+    else
+        aq_import_opts_init(&o);
+    bool pending = actor->role == AQ_ROLE_REGIONAL;
+    o.user = actor->name;
+    if (!o.dataset)
+        o.dataset = shown;
+    o.pending = pending;
+    o.scope = pending ? actor->scope : NULL;
+    aq_import_result r = {0};
+    int rc = aq__ws_begin(s);
+    if (rc)
+        return rc;
+    rc = aq_store_import(s, path, &o, &r);
+    if (rc == AQ_EDENIED)
+        return aq__ws_denied(s, actor, object);
+    sqlite3_stmt *st = NULL;
+    if (rc == AQ_OK)
+        rc = aq__store_prepare(s, "INSERT INTO submissions(kind, status, account_id, file, dataset_id, rows, decided_by, decided_at)"
+                                  " VALUES ('file', ?1, ?2, ?3, ?4, ?5, ?6,"
+                                  " CASE WHEN ?6 IS NULL THEN NULL ELSE strftime('%Y-%m-%dT%H:%M:%SZ','now') END)", &st);
+    if (rc == AQ_OK) {
+        sqlite3_bind_text(st, 1, pending ? "pending" : "approved", -1, SQLITE_STATIC);
+        sqlite3_bind_int64(st, 2, actor->id);
+        sqlite3_bind_text(st, 3, shown, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(st, 4, r.dataset_id);
+        sqlite3_bind_int64(st, 5, (sqlite3_int64)r.observations);
+        if (!pending)
+            sqlite3_bind_int64(st, 6, actor->id);
+        rc = step_done(s, st, "cannot record the submission");
+    }
+    long long id = sqlite3_last_insert_rowid(s->db);
+    char desc[256];
+    snprintf(object, sizeof object, "submission %lld: file %s", id, shown);
+    snprintf(desc, sizeof desc, "dataset %lld: %zu values, %zu units added, %s", (long long)r.dataset_id,
+             r.observations, r.units_added, pending ? "pending approval" : "live");
+    if (rc == AQ_OK)
+        rc = aq__ws_audit(s, actor, "upload", object, NULL, desc, NULL);
+    if (rc == AQ_OK)
+        rc = aq__ws_commit(s);
+    else
+        aq__ws_rollback(s);
+    aq_import_result_clear(&r);
+    if (rc == AQ_OK && submission_id)
+        *submission_id = id;
+    return rc;
+}
+
+/* The id of CODE in TABLE (units or indicators), AQ_ENOTFOUND if none. */
+static int id_of(aq_store *s, const char *table, const char *code, long long *id)
+{
+    char sql[96];
+    snprintf(sql, sizeof sql, "SELECT id FROM %s WHERE code = ?1", table);
+    sqlite3_stmt *st;
+    int rc = aq__store_prepare(s, sql, &st);
+    if (rc)
+        return rc;
+    sqlite3_bind_text(st, 1, code, -1, SQLITE_STATIC);
+    if (sqlite3_step(st) == SQLITE_ROW)
+        *id = sqlite3_column_int64(st, 0);
+    else
+        rc = aq__err(s->ctx, AQ_ENOTFOUND, "no %s '%s' in the store '%s'", strcmp(table, "units") == 0 ? "unit" : "indicator",
+                     code ? code : "", s->path);
+    sqlite3_finalize(st);
+    return rc;
+}
+
+/* The live value of a cell: the newest dataset's (which may be "removed"). */
+static int live_value(aq_store *s, long long unit, long long ind, const char *period, bool *has, double *v)
+{
+    sqlite3_stmt *st;
+    int rc = aq__store_prepare(s, "SELECT value FROM observations WHERE indicator_id = ?1 AND period = ?2 AND unit_id = ?3"
+                                  " ORDER BY dataset_id DESC LIMIT 1", &st);
+    if (rc)
+        return rc;
+    sqlite3_bind_int64(st, 1, ind);
+    sqlite3_bind_text(st, 2, period, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 3, unit);
+    int step = sqlite3_step(st);
+    *has = step == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL;
+    *v = *has ? sqlite3_column_double(st, 0) : NAN;
+    if (step != SQLITE_ROW && step != SQLITE_DONE)
+        rc = aq__store_fail(s, "cannot read a value");
+    sqlite3_finalize(st);
+    return rc;
+}
+
+static void bind_value(sqlite3_stmt *st, int i, double v)
+{
+    if (isnan(v))
+        sqlite3_bind_null(st, i);
+    else
+        sqlite3_bind_double(st, i, v);
+}
+
+/* The dataset of one edit, then its value. */
+static int write_edit(aq_store *s, const aq_account *actor, bool pending, const char *what, long long unit,
+                      long long ind, const char *period, double value, long long *dataset)
+{
+    sqlite3_stmt *st;
+    int rc = aq__store_prepare(s, "INSERT INTO datasets(name, source, imported_by, shape, rows_read, rows_accepted, status)"
+                                  " VALUES (?1, 'edit', ?2, 'edit', 1, 1, ?3)", &st);
+    if (rc)
+        return rc;
+    sqlite3_bind_text(st, 1, what, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, actor->name, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, pending ? "pending" : "live", -1, SQLITE_STATIC);
+    if ((rc = step_done(s, st, "cannot record the edit")) != AQ_OK)
+        return rc;
+    *dataset = sqlite3_last_insert_rowid(s->db);
+    char sql[160];
+    snprintf(sql, sizeof sql, "INSERT INTO %s(unit_id, indicator_id, period, dataset_id, value) VALUES (?1, ?2, ?3, ?4, ?5)",
+             pending ? "pending_observations" : "observations");
+    if ((rc = aq__store_prepare(s, sql, &st)) != AQ_OK)
+        return rc;
+    sqlite3_bind_int64(st, 1, unit);
+    sqlite3_bind_int64(st, 2, ind);
+    sqlite3_bind_text(st, 3, period, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 4, *dataset);
+    bind_value(st, 5, value);
+    return step_done(s, st, "cannot store the edited value");
+}
+
+int aq_ws_submit_edit(aq_store *s, const aq_account *actor, const char *unit_code, const char *indicator,
+                      const char *period, double value, const char *comment, long long *submission_id)
+{
+    char object[320], per[16];
+    snprintf(object, sizeof object, "value %s %s %s", unit_code ? unit_code : "", indicator ? indicator : "",
+             period ? period : "");
+    int rc = aq_ws_may_change(s, actor, unit_code);
+    if (rc == AQ_EDENIED)
+        return actor ? aq__ws_denied(s, actor, object) : rc;
+    if (rc)
+        return rc;
+    if (!period || !aq__period_normalise(period, per))
+        return aq__err(s->ctx, AQ_EUSAGE, "'%s' is not a period (expected YYYY, YYYY-Qn, YYYY-MM or YYYY-MM-DD)",
+                       period ? period : "");
+    if (isinf(value))
+        return aq__err(s->ctx, AQ_EUSAGE, "the new value of %s %s %s is infinite", unit_code, indicator, per);
+    long long unit, ind;
+    if ((rc = id_of(s, "units", unit_code, &unit)) != AQ_OK || (rc = id_of(s, "indicators", indicator, &ind)) != AQ_OK)
+        return rc;
+    snprintf(object, sizeof object, "value %s %s %s", unit_code, indicator, per);
+    bool pending = actor->role == AQ_ROLE_REGIONAL, has_old;
+    double old;
+    long long dataset = 0;
+    if ((rc = aq__ws_begin(s)) != AQ_OK)
+        return rc;
+    rc = live_value(s, unit, ind, per, &has_old, &old);
+    if (rc == AQ_OK)
+        rc = write_edit(s, actor, pending, object, unit, ind, per, value, &dataset);
+    sqlite3_stmt *st = NULL;
+    if (rc == AQ_OK)
+        rc = aq__store_prepare(s, "INSERT INTO submissions(kind, status, account_id, dataset_id, unit_id, indicator_id, period,"
+                                  " value, old_value, rows, comment, decided_by, decided_at)"
+                                  " VALUES ('edit', ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 1, ?9, ?10,"
+                                  " CASE WHEN ?10 IS NULL THEN NULL ELSE strftime('%Y-%m-%dT%H:%M:%SZ','now') END)", &st);
+    if (rc == AQ_OK) {
+        sqlite3_bind_text(st, 1, pending ? "pending" : "approved", -1, SQLITE_STATIC);
+        sqlite3_bind_int64(st, 2, actor->id);
+        sqlite3_bind_int64(st, 3, dataset);
+        sqlite3_bind_int64(st, 4, unit);
+        sqlite3_bind_int64(st, 5, ind);
+        sqlite3_bind_text(st, 6, per, -1, SQLITE_STATIC);
+        bind_value(st, 7, value);
+        bind_value(st, 8, old);
+        sqlite3_bind_text(st, 9, comment, -1, SQLITE_STATIC);
+        if (!pending)
+            sqlite3_bind_int64(st, 10, actor->id);
+        rc = step_done(s, st, "cannot record the submission");
+    }
+    long long id = sqlite3_last_insert_rowid(s->db);
+    char oldtxt[64], newtxt[96], obj[400];
+    fmt_value(oldtxt, sizeof oldtxt, has_old, old);
+    fmt_value(newtxt, sizeof newtxt, !isnan(value), value);
+    if (pending)
+        snprintf(newtxt + strlen(newtxt), sizeof newtxt - strlen(newtxt), " (pending approval)");
+    snprintf(obj, sizeof obj, "%s (submission %lld)", object, id);
+    if (rc == AQ_OK)
+        rc = aq__ws_audit(s, actor, "edit", obj, oldtxt, newtxt, NULL);
+    if (rc == AQ_OK)
+        rc = aq__ws_commit(s);
+    else
+        aq__ws_rollback(s);
+    if (rc == AQ_OK && submission_id)
+        *submission_id = id;
+    return rc;
+}
+
+typedef struct pending_sub {
+    char kind[8], status[16], period[16], file[256];
+    long long dataset, unit, ind;
+    double value;
+} pending_sub;
+
+static int load_submission(aq_store *s, long long id, pending_sub *p)
+{
+    sqlite3_stmt *st;
+    int rc = aq__store_prepare(s, "SELECT kind, status, dataset_id, unit_id, indicator_id, period, value, file"
+                                  " FROM submissions WHERE id = ?1", &st);
+    if (rc)
+        return rc;
+    sqlite3_bind_int64(st, 1, id);
+    int step = sqlite3_step(st);
+    if (step == SQLITE_ROW) {
+        const unsigned char *c;
+        snprintf(p->kind, sizeof p->kind, "%s", (const char *)sqlite3_column_text(st, 0));
+        snprintf(p->status, sizeof p->status, "%s", (const char *)sqlite3_column_text(st, 1));
+        p->dataset = sqlite3_column_int64(st, 2);
+        p->unit = sqlite3_column_int64(st, 3);
+        p->ind = sqlite3_column_int64(st, 4);
+        snprintf(p->period, sizeof p->period, "%s", (c = sqlite3_column_text(st, 5)) ? (const char *)c : "");
+        p->value = sqlite3_column_type(st, 6) == SQLITE_NULL ? NAN : sqlite3_column_double(st, 6);
+        snprintf(p->file, sizeof p->file, "%s", (c = sqlite3_column_text(st, 7)) ? (const char *)c : "");
+    } else if (step == SQLITE_DONE) {
+        rc = aq__err(s->ctx, AQ_ENOTFOUND, "no submission %lld in the store '%s'", id, s->path);
+    } else {
+        rc = aq__store_fail(s, "cannot read the submission");
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+
+/* Runs SQL binding ?1 = A and, if it has one, ?2 = B; *CHANGES gets the
+ * rows changed. */
+static int exec2(aq_store *s, const char *sql, long long a, long long b, long long *changes)
+{
+    sqlite3_stmt *st;
+    int rc = aq__store_prepare(s, sql, &st);
+    if (rc)
+        return rc;
+    sqlite3_bind_int64(st, 1, a);
+    if (sqlite3_bind_parameter_count(st) >= 2)
+        sqlite3_bind_int64(st, 2, b);
+    rc = step_done(s, st, "cannot apply the decision");
+    if (changes)
+        *changes = sqlite3_changes64(s->db);
+    return rc;
+}
+
+static int count2(aq_store *s, const char *sql, long long a, long long *n)
+{
+    sqlite3_stmt *st;
+    int rc = aq__store_prepare(s, sql, &st);
+    if (rc)
+        return rc;
+    if (sqlite3_bind_parameter_count(st) >= 1)
+        sqlite3_bind_int64(st, 1, a);
+    if (sqlite3_step(st) == SQLITE_ROW)
+        *n = sqlite3_column_int64(st, 0);
+    else
+        rc = aq__store_fail(s, "cannot apply the decision");
+    sqlite3_finalize(st);
+    return rc;
+}
+
+/* Makes the pending dataset live as a new dataset; audits what changed. */
+static int approve(aq_store *s, const aq_account *actor, long long id, const pending_sub *p, long long *new_id)
+{
+    long long replaced = 0, moved = 0;
+    int rc = count2(s, "SELECT coalesce(max(id), 0) + 1 FROM datasets", 0, new_id);
+    if (rc == AQ_OK)
+        rc = exec2(s, "INSERT INTO datasets(id, name, source, checksum, imported_at, imported_by, shape, rows_read,"
+                      " rows_accepted, rows_rejected, status) SELECT ?2, name, source, checksum, imported_at, imported_by, shape,"
+                      " rows_read, rows_accepted, rows_rejected, 'live' FROM datasets WHERE id = ?1", p->dataset, *new_id, NULL);
+    char object[400], oldtxt[64], newtxt[64];
+    if (rc == AQ_OK && strcmp(p->kind, "edit") == 0) {
+        bool has;
+        double old;
+        char unit[64] = "", ind[64] = "";
+        sqlite3_stmt *st;
+        if ((rc = live_value(s, p->unit, p->ind, p->period, &has, &old)) == AQ_OK &&
+            (rc = aq__store_prepare(s, "SELECT (SELECT code FROM units WHERE id = ?1), (SELECT code FROM indicators WHERE id = ?2)",
+                                    &st)) == AQ_OK) {
+            sqlite3_bind_int64(st, 1, p->unit);
+            sqlite3_bind_int64(st, 2, p->ind);
+            if (sqlite3_step(st) == SQLITE_ROW) {
+                snprintf(unit, sizeof unit, "%s", sqlite3_column_text(st, 0) ? (const char *)sqlite3_column_text(st, 0) : "");
+                snprintf(ind, sizeof ind, "%s", sqlite3_column_text(st, 1) ? (const char *)sqlite3_column_text(st, 1) : "");
+            }
+            sqlite3_finalize(st);
+        }
+        fmt_value(oldtxt, sizeof oldtxt, has, old);
+        fmt_value(newtxt, sizeof newtxt, !isnan(p->value), p->value);
+        snprintf(object, sizeof object, "value %s %s %s (submission %lld)", unit, ind, p->period, id);
+        if (rc == AQ_OK)
+            rc = aq__ws_audit(s, actor, "approve", object, oldtxt, newtxt, NULL);
+    } else if (rc == AQ_OK) {
+        rc = count2(s, "SELECT count(*) FROM pending_observations p WHERE p.dataset_id = ?1 AND EXISTS (SELECT 1 FROM observations o"
+                       " WHERE o.indicator_id = p.indicator_id AND o.period = p.period AND o.unit_id = p.unit_id)",
+                    p->dataset, &replaced);
+    }
+    if (rc == AQ_OK)
+        rc = exec2(s, "INSERT INTO observations(unit_id, indicator_id, period, dataset_id, value, flags)"
+                      " SELECT unit_id, indicator_id, period, ?2, value, flags FROM pending_observations WHERE dataset_id = ?1",
+                   p->dataset, *new_id, &moved);
+    if (rc == AQ_OK)
+        rc = exec2(s, "DELETE FROM pending_observations WHERE dataset_id = ?1", p->dataset, 0, NULL);
+    if (rc == AQ_OK)
+        rc = exec2(s, "DELETE FROM datasets WHERE id = ?1", p->dataset, 0, NULL);
+    if (rc == AQ_OK && strcmp(p->kind, "file") == 0) {
+        char desc[256];
+        snprintf(object, sizeof object, "submission %lld: file %s", id, p->file);
+        snprintf(desc, sizeof desc, "approved: %lld values live as dataset %lld (%lld of them replace earlier values)",
+                 moved, *new_id, replaced);
+        rc = aq__ws_audit(s, actor, "approve", object, "pending", desc, NULL);
+    }
+    return rc;
+}
+
+int aq_ws_decide(aq_store *s, const aq_account *actor, long long id, int approve_it, const char *comment)
+{
+    char object[96];
+    snprintf(object, sizeof object, "submission %lld", id);
+    if (!may_decide(actor)) {
+        aq__err(s->ctx, AQ_EDENIED, "'%s' (%s) may not %s submissions: only a central analyst or an administrator may",
+                actor ? actor->name : "nobody", actor && aq_role_name(actor->role) ? aq_role_name(actor->role) : "no role",
+                approve_it ? "approve" : "reject");
+        return actor ? aq__ws_denied(s, actor, object) : AQ_EDENIED;
+    }
+    if (!approve_it && (!comment || !*comment))
+        return aq__err(s->ctx, AQ_EINPUT, "rejecting submission %lld needs a comment saying why", id);
+    pending_sub p;
+    int rc = aq__ws_begin(s);
+    if (rc)
+        return rc;
+    rc = load_submission(s, id, &p);
+    if (rc == AQ_OK && strcmp(p.status, "pending") != 0)
+        rc = aq__err(s->ctx, AQ_EINPUT, "submission %lld is %s already: only a pending submission can be decided", id, p.status);
+    long long dataset = p.dataset;
+    if (rc == AQ_OK && approve_it) {
+        rc = approve(s, actor, id, &p, &dataset);
+    } else if (rc == AQ_OK) {
+        rc = exec2(s, "DELETE FROM pending_observations WHERE dataset_id = ?1", p.dataset, 0, NULL);
+        if (rc == AQ_OK)
+            rc = exec2(s, "UPDATE datasets SET status = 'rejected' WHERE id = ?1", p.dataset, 0, NULL);
+        char desc[320];
+        snprintf(desc, sizeof desc, "rejected: %s", comment);
+        if (strcmp(p.kind, "file") == 0)
+            snprintf(object, sizeof object, "submission %lld: file %.64s", id, p.file);
+        if (rc == AQ_OK)
+            rc = aq__ws_audit(s, actor, "reject", object, "pending", desc, NULL);
+    }
+    sqlite3_stmt *st = NULL;
+    if (rc == AQ_OK)
+        rc = aq__store_prepare(s, "UPDATE submissions SET status = ?1, decided_by = ?2, comment = coalesce(?3, comment),"
+                                  " dataset_id = ?4, decided_at = strftime('%Y-%m-%dT%H:%M:%SZ','now') WHERE id = ?5", &st);
+    if (rc == AQ_OK) {
+        sqlite3_bind_text(st, 1, approve_it ? "approved" : "rejected", -1, SQLITE_STATIC);
+        sqlite3_bind_int64(st, 2, actor->id);
+        sqlite3_bind_text(st, 3, comment && *comment ? comment : NULL, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(st, 4, dataset);
+        sqlite3_bind_int64(st, 5, id);
+        rc = step_done(s, st, "cannot record the decision");
+    }
+    if (rc == AQ_OK)
+        rc = aq__ws_commit(s);
+    else
+        aq__ws_rollback(s);
+    return rc;
+}
+
+int aq_ws_submissions(aq_store *s, const aq_account *actor, const char *status, aq_table **out)
+{
+    char who[32] = "";
+    if (actor && actor->role == AQ_ROLE_REGIONAL)
+        snprintf(who, sizeof who, "%lld", actor->id);
+    const char *args[] = {status ? status : "", who, NULL};
+    return aq__store_query_table(s,
+        "SELECT s.id, s.kind, s.status,"
+        " coalesce(a.name, CASE WHEN s.account_id = 0 THEN 'system' END) AS submitted_by, s.submitted_at, s.file,"
+        " s.dataset_id, u.code AS unit, i.code AS indicator, s.period, s.value, s.old_value, s.rows,"
+        " coalesce(d.name, CASE WHEN s.decided_by = 0 THEN 'system' END) AS decided_by, s.decided_at, s.comment"
+        " FROM submissions s LEFT JOIN accounts a ON a.id = s.account_id LEFT JOIN units u ON u.id = s.unit_id"
+        " LEFT JOIN indicators i ON i.id = s.indicator_id LEFT JOIN accounts d ON d.id = s.decided_by"
+        " WHERE (?1 = '' OR s.status = ?1) AND (?2 = '' OR s.account_id = CAST(?2 AS INTEGER)) ORDER BY s.id DESC",
+        args, out);
+}
