@@ -6,10 +6,8 @@
  */
 #include "cli.h"
 #include "aimaq_network.h"
-#include "aimaq_spatial.h"
 
 #include <math.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -89,134 +87,28 @@ static int load(aq_ctx *ctx, const char *path, aq_table **t)
     return cli_input_load(ctx, &in, path, t);
 }
 
-/* A message the command prints itself (not on the context); run() then
- * exits with AQ_EXIT_INPUT. */
-#define PRINTED (-1)
-
-static int input_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static int input_error(const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    fputs("aimaq: error: ", stderr);
-    vfprintf(stderr, fmt, ap);
-    fputc('\n', stderr);
-    va_end(ap);
-    return PRINTED;
-}
-
-static int has_coords(const aq_table *t)
-{
-    return (aq_table_find(t, "x") >= 0 && aq_table_find(t, "y") >= 0) ||
-           (aq_table_find(t, "lon") >= 0 && aq_table_find(t, "lat") >= 0);
-}
-
-/* Adds lon/lat (x/y for a projected CRS) columns from the table's
- * geometries: points as they are, polygons by their centroid. Rows
- * without a geometry get no coordinates (and count as unreachable). */
-static int add_centroids(aq_ctx *ctx, aq_table *t)
-{
-    if (has_coords(t))
-        return AQ_OK;
-    size_t n = aq_table_nrows(t), cx, cy;
-    int proj = aq_crs_is_geographic(aq_table_crs(t)) == 0;
-    int rc = aq_table_add_column(ctx, t, proj ? "x" : "lon", AQ_COL_NUMBER, &cx);
-    if (!rc)
-        rc = aq_table_add_column(ctx, t, proj ? "y" : "lat", AQ_COL_NUMBER, &cy);
-    for (size_t i = 0; i < n && !rc; i++) {
-        size_t len;
-        const unsigned char *wkb = aq_table_geometry(t, i, &len);
-        double x, y;
-        if (!wkb)
-            continue;
-        rc = aq_geometry_centroids(ctx, &wkb, &len, 1, &x, &y);
-        if (!rc)
-            rc = aq_table_set_number(ctx, t, cx, i, x);
-        if (!rc)
-            rc = aq_table_set_number(ctx, t, cy, i, y);
-    }
-    return rc;
-}
-
 /* Settlements from the store: the selection of --level/--period/--under
  * with the population indicator, one row per unit. */
 static int store_settlements(aq_ctx *ctx, cli_input *in, const char *pop, aq_table **t)
 {
-    in->indicator = pop;
-    int rc = cli_input_load(ctx, in, NULL, t);
-    if (rc)
-        return rc;
-    size_t n = aq_table_nrows(*t);
-    long pc = aq_table_find(*t, "period");
-    char first[64] = "", buf[64];
-    for (size_t i = 0; pc >= 0 && i < n; i++) {
-        aq_table_cell(*t, (size_t)pc, i, buf, sizeof buf);
-        if (i == 0)
-            snprintf(first, sizeof first, "%s", buf);
-        else if (strcmp(buf, first) != 0)
-            return input_error("access: the store selection has periods %s and %s; choose one "
-                               "with --period", first, buf);
-    }
-    if (n == 0)
-        return input_error("access: the store has no '%s' at level '%s'%s%s", in->indicator,
-                           in->level ? in->level : "(any)", in->period ? " for period " : "",
-                           in->period ? in->period : "");
-    return add_centroids(ctx, *t);
+    aq_store *store = NULL;
+    const char *codes[] = {pop, NULL};
+    int rc = aq_store_open(ctx, cli_db_path(in->db), AQ_STORE_READONLY, &store);
+    if (!rc)
+        rc = aq_access_store_places(ctx, store, in->level, in->period, in->under, codes, t);
+    aq_store_close(store);
+    return rc;
 }
 
-/* Centres from the store: the current units of LEVEL, as code, name and
- * their point or centroid. */
+/* Centres from the store: the current units of LEVEL. */
 static int store_centres(aq_ctx *ctx, const char *db, const char *level, aq_table **out)
 {
     aq_store *store = NULL;
-    aq_table *u = NULL, *t = NULL;
     int rc = aq_store_open(ctx, cli_db_path(db), AQ_STORE_READONLY, &store);
     if (!rc)
-        rc = aq_store_units(store, level, &u);
+        rc = aq_access_store_units(ctx, store, level, out);
     aq_store_close(store);
-    if (rc)
-        return rc;
-    long code = aq_table_find(u, "code"), vt = aq_table_find(u, "valid_to");
-    long names[] = {aq_table_find(u, "name_ru"), aq_table_find(u, "name_kk"),
-                    aq_table_find(u, "name_en")};
-    size_t n = aq_table_nrows(u), m = 0;
-    char buf[512];
-    for (size_t i = 0; i < n; i++)
-        m += vt < 0 || !*aq_table_cell(u, (size_t)vt, i, buf, sizeof buf);
-    rc = code < 0 ? input_error("access: the store's units have no code column")
-                  : aq_table_new(ctx, m, &t);
-    if (!rc)
-        rc = aq_table_add_column(ctx, t, "code", AQ_COL_TEXT, NULL);
-    if (!rc)
-        rc = aq_table_add_column(ctx, t, "name", AQ_COL_TEXT, NULL);
-    for (size_t i = 0, r = 0; i < n && !rc; i++) {
-        if (vt >= 0 && *aq_table_cell(u, (size_t)vt, i, buf, sizeof buf))
-            continue; /* a unit that no longer exists */
-        rc = aq_table_set_text(ctx, t, 0, r, aq_table_cell(u, (size_t)code, i, buf, sizeof buf));
-        const char *name = "";
-        for (size_t k = 0; k < 3 && !*name; k++)
-            if (names[k] >= 0)
-                name = aq_table_cell(u, (size_t)names[k], i, buf, sizeof buf);
-        if (!rc)
-            rc = aq_table_set_text(ctx, t, 1, r, name);
-        size_t len;
-        const unsigned char *wkb = aq_table_geometry(u, i, &len);
-        if (!rc && wkb)
-            rc = aq_table_set_geometry(ctx, t, r, wkb, len, aq_table_crs(u));
-        r++;
-    }
-    aq_table_free(u);
-    if (!rc && m == 0)
-        rc = input_error("access: the store has no current unit at level '%s' for --centres-level",
-                         level);
-    if (!rc)
-        rc = add_centroids(ctx, t);
-    if (rc) {
-        aq_table_free(t);
-        return rc;
-    }
-    *out = t;
-    return AQ_OK;
+    return rc;
 }
 
 /* Straight-line times are estimates: every table says how they were made. */
@@ -417,9 +309,7 @@ static int run(int argc, char **argv)
         fprintf(stderr, "timing: load %.3f s, build %.3f s, compute %.3f s, write %.3f s "
                 "(%zu nodes, %zu edges)\n", t1 - t0, t2 - t1, t3 - t2, t4 - t3,
                 aq_graph_nnodes(g), aq_graph_nedges(g));
-    if (rc == PRINTED)
-        rc = AQ_EXIT_INPUT;
-    else if (rc)
+    if (rc)
         rc = cli_fail(ctx, rc);
 done:
     aq_graph_free(g);

@@ -9,7 +9,7 @@ static int run(int argc, char **argv);
 
 const cli_command cmd_scenario = {
     "scenario", "apply a plan (relocation, roads, facilities, growth) and compare before/after",
-    "aimaq scenario PLAN.yaml [--format F] [--output FILE]",
+    "aimaq scenario PLAN.yaml [--db FILE] [--format F] [--output FILE]",
     "The plan names the network, the settlements (id, population, potential\n"
     "class, region, an indicator) and the services (files of facility nodes),\n"
     "then lists changes applied in order:\n"
@@ -21,14 +21,18 @@ const cli_command cmd_scenario = {
     "The result lists each measure before and after: people moved, people\n"
     "within 30/60 minutes of each service, Theil and max/min ratio of the\n"
     "indicator, settlements and people per class. Format: docs/scenario.md.\n\n"
+    "Without road data, network: straight_line times pairs by great-circle km x a\n"
+    "circuity at a speed (estimates, and the table says so). Settlements may come\n"
+    "from the store: settlements: {level: settlement, period: 2023} with --db.\n\n"
     "example:\n"
-    "  aimaq scenario examples/kz/scenario.yaml",
+    "  aimaq scenario examples/kz/scenario/plan.yaml",
     run};
 
 static int run(int argc, char **argv)
 {
-    const char *format = NULL, *output = NULL;
+    const char *format = NULL, *output = NULL, *db = NULL;
     cli_option opts[] = {
+        {"db", CLI_STRING, &db, "FILE", "the store, for a plan whose settlements are a level of it"},
         {"format", CLI_STRING, &format, "F", "table, csv, json, xlsx"},
         {"output", CLI_STRING, &output, "FILE", "write to FILE instead of standard output"},
         {NULL, 0, NULL, NULL, NULL}};
@@ -42,7 +46,7 @@ static int run(int argc, char **argv)
         return AQ_EXIT_USAGE;
     aq_ctx *ctx = cli_ctx();
     aq_table *t = NULL;
-    rc = aq_scenario_run(ctx, argv[0], &t);
+    rc = aq_scenario_run_db(ctx, argv[0], db, &t);
     if (!rc)
         rc = cli_write(ctx, t, fmt, output);
     if (rc)

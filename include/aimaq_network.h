@@ -248,6 +248,31 @@ int aq_access_2sfca(aq_ctx *ctx, const aq_graph *g, const aq_table *centres,
                     const aq_bands *bands, aq_table **out);
 
 /* ---------------------------------------------------------------------
+ * Settlements and centres from the store
+ * ------------------------------------------------------------------- */
+
+/* Adds number columns lon, lat (x, y when the table's CRS is projected)
+ * with each row's point, or the centroid of its polygon, unless the table
+ * already has x/y or lon/lat. Rows without a geometry get missing values
+ * (they cannot be placed, and are reported as such where they are used).
+ * Returns AQ_OK, AQ_EINPUT (a geometry that is not a point or polygon). */
+int aq_table_add_points(aq_ctx *ctx, aq_table *t);
+
+/* The units of LEVEL (under UNDER, NULL = all) with their observations of
+ * INDICATORS (NULL-terminated codes, e.g. {"population", NULL}) for PERIOD,
+ * as aq_store_select gives them (code, names, parent, level, period, one
+ * column per indicator) plus lon/lat from aq_table_add_points. PERIOD may
+ * be NULL when the store has one period for them; several periods are
+ * AQ_EUSAGE naming two. No row is AQ_ENOTFOUND. */
+int aq_access_store_places(aq_ctx *ctx, aq_store *store, const char *level, const char *period,
+                           const char *under, const char *const *indicators, aq_table **out);
+
+/* The current units (no valid_to) of LEVEL as centres: code, name (Russian,
+ * else Kazakh, else English) and lon/lat of their point or centroid.
+ * Returns AQ_OK, AQ_ENOTFOUND (no such unit). */
+int aq_access_store_units(aq_ctx *ctx, aq_store *store, const char *level, aq_table **out);
+
+/* ---------------------------------------------------------------------
  * Networks from line files and OpenStreetMap
  * ------------------------------------------------------------------- */
 
@@ -309,6 +334,12 @@ int aq_speeds_check(aq_ctx *ctx, const char *speeds);
  * naming the plan line. Returns AQ_OK, AQ_EIO, AQ_EINPUT, AQ_ENOTFOUND,
  * AQ_ENOMEM. */
 int aq_scenario_run(aq_ctx *ctx, const char *path, aq_table **out);
+
+/* The same with the store DB for a plan whose settlements come from the
+ * store (settlements: level: LEVEL, with period, under, population and
+ * indicator codes; docs/scenario.md). DB NULL: the plan's settlements:
+ * store: FILE (relative to the plan). */
+int aq_scenario_run_db(aq_ctx *ctx, const char *path, const char *db, aq_table **out);
 
 #ifdef __cplusplus
 }

@@ -23,6 +23,7 @@
 typedef struct plan {
     yaml_document_t doc;
     const char *path;
+    const char *db; /* the store given by the caller, or NULL */
     char dir[4096];
 } plan;
 
@@ -74,6 +75,33 @@ static int read_rel(aq_ctx *ctx, plan *p, const char *file, aq_table **out)
     else
         snprintf(path, sizeof path, "%s%s", p->dir, file);
     return aq_table_read(ctx, path, NULL, out);
+}
+
+/* The settlements: a file, or the units of a level from the store with
+ * their population (and indicator) of one period and their points. */
+static int read_settlements(aq_ctx *ctx, plan *p, yaml_node_t *set, aq_table **out)
+{
+    const char *file = gets(p, set, "file", NULL), *level = gets(p, set, "level", NULL);
+    if (file)
+        return read_rel(ctx, p, file, out);
+    const char *db = p->db ? p->db : gets(p, set, "store", NULL);
+    if (!level || !db)
+        return aq__err(ctx, AQ_EINPUT, "%s: settlements need file: FILE, or level: LEVEL with a "
+                       "store (settlements: store: FILE, or --db)", p->path);
+    char path[8192];
+    if (p->db || db[0] == '/')
+        snprintf(path, sizeof path, "%s", db);
+    else
+        snprintf(path, sizeof path, "%s%s", p->dir, db);
+    const char *codes[] = {gets(p, set, "population", "population"),
+                           gets(p, set, "indicator", NULL), NULL};
+    aq_store *store = NULL;
+    int rc = aq_store_open(ctx, path, AQ_STORE_READONLY, &store);
+    if (!rc)
+        rc = aq_access_store_places(ctx, store, level, gets(p, set, "period", NULL),
+                                    gets(p, set, "under", NULL), codes, out);
+    aq_store_close(store);
+    return rc;
 }
 
 /* ---- the state a plan changes ---- */
@@ -657,12 +685,12 @@ static int load_state(aq_ctx *ctx, plan *p, state *s, aq_table **tables, size_t 
                       const char **indname)
 {
     yaml_node_t *r = root(p), *net = get(p, r, "network"), *set = get(p, r, "settlements");
-    const char *edges = gets(p, net, "edges", NULL), *sfile = gets(p, set, "file", NULL);
-    if ((!edges && !get(p, net, "straight_line")) || !sfile)
+    const char *edges = gets(p, net, "edges", NULL);
+    if (!edges && !get(p, net, "straight_line"))
         return aq__err(ctx, AQ_EINPUT, "%s: a plan needs network: edges: FILE (or network: "
-                       "straight_line: {circuity: C, kmh: V} without roads) and settlements: "
-                       "file: FILE (see docs/scenario.md)", p->path);
-    int rc = read_rel(ctx, p, sfile, &tables[(*ntables)++]);
+                       "straight_line: {circuity: C, kmh: V} without roads) and settlements "
+                       "(see docs/scenario.md)", p->path);
+    int rc = read_settlements(ctx, p, set, &tables[(*ntables)++]);
     if (rc)
         return rc;
     aq_table *st = tables[*ntables - 1];
@@ -744,9 +772,15 @@ static int load_state(aq_ctx *ctx, plan *p, state *s, aq_table **tables, size_t 
 
 int aq_scenario_run(aq_ctx *ctx, const char *path, aq_table **out)
 {
+    return aq_scenario_run_db(ctx, path, NULL, out);
+}
+
+int aq_scenario_run_db(aq_ctx *ctx, const char *path, const char *db, aq_table **out)
+{
     plan p;
     memset(&p, 0, sizeof p);
     p.path = path;
+    p.db = db;
     const char *slash = strrchr(path, '/');
     if (slash)
         snprintf(p.dir, sizeof p.dir, "%.*s/", (int)(slash - path), path);

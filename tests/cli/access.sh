@@ -78,4 +78,51 @@ expect 0 "$AIMAQ" access --edges "$T/osm_edges.csv" --nodes "$T/osm_nodes.csv" -
   --settlements $D/villages.csv --max-snap 5 --format csv
 has "$T/out" "1,0,0.1312"
 has "$T/err" "1 settlement(s) are more than 5 km from the network"
+# Without roads: straight-line times (great-circle km x 1.3 at 60 km/h), said
+# in every output. Minutes from (76, 43) by haversine (R = 6371.0088 km),
+# worked out in Python: to (76.5, 43) 52.85982877990917, to (77, 44)
+# 178.57561644356235.
+printf 'id,lon,lat,pop\nA,76.0,43.0,100\nB,76.5,43.0,200\nC,77.0,44.0,300\n' > "$T/sl.csv"
+printf 'name,lon,lat\nHub,76.0,43.0\n' > "$T/hub.csv"
+expect 0 "$AIMAQ" access --straight-line --centres "$T/hub.csv" --settlements "$T/sl.csv" --format csv
+has "$T/out" "settlement,node,snap_km,population,minutes,centre,time_basis"
+has "$T/out" "B,1,0,200,52.85982877990"
+has "$T/out" "C,2,0,300,178.5756164435"
+has "$T/out" ",Hub,\"straight-line estimate: great-circle km x 1.3 at 60 km/h, not road time\""
+has "$T/err" "times are straight-line estimates"
+expect 0 "$AIMAQ" access --straight-line --circuity 1 --speed 30 --centres "$T/hub.csv" --settlements "$T/sl.csv" --summary --format csv
+has "$T/out" "all,600,0,0.16666666666666666,0.16666666666666666,0.5,"
+expect 1 "$AIMAQ" access --straight-line --circuity 0.8 --centres "$T/hub.csv" --settlements "$T/sl.csv"
+expect 1 "$AIMAQ" access --straight-line --centres "$T/hub.csv"
+# Centres by coordinates on a road network: snapped, or off the network.
+printf 'node,x,y\n10,0,0\n20,1,0\n30,2,0\n40,3,0\n50,9,9\n60,10,9\n' > "$T/nodes.csv"
+printf 'name,x,y\nNear,0.01,0\nFar,50,50\n' > "$T/cxy.csv"
+expect 2 "$AIMAQ" access --edges $D/edges.csv --nodes "$T/nodes.csv" --centres "$T/cxy.csv" --max-snap 5 --settlements $D/settlements.csv
+has "$T/err" "1 centre(s) are off the network (more than 5 km from a node): line 3"
+
+# From the store: settlements of a level with their population of a period,
+# centres = the current units of another level (their polygon centroids).
+# A small store: four settlements with points, two districts with polygons
+# (centroids (76, 43) and (80, 50)), population in 2022 and 2023, income.
+printf 'code,parent,level,kind,name_kk,name_ru,name_en,valid_from,valid_to,classifier\nR1,,region,region,R1,R1,R1,,,\nD1,R1,district,district,D1,D1,D1,,,\nD2,R1,district,district,D2,D2,D2,,,\nD0,R1,district,district,D0,D0,D0,,2018-01-01,\nA,D1,settlement,village,A,A,A,,,\nB,D1,settlement,village,B,B,B,,,\nC,D2,settlement,village,C,C,C,,,\nE,D2,settlement,village,E,E,E,,,\n' > "$T/u.csv"
+cat > "$T/pts.geojson" <<'JSON'
+{"type":"FeatureCollection","features":[
+{"type":"Feature","properties":{"code":"A"},"geometry":{"type":"Point","coordinates":[76.0,43.0]}},
+{"type":"Feature","properties":{"code":"B"},"geometry":{"type":"Point","coordinates":[76.5,43.0]}},
+{"type":"Feature","properties":{"code":"C"},"geometry":{"type":"Point","coordinates":[77.0,44.0]}},
+{"type":"Feature","properties":{"code":"E"},"geometry":{"type":"Point","coordinates":[80.0,50.0]}},
+{"type":"Feature","properties":{"code":"D1"},"geometry":{"type":"Polygon","coordinates":[[[75.9,42.9],[76.1,42.9],[76.1,43.1],[75.9,43.1],[75.9,42.9]]]}},
+{"type":"Feature","properties":{"code":"D2"},"geometry":{"type":"Polygon","coordinates":[[[79,49],[81,49],[81,51],[79,51],[79,49]]]}}
+]}
+JSON
+printf 'code,period,population,income\nA,2023,100,10\nB,2023,200,20\nC,2023,300,30\nE,2023,50,40\nA,2022,90,9\n' > "$T/pop.csv"
+for f in u.csv pts.geojson pop.csv; do "$AIMAQ" import "$T/$f" --db "$T/s.db" >/dev/null || bad "import $f"; done
+expect 0 "$AIMAQ" access --straight-line --db "$T/s.db" --level settlement --period 2023 --centres-level district --format csv
+has "$T/out" "B,1,0,200,52.85982877990"
+has "$T/out" "E,3,0,50,0,D2,"
+hasnt "$T/out" "D0"
+expect 1 "$AIMAQ" access --straight-line --db "$T/s.db" --level settlement --centres-level district
+has "$T/err" "periods 2022 and 2023"
+expect 2 "$AIMAQ" access --straight-line --db "$T/s.db" --level settlement --period 2019 --centres-level district
+has "$T/err" "the store has no population at level 'settlement' for period 2019"
 finish
