@@ -1,0 +1,344 @@
+/*
+ * t_workspace_submit.c -- coordination in the shared workspace: a regional
+ * editor's files and edits wait for a central analyst, invisible to every
+ * selection; approval makes them live, rejection discards them; the scope
+ * keeps an editor to its territory; results reproduce at their dataset
+ * horizon; and a store of schema 1 migrates to 2 keeping its data.
+ */
+#include "aimaq_workspace.h"
+#include "aq_test.h"
+#include "store.h"
+
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static const char *write_file(const char *name, const char *text)
+{
+    static char path[8][512];
+    static int k;
+    char *p = path[k++ % 8];
+    aq_test_path(p, 512, name);
+    FILE *f = fopen(p, "w");
+    fputs(text, f);
+    fclose(f);
+    return p;
+}
+
+static long long count(aq_store *s, const char *sql)
+{
+    sqlite3_stmt *st;
+    long long n = -1;
+    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+        n = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    return n;
+}
+
+/* population of CODE in 2023 as a selection sees it (NaN when absent). */
+static double population(aq_store *s, const char *code, long long horizon)
+{
+    const char *ind[] = {"population", NULL};
+    aq_selection sel = {.indicators = ind, .period = "2023", .max_dataset = horizon};
+    aq_table *t = NULL;
+    double v = -1;
+    if (aq_store_select(s, &sel, &t) != AQ_OK)
+        return -1;
+    for (size_t i = 0; i < aq_table_nrows(t); i++)
+        if (strcmp(aq_table_text(t, 0, i), code) == 0)
+            v = aq_table_numbers(t, (size_t)aq_table_find(t, "population"))[i];
+    aq_table_free(t);
+    return v;
+}
+
+static char *slurp(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    fseek(f, 0, SEEK_END);
+    long n = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    char *buf = malloc((size_t)n + 1);
+    buf[fread(buf, 1, (size_t)n, f)] = '\0';
+    fclose(f);
+    return buf;
+}
+
+static void coordination(aq_ctx *ctx)
+{
+    char path[512], aux[600];
+    aq_test_path(path, sizeof path, "t_ws_submit.db");
+    unlink(path);
+    snprintf(aux, sizeof aux, "%s-wal", path);
+    unlink(aux);
+    aq_store *s = NULL;
+    AQ_EQ_INT(aq_store_open(ctx, path, AQ_STORE_CREATE, &s), AQ_OK);
+    aq_import_result r;
+    /* Part of KATO (examples/kz/units.csv): Almaty city 75 with two
+     * districts, Astana 71 with one. */
+    AQ_EQ_INT(aq_store_import(s, write_file("t_wss_units.csv",
+                  "code,parent,level,name_en\n000000000,,country,Kazakhstan\n750000000,000000000,region,Almaty\n"
+                  "751110000,750000000,district,Almaly\n751210000,750000000,district,Alatau\n"
+                  "710000000,000000000,region,Astana\n711110000,710000000,district,Almaty district\n"), NULL, &r), AQ_OK);
+    aq_import_result_clear(&r);
+    AQ_EQ_INT(aq_store_import(s, write_file("t_wss_pop.csv",
+                  "code,year,population,area\n751110000,2023,200000,30\n751210000,2023,300000,40\n711110000,2023,400000,50\n"),
+                  NULL, &r), AQ_OK);
+    aq_import_result_clear(&r);
+
+    aq_account sys, admin, editor, central, viewer;
+    aq_account_system(&sys);
+    AQ_EQ_INT(aq_ws_account_add(s, &sys, "admin", "admin password", AQ_ROLE_ADMIN, NULL, &admin), AQ_OK);
+    AQ_EQ_INT(aq_ws_account_add(s, &admin, "almaty", "editor password", AQ_ROLE_REGIONAL, "750000000", &editor), AQ_OK);
+    AQ_EQ_INT(aq_ws_account_add(s, &admin, "ministry", "central password", AQ_ROLE_CENTRAL, NULL, &central), AQ_OK);
+    AQ_EQ_INT(aq_ws_account_add(s, &admin, "reader", "viewer password", AQ_ROLE_VIEWER, NULL, &viewer), AQ_OK);
+
+    long long h1 = aq_ws_dataset_horizon(s);
+    AQ_EQ_INT(h1, 2);
+
+    /* A regional editor's file waits, unseen. */
+    long long sub1 = 0;
+    const char *mine = write_file("t_wss_mine.csv", "code,year,population\n751110000,2023,210000\n751210000,2023,310000\n");
+    AQ_EQ_INT(aq_ws_submit_file(s, &editor, mine, "almaty-2023.csv", NULL, &sub1), AQ_OK);
+    AQ_NEAR(population(s, "751110000", 0), 200000, 0);
+    AQ_NEAR(population(s, "751210000", 0), 300000, 0);
+    AQ_EQ_INT(count(s, "SELECT count(*) FROM pending_observations"), 2);
+    AQ_EQ_INT(aq_ws_dataset_horizon(s), h1);
+    aq_table *t = NULL;
+    AQ_EQ_INT(aq_store_datasets(s, &t), AQ_OK); /* provenance lists live datasets only */
+    if (t) {
+        AQ_EQ_INT(aq_table_nrows(t), 2);
+        aq_table_free(t);
+    }
+    AQ_EQ_INT(aq_ws_submissions(s, &editor, "pending", &t), AQ_OK);
+    if (t) {
+        AQ_EQ_INT(aq_table_nrows(t), 1);
+        AQ_EQ_STR(aq_table_text(t, (size_t)aq_table_find(t, "submitted_by"), 0), "almaty");
+        AQ_EQ_STR(aq_table_text(t, (size_t)aq_table_find(t, "file"), 0), "almaty-2023.csv");
+        AQ_NEAR(aq_table_numbers(t, (size_t)aq_table_find(t, "rows"))[0], 2, 0);
+        aq_table_free(t);
+    }
+
+    /* Outside its scope: refused, naming the unit and the scope; nothing
+     * written, the refusal audited. */
+    long long datasets = count(s, "SELECT count(*) FROM datasets");
+    const char *theirs = write_file("t_wss_theirs.csv", "code,year,population\n751110000,2023,1\n711110000,2023,2\n");
+    AQ_EQ_INT(aq_ws_submit_file(s, &editor, theirs, "astana.csv", NULL, NULL), AQ_EDENIED);
+    AQ_CHECK(strstr(aq_errmsg(ctx), "unit 711110000 is outside the scope 750000000") != NULL);
+    AQ_EQ_INT(count(s, "SELECT count(*) FROM datasets"), datasets);
+    AQ_EQ_INT(count(s, "SELECT count(*) FROM pending_observations"), 2);
+    AQ_EQ_INT(count(s, "SELECT count(*) FROM submissions"), 1);
+    AQ_EQ_INT(count(s, "SELECT count(*) FROM audit WHERE action = 'denied' AND account = 'almaty' AND object = 'file astana.csv'"
+                       " AND new_value LIKE '%711110000%'"), 1);
+    /* Units, new indicators: the central bodies' job. */
+    AQ_EQ_INT(aq_ws_submit_file(s, &editor, write_file("t_wss_u.csv", "code,parent,level\n751999000,750000000,district\n"),
+                                "units.csv", NULL, NULL), AQ_EDENIED);
+    AQ_CHECK(strstr(aq_errmsg(ctx), "is a table of units") != NULL);
+    AQ_EQ_INT(aq_ws_submit_file(s, &editor, write_file("t_wss_new.csv", "code,year,schools\n751110000,2023,12\n"),
+                                "schools.csv", NULL, NULL), AQ_EDENIED);
+    AQ_CHECK(strstr(aq_errmsg(ctx), "indicator 'schools' is not in the store") != NULL);
+    AQ_EQ_INT(count(s, "SELECT count(*) FROM indicators WHERE code = 'schools'"), 0);
+    AQ_EQ_INT(count(s, "SELECT count(*) FROM units WHERE code = '751999000'"), 0);
+    AQ_EQ_INT(aq_ws_submit_file(s, &viewer, mine, "x.csv", NULL, NULL), AQ_EDENIED);
+
+    /* Edits: pending for the editor within its scope, refused outside it. */
+    long long sub2 = 0, sub3 = 0;
+    AQ_EQ_INT(aq_ws_submit_edit(s, &editor, "751210000", "area", "2023", 41, "surveyed again", &sub2), AQ_OK);
+    AQ_EQ_INT(aq_ws_submit_edit(s, &editor, "711110000", "area", "2023", 1, NULL, NULL), AQ_EDENIED);
+    AQ_CHECK(strstr(aq_errmsg(ctx), "may not change unit '711110000'") != NULL);
+    AQ_EQ_INT(aq_ws_submit_edit(s, &editor, "751210000", "nothing", "2023", 1, NULL, NULL), AQ_ENOTFOUND);
+    AQ_EQ_INT(aq_ws_submit_edit(s, &editor, "751110000", "area", "2023", 33, NULL, &sub3), AQ_OK);
+    AQ_EQ_INT(aq_ws_submit_edit(s, &viewer, "751110000", "area", "2023", 33, NULL, NULL), AQ_EDENIED);
+    AQ_EQ_INT(count(s, "SELECT count(*) FROM submissions WHERE status = 'pending'"), 3);
+
+    /* Deciding: central analysts and administrators only; a rejection says why. */
+    AQ_EQ_INT(aq_ws_decide(s, &editor, sub1, 1, NULL), AQ_EDENIED);
+    AQ_EQ_INT(aq_ws_decide(s, &central, sub3, 0, NULL), AQ_EINPUT);
+    AQ_EQ_INT(aq_ws_decide(s, &central, 999, 1, NULL), AQ_ENOTFOUND);
+
+    /* Approval: the file's values go live as a dataset newer than all. */
+    AQ_EQ_INT(aq_ws_decide(s, &central, sub1, 1, "checked against the akimat's figures"), AQ_OK);
+    AQ_NEAR(population(s, "751110000", 0), 210000, 0);
+    AQ_NEAR(population(s, "751210000", 0), 310000, 0);
+    AQ_EQ_INT(count(s, "SELECT count(*) FROM pending_observations WHERE unit_id = (SELECT id FROM units WHERE code = '751110000')"
+                       " AND indicator_id = (SELECT id FROM indicators WHERE code = 'population')"), 0);
+    long long h2 = aq_ws_dataset_horizon(s);
+    AQ_CHECK(h2 > h1);
+    AQ_EQ_INT(count(s, "SELECT dataset_id FROM submissions WHERE id = 1"), h2);
+    AQ_EQ_INT(count(s, "SELECT count(*) FROM audit WHERE action = 'approve' AND object = 'submission 1: file almaty-2023.csv'"
+                       " AND new_value LIKE 'approved: 2 values live%2 of them replace%'"), 1);
+    AQ_EQ_INT(aq_ws_decide(s, &central, sub1, 1, NULL), AQ_EINPUT); /* decided already */
+    /* The horizon reproduces the selection before the approval. */
+    AQ_NEAR(population(s, "751110000", h1), 200000, 0);
+    AQ_NEAR(population(s, "751210000", h1), 300000, 0);
+
+    /* Approving an edit audits the value, old and new. */
+    AQ_EQ_INT(aq_ws_decide(s, &admin, sub2, 1, NULL), AQ_OK);
+    AQ_EQ_INT(count(s, "SELECT count(*) FROM audit WHERE action = 'approve' AND object LIKE 'value 751210000 area 2023%'"
+                       " AND old_value = '40' AND new_value = '41'"), 1);
+    /* Rejection discards. */
+    AQ_EQ_INT(aq_ws_decide(s, &central, sub3, 0, "the area did not change"), AQ_OK);
+    AQ_EQ_INT(count(s, "SELECT count(*) FROM pending_observations"), 0);
+    AQ_EQ_INT(count(s, "SELECT count(*) FROM datasets WHERE status = 'rejected'"), 1);
+    AQ_EQ_INT(aq_ws_submissions(s, &central, "rejected", &t), AQ_OK);
+    if (t) {
+        AQ_EQ_INT(aq_table_nrows(t), 1);
+        AQ_EQ_STR(aq_table_text(t, (size_t)aq_table_find(t, "comment"), 0), "the area did not change");
+        AQ_EQ_STR(aq_table_text(t, (size_t)aq_table_find(t, "decided_by"), 0), "ministry");
+        AQ_EQ_STR(aq_table_text(t, (size_t)aq_table_find(t, "unit"), 0), "751110000");
+        aq_table_free(t);
+    }
+    const char *area[] = {"area", NULL};
+    aq_selection sel = {.indicators = area, .period = "2023"};
+    AQ_EQ_INT(aq_store_select(s, &sel, &t), AQ_OK);
+    if (t) {
+        AQ_EQ_INT(aq_table_nrows(t), 3); /* 711110000, 751110000, 751210000 */
+        AQ_NEAR(aq_table_numbers(t, 7)[1], 30, 0); /* 751110000: the rejected 33 never shows */
+        AQ_NEAR(aq_table_numbers(t, 7)[2], 41, 0);
+        aq_table_free(t);
+    }
+
+    /* A central analyst's edit and file apply at once; a later import does
+     * not change what the old horizon sees. */
+    AQ_EQ_INT(aq_ws_submit_edit(s, &central, "711110000", "population", "2023", 401000, "census", NULL), AQ_OK);
+    AQ_NEAR(population(s, "711110000", 0), 401000, 0);
+    AQ_EQ_INT(count(s, "SELECT count(*) FROM audit WHERE action = 'edit' AND account = 'ministry'"
+                       " AND old_value = '400000' AND new_value = '401000'"), 1);
+    AQ_EQ_INT(aq_ws_submit_file(s, &central, write_file("t_wss_c.csv", "code,year,population,hospitals\n751110000,2023,220000,3\n"),
+                                "central.csv", NULL, NULL), AQ_OK);
+    AQ_NEAR(population(s, "751110000", 0), 220000, 0);
+    AQ_NEAR(population(s, "751110000", h2), 210000, 0);
+    AQ_NEAR(population(s, "711110000", h2), 400000, 0);
+    AQ_NEAR(population(s, "711110000", h1), 400000, 0);
+    /* At the old horizon the later indicator does not appear at all. */
+    aq_selection all = {.period = "2023", .max_dataset = h1};
+    AQ_EQ_INT(aq_store_select(s, &all, &t), AQ_OK);
+    if (t) {
+        AQ_EQ_INT(aq_table_find(t, "hospitals"), -1);
+        AQ_CHECK(aq_table_find(t, "population") >= 0);
+        aq_table_free(t);
+    }
+    /* Removing a value (NaN) leaves it missing. */
+    AQ_EQ_INT(aq_ws_submit_edit(s, &central, "711110000", "population", "2023", NAN, "wrong unit", NULL), AQ_OK);
+    AQ_CHECK(isnan(population(s, "711110000", 0)));
+    AQ_NEAR(population(s, "711110000", h1), 400000, 0);
+
+    /* Methodologies and results. */
+    char *text = slurp("methods/example-pillars.yaml"), sha[65], sha2[65];
+    AQ_CHECK(text != NULL);
+    AQ_EQ_INT(aq_ws_method_put(s, &central, "pillars", text, sha), AQ_OK);
+    AQ_EQ_INT(strlen(sha), 64);
+    AQ_EQ_INT(aq_ws_method_put(s, &central, "pillars", text, sha2), AQ_OK);
+    AQ_EQ_STR(sha2, sha);
+    AQ_EQ_INT(count(s, "SELECT count(*) FROM methodologies"), 1);
+    AQ_EQ_INT(aq_ws_method_put(s, &viewer, "pillars", text, sha2), AQ_EDENIED);
+    AQ_EQ_INT(aq_ws_method_put(s, &central, "broken", "name: x\nindicators: 5\n", sha2), AQ_EINPUT);
+    char *back = NULL;
+    AQ_EQ_INT(aq_ws_method_get(s, "pillars", &back, sha2), AQ_OK);
+    AQ_CHECK(back && strcmp(back, text) == 0);
+    AQ_EQ_STR(sha2, sha);
+    aq_free(back);
+    AQ_EQ_INT(aq_ws_method_get(s, sha, NULL, NULL), AQ_OK);
+    AQ_EQ_INT(aq_ws_method_get(s, "nothing", &back, NULL), AQ_ENOTFOUND);
+    free(text);
+
+    long long rid = 0, hz = 0;
+    AQ_EQ_INT(aq_ws_result_record(s, &central, "disparity", "{\"indicator\":\"population\"}", sha, h2,
+                                  "{\"gini\":0.1}", &rid), AQ_OK);
+    AQ_EQ_INT(aq_ws_results(s, &t), AQ_OK);
+    if (t) {
+        AQ_EQ_INT(aq_table_nrows(t), 1);
+        const char *ds = aq_table_text(t, (size_t)aq_table_find(t, "datasets"), 0);
+        AQ_CHECK(ds && strstr(ds, "\"name\":\"almaty-2023.csv\"") && strstr(ds, "\"checksum\":\""));
+        AQ_CHECK(ds && !strstr(ds, "central.csv")); /* beyond the horizon */
+        /* SHA-256 of the 12 bytes {"gini":0.1} (sha256sum). */
+        AQ_EQ_STR(aq_table_text(t, (size_t)aq_table_find(t, "output_sha256"), 0),
+                  "efec6c441577243505eacc9d0360ea01d72ab769b7ab313c4929965c4aa86b7a");
+        aq_table_free(t);
+    }
+    char *params = NULL, *msha = NULL, *output = NULL;
+    AQ_EQ_INT(aq_ws_result_get(s, rid, &params, &msha, &hz, &output), AQ_OK);
+    AQ_EQ_STR(output, "{\"gini\":0.1}");
+    AQ_EQ_STR(msha, sha);
+    AQ_EQ_INT(hz, h2);
+    aq_free(params), aq_free(msha), aq_free(output);
+    AQ_EQ_INT(aq_ws_result_get(s, rid + 1, &params, NULL, NULL, NULL), AQ_ENOTFOUND);
+    aq_store_close(s);
+}
+
+/* Schema 1, exactly as aimaq 0.1 created it (store.c, migration 1). */
+static const char *const schema1 =
+    "CREATE TABLE levels(name TEXT PRIMARY KEY, rank INTEGER NOT NULL, description TEXT);\n"
+    "INSERT INTO levels VALUES ('country',0,'the country'),('region',1,'oblast or city of republican significance'),"
+    "  ('district',2,'district or city of regional significance'),('rural_district',3,'rural or settlement okrug'),"
+    "  ('settlement',4,'settlement');\n"
+    "CREATE TABLE datasets(id INTEGER PRIMARY KEY, name TEXT NOT NULL, source TEXT, checksum TEXT,"
+    "  imported_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now')), imported_by TEXT, shape TEXT,"
+    "  rows_read INTEGER NOT NULL DEFAULT 0, rows_accepted INTEGER NOT NULL DEFAULT 0, rows_rejected INTEGER NOT NULL DEFAULT 0);\n"
+    "CREATE TABLE units(id INTEGER PRIMARY KEY, code TEXT NOT NULL UNIQUE,"
+    "  parent TEXT REFERENCES units(code) DEFERRABLE INITIALLY DEFERRED, level TEXT REFERENCES levels(name), kind TEXT,"
+    "  name_kk TEXT, name_ru TEXT, name_en TEXT, valid_from TEXT, valid_to TEXT, classifier TEXT, crs TEXT, geom BLOB,"
+    "  dataset_id INTEGER REFERENCES datasets(id));\n"
+    "CREATE INDEX units_parent ON units(parent);\n"
+    "CREATE TABLE unit_links(from_id INTEGER NOT NULL REFERENCES units(id), to_id INTEGER NOT NULL REFERENCES units(id),"
+    "  date TEXT NOT NULL, share REAL NOT NULL CHECK (share >= 0 AND share <= 1), dataset_id INTEGER REFERENCES datasets(id),"
+    "  PRIMARY KEY (from_id, to_id, date));\n"
+    "CREATE TABLE indicators(id INTEGER PRIMARY KEY, code TEXT NOT NULL UNIQUE, name_kk TEXT, name_ru TEXT, name_en TEXT,"
+    "  measure TEXT, direction INTEGER CHECK (direction IN (-1, 0, 1)), description TEXT, source TEXT);\n"
+    "CREATE TABLE observations(unit_id INTEGER NOT NULL REFERENCES units(id),"
+    "  indicator_id INTEGER NOT NULL REFERENCES indicators(id), period TEXT NOT NULL,"
+    "  dataset_id INTEGER NOT NULL REFERENCES datasets(id), value REAL, flags TEXT,"
+    "  PRIMARY KEY (indicator_id, period, unit_id, dataset_id)) WITHOUT ROWID;\n"
+    "INSERT INTO datasets(id, name, checksum) VALUES (1, 'old.csv', 'abc');\n"
+    "INSERT INTO units(id, code, level) VALUES (1, '750000000', 'region');\n"
+    "INSERT INTO indicators(id, code) VALUES (1, 'population');\n"
+    "INSERT INTO observations VALUES (1, 1, '2023', 1, 2228000, NULL);\n"
+    "PRAGMA user_version = 1;\n";
+
+static void migration(aq_ctx *ctx)
+{
+    char path[512], aux[600];
+    aq_test_path(path, sizeof path, "t_ws_v1.db");
+    unlink(path);
+    snprintf(aux, sizeof aux, "%s-wal", path);
+    unlink(aux);
+    sqlite3 *db = NULL;
+    AQ_EQ_INT(sqlite3_open(path, &db), SQLITE_OK);
+    AQ_EQ_INT(sqlite3_exec(db, schema1, NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(db);
+
+    aq_store *s = NULL;
+    AQ_EQ_INT(aq_store_open(ctx, path, AQ_STORE_READONLY, &s), AQ_ESTORE); /* needs upgrading */
+    AQ_EQ_INT(aq_store_open(ctx, path, 0, &s), AQ_OK);
+    if (!s)
+        return;
+    AQ_EQ_INT(aq_store_schema_version(s), 2);
+    AQ_EQ_INT(count(s, "SELECT count(*) FROM datasets WHERE status = 'live'"), 1);
+    AQ_NEAR(population(s, "750000000", 0), 2228000, 0);
+    AQ_EQ_INT(aq_ws_dataset_horizon(s), 1);
+    aq_account sys, a;
+    aq_account_system(&sys);
+    AQ_EQ_INT(aq_ws_account_add(s, &sys, "admin", "admin password", AQ_ROLE_ADMIN, NULL, &a), AQ_OK);
+    AQ_EQ_INT(aq_ws_submit_edit(s, &a, "750000000", "population", "2023", 2230000, NULL, NULL), AQ_OK);
+    AQ_NEAR(population(s, "750000000", 0), 2230000, 0);
+    AQ_NEAR(population(s, "750000000", 1), 2228000, 0);
+    aq_store_close(s);
+    /* Opened again: already at 2, nothing to do. */
+    AQ_EQ_INT(aq_store_open(ctx, path, AQ_STORE_READONLY, &s), AQ_OK);
+    AQ_EQ_INT(aq_store_schema_version(s), 2);
+    aq_store_close(s);
+}
+
+int main(void)
+{
+    AQ_TEST_BEGIN();
+    setenv("AQ_PWHASH_FAST", "1", 1);
+    aq_ctx *ctx = aq_ctx_new();
+    coordination(ctx);
+    migration(ctx);
+    aq_ctx_free(ctx);
+    AQ_TEST_END();
+}
