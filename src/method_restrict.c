@@ -157,6 +157,9 @@ int aq_method_restrict(aq_ctx *ctx, aq_method *m, const aq_table *t, int allow_m
     if (m->wrep)
         return aq__err(ctx, AQ_EUSAGE, "%s: the methodology was already restricted to a table; "
                        "load it again for another", m->path);
+    if (aq_table_find(t, m->id_col) < 0) /* first: with no ids, nothing else matters */
+        return aq__err(ctx, AQ_ENOTFOUND, "%s: id column '%s' is not in the data", m->path,
+                       m->id_col);
     if (m->npil > 256)
         return aq__err(ctx, AQ_EUSAGE, "%s: more than 256 pillars", m->path);
     const char **why = aq__xcalloc(ctx, m->nind, sizeof *why);

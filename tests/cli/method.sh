@@ -18,6 +18,13 @@ expect 2 "$AIMAQ" method check "$T/syntax.yaml"
 has "$T/err" "invalid YAML"
 expect 2 "$AIMAQ" method check tests/data/methods/minimal.yaml tests/data/methods/calemp_density.csv
 has "$T/err" "id column 'code' is not in the data"
+# Indicators the data lacks: all listed with their lines, or a note with --allow-missing.
+expect 2 "$AIMAQ" method check methods/kz-snp-potential-2025.yaml examples/kz/potential/settlements.csv
+has "$T/err" "21 of the 23 indicators of methods/kz-snp-potential-2025.yaml are not in the data"
+has "$T/err" "methods/kz-snp-potential-2025.yaml:53: indicator 'net_migration' is not a column of the data"
+expect 0 "$AIMAQ" method check methods/kz-snp-potential-2025.yaml examples/kz/potential/settlements.csv --allow-missing
+has "$T/out" "23 indicators"
+has "$T/out" "data: 2 of the 23 indicators present (4512 units); missing: arable_land_ha, pasture_ha,"
 expect 2 "$AIMAQ" method check no-such.yaml
 expect 1 "$AIMAQ" method
 finish
