@@ -100,9 +100,9 @@ void srv_api_token(srv_worker *w, const srv_request *rq, const srv_caller *who, 
 
 void srv_api_accounts(srv_worker *w, const srv_request *rq, const srv_caller *who, srv_response *rs, const char *arg)
 {
-    (void)rq, (void)arg;
+    (void)arg;
     if (who->account.role != AQ_ROLE_ADMIN) {
-        aq_clear_error(w->ctx);
+        srv_audit_denied(w, rq, who, "only an administrator may list the accounts");
         srv_reply_error(rs, 403, "only an administrator may list the accounts");
         return;
     }

@@ -138,6 +138,7 @@ void srv_api_audit(srv_worker *w, const srv_request *rq, const srv_caller *who, 
         !srv_query_size(rq, rs, "limit", SRV_PAGE_MAX, 1000, &limit))
         return;
     if (who->account.role != AQ_ROLE_ADMIN && who->account.role != AQ_ROLE_CENTRAL) {
+        srv_audit_denied(w, rq, who, "the audit log is for administrators and central analysts");
         srv_reply_error(rs, 403, "the audit log is for administrators and central analysts");
         return;
     }

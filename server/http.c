@@ -10,6 +10,7 @@
  * store.
  */
 #include "srv.h"
+#include "cli.h" /* exit codes: the server is a command of the tool */
 
 #include <arpa/inet.h>
 #include <dirent.h>

@@ -6,7 +6,8 @@
  * CSRF token in X-CSRF-Token) or an API token (Authorization: Bearer).
  * Rights beyond "logged in" (roles, territorial scope) are the workspace
  * library's to decide: the handlers pass the caller's account along and
- * turn AQ_EDENIED into 403. Every refusal is written to the audit log.
+ * turn AQ_EDENIED into 403. Every refusal is written to the audit log:
+ * by the library for the refusals it decides, here for the others.
  */
 #include "srv.h"
 
@@ -138,9 +139,9 @@ void srv_handle(srv_worker *w, const srv_request *rq, srv_response *rs)
             srv_reply_error(rs, 403, "this request needs the session's CSRF token in the X-CSRF-Token header");
             return;
         }
+        /* The workspace library audits the refusals it decides (role,
+         * scope); handlers audit the ones they decide themselves. */
         routes[i].handler(w, rq, &who, rs, arg);
-        if (rs->status == 403)
-            srv_audit_denied(w, rq, &who, aq_errmsg(w->ctx)[0] ? aq_errmsg(w->ctx) : "refused");
         return;
     }
     if (path_known)

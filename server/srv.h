@@ -16,7 +16,6 @@
 #define AQ_SRV_H
 
 #include "aimaq.h"
-#include "cli.h" /* exit codes: the server is a command of the tool */
 #include "aimaq_workspace.h"
 #include "serve.h"
 #include "aq_int.h" /* the string builder: the server is part of the binary */
@@ -24,6 +23,7 @@
 #include <pthread.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 enum {
     SRV_MAX_JSON_BODY = 1 << 20,          /* 1 MiB for a JSON request body   */

@@ -1,0 +1,300 @@
+/*
+ * t_server.c -- the server's request handling, without sockets: requests
+ * are built in memory and given to srv_handle, as the HTTP layer does.
+ * What a person does through the dashboard, and what an attacker tries,
+ * each with the status and the store state that must follow.
+ */
+#include "aq_test.h"
+#include "srv.h"
+
+#include <jansson.h>
+#include <stdarg.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* A tiny territory: the country, two regions, two districts under each. */
+static const char *units_csv =
+    "code,parent,level,name_kk,name_ru,name_en\n"
+    "000000000,,country,Қазақстан,Казахстан,Kazakhstan\n"
+    "100000000,000000000,region,Абай облысы,область Абай,Abay Region\n"
+    "750000000,000000000,region,Алматы,Алматы,Almaty\n"
+    "100200000,100000000,district,Аягөз ауданы,Аягозский район,Ayagoz District\n"
+    "100400000,100000000,district,Бесқарағай ауданы,Бескарагайский район,Beskaragay District\n"
+    "751000000,750000000,district,Алмалы ауданы,Алмалинский район,Almaly District\n"
+    "752000000,750000000,district,Әуезов ауданы,Ауэзовский район,Auezov District\n";
+
+static const char *grp_csv =
+    "code,period,grp_pc,population\n"
+    "100000000,2022,4000,610189\n"
+    "750000000,2022,9000,2228675\n"
+    "100200000,2022,3000,75000\n"
+    "100400000,2022,3500,20000\n"
+    "751000000,2022,9500,200000\n"
+    "752000000,2022,8000,300000\n";
+
+static char dir[512];
+
+static const char *write_file(const char *name, const char *text)
+{
+    static char path[1024];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    FILE *f = fopen(path, "w");
+    fputs(text, f);
+    fclose(f);
+    return path;
+}
+
+typedef struct client {
+    char session[80];
+    char csrf[65];
+    const char *bearer;
+} client;
+
+/* Sends METHOD PATH (query after '?', '&'-separated, no escaping) with an
+ * optional JSON BODY as client C; returns the status, *json the parsed
+ * body (caller json_decref's it; NULL when not JSON). */
+static int call(srv_worker *w, client *c, const char *method, const char *target, const char *body, json_t **json,
+                const char *upload)
+{
+    char path[512], qbuf[512];
+    srv_request rq = {.method = method, .client = "127.0.0.1"};
+    snprintf(path, sizeof path, "%s", target);
+    char *q = strchr(path, '?');
+    if (q) {
+        *q++ = '\0';
+        snprintf(qbuf, sizeof qbuf, "%s", q);
+        char *save = NULL;
+        for (char *kv = strtok_r(qbuf, "&", &save); kv && rq.nquery < SRV_MAX_QUERY_ARGS; kv = strtok_r(NULL, "&", &save)) {
+            char *eq = strchr(kv, '=');
+            if (eq)
+                *eq++ = '\0';
+            rq.query[rq.nquery++] = (srv_kv){kv, eq ? eq : ""};
+        }
+    }
+    rq.path = path;
+    if (c) {
+        rq.session = c->session[0] ? c->session : NULL;
+        rq.csrf = c->csrf[0] ? c->csrf : NULL;
+        rq.bearer = c->bearer;
+    }
+    rq.body = body;
+    rq.body_len = body ? strlen(body) : 0;
+    rq.upload_path = upload;
+    srv_response rs = {0};
+    srv_handle(w, &rq, &rs);
+    if (json)
+        *json = rs.body.data ? json_loads(rs.body.data, 0, NULL) : NULL;
+    if (c && !strncmp(rs.set_cookie, "aq_session=", 11)) {
+        size_t n = strcspn(rs.set_cookie + 11, ";");
+        snprintf(c->session, sizeof c->session, "%.*s", (int)n, rs.set_cookie + 11);
+    }
+    aq__buf_free(&rs.body);
+    return rs.status;
+}
+
+static void login(srv_worker *w, client *c, const char *name, const char *password)
+{
+    char body[256];
+    json_t *j = NULL;
+    memset(c, 0, sizeof *c);
+    snprintf(body, sizeof body, "{\"name\":\"%s\",\"password\":\"%s\"}", name, password);
+    AQ_EQ_INT(call(w, c, "POST", "/api/login", body, &j, NULL), 200);
+    const char *csrf = json_string_value(json_object_get(j, "csrf"));
+    snprintf(c->csrf, sizeof c->csrf, "%s", csrf ? csrf : "");
+    AQ_CHECK(c->session[0] && strlen(c->csrf) == 64);
+    json_decref(j);
+}
+
+/* The newest live value of CODE's grp_pc in 2022, through the API. */
+static double grp(srv_worker *w, client *c, const char *code)
+{
+    char target[256];
+    json_t *j = NULL;
+    snprintf(target, sizeof target, "/api/observations?indicator=grp_pc&period=2022&code=%s", code);
+    call(w, c, "GET", target, NULL, &j, NULL);
+    double v = json_number_value(json_object_get(json_array_get(json_object_get(j, "items"), 0), "value"));
+    json_decref(j);
+    return v;
+}
+
+static long long count_audit(aq_store *s, const char *action)
+{
+    aq_table *t = NULL;
+    long long n = 0;
+    if (aq_ws_audit_list(s, 0, 10000, &t) == AQ_OK) {
+        long col = aq_table_find(t, "action");
+        for (size_t i = 0; i < aq_table_nrows(t); i++)
+            n += !strcmp(aq_table_text(t, (size_t)col, i), action);
+    }
+    aq_table_free(t);
+    return n;
+}
+
+int main(void)
+{
+    AQ_TEST_BEGIN();
+    setenv("AQ_PWHASH_FAST", "1", 1);
+    snprintf(dir, sizeof dir, "%s/t_server", getenv("AQ_TMP") ? getenv("AQ_TMP") : "/tmp");
+    mkdir(dir, 0700);
+    char db[600];
+    snprintf(db, sizeof db, "%s/ws.db", dir);
+    unlink(db);
+
+    aq_ctx *ctx = aq_ctx_new();
+    aq_store *s = NULL;
+    AQ_EQ_INT(aq_store_open(ctx, db, AQ_STORE_CREATE, &s), AQ_OK);
+    aq_import_opts io;
+    aq_import_opts_init(&io);
+    aq_import_result ir = {0};
+    AQ_EQ_INT(aq_store_import(s, write_file("units.csv", units_csv), &io, &ir), AQ_OK);
+    aq_import_result_clear(&ir);
+    AQ_EQ_INT(aq_store_import(s, write_file("grp.csv", grp_csv), &io, &ir), AQ_OK);
+    aq_import_result_clear(&ir);
+    aq_account sys, a;
+    aq_account_system(&sys);
+    AQ_EQ_INT(aq_ws_account_add(s, &sys, "admin", "admin-password-1", AQ_ROLE_ADMIN, NULL, &a), AQ_OK);
+    aq_account admin = a;
+    AQ_EQ_INT(aq_ws_account_add(s, &admin, "analyst", "analyst-password-1", AQ_ROLE_CENTRAL, NULL, &a), AQ_OK);
+    AQ_EQ_INT(aq_ws_account_add(s, &admin, "abay", "abay-password-1", AQ_ROLE_REGIONAL, "100000000", &a), AQ_OK);
+    AQ_EQ_INT(aq_ws_account_add(s, &admin, "reader", "reader-password-1", AQ_ROLE_VIEWER, NULL, &a), AQ_OK);
+
+    srv server = {.cfg = {.db = db}};
+    pthread_mutex_init(&server.lock, NULL);
+    srv_worker w = {.server = &server, .ctx = ctx, .store = s};
+    json_t *j = NULL;
+
+    /* Public and private routes. */
+    AQ_EQ_INT(call(&w, NULL, "GET", "/api/health", NULL, NULL, NULL), 200);
+    AQ_EQ_INT(call(&w, NULL, "GET", "/api/units", NULL, NULL, NULL), 401);
+    AQ_EQ_INT(call(&w, NULL, "GET", "/api/nothing", NULL, NULL, NULL), 404);
+    AQ_EQ_INT(call(&w, NULL, "DELETE", "/api/units", NULL, NULL, NULL), 405);
+    AQ_EQ_INT(call(&w, NULL, "GET", "/", NULL, NULL, NULL), 200);
+    AQ_EQ_INT(call(&w, NULL, "GET", "/../../etc/passwd", NULL, NULL, NULL), 404);
+    AQ_EQ_INT(call(&w, NULL, "GET", "/app.js", NULL, NULL, NULL), 200);
+
+    /* Logging in: a wrong password is 401 and audited. */
+    client ed, an, vw;
+    memset(&ed, 0, sizeof ed);
+    AQ_EQ_INT(call(&w, &ed, "POST", "/api/login", "{\"name\":\"abay\",\"password\":\"wrong-password\"}", NULL, NULL), 401);
+    AQ_CHECK(count_audit(s, "login-failed") >= 1);
+    AQ_EQ_INT(call(&w, &ed, "POST", "/api/login", "{\"name\":\"abay\"", NULL, NULL), 400); /* broken JSON */
+    login(&w, &ed, "abay", "abay-password-1");
+    login(&w, &an, "analyst", "analyst-password-1");
+    login(&w, &vw, "reader", "reader-password-1");
+
+    /* Reading: paging and filters. */
+    AQ_EQ_INT(call(&w, &vw, "GET", "/api/units?level=region", NULL, &j, NULL), 200);
+    AQ_EQ_INT(json_integer_value(json_object_get(j, "total")), 2);
+    json_decref(j);
+    AQ_EQ_INT(call(&w, &vw, "GET", "/api/units?under=750000000&limit=1&offset=1", NULL, &j, NULL), 200);
+    AQ_EQ_INT(json_integer_value(json_object_get(j, "total")), 3);
+    AQ_EQ_STR(json_string_value(json_object_get(json_array_get(json_object_get(j, "items"), 0), "code")), "751000000");
+    json_decref(j);
+    AQ_NEAR(grp(&w, &vw, "100200000"), 3000, 0);
+    AQ_EQ_INT(call(&w, &vw, "GET", "/api/units?limit=99999", NULL, NULL, NULL), 400);
+    AQ_EQ_INT(call(&w, &vw, "GET", "/api/units?limit=-1", NULL, NULL, NULL), 400);
+    AQ_EQ_INT(call(&w, &vw, "GET", "/api/units?colour=red", NULL, NULL, NULL), 400);
+    /* SQL metacharacters are values like any other: no match, no harm. */
+    AQ_EQ_INT(call(&w, &vw, "GET", "/api/units?code=1'%20OR%20'1'='1", NULL, &j, NULL), 200);
+    AQ_EQ_INT(json_integer_value(json_object_get(j, "total")), 0);
+    json_decref(j);
+    AQ_EQ_INT(call(&w, &vw, "GET", "/api/units?q=');DROP TABLE units;--", NULL, &j, NULL), 200);
+    json_decref(j);
+    AQ_EQ_INT(call(&w, &vw, "GET", "/api/units?level=region", NULL, &j, NULL), 200);
+    AQ_EQ_INT(json_integer_value(json_object_get(j, "total")), 2);
+    json_decref(j);
+
+    /* CSRF: a state change by cookie without the token is refused and logged. */
+    const char *edit = "{\"unit\":\"100200000\",\"indicator\":\"grp_pc\",\"period\":\"2022\",\"value\":3100}";
+    client nocsrf = ed;
+    nocsrf.csrf[0] = '\0';
+    long long denied0 = count_audit(s, "denied");
+    AQ_EQ_INT(call(&w, &nocsrf, "POST", "/api/edits", edit, NULL, NULL), 403);
+    AQ_EQ_INT(count_audit(s, "denied"), denied0 + 1);
+
+    /* A regional editor's edit in its own region waits for approval. */
+    AQ_EQ_INT(call(&w, &ed, "POST", "/api/edits", edit, &j, NULL), 201);
+    AQ_EQ_STR(json_string_value(json_object_get(j, "status")), "pending");
+    long long sub = json_integer_value(json_object_get(j, "submission"));
+    json_decref(j);
+    AQ_NEAR(grp(&w, &vw, "100200000"), 3000, 0); /* not live yet */
+
+    /* ... and another region's data is refused (403) and logged. */
+    const char *foreign = "{\"unit\":\"751000000\",\"indicator\":\"grp_pc\",\"period\":\"2022\",\"value\":1}";
+    AQ_EQ_INT(call(&w, &ed, "POST", "/api/edits", foreign, NULL, NULL), 403);
+    AQ_EQ_INT(count_audit(s, "denied"), denied0 + 2);
+    AQ_NEAR(grp(&w, &vw, "751000000"), 9500, 0);
+    /* A viewer changes nothing. */
+    AQ_EQ_INT(call(&w, &vw, "POST", "/api/edits", edit, NULL, NULL), 403);
+    /* The editor cannot approve its own submission. */
+    char target[128];
+    snprintf(target, sizeof target, "/api/submissions/%lld/approve", sub);
+    AQ_EQ_INT(call(&w, &ed, "POST", target, "{}", NULL, NULL), 403);
+
+    /* A result recorded before the approval ... */
+    AQ_EQ_INT(call(&w, &an, "POST", "/api/analysis/disparity",
+                   "{\"indicator\":\"grp_pc\",\"period\":\"2022\",\"level\":\"district\",\"weight\":\"population\"}", &j,
+                   NULL), 201);
+    long long result = json_integer_value(json_object_get(j, "result"));
+    double theil_before = json_number_value(json_object_get(json_object_get(json_object_get(j, "output"), "measures"), "theil_t"));
+    AQ_CHECK(theil_before > 0);
+    json_decref(j);
+
+    /* The central analyst approves: the value is live, with old and new in the audit. */
+    AQ_EQ_INT(call(&w, &an, "POST", target, "{\"comment\":\"checked against the akimat's letter\"}", NULL, NULL), 200);
+    AQ_NEAR(grp(&w, &vw, "100200000"), 3100, 0);
+    AQ_EQ_INT(call(&w, &an, "POST", target, "{}", NULL, NULL), 400); /* decided already */
+
+    /* ... still reproduces exactly: its horizon hides the approved edit. */
+    snprintf(target, sizeof target, "/api/results/%lld/reproduce", result);
+    AQ_EQ_INT(call(&w, &an, "POST", target, NULL, &j, NULL), 200);
+    AQ_CHECK(json_is_true(json_object_get(j, "identical")));
+    json_decref(j);
+    AQ_EQ_INT(call(&w, &an, "POST", "/api/analysis/disparity",
+                   "{\"indicator\":\"grp_pc\",\"period\":\"2022\",\"level\":\"district\",\"weight\":\"population\"}", &j,
+                   NULL), 201);
+    double theil_after = json_number_value(json_object_get(json_object_get(json_object_get(j, "output"), "measures"), "theil_t"));
+    AQ_CHECK(theil_after != theil_before);
+    json_decref(j);
+    AQ_EQ_INT(call(&w, &an, "POST", "/api/analysis/disparity", "{\"indicator\":\"grp_pc\",\"extra\":\"x\"}", NULL, NULL), 400);
+
+    /* An upload by the editor: pending, then rejected with a comment. */
+    const char *up = write_file("abay.csv", "code,period,grp_pc\n100400000,2022,3600\n");
+    AQ_EQ_INT(call(&w, &ed, "POST", "/api/uploads?name=abay.csv", NULL, &j, up), 201);
+    sub = json_integer_value(json_object_get(j, "submission"));
+    json_decref(j);
+    snprintf(target, sizeof target, "/api/submissions/%lld/reject", sub);
+    AQ_EQ_INT(call(&w, &an, "POST", target, "{}", NULL, NULL), 400); /* a rejection needs a reason */
+    AQ_EQ_INT(call(&w, &an, "POST", target, "{\"comment\":\"wrong year\"}", NULL, NULL), 200);
+    AQ_NEAR(grp(&w, &vw, "100400000"), 3500, 0);
+    /* An upload touching another region is refused whole. */
+    up = write_file("both.csv", "code,period,grp_pc\n100400000,2022,3600\n752000000,2022,1\n");
+    AQ_EQ_INT(call(&w, &ed, "POST", "/api/uploads?name=both.csv", NULL, NULL, up), 403);
+    AQ_NEAR(grp(&w, &vw, "752000000"), 8000, 0);
+
+    /* The audit log is for central bodies; it lists the approval. */
+    AQ_EQ_INT(call(&w, &ed, "GET", "/api/audit", NULL, NULL, NULL), 403);
+    AQ_EQ_INT(call(&w, &an, "GET", "/api/audit", NULL, NULL, NULL), 200);
+    AQ_CHECK(count_audit(s, "approve") >= 1);
+
+    /* API tokens for scripts: no cookie, no CSRF needed. */
+    AQ_EQ_INT(call(&w, &an, "POST", "/api/tokens", "{\"label\":\"nightly\"}", &j, NULL), 201);
+    client script = {.bearer = json_string_value(json_object_get(j, "token"))};
+    AQ_EQ_INT(call(&w, &script, "GET", "/api/datasets", NULL, NULL, NULL), 200);
+    client forged = {.bearer = "0000000000000000000000000000000000000000000000000000000000000000"};
+    AQ_EQ_INT(call(&w, &forged, "GET", "/api/datasets", NULL, NULL, NULL), 401);
+    json_decref(j);
+
+    /* Logging out ends the session. */
+    AQ_EQ_INT(call(&w, &vw, "POST", "/api/logout", "{}", NULL, NULL), 200);
+    AQ_EQ_INT(call(&w, &vw, "GET", "/api/me", NULL, NULL, NULL), 401);
+
+    /* The map is drawn (no boundaries here: the section says so). */
+    AQ_EQ_INT(call(&w, &an, "GET", "/api/map?indicator=grp_pc&level=region&lang=en", NULL, NULL, NULL), 200);
+
+    srv_map_cache_free(&server);
+    pthread_mutex_destroy(&server.lock);
+    aq_store_close(s);
+    aq_ctx_free(ctx);
+    AQ_TEST_END();
+}
