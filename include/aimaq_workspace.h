@@ -14,6 +14,11 @@
  *    log never disagrees with the data.
  *  - A refusal for lack of rights returns AQ_EDENIED, says why (role,
  *    scope, the unit concerned) and is itself written to the audit log.
+ *    The rule: every aq_ws_* function that CHANGES something and refuses
+ *    audits its own refusal (action "denied", the message as new_value);
+ *    the look-ups (aq_ws_may_change, aq_ws_session, aq_ws_token_account)
+ *    do not: the caller audits the request it refuses. Failed logins are
+ *    audited by aq_ws_login ("login-failed", "login-refused").
  *  - Secrets (passwords, session and API tokens) are never stored: only
  *    Argon2id hashes of passwords (libsodium crypto_pwhash_str) and
  *    SHA-256 hashes of tokens. Tokens are 32 random bytes, hex.
@@ -51,13 +56,15 @@ typedef struct aq_account {
 } aq_account;
 
 /* The system account used for actions nobody logged in made (the CLI
- * bootstrap of the first administrator). Role admin, id 0. */
+ * bootstrap of the first administrator). Role admin, id 0: it may do what
+ * an administrator may. The CLI acts as it (whoever can write the store
+ * file owns it); the server must never act as it for a request. */
 void aq_account_system(aq_account *out);
 
 /* --- Accounts ---------------------------------------------------------- */
 
-/* Creates an account. ACTOR must be an administrator, except that the
- * first account of an empty workspace may be created by the system account.
+/* Creates an account. ACTOR must be an administrator (the system account
+ * is one, so the CLI can create the first account of an empty workspace).
  * NAME: 1-63 characters of letters, digits, '.', '_', '-', '@'.
  * PASSWORD: at least 10 characters. SCOPE: required for the regional role
  * (each code must be a unit of the store), NULL/"" otherwise.
@@ -79,7 +86,10 @@ int aq_ws_accounts(aq_store *s, aq_table **out);
  * password being checked. SESSION receives the session token (the cookie
  * value), CSRF the token the client must echo in X-CSRF-Token on every
  * state-changing request. Failures are audited; the message does not say
- * whether the name or the password was wrong.
+ * whether the name or the password was wrong (an unknown name costs the
+ * same Argon2id verification as a known one). A success clears the name's
+ * failures. The rate check and the recording of a failure are separate
+ * transactions, so concurrent guesses may exceed the limit by a few.
  * Returns AQ_OK, AQ_EDENIED, AQ_ESTORE. */
 int aq_ws_login(aq_store *s, const char *name, const char *password,
                 const char *client, char session[65], char csrf[65],
@@ -120,7 +130,11 @@ int aq_ws_may_change(aq_store *s, const aq_account *actor, const char *unit_code
  * kept out of every selection, and waits for a central analyst. A central
  * analyst's or administrator's file is imported live and its submission
  * recorded as approved. Files that add or change units are accepted from
- * central analysts and administrators only. OPTS may be NULL.
+ * central analysts and administrators only; so are values of indicators
+ * the store does not have yet (a regional file may not create indicators).
+ * The whole submission (import, submission record, audit) is one
+ * transaction. OPTS may be NULL; its user, pending and scope fields are
+ * set from ACTOR, and its dataset name defaults to ORIGINAL_NAME.
  * SUBMISSION_ID receives the submission's id.
  * Returns as aq_store_import, and AQ_EDENIED. */
 int aq_ws_submit_file(aq_store *s, const aq_account *actor, const char *path,
@@ -131,15 +145,24 @@ int aq_ws_submit_file(aq_store *s, const aq_account *actor, const char *path,
  * VALUE (NaN = remove). Pending for a regional editor (within its scope),
  * applied at once for central analysts and administrators. The audit
  * record holds the old and the new value. COMMENT may be NULL.
- * Returns AQ_OK, AQ_EDENIED, AQ_ENOTFOUND (unit or indicator), AQ_ESTORE. */
+ * Each edit is a small dataset (shape "edit"), so history is kept and a
+ * horizon hides later edits; a removal is stored as a missing value.
+ * Returns AQ_OK, AQ_EDENIED, AQ_ENOTFOUND (unit or indicator), AQ_EUSAGE
+ * (PERIOD is not a period, VALUE infinite), AQ_ESTORE. */
 int aq_ws_submit_edit(aq_store *s, const aq_account *actor, const char *unit_code,
                       const char *indicator, const char *period, double value,
                       const char *comment, long long *submission_id);
 
 /* Approves (APPROVE = 1) or rejects (0) the pending submission ID with
  * COMMENT (required when rejecting). Approval makes its values live in
- * one transaction and audits each changed value (old and new); rejection
- * discards them. ACTOR must be a central analyst or an administrator.
+ * one transaction and audits each changed value (old and new): an edit's
+ * value in one record, a file in one record with its counts (values made
+ * live, of which replace earlier ones); rejection discards them and marks
+ * the dataset rejected. An approved dataset gets a NEW id, the next after
+ * every dataset: its values win over everything imported before the
+ * approval, and results recorded at an earlier horizon still reproduce.
+ * The submission's dataset_id follows. COMMENT is kept when given.
+ * ACTOR must be a central analyst or an administrator.
  * Returns AQ_OK, AQ_EDENIED, AQ_ENOTFOUND, AQ_EINPUT (not pending, or a
  * rejection without a comment), AQ_ESTORE. */
 int aq_ws_decide(aq_store *s, const aq_account *actor, long long id, int approve,
@@ -214,7 +237,9 @@ int aq_ws_method_get(aq_store *s, const char *key, char **text, char sha[65]);
 int aq_ws_methods(aq_store *s, aq_table **out);
 
 /* The newest live dataset id: a selection made with max_dataset set to it
- * sees exactly what the store holds now, even after later imports. */
+ * sees exactly what the store holds now, even after later imports and
+ * approvals. 0 for a store without datasets (where max_dataset 0 means
+ * "all": record such a result knowing there was nothing to see). */
 long long aq_ws_dataset_horizon(aq_store *s);
 
 /* Records an analysis result: KIND ("disparity", "potential", ...), the
@@ -222,7 +247,9 @@ long long aq_ws_dataset_horizon(aq_store *s);
  * dataset horizon it used and the OUTPUT (JSON text). The record also lists
  * the live datasets up to the horizon (id, name, checksum) as JSON, and the
  * SHA-256 of OUTPUT, so a later run at the same horizon can be compared.
- * ID receives the result id. */
+ * Any account may record (a record changes no data); ACTOR NULL = system.
+ * ID receives the result id. Returns AQ_OK, AQ_EUSAGE (no kind, negative
+ * horizon), AQ_ESTORE. */
 int aq_ws_result_record(aq_store *s, const aq_account *actor, const char *kind,
                         const char *params, const char *method_sha,
                         long long horizon, const char *output, long long *id);
