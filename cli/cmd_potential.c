@@ -269,9 +269,10 @@ static int audit(aq_ctx *ctx, const popts *o, enum aq_format fmt, const aq_metho
     return rc;
 }
 
-/* --allow-missing on the store: select only the methodology's columns the
- * store holds (the selection refuses unknown indicators); the rest are
- * reported as missing like absent file columns. CODES is rewritten. */
+/* The store: select only the methodology's columns the store holds (the
+ * selection refuses unknown indicators, one at a time); the rest are then
+ * reported all at once, or left out with --allow-missing, like absent file
+ * columns. CODES is rewritten. */
 static int store_present(aq_ctx *ctx, cli_input *in, char *codes)
 {
     aq_store *s = NULL;
@@ -357,7 +358,7 @@ static int run(int argc, char **argv)
                             "store selection; use --indicator\n");
         in.indicator = codes;
     }
-    if (!rc && npos == 0 && in.indicator == codes && o.allow_missing)
+    if (!rc && npos == 0 && in.indicator == codes) /* absent ones: listed by restrict */
         rc = store_present(ctx, &in, codes);
     if (!rc) rc = cli_input_load(ctx, &in, npos ? argv[0] : NULL, &t);
     if (!rc) rc = aq_method_restrict(ctx, m, t, o.allow_missing);

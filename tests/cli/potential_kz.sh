@@ -80,6 +80,17 @@ fi
 has $S "473630100,Бейнеу а.,с.Бейнеу,470000000,473600000,"
 has $S ",town,district_centre,57693,BNS 2023-01-01,203.606,"
 
+# The same from the store: every missing indicator listed, then the same classes.
+DB="$T/s.db"
+expect 0 "$AIMAQ" import examples/kz/units.csv --db "$DB" --dataset KATO
+expect 0 "$AIMAQ" import $S --db "$DB" --dataset settlements --period 2023
+expect 2 "$AIMAQ" potential --db "$DB" --level settlement --method $M
+has "$T/err" "$M:32: indicator 'arable_land_ha' is not a column of the data"
+eq "$(grep -c 'is not a column of the data' "$T/err")" 21 "store: one line per missing indicator"
+expect 0 "$AIMAQ" potential --db "$DB" --level settlement --method $M --allow-missing --format csv --summary
+has "$T/out" "high,765,1916591,0.640754319077491"
+has "$T/out" "excluded,2217,0,"
+
 # The input rebuilds byte for byte from the sources (aimaq match + build.py).
 if command -v python3 >/dev/null; then
   expect 0 sh $P/run.sh "$AIMAQ" "$T/run"
