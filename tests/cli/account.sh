@@ -1,0 +1,56 @@
+# account.sh -- aimaq account add|list|token: the first administrator of an
+# empty workspace made from the CLI (the system account), passwords from
+# $AIMAQ_PASSWORD or stdin only, stored as Argon2id hashes, never in clear.
+. tests/cli/lib.inc
+DB="$T/ws.db"
+printf 'code,parent,level,name_en\n000000000,,country,Kazakhstan\n750000000,000000000,region,Almaty\n751110000,750000000,district,Almaly\n' > "$T/units.csv"
+unset AIMAQ_PASSWORD AQ_PWHASH_FAST
+
+# The first account of an empty workspace (real Argon2id cost).
+AIMAQ_PASSWORD='first admin passphrase' expect 0 "$AIMAQ" account add admin --role admin --db "$DB"
+has "$T/err" "account 'admin' created: role admin (id 1)"
+eq "$(sqlite3 "$DB" "SELECT substr(pw_hash, 1, 31) FROM accounts WHERE name = 'admin'")" '$argon2id$v=19$m=65536,t=2,p=1$' "Argon2id INTERACTIVE"
+export AQ_PWHASH_FAST=1 # the rest of the hashes at libsodium's minimum cost
+expect 0 "$AIMAQ" import "$T/units.csv" --db "$DB"
+# The password from the first line of standard input.
+printf 'almaty editor pw\n' > "$T/pw"
+expect 0 "$AIMAQ" account add almaty --role regional --scope 750000000 --db "$DB" < "$T/pw"
+has "$T/err" "role regional, scope 750000000 (id 2)"
+AIMAQ_PASSWORD='ministry analyst' expect 0 "$AIMAQ" account add ministry --role central --db "$DB"
+# Refusals.
+expect 1 "$AIMAQ" account add nopw --role viewer --db "$DB" < /dev/null
+has "$T/err" "no password: set AIMAQ_PASSWORD or give it on standard input"
+AIMAQ_PASSWORD='short' expect 1 "$AIMAQ" account add weak --role viewer --db "$DB"
+has "$T/err" "at least 10 characters"
+AIMAQ_PASSWORD='0123456789ab' expect 2 "$AIMAQ" account add admin --role admin --db "$DB"
+has "$T/err" "an account 'admin' exists already"
+AIMAQ_PASSWORD='0123456789ab' expect 1 "$AIMAQ" account add x --role root --db "$DB"
+has "$T/err" "--role must be admin, central, regional or viewer (not 'root')"
+AIMAQ_PASSWORD='0123456789ab' expect 1 "$AIMAQ" account add x --role regional --scope 990000000 --db "$DB"
+has "$T/err" "scope unit '990000000' is not in the store"
+AIMAQ_PASSWORD='0123456789ab' expect 1 "$AIMAQ" account add x --role regional --db "$DB"
+has "$T/err" "a regional editor needs a scope"
+expect 1 "$AIMAQ" account remove x --db "$DB"
+# Listing: names, roles, scopes; never a hash.
+expect 0 "$AIMAQ" account list --db "$DB" --format csv
+has "$T/out" "id,name,role,scope,created_at,disabled"
+has "$T/out" "2,almaty,regional,750000000,"
+has "$T/out" "3,ministry,central,,"
+hasnt "$T/out" "argon2"
+# An API token, printed once; only its SHA-256 is stored.
+expect 0 "$AIMAQ" account token almaty --label nightly --db "$DB"
+tok=$(cat "$T/out")
+if [[ "$tok" =~ ^[0-9a-f]{64}$ ]]; then ok; else bad "token is not 64 hex digits: '$tok'"; fi
+eq "$(sqlite3 "$DB" "SELECT count(*) FROM api_tokens WHERE token_sha = '$tok'")" "0" "token stored in clear"
+sha=$(printf '%s' "$tok" | sha256sum | cut -d' ' -f1)
+eq "$(sqlite3 "$DB" "SELECT count(*) FROM api_tokens WHERE token_sha = '$sha'")" "1" "token's SHA-256 stored"
+expect 2 "$AIMAQ" account token nobody --db "$DB"
+has "$T/err" "no account 'nobody'"
+# The audit log saw every change, made by the system account.
+eq "$(sqlite3 "$DB" "SELECT count(*) FROM audit WHERE account = 'system' AND action = 'account-add'")" "3" "audited account-add"
+eq "$(sqlite3 "$DB" "SELECT count(*) FROM audit WHERE action = 'token-new' AND object = 'account almaty' AND new_value = 'nightly'")" "1" "audited token-new"
+# No password in clear anywhere in the store's files.
+for pw in 'first admin passphrase' 'almaty editor pw' 'ministry analyst'; do
+  if cat "$DB"* | grep -qaF "$pw"; then bad "password '$pw' is in the store file"; else ok; fi
+done
+finish
