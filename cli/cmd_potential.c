@@ -32,6 +32,10 @@ const cli_command cmd_potential = {
     "renormalised within each pillar, pillars left empty dropped) and reports what\n"
     "was left out: a header block (table), missing_indicators and weights (json),\n"
     "a warning on standard error, and a note in every reason.\n\n"
+    "--support-satellite picks support settlements by the methodology's 'support'\n"
+    "condition and attaches every other one to the nearest support within max_km\n"
+    "(straight line) or, with --travel-times FILE (origin, destination, minutes: the\n"
+    "output of aimaq access --od), within max_minutes or --max-minutes.\n\n"
     "Output: table (default) prints both tables; csv prints the units (or with\n"
     "--summary the classes); json prints {\"method\", \"units\", \"classes\"}.\n\n"
     "examples:\n"
@@ -125,7 +129,8 @@ static int copy_geometries(aq_ctx *ctx, const aq_table *from, aq_table *to)
 }
 
 typedef struct popts {
-    const char *method, *format, *output, *draws;
+    const char *method, *format, *output, *draws, *times;
+    double max_minutes;
     long runs, seed, threads;
     int sobol, summary, audit, support, allow_missing;
 } popts;
@@ -326,6 +331,8 @@ static int run(int argc, char **argv)
         {"summary", CLI_FLAG, &o.summary, NULL, "csv/json: the class (or robustness, or audit pillar) summary"},
         {"audit", CLI_FLAG, &o.audit, NULL, "statistical audit: indicator and pillar statistics"},
         {"support-satellite", CLI_FLAG, &o.support, NULL, "support settlements and the satellites attached to them"},
+        {"travel-times", CLI_STRING, &o.times, "FILE", "--support-satellite by travel times: origin, destination, minutes (aimaq access --od)"},
+        {"max-minutes", CLI_DOUBLE, &o.max_minutes, "M", "travel-time limit of a satellite (default: the methodology's max_minutes)"},
         {"allow-missing", CLI_FLAG, &o.allow_missing, NULL, "compute on the indicators present when the data lacks some (reported)"},
         CLI_INPUT_OPTIONS(in),
         {"format", CLI_STRING, &o.format, "F", "table, csv, json or geojson"},
@@ -339,6 +346,10 @@ static int run(int argc, char **argv)
     enum aq_format fmt = AQ_FMT_TEXT;
     if (o.format && cli_format(o.format, &fmt))
         return AQ_EXIT_USAGE;
+    if ((o.times || o.max_minutes) && !o.support)
+        return cli_usage_error("potential: --travel-times and --max-minutes go with --support-satellite");
+    if (o.max_minutes < 0)
+        return cli_usage_error("potential: --max-minutes must be > 0");
     if (o.runs < 0 || (o.runs > 0 && o.runs < 10))
         return cli_usage_error("potential: --uncertainty needs at least 10 runs");
     aq_ctx *ctx = cli_ctx();
@@ -376,7 +387,15 @@ static int run(int argc, char **argv)
     if (!rc && need_index) rc = aq_index_classes_table(ctx, r, &classes);
     if (!rc && o.support) {
         aq_table *su = NULL, *ss = NULL;
-        rc = aq_index_support(ctx, m, t, r, &su, &ss);
+        aq_table *pairs = NULL;
+        aq_support_times st = {NULL, NULL, NULL, NULL, o.max_minutes > 0 ? o.max_minutes : NAN};
+        if (o.times) {
+            rc = aq_table_read(ctx, o.times, NULL, &pairs);
+            st.pairs = pairs;
+        }
+        if (!rc)
+            rc = aq_index_support_ex(ctx, m, t, r, o.times ? &st : NULL, &su, &ss);
+        aq_table_free(pairs);
         if (!rc) { /* the assignment replaces the units, its summary the classes */
             aq_table_free(units);
             units = su;

@@ -169,13 +169,40 @@ int aq_index_audit(aq_ctx *ctx, const aq_method *m, const aq_table *t, aq_table 
  * class R gave the unit, besides any column) are support settlements;
  * every other unit is attached to the nearest support settlement within
  * `max_km` (straight line: great circle for degrees, Euclidean for km) or
- * left unattached. R must come from the same methodology and table.
+ * left unattached (travel times instead: aq_index_support_ex). R must
+ * come from the same methodology and table. Without `max_km` (a
+ * methodology with only `max_minutes`) it is AQ_EUSAGE: times are needed.
  * *units: id, class, role ("support", "satellite", "unattached"),
  * support_id, distance_km. *summary: role, count, population.
  * Returns AQ_OK, AQ_EUSAGE (no `support` section), AQ_ENOTFOUND (no
  * coordinate columns or point geometries), AQ_EINPUT, AQ_ENOMEM. */
 int aq_index_support(aq_ctx *ctx, const aq_method *m, const aq_table *t, const aq_index *r,
                      aq_table **units, aq_table **summary);
+
+/* Travel times for support and satellite settlements, in place of
+ * straight lines: PAIRS has one row per timed pair of units (the output of
+ * `aimaq access --od`, or any table of the kind), with the unit ids (the
+ * methodology's id column) in columns ORIGIN and DESTINATION and the time
+ * in column MINUTES (NULL names: "origin", "destination", "minutes"). A
+ * pair counts in both directions (roads are two-way: a satellite may be
+ * the origin or the destination); a pair not listed means "not reachable".
+ * MAX_MINUTES is the limit (NaN: the methodology's support max_minutes). */
+typedef struct aq_support_times {
+    const aq_table *pairs;
+    const char *origin, *destination, *minutes;
+    double max_minutes;
+} aq_support_times;
+
+/* aq_index_support with TIMES (or straight lines when TIMES is NULL):
+ * every non-support unit goes to the support settlement it reaches in the
+ * fewest minutes within the limit (ties: the first listed pair). *units
+ * then has columns id, class, role, support_id, minutes. Pairs naming ids
+ * not in T are counted in a warning; a missing or negative time is an
+ * error naming its line. Returns the codes of aq_index_support, and
+ * AQ_EUSAGE when no time limit is given, AQ_ENOTFOUND for absent columns,
+ * AQ_EINPUT for bad times. */
+int aq_index_support_ex(aq_ctx *ctx, const aq_method *m, const aq_table *t, const aq_index *r,
+                        const aq_support_times *times, aq_table **units, aq_table **summary);
 
 /* ---------------------------------------------------------------------
  * Robustness: Monte Carlo over the declared alternatives

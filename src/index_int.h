@@ -184,7 +184,8 @@ struct aq_method {
     /* support (опорные) and satellite settlements: which units support
      * (a condition, may use `class`), the distance limit, coordinates */
     aq__expr *support_when;
-    double support_max_km;
+    double support_max_km;    /* straight-line limit, NaN = none */
+    double support_max_min;   /* travel-time limit, NaN = none */
     char *support_x, *support_y;
     int support_planar;       /* 1: x/y in km on a plane; 0: degrees */
     size_t support_line;

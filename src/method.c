@@ -719,23 +719,25 @@ static int parse_uncertainty(mp *p, yaml_node_t *root)
     return AQ_OK;
 }
 
-/* support: {when: "class == \"high\"", max_km: 30, x: lon, y: lat,
- * coordinates: degrees | km} */
+/* support: {when: "class == \"high\"", max_km: 30, max_minutes: 60, x: lon,
+ * y: lat, coordinates: degrees | km} */
 static int parse_support(mp *p, yaml_node_t *root)
 {
     aq_method *m = p->m;
     yaml_node_t *n = get(p, root, "support");
-    m->support_max_km = NAN;
+    m->support_max_km = m->support_max_min = NAN;
     if (!n)
         return AQ_OK;
     m->support_line = line_of(n);
-    static const char *const keys[] = {"when", "max_km", "x", "y", "coordinates", NULL};
+    static const char *const keys[] = {"when", "max_km", "max_minutes", "x", "y", "coordinates",
+                                       NULL};
     char *coords = NULL;
     int rc = known_keys(p, n, "support", keys);
     if (!rc && !get(p, n, "when"))
         rc = fail(p, n, "support needs 'when' (which settlements are support settlements)");
     if (!rc) rc = parse_expr(p, get(p, n, "when"), "support when", &m->support_when);
     if (!rc) rc = get_number(p, n, "max_km", &m->support_max_km);
+    if (!rc) rc = get_number(p, n, "max_minutes", &m->support_max_min);
     if (!rc) rc = get_string(p, n, "x", 0, &m->support_x);
     if (!rc) rc = get_string(p, n, "y", 0, &m->support_y);
     if (!rc) rc = get_string(p, n, "coordinates", 0, &coords);
@@ -747,8 +749,15 @@ static int parse_support(mp *p, yaml_node_t *root)
                       coords);
     }
     aq__free(coords);
-    if (!rc && !(m->support_max_km > 0))
-        rc = fail(p, n, "support needs 'max_km' > 0 (the distance limit of a satellite)");
+    if (!rc && isnan(m->support_max_km) && isnan(m->support_max_min))
+        rc = fail(p, n, "support needs 'max_km' (the straight-line limit of a satellite) or "
+                        "'max_minutes' (the travel-time limit, with travel times given)");
+    if (!rc && !isnan(m->support_max_km) && !(m->support_max_km > 0))
+        rc = fail(p, get(p, n, "max_km"), "support: 'max_km' must be > 0, not %g",
+                  m->support_max_km);
+    if (!rc && !isnan(m->support_max_min) && !(m->support_max_min > 0))
+        rc = fail(p, get(p, n, "max_minutes"), "support: 'max_minutes' must be > 0, not %g",
+                  m->support_max_min);
     if (!rc && !m->support_x != !m->support_y)
         rc = fail(p, n, "support: give both 'x' and 'y' columns, or neither (point geometries)");
     return rc;

@@ -106,6 +106,33 @@ has "$T/out" "unattached,1,50"
 expect 1 "$AIMAQ" potential $D/minimal.csv --method $D/minimal.yaml --support-satellite
 has "$T/err" "has no 'support' section"
 
+# Travel times instead of straight lines (a table like `aimaq access --od` writes): pairs
+# count in both directions, support-support and unknown pairs are ignored, the limit is
+# --max-minutes (or the methodology's max_minutes). S3: 50 min to S1 (reversed pair) but
+# 20 to S4; S5: 95 min to S4, beyond 60; S9 is not in the data.
+printf 'origin,destination,minutes\nS2,S1,12\nS1,S3,50\nS3,S4,20\nS5,S4,95\nS6,S1,3\nS9,S1,5\nS1,S4,30\n' > "$T/tt.csv"
+expect 0 "$AIMAQ" potential $D/support.csv --method $D/support.yaml --support-satellite --travel-times "$T/tt.csv" --max-minutes 60 --format csv
+has "$T/out" "id,class,role,support_id,minutes"
+has "$T/out" "S1,high,support,S1,0"
+has "$T/out" "S2,medium,satellite,S1,12"
+has "$T/out" "S3,low,satellite,S4,20"
+has "$T/out" "S5,low,unattached,,"
+has "$T/out" "S6,uninhabited,satellite,S1,3"
+has "$T/err" "1 pairs name units that are not in the data (first: 'S9')"
+has "$T/err" "1 settlements reach no support settlement within 60 minutes"
+expect 0 "$AIMAQ" potential $D/support.csv --method $D/support.yaml --support-satellite --travel-times "$T/tt.csv" --max-minutes 100 --format csv
+has "$T/out" "S5,low,satellite,S4,95"
+sed 's/max_km: 30/max_minutes: 45/' $D/support.yaml > "$T/supt.yaml"
+expect 0 "$AIMAQ" potential $D/support.csv --method "$T/supt.yaml" --support-satellite --travel-times "$T/tt.csv" --format csv --summary
+has "$T/out" "satellite,3,300"
+expect 1 "$AIMAQ" potential $D/support.csv --method "$T/supt.yaml" --support-satellite
+has "$T/err" "support has 'max_minutes' but no 'max_km': give travel times"
+expect 1 "$AIMAQ" potential $D/support.csv --method $D/support.yaml --support-satellite --travel-times "$T/tt.csv"
+has "$T/err" "travel times need a limit"
+printf 'origin,destination,minutes\nS2,S1,-4\n' > "$T/neg.csv"
+expect 2 "$AIMAQ" potential $D/support.csv --method $D/support.yaml --support-satellite --travel-times "$T/neg.csv" --max-minutes 60
+has "$T/err" "neg.csv: line 2: negative minutes from 'S2' to 'S1'"
+
 # The store: units, then the minimal data as one period; potential selects
 # the columns the methodology reads (indicators and population) itself.
 printf 'code,parent,level,kind,name_kk,name_ru,name_en,valid_from,valid_to,classifier\n' > "$T/units.csv"
