@@ -76,6 +76,10 @@ if command -v python3 >/dev/null; then
   has "$T/py" "compared 4512 units with aimaq: 0 differences"
 fi
 
+# Robustness on the real run: with 2 indicators, leaving one out moves most classes.
+expect 0 "$AIMAQ" potential $S --method $M --allow-missing --uncertainty 200 --seed 1 --format csv --summary
+has "$T/out" "unstable_share,,0.63921568627450975"
+
 # A settlement in detail: Beineu, district centre with BNS population 57,693, 203.6 km to Kulsary.
 has $S "473630100,Бейнеу а.,с.Бейнеу,470000000,473600000,"
 has $S ",town,district_centre,57693,BNS 2023-01-01,203.606,"
