@@ -3,7 +3,8 @@
 #
 #   sh scripts/setup.sh          install what is missing, build, run the Kazakhstan example
 #   sh scripts/setup.sh test     install what is missing, build, run the whole test suite
-#                                (a normal build and an AddressSanitizer+UBSan build)
+#                                (a normal build and an AddressSanitizer+UBSan build),
+#                                then a fuzz smoke of every libFuzzer harness
 #
 # Debian packages are installed only when pkg-config (or `command -v`) says
 # they are missing, so a second run touches nothing outside the project.
@@ -30,6 +31,10 @@ done
 if [ "$mode" = test ]; then
   # The report is checked in a real headless browser (tests/cli/report_browser.sh).
   command -v chromium >/dev/null 2>&1 || need="$need chromium"
+  # The fuzz smoke (tests/fuzz/): clang and its libFuzzer runtime.
+  command -v clang >/dev/null 2>&1 || need="$need clang"
+  ls "$(clang -print-resource-dir 2>/dev/null)"/lib/linux/libclang_rt.fuzzer-*.a >/dev/null 2>&1 ||
+    need="$need libclang-rt-14-dev"
 fi
 if [ -n "$need" ]; then
   echo "setup: installing Debian packages:$need" >&2
@@ -55,6 +60,9 @@ case "$mode" in
     # The same suite under AddressSanitizer and UndefinedBehaviorSanitizer.
     build build-asan Asan
     (cd build-asan && ASAN_OPTIONS=detect_leaks=1 ctest --output-on-failure -j "$jobs")
+    # Every libFuzzer harness 12 s over its seeds and saved crashers
+    # (tests/fuzz/smoke.sh: clang, ASan+UBSan, into build-fuzz/).
+    FUZZ_SECONDS=12 bash tests/fuzz/smoke.sh
     ;;
   *)
     echo "usage: sh scripts/setup.sh [demo|test]" >&2
