@@ -46,6 +46,8 @@ struct aq_graph {
      * any two nodes = km x circuity / kmh x 60. 0 for road graphs. */
     double straight_mpk;         /* minutes per straight-line km */
     double circuity, kmh;
+    double *unit;                /* geographic: 3 per node, the point on the
+                                    unit sphere (NaN without coordinates) */
 };
 
 /* Builds the CSR of G from its edge lists (efrom, eto, emin, n, nedges,

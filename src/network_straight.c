@@ -6,6 +6,11 @@
  * with coordinates and no arcs; the searches of dijkstra.c hand it to the
  * two functions here, which compute the times directly.
  *
+ * Comparisons need no trigonometry: on the sphere the great-circle distance
+ * falls as the dot product of the points' unit vectors rises, on the plane
+ * as the squared distance falls; only the pairs kept get the exact
+ * haversine (so the times agree with aq__graph_dist to the last bit).
+ *
  * The times are estimates, not road times: the CLI and the scenario say so
  * in every output (docs/access.md gives the circuity values measured on
  * real road networks).
@@ -15,6 +20,9 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+
+#define DEG (3.14159265358979323846 / 180.0)
+#define EARTH_KM 6371.0088 /* as aq__graph_dist */
 
 int aq_graph_straight_new(aq_ctx *ctx, const double *x, const double *y, size_t n, int geographic,
                           double circuity, double kmh, aq_graph **out)
@@ -45,6 +53,16 @@ int aq_graph_straight_new(aq_ctx *ctx, const double *x, const double *y, size_t 
     }
     g->geographic = geographic != 0;
     g->unit_km = 1;
+    if (g->geographic && !(g->unit = aq__malloc(sizeof *g->unit * 3 * (n ? n : 1)))) {
+        aq_graph_free(g);
+        return aq__oom(ctx);
+    }
+    for (size_t v = 0; g->unit && v < n; v++) {
+        double lon = x[v] * DEG, lat = y[v] * DEG;
+        g->unit[3 * v] = cos(lat) * cos(lon);
+        g->unit[3 * v + 1] = cos(lat) * sin(lon);
+        g->unit[3 * v + 2] = sin(lat);
+    }
     g->circuity = circuity;
     g->kmh = kmh;
     g->straight_mpk = circuity / kmh * 60;
@@ -148,26 +166,52 @@ static inline double minutes_between(const aq_graph *g, size_t a, size_t b)
     return aq__graph_dist(g, g->x[a], g->y[a], g->x[b], g->y[b]) * g->straight_mpk;
 }
 
+/* How close A and B are, larger = closer: the dot product of unit vectors
+ * on the sphere, minus the squared distance on the plane. NaN without
+ * coordinates. */
+static inline double closeness(const aq_graph *g, size_t a, size_t b)
+{
+    if (g->unit) {
+        const double *p = g->unit + 3 * a, *q = g->unit + 3 * b;
+        return p[0] * q[0] + p[1] * q[1] + p[2] * q[2];
+    }
+    double dx = g->x[a] - g->x[b], dy = g->y[a] - g->y[b];
+    return -(dx * dx + dy * dy);
+}
+
+/* The smallest closeness of a pair within LIMIT minutes, with a margin for
+ * rounding (the exact time decides); -INFINITY when any pair qualifies. */
+static double closeness_floor(const aq_graph *g, double limit)
+{
+    double km = limit / g->straight_mpk;
+    if (isinf(km))
+        return -INFINITY;
+    if (g->unit)
+        return km / EARTH_KM >= 3.14159265358979323846 ? -INFINITY
+                                                       : cos(km / EARTH_KM) - 1e-12;
+    double u = km / g->unit_km;
+    return -(u * u) * (1 + 1e-12);
+}
+
 void aq__straight_nearest(const aq_graph *g, const size_t *sources, size_t nsrc, double limit,
                           double *minutes, long *source_of)
 {
     size_t n = g->n;
 #pragma omp parallel for schedule(static) if (n * nsrc > 1000000)
     for (size_t v = 0; v < n; v++) {
-        double best = INFINITY;
+        double best = -INFINITY;
         long which = -1;
         if (!isnan(g->x[v]) && !isnan(g->y[v]))
             for (size_t k = 0; k < nsrc; k++) {
-                size_t s = sources[k];
-                if (isnan(g->x[s]) || isnan(g->y[s]))
-                    continue;
-                double t = s == v ? 0 : minutes_between(g, s, v);
-                if (t < best) /* strict: the first source keeps a tie */
-                    best = t, which = (long)k;
+                double c = closeness(g, sources[k], v);
+                if (c > best) /* strict: the first source keeps a tie; NaN never wins */
+                    best = c, which = (long)k;
             }
-        if (!(best <= limit))
-            best = INFINITY, which = -1;
-        minutes[v] = best;
+        double t = which < 0 ? INFINITY
+                   : sources[which] == v ? 0 : minutes_between(g, sources[which], v);
+        if (!(t <= limit))
+            t = INFINITY, which = -1;
+        minutes[v] = t;
         if (source_of)
             source_of[v] = which;
     }
@@ -194,9 +238,10 @@ size_t aq__straight_search(const aq_graph *g, size_t source, double limit, doubl
     tv *buf = aq__malloc(sizeof *buf * (g->n ? g->n : 1));
     if (!buf)
         return SIZE_MAX;
+    double floor = closeness_floor(g, limit);
     size_t m = 0;
     for (size_t v = 0; v < g->n; v++) {
-        if (isnan(g->x[v]) || isnan(g->y[v]))
+        if (!(closeness(g, source, v) >= floor)) /* far, or no coordinates */
             continue;
         double t = v == source ? 0 : minutes_between(g, source, v);
         if (t <= limit)
