@@ -9,6 +9,7 @@
 #include "aq_test.h"
 #include "store.h"
 
+#include <pthread.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -315,7 +316,7 @@ static void migration(aq_ctx *ctx)
     AQ_EQ_INT(aq_store_open(ctx, path, 0, &s), AQ_OK);
     if (!s)
         return;
-    AQ_EQ_INT(aq_store_schema_version(s), 2);
+    AQ_CHECK(aq_store_schema_version(s) >= 2);
     AQ_EQ_INT(count(s, "SELECT count(*) FROM datasets WHERE status = 'live'"), 1);
     AQ_NEAR(population(s, "750000000", 0), 2228000, 0);
     AQ_EQ_INT(aq_ws_dataset_horizon(s), 1);
@@ -328,7 +329,83 @@ static void migration(aq_ctx *ctx)
     aq_store_close(s);
     /* Opened again: already at 2, nothing to do. */
     AQ_EQ_INT(aq_store_open(ctx, path, AQ_STORE_READONLY, &s), AQ_OK);
-    AQ_EQ_INT(aq_store_schema_version(s), 2);
+    AQ_CHECK(aq_store_schema_version(s) >= 2);
+    aq_store_close(s);
+}
+
+/* Writers on their own store handles (as the server's worker threads):
+ * every edit lands once, with its submission and its audit record. */
+enum { WRITERS = 4, EDITS = 10 };
+typedef struct writer {
+    const char *path;
+    aq_account who;
+    int k, failures;
+} writer;
+
+static void *write_edits(void *arg)
+{
+    writer *w = arg;
+    aq_ctx *ctx = aq_ctx_new();
+    aq_store *s = NULL;
+    if (aq_store_open(ctx, w->path, 0, &s) != AQ_OK) {
+        w->failures = EDITS;
+        aq_ctx_free(ctx);
+        return NULL;
+    }
+    for (int i = 0; i < EDITS; i++) {
+        char period[16];
+        snprintf(period, sizeof period, "%d", 2000 + w->k * EDITS + i);
+        if (aq_ws_submit_edit(s, &w->who, "751110000", "population", period, 1000.0 * w->k + i, NULL, NULL) != AQ_OK) {
+            fprintf(stderr, "writer %d: %s\n", w->k, aq_errmsg(ctx));
+            w->failures++;
+        }
+    }
+    aq_store_close(s);
+    aq_ctx_free(ctx);
+    return NULL;
+}
+
+static void concurrent(aq_ctx *ctx)
+{
+    char path[512], aux[600];
+    aq_test_path(path, sizeof path, "t_ws_concurrent.db");
+    unlink(path);
+    snprintf(aux, sizeof aux, "%s-wal", path);
+    unlink(aux);
+    aq_store *s = NULL;
+    AQ_EQ_INT(aq_store_open(ctx, path, AQ_STORE_CREATE, &s), AQ_OK);
+    aq_import_result r;
+    AQ_EQ_INT(aq_store_import(s, write_file("t_wsc_units.csv", "code,parent,level,population,year\n"
+                  "750000000,,region,2000000,1999\n751110000,750000000,district,200000,1999\n"), NULL, &r), AQ_OK);
+    aq_import_result_clear(&r);
+    aq_account sys, central, editor;
+    aq_account_system(&sys);
+    AQ_EQ_INT(aq_ws_account_add(s, &sys, "ministry", "central password", AQ_ROLE_CENTRAL, NULL, &central), AQ_OK);
+    AQ_EQ_INT(aq_ws_account_add(s, &sys, "almaty", "editor password", AQ_ROLE_REGIONAL, "750000000", &editor), AQ_OK);
+    writer w[WRITERS];
+    pthread_t th[WRITERS];
+    for (int k = 0; k < WRITERS; k++) {
+        w[k] = (writer){.path = path, .who = k % 2 ? editor : central, .k = k};
+        pthread_create(&th[k], NULL, write_edits, &w[k]);
+    }
+    int failures = 0;
+    for (int k = 0; k < WRITERS; k++) {
+        pthread_join(th[k], NULL);
+        failures += w[k].failures;
+    }
+    AQ_EQ_INT(failures, 0);
+    AQ_EQ_INT(count(s, "SELECT count(*) FROM submissions"), WRITERS * EDITS);
+    AQ_EQ_INT(count(s, "SELECT count(DISTINCT period) FROM submissions"), WRITERS * EDITS);
+    AQ_EQ_INT(count(s, "SELECT count(*) FROM audit WHERE action = 'edit'"), WRITERS * EDITS);
+    AQ_EQ_INT(count(s, "SELECT count(*) FROM pending_observations"), WRITERS / 2 * EDITS);
+    for (long long id = 1; id <= WRITERS * EDITS; id++)
+        if (count(s, "SELECT count(*) FROM submissions WHERE status = 'pending'") > 0)
+            aq_ws_decide(s, &central, id, 1, NULL); /* approved ones answer AQ_EINPUT */
+    AQ_EQ_INT(count(s, "SELECT count(*) FROM pending_observations"), 0);
+    /* Every value is live once, plus the 1999 import. */
+    AQ_EQ_INT(count(s, "SELECT count(*) FROM observations o JOIN units u ON u.id = o.unit_id WHERE u.code = '751110000'"),
+              WRITERS * EDITS + 1);
+    AQ_EQ_INT(count(s, "SELECT count(*) FROM datasets WHERE status = 'live'"), WRITERS * EDITS + 1);
     aq_store_close(s);
 }
 
@@ -339,6 +416,7 @@ int main(void)
     aq_ctx *ctx = aq_ctx_new();
     coordination(ctx);
     migration(ctx);
+    concurrent(ctx);
     aq_ctx_free(ctx);
     AQ_TEST_END();
 }
