@@ -10,6 +10,7 @@
 #include "table.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <math.h>
 #include <stdio.h>
 #include <strings.h>
@@ -154,6 +155,9 @@ static const char *const migrations[] = {
     "  datasets TEXT,\n"
     "  output TEXT,\n"
     "  output_sha256 TEXT);\n",
+    /* 3: pages of one level in code order (the server's listings, and
+     * selections by level) read the index instead of every unit. */
+    "CREATE INDEX units_level_code ON units(level, code);\n",
 };
 
 #define AQ_SCHEMA_VERSION ((int)(sizeof migrations / sizeof migrations[0]))
@@ -189,6 +193,44 @@ int aq__store_prepare(aq_store *s, const char *sql, sqlite3_stmt **st)
     if (sqlite3_prepare_v2(s->db, sql, -1, st, NULL) != SQLITE_OK)
         return aq__store_fail(s, "store query");
     return AQ_OK;
+}
+
+int aq__store_cached(aq_store *s, const char *sql, sqlite3_stmt **st)
+{
+    for (unsigned i = 0; i < AQ_STMT_CACHE; i++)
+        if (s->cache[i].sql && strcmp(s->cache[i].sql, sql) == 0) {
+            *st = s->cache[i].st;
+            return AQ_OK;
+        }
+    char *copy = aq__strdup(sql);
+    if (!copy)
+        return aq__oom(s->ctx);
+    if (sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, st, NULL) != SQLITE_OK) {
+        aq__free(copy);
+        return aq__store_fail(s, "store query");
+    }
+    unsigned i = s->cache_next++ % AQ_STMT_CACHE; /* round robin: the hot few stay */
+    sqlite3_finalize(s->cache[i].st);
+    aq__free(s->cache[i].sql);
+    s->cache[i].sql = copy;
+    s->cache[i].st = *st;
+    return AQ_OK;
+}
+
+void aq__store_release(sqlite3_stmt *st)
+{
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+}
+
+static void cache_clear(aq_store *s)
+{
+    for (unsigned i = 0; i < AQ_STMT_CACHE; i++) {
+        sqlite3_finalize(s->cache[i].st);
+        aq__free(s->cache[i].sql);
+        s->cache[i].st = NULL;
+        s->cache[i].sql = NULL;
+    }
 }
 
 static int migrate(aq_store *s)
@@ -238,8 +280,16 @@ static bool foreign_database(aq_store *s)
     return foreign;
 }
 
+/* SQLite counts every allocation under one process-wide mutex unless told
+ * not to; aimaq never reads those counts, and threads that each hold a store
+ * handle (the server's workers) would queue on it. Must precede SQLite's
+ * initialisation, hence once, before the first open. */
+static void sqlite_setup(void) { sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0); }
+
 int aq_store_open(aq_ctx *ctx, const char *path, int flags, aq_store **out)
 {
+    static pthread_once_t once = PTHREAD_ONCE_INIT;
+    pthread_once(&once, sqlite_setup);
     struct stat sb;
     bool exists = stat(path, &sb) == 0;
     if (!exists && !(flags & AQ_STORE_CREATE))
@@ -309,6 +359,7 @@ int aq_store_open(aq_ctx *ctx, const char *path, int flags, aq_store **out)
     *out = s;
     return AQ_OK;
 fail:
+    cache_clear(s);
     sqlite3_close(s->db);
     aq__free(s->path);
     aq__free(s);
@@ -319,6 +370,7 @@ void aq_store_close(aq_store *s)
 {
     if (!s)
         return;
+    cache_clear(s);
     sqlite3_close(s->db);
     aq__free(s->path);
     aq__free(s);
@@ -329,7 +381,7 @@ int aq_store_schema_version(const aq_store *s) { return s->version; }
 int aq__store_query_table(aq_store *s, const char *sql, const char *const *args, aq_table **out)
 {
     sqlite3_stmt *st;
-    int rc = aq__store_prepare(s, sql, &st);
+    int rc = aq__store_cached(s, sql, &st);
     if (rc)
         return rc;
     for (int i = 0; args && args[i]; i++)
@@ -340,14 +392,14 @@ int aq__store_query_table(aq_store *s, const char *sql, const char *const *args,
     while ((step = sqlite3_step(st)) == SQLITE_ROW)
         n++;
     if (step != SQLITE_DONE) {
-        sqlite3_finalize(st);
+        aq__store_release(st);
         return aq__store_fail(s, "store query");
     }
     sqlite3_reset(st);
     int nc = sqlite3_column_count(st);
     aq_table *t;
     if ((rc = aq_table_new(s->ctx, n, &t)) != AQ_OK) {
-        sqlite3_finalize(st);
+        aq__store_release(st);
         return rc;
     }
     /* A BLOB column named geom is the row's geometry, in the CRS that a
@@ -398,7 +450,7 @@ int aq__store_query_table(aq_store *s, const char *sql, const char *const *args,
         }
         i++;
     }
-    sqlite3_finalize(st);
+    aq__store_release(st);
     if (rc) {
         aq_table_free(t);
         return rc;

@@ -10,6 +10,7 @@
 #include "store.h"
 #include "table.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -87,17 +88,24 @@ int aq_store_page(aq_store *s, const aq_page_query *q, aq_table **out, long long
         order = "i.code";
         filter(&p, " AND i.code = ?", q->indicator);
     } else if (!strcmp(q->what, "observations")) {
-        /* The newest dataset at or below the horizon wins, as in selections. */
-        snprintf(horizon, sizeof horizon, "%lld", q->max_dataset > 0 ? q->max_dataset : (long long)INT64_MAX);
+        /* The newest dataset (at or below the horizon, when one is given)
+         * wins, as in selections. Without a horizon the bound is left out
+         * rather than set to a huge number: SQLite would convert that text
+         * parameter for every row compared. */
+        snprintf(horizon, sizeof horizon, "%lld", q->max_dataset);
         cols = "u.code, u.name_kk, u.name_ru, u.name_en, u.level, i.code AS indicator, o.period, o.value, o.flags,"
                " o.dataset_id";
         from = "FROM observations o JOIN units u ON u.id = o.unit_id JOIN indicators i ON i.id = o.indicator_id";
         order = "i.code, o.period, u.code";
-        aq__buf_puts(&p.where, " AND o.dataset_id <= ? AND NOT EXISTS (SELECT 1 FROM observations n"
-                               " WHERE n.indicator_id = o.indicator_id AND n.period = o.period AND n.unit_id = o.unit_id"
-                               " AND n.dataset_id > o.dataset_id AND n.dataset_id <= ?)");
-        p.args[p.nargs++] = horizon;
-        p.args[p.nargs++] = horizon;
+        bool bounded = q->max_dataset > 0;
+        aq__buf_printf(&p.where, "%s AND NOT EXISTS (SELECT 1 FROM observations n WHERE n.indicator_id = o.indicator_id"
+                                 " AND n.period = o.period AND n.unit_id = o.unit_id AND n.dataset_id > o.dataset_id%s)",
+                       bounded ? " AND o.dataset_id <= CAST(? AS INTEGER)" : "",
+                       bounded ? " AND n.dataset_id <= CAST(? AS INTEGER)" : "");
+        if (bounded) {
+            p.args[p.nargs++] = horizon;
+            p.args[p.nargs++] = horizon;
+        }
         unit_filters(&p, q);
         filter(&p, " AND i.code = ?", q->indicator);
         filter(&p, " AND o.period = ?", q->period);

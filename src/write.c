@@ -7,7 +7,6 @@
 
 #include <errno.h>
 #include <gdal.h>
-#include <jansson.h>
 #include <math.h>
 #include <ogr_api.h>
 #include <ogr_srs_api.h>
@@ -94,54 +93,100 @@ static void write_csv(const aq_table *t, FILE *f)
     }
 }
 
-/* The table as a JSON array of objects, one per row (NaN and missing
- * text become null). NULL when memory runs out. */
-static json_t *table_json(const aq_table *t)
+/* Appends S as a JSON string: quotes, backslashes and control characters
+ * escaped, UTF-8 as it is (what jansson writes without ENSURE_ASCII). */
+static void json_string_put(aq_buf *b, const char *s)
 {
-    json_t *arr = json_array();
-    for (size_t i = 0; arr && i < t->nrows; i++) {
-        json_t *o = json_object();
-        for (size_t j = 0; o && j < t->ncols; j++) {
-            const aq__column *c = &t->cols[j];
-            json_t *v;
-            if (c->type == AQ_COL_TEXT)
-                v = c->txt[i] ? json_string(c->txt[i]) : json_null();
-            else
-                v = isnan(c->num[i]) ? json_null() : json_real(c->num[i]);
-            json_object_set_new(o, c->name, v);
-        }
-        if (!o || json_array_append_new(arr, o)) {
-            json_decref(arr);
-            return NULL;
+    aq__buf_append(b, "\"", 1);
+    const char *run = s;
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c >= 0x20 && c != '"' && c != '\\')
+            continue;
+        aq__buf_append(b, run, (size_t)(s - run));
+        run = s + 1;
+        char esc[8];
+        switch (c) {
+        case '"': aq__buf_puts(b, "\\\""); break;
+        case '\\': aq__buf_puts(b, "\\\\"); break;
+        case '\b': aq__buf_puts(b, "\\b"); break;
+        case '\f': aq__buf_puts(b, "\\f"); break;
+        case '\n': aq__buf_puts(b, "\\n"); break;
+        case '\r': aq__buf_puts(b, "\\r"); break;
+        case '\t': aq__buf_puts(b, "\\t"); break;
+        default:
+            snprintf(esc, sizeof esc, "\\u%04X", c);
+            aq__buf_puts(b, esc);
         }
     }
-    return arr;
+    aq__buf_append(b, run, (size_t)(s - run));
+    aq__buf_append(b, "\"", 1);
 }
 
-static const size_t json_flags = JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(15);
+/* Appends a number as jansson's JSON_REAL_PRECISION(15) writes it: %.15g,
+ * with ".0" added to integral values so they read back as reals. */
+static void json_number_put(aq_buf *b, double v)
+{
+    char num[40];
+    int n = snprintf(num, sizeof num, "%.15g", v);
+    aq__buf_append(b, num, (size_t)n);
+    if (!strpbrk(num, ".eE"))
+        aq__buf_append(b, ".0", 2);
+}
+
+/* The table as a JSON array of objects, one per row (NaN and missing text
+ * become null): compact, or with jansson's JSON_INDENT(1) layout. Written
+ * straight into a buffer: the server sends such pages thousands of times a
+ * second, and a tree of JSON objects per cell costs more than the query. */
+static void table_json(aq_buf *b, const aq_table *t, bool indent)
+{
+    const char *row_sep = indent ? ",\n {\n  " : ",{", *open = indent ? "[\n {\n  " : "[{";
+    aq__buf_puts(b, t->nrows ? "" : "[]");
+    for (size_t i = 0; i < t->nrows; i++) {
+        aq__buf_puts(b, i ? row_sep : open);
+        for (size_t j = 0; j < t->ncols; j++) {
+            const aq__column *c = &t->cols[j];
+            if (j)
+                aq__buf_puts(b, indent ? ",\n  " : ",");
+            json_string_put(b, c->name);
+            aq__buf_puts(b, indent ? ": " : ":");
+            if (c->type == AQ_COL_TEXT ? !c->txt[i] : isnan(c->num[i]))
+                aq__buf_puts(b, "null");
+            else if (c->type == AQ_COL_TEXT)
+                json_string_put(b, c->txt[i]);
+            else
+                json_number_put(b, c->num[i]);
+        }
+        aq__buf_puts(b, indent ? "\n }" : "}");
+    }
+    if (t->nrows)
+        aq__buf_puts(b, indent ? "\n]" : "]");
+}
 
 static int write_json(aq_ctx *ctx, const aq_table *t, FILE *f, const char *path)
 {
-    json_t *arr = table_json(t);
-    if (!arr)
+    aq_buf b = {0};
+    table_json(&b, t, true);
+    aq__buf_puts(&b, "\n");
+    if (b.failed) {
+        aq__buf_free(&b);
         return aq__oom(ctx);
-    int rc = json_dumpf(arr, f, JSON_INDENT(1) | json_flags);
-    fputc('\n', f);
-    json_decref(arr);
-    return rc == 0 ? AQ_OK : aq__err(ctx, AQ_EIO, "cannot write '%s': %s", path, strerror(errno));
+    }
+    bool ok = fwrite(b.data, 1, b.len, f) == b.len;
+    aq__buf_free(&b);
+    return ok ? AQ_OK : aq__err(ctx, AQ_EIO, "cannot write '%s': %s", path, strerror(errno));
 }
 
 int aq_table_json(aq_ctx *ctx, const aq_table *t, char **text)
 {
-    json_t *arr = table_json(t);
-    char *s = arr ? json_dumps(arr, JSON_COMPACT | json_flags) : NULL;
-    json_decref(arr);
-    if (!s)
+    aq_buf b = {0};
+    table_json(&b, t, false);
+    if (b.failed || !b.data) {
+        aq__buf_free(&b);
         return aq__oom(ctx);
-    /* jansson allocates with malloc; hand back memory aq_free releases. */
-    *text = aq__strdup(s);
-    free(s);
-    return *text ? AQ_OK : aq__oom(ctx);
+    }
+    *text = aq__buf_take(&b);
+    return AQ_OK;
 }
 
 /* Display width of a UTF-8 string: code points, not bytes, so Cyrillic

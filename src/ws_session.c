@@ -217,7 +217,7 @@ int aq_ws_session(aq_store *s, const char *token, aq_account *out, char csrf[65]
     char sha[65];
     token_sha(token, sha);
     sqlite3_stmt *st;
-    int rc = aq__store_prepare(s,
+    int rc = aq__store_cached(s,
         "SELECT a.id, a.name, a.role, a.scope, s.token_sha, s.csrf FROM sessions s JOIN accounts a ON a.id = s.account_id"
         " WHERE s.token_sha = ?1 AND s.expires_at > ?2 AND a.disabled = 0", &st);
     if (rc)
@@ -237,7 +237,7 @@ int aq_ws_session(aq_store *s, const char *token, aq_account *out, char csrf[65]
     } else {
         rc = aq__store_fail(s, "cannot read the sessions");
     }
-    sqlite3_finalize(st);
+    aq__store_release(st);
     return rc;
 }
 
@@ -322,7 +322,7 @@ int aq_ws_token_account(aq_store *s, const char *token, aq_account *out)
     char sha[65];
     token_sha(token, sha);
     sqlite3_stmt *st;
-    int rc = aq__store_prepare(s,
+    int rc = aq__store_cached(s,
         "SELECT a.id, a.name, a.role, a.scope, t.token_sha FROM api_tokens t JOIN accounts a ON a.id = t.account_id"
         " WHERE t.token_sha = ?1 AND a.disabled = 0", &st);
     if (rc)
@@ -337,6 +337,6 @@ int aq_ws_token_account(aq_store *s, const char *token, aq_account *out)
     } else {
         rc = aq__store_fail(s, "cannot read the API tokens");
     }
-    sqlite3_finalize(st);
+    aq__store_release(st);
     return rc;
 }

@@ -110,5 +110,5 @@ has "$T/err" "import: give one FILE"
 
 # The store passes SQLite's own integrity check after all of this.
 eq "$(sqlite3 "$DB" 'PRAGMA integrity_check')" "ok" "integrity_check"
-eq "$(sqlite3 "$DB" 'PRAGMA user_version')" "1" "schema version"
+eq "$(sqlite3 "$DB" 'PRAGMA user_version')" "3" "schema version"
 finish
