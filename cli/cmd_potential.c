@@ -190,6 +190,13 @@ static int emit(aq_ctx *ctx, const popts *o, enum aq_format fmt, const aq_method
         json_object_set_new(root, "indicators_used", json_integer((json_int_t)aq_method_nindicators(m)));
         json_object_set_new(root, "missing_indicators", codes_json(m, aq_method_missing));
         json_object_set_new(root, "dropped_pillars", codes_json(m, aq_method_dropped_pillar));
+        if (aq_method_nmissing(m)) {
+            char note[256];
+            snprintf(note, sizeof note, "scores, ranks and classes use only %zu of the %zu "
+                     "indicators of the methodology (see missing_indicators and weights)",
+                     aq_method_nindicators(m), aq_method_ndeclared(m));
+            json_object_set_new(root, "caveat", json_string(note));
+        }
         if (weights)
             json_object_set_new(root, "weights", table_json(weights, 0, 0, NULL));
         /* units: id, score, rank, class, pillars..., reason */

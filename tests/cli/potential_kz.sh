@@ -44,6 +44,7 @@ d = json.load(open(sys.argv[1]))
 assert d["indicators_declared"] == 23 and d["indicators_used"] == 2, d["indicators_used"]
 assert len(d["missing_indicators"]) == 21 and d["missing_indicators"][0] == "arable_land_ha"
 assert "population" not in d["missing_indicators"]
+assert d["caveat"].startswith("scores, ranks and classes use only 2 of the 23 indicators")
 assert d["dropped_pillars"] == ["infrastructure", "geospatial"], d["dropped_pillars"]
 w = {(r["level"], r["code"]): r for r in d["weights"]}
 assert w[("indicator", "distance_to_market_km")]["declared_weight"] == 0.025
