@@ -129,6 +129,14 @@ expect 1 "$AIMAQ" potential $D/support.csv --method "$T/supt.yaml" --support-sat
 has "$T/err" "support has 'max_minutes' but no 'max_km': give travel times"
 expect 1 "$AIMAQ" potential $D/support.csv --method $D/support.yaml --support-satellite --travel-times "$T/tt.csv"
 has "$T/err" "travel times need a limit"
+# The pipeline: aimaq access --od times the pairs (here straight lines x 1.3 at 60 km/h, as no
+# roads are given: S2-S1 5 km -> 6.5 min, S3-S4 10 km -> 13, S5-S4 228 km -> 296.7), then potential.
+printf 'origin,destination\nS2,S1\nS3,S4\nS5,S4\nS6,S1\n' > "$T/od.csv"
+expect 0 "$AIMAQ" access --straight-line --settlements $D/support.csv --id code --pop pop --x x --y y --centres $D/support.csv --od "$T/od.csv" --format csv --output "$T/odt.csv"
+expect 0 "$AIMAQ" potential $D/support.csv --method $D/support.yaml --support-satellite --travel-times "$T/odt.csv" --max-minutes 60 --format csv
+has "$T/out" "S2,medium,satellite,S1,6.5"
+has "$T/out" "S3,low,satellite,S4,13"
+has "$T/out" "S5,low,unattached,,"
 printf 'origin,destination,minutes\nS2,S1,-4\n' > "$T/neg.csv"
 expect 2 "$AIMAQ" potential $D/support.csv --method $D/support.yaml --support-satellite --travel-times "$T/neg.csv" --max-minutes 60
 has "$T/err" "neg.csv: line 2: negative minutes from 'S2' to 'S1'"
