@@ -77,6 +77,12 @@ if command -v python3 >/dev/null; then
   has "$T/py" "compared 4512 units with aimaq: 0 differences"
 fi
 
+# The audit runs on the indicators present.
+expect 0 "$AIMAQ" potential $S --method $M --allow-missing --audit --format csv
+eq "$(grep -c '^distance_to_market_km,economic,0,' "$T/out")" 1 "audit: distance row"
+has "$T/out" "population,demographic,0.49135638297872342,"
+hasnt "$T/out" "arable_land_ha"
+
 # Robustness on the real run: with 2 indicators, leaving one out moves most classes.
 expect 0 "$AIMAQ" potential $S --method $M --allow-missing --uncertainty 200 --seed 1 --format csv --summary
 has "$T/out" "unstable_share,,0.63921568627450975"
