@@ -195,7 +195,7 @@ static void accounts(aq_ctx *ctx)
     AQ_EQ_INT(count(s, "SELECT count(*) FROM audit WHERE action = 'login-refused'"), 1);
     /* ... and per client address: 5 failures from one address, any names. */
     for (int i = 0; i < 5; i++) {
-        char name[16];
+        char name[24];
         snprintf(name, sizeof name, "guess%d", i);
         AQ_EQ_INT(aq_ws_login(s, name, "whatever12345", "10.6.6.6", tok, csrf, &who), AQ_EDENIED);
     }
