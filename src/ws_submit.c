@@ -37,6 +37,24 @@ static void fmt_value(char *buf, size_t size, bool has, double v)
         snprintf(buf, size, "%.15g", v);
 }
 
+/* Messages about the upload name the user's file, not the server's copy. */
+static void name_the_file(aq_ctx *ctx, int rc, const char *path, const char *shown)
+{
+    const char *msg = aq_errmsg(ctx);
+    size_t n = strlen(path);
+    if (!n || !strstr(msg, path) || strcmp(path, shown) == 0)
+        return;
+    aq_buf b = {0};
+    for (const char *at; (at = strstr(msg, path)); msg = at + n) {
+        aq__buf_append(&b, msg, (size_t)(at - msg));
+        aq__buf_puts(&b, shown);
+    }
+    aq__buf_puts(&b, msg);
+    if (!b.failed)
+        aq__err(ctx, rc, "%s", b.data);
+    aq__buf_free(&b);
+}
+
 int aq_ws_submit_file(aq_store *s, const aq_account *actor, const char *path, const char *original_name,
                       const aq_import_opts *opts, long long *submission_id)
 {
@@ -63,9 +81,17 @@ int aq_ws_submit_file(aq_store *s, const aq_account *actor, const char *path, co
     if (rc)
         return rc;
     rc = aq_store_import(s, path, &o, &r);
+    if (rc)
+        name_the_file(s->ctx, rc, path, shown);
     if (rc == AQ_EDENIED)
         return aq__ws_denied(s, actor, object);
     sqlite3_stmt *st = NULL;
+    /* The dataset's source is what the user uploaded, not the spool copy. */
+    if (rc == AQ_OK && (rc = aq__store_prepare(s, "UPDATE datasets SET source = ?1 WHERE id = ?2", &st)) == AQ_OK) {
+        sqlite3_bind_text(st, 1, shown, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(st, 2, r.dataset_id);
+        rc = step_done(s, st, "cannot record the submission");
+    }
     if (rc == AQ_OK)
         rc = aq__store_prepare(s, "INSERT INTO submissions(kind, status, account_id, file, dataset_id, rows, decided_by, decided_at)"
                                   " VALUES ('file', ?1, ?2, ?3, ?4, ?5, ?6,"

@@ -137,7 +137,7 @@ static void coordination(aq_ctx *ctx)
     /* Units, new indicators: the central bodies' job. */
     AQ_EQ_INT(aq_ws_submit_file(s, &editor, write_file("t_wss_u.csv", "code,parent,level\n751999000,750000000,district\n"),
                                 "units.csv", NULL, NULL), AQ_EDENIED);
-    AQ_CHECK(strstr(aq_errmsg(ctx), "is a table of units") != NULL);
+    AQ_CHECK(strstr(aq_errmsg(ctx), "'units.csv' is a table of units") != NULL); /* the user's name, not the path */
     AQ_EQ_INT(aq_ws_submit_file(s, &editor, write_file("t_wss_new.csv", "code,year,schools\n751110000,2023,12\n"),
                                 "schools.csv", NULL, NULL), AQ_EDENIED);
     AQ_CHECK(strstr(aq_errmsg(ctx), "indicator 'schools' is not in the store") != NULL);
@@ -169,6 +169,8 @@ static void coordination(aq_ctx *ctx)
     long long h2 = aq_ws_dataset_horizon(s);
     AQ_CHECK(h2 > h1);
     AQ_EQ_INT(count(s, "SELECT dataset_id FROM submissions WHERE id = 1"), h2);
+    AQ_EQ_INT(count(s, "SELECT count(*) FROM datasets WHERE id = (SELECT dataset_id FROM submissions WHERE id = 1)"
+                       " AND source = 'almaty-2023.csv' AND name = 'almaty-2023.csv' AND imported_by = 'almaty'"), 1);
     AQ_EQ_INT(count(s, "SELECT count(*) FROM audit WHERE action = 'approve' AND object = 'submission 1: file almaty-2023.csv'"
                        " AND new_value LIKE 'approved: 2 values live%2 of them replace%'"), 1);
     AQ_EQ_INT(aq_ws_decide(s, &central, sub1, 1, NULL), AQ_EINPUT); /* decided already */
