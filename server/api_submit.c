@@ -24,6 +24,39 @@ static const char *status_after(const aq_account *a)
     return a->role == AQ_ROLE_REGIONAL ? "pending" : "approved";
 }
 
+/* An indicator code named in a query parameter: letters (any script),
+ * digits, '_', '-' and '.'; a code with quotes or spaces would otherwise
+ * become a new indicator of that name. */
+static bool indicator_code_ok(srv_response *rs, const char *code)
+{
+    for (const char *p = code; p && *p; p++)
+        if ((unsigned char)*p < 0x80 && !(*p >= '0' && *p <= '9') && !(*p >= 'a' && *p <= 'z') &&
+            !(*p >= 'A' && *p <= 'Z') && *p != '_' && *p != '-' && *p != '.') {
+            srv_reply_error(rs, 400, "\"indicator\" must be letters, digits, '_', '-' or '.', not '%.64s'", code);
+            return false;
+        }
+    return true;
+}
+
+/* The importer names the file it read, which is the spool file: the
+ * client should see the name it sent (and not the server's directories). */
+static void hide_spool_path(aq_ctx *ctx, int rc, const char *spool, const char *name)
+{
+    const char *msg = aq_errmsg(ctx);
+    size_t n = strlen(spool);
+    if (!n || !strstr(msg, spool))
+        return;
+    aq_buf b = {0};
+    for (const char *at; (at = strstr(msg, spool)); msg = at + n) {
+        aq__buf_append(&b, msg, (size_t)(at - msg));
+        aq__buf_puts(&b, name);
+    }
+    aq__buf_puts(&b, msg);
+    if (!b.failed)
+        aq__err(ctx, rc, "%s", b.data);
+    aq__buf_free(&b);
+}
+
 void srv_api_upload(srv_worker *w, const srv_request *rq, const srv_caller *who, srv_response *rs, const char *arg)
 {
     (void)arg;
@@ -41,10 +74,13 @@ void srv_api_upload(srv_worker *w, const srv_request *rq, const srv_caller *who,
     opts.period = srv_query(rq, "period");
     opts.indicator = srv_query(rq, "indicator");
     opts.user = who->account.name;
-    if (!srv_check_value(rs, "period", opts.period) || !srv_check_value(rs, "indicator", opts.indicator))
+    if (!srv_check_value(rs, "period", opts.period) || !srv_check_value(rs, "indicator", opts.indicator) ||
+        !indicator_code_ok(rs, opts.indicator))
         return;
     long long id = 0;
     int rc = aq_ws_submit_file(w->store, &who->account, rq->upload_path, name, &opts, &id);
+    if (rc)
+        hide_spool_path(w->ctx, rc, rq->upload_path, name ? name : "the upload");
     if (rc)
         srv_reply_rc(w, rs, rc);
     else
