@@ -58,6 +58,14 @@ static void token_sha(const char *token, char out[65])
     sodium_memzero(low, sizeof low);
 }
 
+/* Is column COL of the row the hash SHA? Compared in constant time, though
+ * the row was found by it: a lookup by hash reveals nothing of the token. */
+static bool same_hash(sqlite3_stmt *st, int col, const char sha[65])
+{
+    const unsigned char *h = sqlite3_column_text(st, col);
+    return h && sqlite3_column_bytes(st, col) == 64 && sodium_memcmp(h, sha, 64) == 0;
+}
+
 /* Seconds until KEY (name or client) may try again, 0 when it may now: the
  * fifth newest failure in the window must leave it first. */
 static int wait_seconds(aq_store *s, const char *column, const char *key, long long now, long long *wait)
@@ -225,7 +233,7 @@ int aq_ws_session(aq_store *s, const char *token, aq_account *out, char csrf[65]
     sqlite3_bind_text(st, 1, sha, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 2, (long long)time(NULL));
     int step = sqlite3_step(st);
-    if (step == SQLITE_ROW && sodium_memcmp(sqlite3_column_text(st, 4), sha, 64) == 0) {
+    if (step == SQLITE_ROW && same_hash(st, 4, sha)) {
         aq_account acc;
         aq__ws_account_from_row(st, &acc);
         if (csrf)
@@ -329,7 +337,7 @@ int aq_ws_token_account(aq_store *s, const char *token, aq_account *out)
         return rc;
     sqlite3_bind_text(st, 1, sha, -1, SQLITE_STATIC);
     int step = sqlite3_step(st);
-    if (step == SQLITE_ROW && sodium_memcmp(sqlite3_column_text(st, 4), sha, 64) == 0) {
+    if (step == SQLITE_ROW && same_hash(st, 4, sha)) {
         if (out)
             aq__ws_account_from_row(st, out);
     } else if (step == SQLITE_ROW || step == SQLITE_DONE) {
