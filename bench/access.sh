@@ -122,3 +122,54 @@ rel = np.max(np.abs(got - A) / np.maximum(np.abs(A), 1e-300))
 print("2SFCA vs scipy on N=10000: max relative difference %.3g over %d settlements (%s)"
       % (rel, len(A), "agree" if rel < 1e-9 else "DIFFER"))
 EOF
+
+# Straight-line mode (no roads): nearest of 1,000 centres for 100,000 points
+# spread over Kazakhstan's extent, great-circle km x 1.3 at 60 km/h. Peer:
+# scipy cKDTree on 3-D unit vectors (nearest by chord = nearest by
+# great-circle), then the haversine of the pair; same checksum.
+SL=$DATA/straight
+mkdir -p "$SL"
+"$PY" - "$SL" <<'PY'
+import random, sys
+random.seed(42)
+d = sys.argv[1]
+with open(d + "/settlements.csv", "w") as f:
+    f.write("id,lon,lat,pop\n")
+    for i in range(100000):
+        f.write(f"s{i},{random.uniform(46.5, 87.3):.6f},{random.uniform(40.6, 55.4):.6f},{random.randint(1, 1000)}\n")
+with open(d + "/centres.csv", "w") as f:
+    f.write("name,lon,lat\n")
+    for i in range(1000):
+        f.write(f"c{i},{random.uniform(46.5, 87.3):.6f},{random.uniform(40.6, 55.4):.6f}\n")
+PY
+timed "$DATA/aq.out" "$DATA/aq.err" "$AIMAQ" access --straight-line --centres "$SL/centres.csv" \
+  --settlements "$SL/settlements.csv" --format csv --output "$SL/aq.csv" --timing
+aq_s=$(sed -n 's/.*compute \([0-9.]*\) s.*/\1/p' "$DATA/aq.err")
+printf '%-9s %-22s %9s %9s %8s  %s\n' 100000x1k "aimaq --straight-line" "$aq_s" "$WALL" "$PEAK_MB" \
+  "$(checksum "$SL/aq.csv" minutes)"
+timed "$DATA/peer.out" "$DATA/peer.err" "$PY" - "$SL" <<'PY'
+import csv, sys, time
+import numpy as np
+from scipy.spatial import cKDTree
+d = sys.argv[1]
+def load(p):
+    a = np.loadtxt(p, delimiter=",", skiprows=1, usecols=(1, 2))
+    return np.radians(a[:, 0]), np.radians(a[:, 1])
+slon, slat = load(d + "/settlements.csv")
+clon, clat = load(d + "/centres.csv")
+t0 = time.perf_counter()
+unit = lambda lo, la: np.column_stack((np.cos(la) * np.cos(lo), np.cos(la) * np.sin(lo), np.sin(la)))
+_, k = cKDTree(unit(clon, clat)).query(unit(slon, slat))
+dlat, dlon = clat[k] - slat, clon[k] - slon
+h = np.sin(dlat / 2) ** 2 + np.cos(slat) * np.cos(clat[k]) * np.sin(dlon / 2) ** 2
+m = 2 * 6371.0088 * np.arcsin(np.minimum(1, np.sqrt(h))) * 1.3
+print(f"{time.perf_counter() - t0:.3f},reach={len(m)};sum={m.sum():.6f};max={m.max():.4f}")
+PY
+row=$(tail -1 "$DATA/peer.out")
+if [ -n "$row" ]; then
+  sec=${row%%,*}
+  printf '%-9s %-22s %9s %9s %8s  %s  peer/aimaq = %sx\n' 100000x1k "scipy cKDTree" "$sec" "$WALL" \
+    "$PEAK_MB" "${row#*,}" "$(awk -v p="$sec" -v a="$aq_s" 'BEGIN { printf "%.2f", (a > 0) ? p / a : 0 }')"
+else
+  printf '%-9s %-22s error: %s\n' 100000x1k "scipy cKDTree" "$(tail -1 "$DATA/peer.err")"
+fi

@@ -186,6 +186,24 @@ void aq__places_free(aq__places *p)
     memset(p, 0, sizeof *p);
 }
 
+/* A straight-line graph built from this very table has its rows as nodes
+ * 0..n-1: then each row is its own node (snap 0) without a search. Returns
+ * 0, filling nothing, when any coordinate differs. */
+static int own_points(const aq_graph *g, const double *x, const double *y, size_t n, size_t *node,
+                      double *snap_km)
+{
+    if (!aq_graph_straight(g, NULL, NULL) || g->n < n)
+        return 0;
+    for (size_t r = 0; r < n; r++)
+        if (!(x[r] == g->x[r] && y[r] == g->y[r]))
+            return 0;
+    for (size_t r = 0; r < n; r++) {
+        node[r] = r;
+        snap_km[r] = 0;
+    }
+    return 1;
+}
+
 int aq__places_load(aq_ctx *ctx, const aq_graph *g, const aq_table *t,
                     const aq_access_opts *o, aq__places *p)
 {
@@ -242,7 +260,8 @@ int aq__places_load(aq_ctx *ctx, const aq_graph *g, const aq_table *t,
         if (aq_table_coltype(t, (size_t)cx) != AQ_COL_NUMBER ||
             aq_table_coltype(t, (size_t)cy) != AQ_COL_NUMBER)
             rc = aq__err(ctx, AQ_EINPUT, "%s: coordinates must be numbers", src);
-        if (!rc)
+        if (!rc && !own_points(g, aq_table_numbers(t, (size_t)cx), aq_table_numbers(t, (size_t)cy),
+                               n, p->node, p->snap_km))
             rc = aq_graph_snap(ctx, g, aq_table_numbers(t, (size_t)cx),
                                aq_table_numbers(t, (size_t)cy), n, p->node, p->snap_km);
         size_t far = 0, first = 0;

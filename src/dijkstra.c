@@ -172,10 +172,8 @@ int aq_graph_nearest(aq_ctx *ctx, const aq_graph *g, const size_t *sources, size
         if (sources[k] >= n)
             return aq__err(ctx, AQ_EUSAGE, "source %zu is node %zu, outside the graph's %zu nodes",
                            k, sources[k], n);
-    if (g->straight_mpk > 0) { /* no roads: times come from distances */
-        aq__straight_nearest(g, sources, nsrc, limit, minutes, source_of);
-        return AQ_OK;
-    }
+    if (g->straight_mpk > 0) /* no roads: times come from distances */
+        return aq__straight_nearest(ctx, g, sources, nsrc, limit, minutes, source_of);
     sp s;
     memset(&s, 0, sizeof s);
     pick_arcs(g, toward, &s);

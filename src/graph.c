@@ -42,7 +42,7 @@ void aq_graph_free(aq_graph *g)
     aq__strmap_free(&g->idmap);
     aq__free(g->x);
     aq__free(g->y);
-    aq__free(g->unit);
+    aq__free(g->pt3);
     aq__free(g);
 }
 

@@ -46,8 +46,9 @@ struct aq_graph {
      * any two nodes = km x circuity / kmh x 60. 0 for road graphs. */
     double straight_mpk;         /* minutes per straight-line km */
     double circuity, kmh;
-    double *unit;                /* geographic: 3 per node, the point on the
-                                    unit sphere (NaN without coordinates) */
+    double *pt3;                 /* 3 per node: the point on the unit sphere
+                                    (degrees) or (x, y, 0); NaN without
+                                    coordinates. Nearer in 3-D = nearer.  */
 };
 
 /* Builds the CSR of G from its edge lists (efrom, eto, emin, n, nedges,
@@ -75,9 +76,23 @@ double aq__speed_of(const char *speeds, const char *cls);
 /* ---- straight-line graphs (network_straight.c) ---- */
 
 /* Nearest of NSRC sources for every node of a straight-line graph, as
- * aq_graph_nearest (ties: the first source in SOURCES). */
-void aq__straight_nearest(const aq_graph *g, const size_t *sources, size_t nsrc, double limit,
-                          double *minutes, long *source_of);
+ * aq_graph_nearest (ties: the first source in SOURCES). AQ_OK or
+ * AQ_ENOMEM. */
+int aq__straight_nearest(aq_ctx *ctx, const aq_graph *g, const size_t *sources, size_t nsrc,
+                         double limit, double *minutes, long *source_of);
+
+/* A static k-d tree over M points of 3 coordinates each (network_kd.c). */
+typedef struct aq__kd {
+    size_t n;
+    uint32_t *idx;   /* the implicit tree: a permutation of 0..n-1 */
+    const double *p; /* borrowed: 3 per point                      */
+} aq__kd;
+
+int aq__kd_build(aq_ctx *ctx, const double *pts, size_t m, aq__kd *kd);
+void aq__kd_free(aq__kd *kd);
+/* The point nearest to Q (squared distance in *best_d2; ties: the lowest
+ * index); SIZE_MAX when the tree is empty. */
+void aq__kd_nearest(const aq__kd *kd, const double *q, size_t *best, double *best_d2);
 /* Every node within LIMIT minutes of SOURCE: DIST[v] set for those, their
  * list in SETTLED in increasing order of minutes (also the nodes whose
  * DIST must be reset). Returns the count, or SIZE_MAX when out of memory. */

@@ -6,10 +6,12 @@
  * with coordinates and no arcs; the searches of dijkstra.c hand it to the
  * two functions here, which compute the times directly.
  *
- * Comparisons need no trigonometry: on the sphere the great-circle distance
- * falls as the dot product of the points' unit vectors rises, on the plane
- * as the squared distance falls; only the pairs kept get the exact
- * haversine (so the times agree with aq__graph_dist to the last bit).
+ * Comparisons need no trigonometry: each point is also kept in 3-D (on the
+ * unit sphere for degrees, where the chord orders pairs as the great-circle
+ * distance does; (x, y, 0) on the plane), so nearer in 3-D is nearer. The
+ * nearest centre comes from a k-d tree over the centres (network_kd.c);
+ * only the pairs kept get the exact haversine (so times agree with
+ * aq__graph_dist to the last bit).
  *
  * The times are estimates, not road times: the CLI and the scenario say so
  * in every output (docs/access.md gives the circuity values measured on
@@ -53,15 +55,22 @@ int aq_graph_straight_new(aq_ctx *ctx, const double *x, const double *y, size_t 
     }
     g->geographic = geographic != 0;
     g->unit_km = 1;
-    if (g->geographic && !(g->unit = aq__malloc(sizeof *g->unit * 3 * (n ? n : 1)))) {
+    if (!(g->pt3 = aq__malloc(sizeof *g->pt3 * 3 * (n ? n : 1)))) {
         aq_graph_free(g);
         return aq__oom(ctx);
     }
-    for (size_t v = 0; g->unit && v < n; v++) {
-        double lon = x[v] * DEG, lat = y[v] * DEG;
-        g->unit[3 * v] = cos(lat) * cos(lon);
-        g->unit[3 * v + 1] = cos(lat) * sin(lon);
-        g->unit[3 * v + 2] = sin(lat);
+    for (size_t v = 0; v < n; v++) {
+        double *p = g->pt3 + 3 * v;
+        if (g->geographic) {
+            double lon = x[v] * DEG, lat = y[v] * DEG;
+            p[0] = cos(lat) * cos(lon);
+            p[1] = cos(lat) * sin(lon);
+            p[2] = sin(lat);
+        } else {
+            p[0] = x[v];
+            p[1] = y[v];
+            p[2] = isnan(x[v]) || isnan(y[v]) ? NAN : 0;
+        }
     }
     g->circuity = circuity;
     g->kmh = kmh;
@@ -166,47 +175,57 @@ static inline double minutes_between(const aq_graph *g, size_t a, size_t b)
     return aq__graph_dist(g, g->x[a], g->y[a], g->x[b], g->y[b]) * g->straight_mpk;
 }
 
-/* How close A and B are, larger = closer: the dot product of unit vectors
- * on the sphere, minus the squared distance on the plane. NaN without
- * coordinates. */
-static inline double closeness(const aq_graph *g, size_t a, size_t b)
+/* Squared 3-D distance between nodes A and B (NaN without coordinates). */
+static inline double d2_between(const aq_graph *g, size_t a, size_t b)
 {
-    if (g->unit) {
-        const double *p = g->unit + 3 * a, *q = g->unit + 3 * b;
-        return p[0] * q[0] + p[1] * q[1] + p[2] * q[2];
-    }
-    double dx = g->x[a] - g->x[b], dy = g->y[a] - g->y[b];
-    return -(dx * dx + dy * dy);
+    const double *p = g->pt3 + 3 * a, *q = g->pt3 + 3 * b;
+    double dx = p[0] - q[0], dy = p[1] - q[1], dz = p[2] - q[2];
+    return dx * dx + dy * dy + dz * dz;
 }
 
-/* The smallest closeness of a pair within LIMIT minutes, with a margin for
- * rounding (the exact time decides); -INFINITY when any pair qualifies. */
-static double closeness_floor(const aq_graph *g, double limit)
+/* The largest squared 3-D distance of a pair within LIMIT minutes, with a
+ * margin for rounding (the exact time decides); INFINITY for no limit. */
+static double d2_ceiling(const aq_graph *g, double limit)
 {
     double km = limit / g->straight_mpk;
     if (isinf(km))
-        return -INFINITY;
-    if (g->unit)
-        return km / EARTH_KM >= 3.14159265358979323846 ? -INFINITY
-                                                       : cos(km / EARTH_KM) - 1e-12;
-    double u = km / g->unit_km;
-    return -(u * u) * (1 + 1e-12);
+        return INFINITY;
+    /* sphere: the chord of an arc of km; plane: km in coordinate units */
+    double d = g->geographic ? (km / EARTH_KM >= 3.14159265358979323846 ? 2 : 2 * sin(km / EARTH_KM / 2))
+                             : km / g->unit_km;
+    return d * d * (1 + 1e-9) + 1e-18;
 }
 
-void aq__straight_nearest(const aq_graph *g, const size_t *sources, size_t nsrc, double limit,
-                          double *minutes, long *source_of)
+int aq__straight_nearest(aq_ctx *ctx, const aq_graph *g, const size_t *sources, size_t nsrc,
+                         double limit, double *minutes, long *source_of)
 {
-    size_t n = g->n;
-#pragma omp parallel for schedule(static) if (n * nsrc > 1000000)
+    size_t n = g->n, m = 0;
+    /* The tree holds the sources with coordinates, in their order, so that
+     * its lowest-index tie rule keeps the first source. */
+    double *pts = aq__xmalloc(ctx, sizeof *pts * 3 * (nsrc ? nsrc : 1));
+    long *kof = aq__xmalloc(ctx, sizeof *kof * (nsrc ? nsrc : 1));
+    aq__kd kd;
+    memset(&kd, 0, sizeof kd);
+    int rc = pts && kof ? AQ_OK : AQ_ENOMEM;
+    for (size_t k = 0; k < nsrc && !rc; k++) {
+        const double *p = g->pt3 + 3 * sources[k];
+        if (isnan(p[0]) || isnan(p[1]) || isnan(p[2]))
+            continue;
+        memcpy(pts + 3 * m, p, sizeof *pts * 3);
+        kof[m++] = (long)k;
+    }
+    if (!rc)
+        rc = aq__kd_build(ctx, pts, m, &kd);
+#pragma omp parallel for schedule(static) if (!rc && n > 10000)
     for (size_t v = 0; v < n; v++) {
-        double best = -INFINITY;
-        long which = -1;
-        if (!isnan(g->x[v]) && !isnan(g->y[v]))
-            for (size_t k = 0; k < nsrc; k++) {
-                double c = closeness(g, sources[k], v);
-                if (c > best) /* strict: the first source keeps a tie; NaN never wins */
-                    best = c, which = (long)k;
-            }
+        if (rc)
+            continue;
+        const double *q = g->pt3 + 3 * v;
+        size_t best = SIZE_MAX;
+        double d2;
+        if (!isnan(q[0]) && !isnan(q[1]) && !isnan(q[2]))
+            aq__kd_nearest(&kd, q, &best, &d2);
+        long which = best == SIZE_MAX ? -1 : kof[best];
         double t = which < 0 ? INFINITY
                    : sources[which] == v ? 0 : minutes_between(g, sources[which], v);
         if (!(t <= limit))
@@ -215,6 +234,10 @@ void aq__straight_nearest(const aq_graph *g, const size_t *sources, size_t nsrc,
         if (source_of)
             source_of[v] = which;
     }
+    aq__kd_free(&kd);
+    aq__free(pts);
+    aq__free(kof);
+    return rc;
 }
 
 typedef struct tv {
@@ -238,10 +261,10 @@ size_t aq__straight_search(const aq_graph *g, size_t source, double limit, doubl
     tv *buf = aq__malloc(sizeof *buf * (g->n ? g->n : 1));
     if (!buf)
         return SIZE_MAX;
-    double floor = closeness_floor(g, limit);
+    double ceiling = d2_ceiling(g, limit);
     size_t m = 0;
     for (size_t v = 0; v < g->n; v++) {
-        if (!(closeness(g, source, v) >= floor)) /* far, or no coordinates */
+        if (!(d2_between(g, source, v) <= ceiling)) /* far, or no coordinates */
             continue;
         double t = v == source ? 0 : minutes_between(g, source, v);
         if (t <= limit)

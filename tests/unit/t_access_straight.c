@@ -12,6 +12,15 @@
 
 #include <math.h>
 
+/* Haversine minutes at x 1.3 and 60 km/h, written out independently. */
+static double minutes_hav(double lon1, double lat1, double lon2, double lat2)
+{
+    const double r = 3.14159265358979323846 / 180;
+    double a = sin((lat2 - lat1) * r / 2), b = sin((lon2 - lon1) * r / 2);
+    double h = a * a + cos(lat1 * r) * cos(lat2 * r) * b * b;
+    return 2 * 6371.0088 * asin(sqrt(h)) * 1.3;
+}
+
 int main(void)
 {
     AQ_TEST_BEGIN();
@@ -74,6 +83,44 @@ int main(void)
     size_t one = 0;
     AQ_CHECK(aq_graph_nearest(ctx, g, &one, 1, INFINITY, 1, m, NULL) == AQ_OK);
     AQ_NEAR(m[1], 52.85982877990917, 1e-12);
+    aq_graph_free(g);
+
+    /* The k-d tree against brute force: 3,000 points on a lattice-free
+     * pseudo-random cloud (degrees over Kazakhstan's extent, so the sphere
+     * path is used), every 37th a source, plus a duplicate source at the
+     * same point as an earlier one (the first must keep the tie). */
+    enum { NP = 3000 };
+    static double px[NP], py[NP], mm[NP];
+    static long ww[NP];
+    static size_t ss[NP];
+    unsigned long long st = 12345;
+    for (size_t i = 0; i < NP; i++) {
+        st = st * 6364136223846793005ULL + 1442695040888963407ULL;
+        px[i] = 46.5 + (double)(st >> 11) / 9007199254740992.0 * 40.8;
+        st = st * 6364136223846793005ULL + 1442695040888963407ULL;
+        py[i] = 40.6 + (double)(st >> 11) / 9007199254740992.0 * 14.8;
+    }
+    px[NP - 1] = px[37];
+    py[NP - 1] = py[37];
+    size_t ns = 0;
+    for (size_t i = 0; i < NP; i += 37)
+        ss[ns++] = i;
+    ss[ns++] = NP - 1; /* same place as source 1 (node 37) */
+    AQ_CHECK(aq_graph_straight_new(ctx, px, py, NP, 1, 1.3, 60, &g) == AQ_OK);
+    AQ_CHECK(aq_graph_nearest(ctx, g, ss, ns, INFINITY, 1, mm, ww) == AQ_OK);
+    size_t wrong = 0;
+    for (size_t u = 0; u < 400; u++) { /* quadratic: 400 points suffice */
+        double best = INFINITY;
+        long bk = -1;
+        for (size_t k = 0; k < ns; k++) {
+            double d = minutes_hav(px[ss[k]], py[ss[k]], px[u], py[u]);
+            if (d < best)
+                best = d, bk = (long)k;
+        }
+        wrong += !(fabs(mm[u] - best) <= 1e-9 * best) || ww[u] != bk;
+    }
+    AQ_CHECK(wrong == 0);
+    AQ_CHECK(ww[37] == 1 && ww[NP - 1] == 1 && mm[NP - 1] == 0);
     aq_graph_free(g);
 
     /* Refused: circuity below 1, speed 0; a road graph is not straight. */
