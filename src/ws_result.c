@@ -92,13 +92,15 @@ int aq_ws_methods(aq_store *s, aq_table **out)
 
 long long aq_ws_dataset_horizon(aq_store *s)
 {
+    /* Backwards along the rowid, stopping at the first live dataset: the
+     * server asks on every map request, and edits make datasets many. */
     sqlite3_stmt *st;
     long long h = 0;
-    if (aq__store_prepare(s, "SELECT coalesce(max(id), 0) FROM datasets WHERE status = 'live'", &st) != AQ_OK)
+    if (aq__store_cached(s, "SELECT id FROM datasets WHERE status = 'live' ORDER BY id DESC LIMIT 1", &st) != AQ_OK)
         return 0;
     if (sqlite3_step(st) == SQLITE_ROW)
         h = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
+    aq__store_release(st);
     return h;
 }
 
