@@ -229,6 +229,27 @@ static void coordination(aq_ctx *ctx)
     AQ_CHECK(isnan(population(s, "711110000", 0)));
     AQ_NEAR(population(s, "711110000", h1), 400000, 0);
 
+    /* Approval makes the values current even over a dataset imported while
+     * they waited: the approved dataset is renumbered above every other. */
+    long long late = 0;
+    AQ_EQ_INT(aq_ws_submit_edit(s, &editor, "751210000", "area", "2023", 45, NULL, &late), AQ_OK);
+    AQ_EQ_INT(aq_ws_submit_edit(s, &central, "751210000", "area", "2023", 46, NULL, NULL), AQ_OK);
+    long long h3 = aq_ws_dataset_horizon(s);
+    AQ_EQ_INT(aq_ws_decide(s, &central, late, 1, NULL), AQ_OK);
+    AQ_EQ_INT(aq_store_select(s, &sel, &t), AQ_OK);
+    if (t) {
+        AQ_NEAR(aq_table_numbers(t, 7)[2], 45, 0);
+        aq_table_free(t);
+    }
+    sel.max_dataset = h3; /* before the approval: the central analyst's 46 */
+    AQ_EQ_INT(aq_store_select(s, &sel, &t), AQ_OK);
+    if (t) {
+        AQ_NEAR(aq_table_numbers(t, 7)[2], 46, 0);
+        aq_table_free(t);
+    }
+    AQ_EQ_INT(count(s, "SELECT count(*) FROM audit WHERE action = 'approve' AND object LIKE 'value 751210000 area 2023%'"
+                       " AND old_value = '46' AND new_value = '45'"), 1);
+
     /* Methodologies and results. */
     char *text = slurp("methods/example-pillars.yaml"), sha[65], sha2[65];
     AQ_CHECK(text != NULL);
