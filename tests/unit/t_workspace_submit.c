@@ -144,6 +144,13 @@ static void coordination(aq_ctx *ctx)
     AQ_EQ_INT(count(s, "SELECT count(*) FROM indicators WHERE code = 'schools'"), 0);
     AQ_EQ_INT(count(s, "SELECT count(*) FROM units WHERE code = '751999000'"), 0);
     AQ_EQ_INT(aq_ws_submit_file(s, &viewer, mine, "x.csv", NULL, NULL), AQ_EDENIED);
+    /* A file with a bad row is refused whole, naming the user's file. */
+    AQ_EQ_INT(aq_ws_submit_file(s, &editor, write_file("t_wss_bad.csv", "code,year,population\n751110000,2023,1\n759999999,2023,2\n"),
+                                "bad.csv", NULL, NULL), AQ_EINPUT);
+    AQ_CHECK(strstr(aq_errmsg(ctx), "'bad.csv': 1 row rejected, nothing imported") != NULL);
+    AQ_CHECK(strstr(aq_errmsg(ctx), "unknown unit '759999999'") != NULL);
+    AQ_EQ_INT(count(s, "SELECT count(*) FROM datasets"), datasets);
+    AQ_EQ_INT(count(s, "SELECT count(*) FROM submissions"), 1);
 
     /* Edits: pending for the editor within its scope, refused outside it. */
     long long sub2 = 0, sub3 = 0;
