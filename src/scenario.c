@@ -194,17 +194,14 @@ static int measure(aq_ctx *ctx, state *s, metrics *m, const char *indname)
     double circuity, kmh;
     if (aq_graph_straight(s->g, &circuity, &kmh)) {
         /* The times below are estimates: the table itself says how made. */
-        rc = put(ctx, m, "note: travel times are straight-line estimates, not road times: "
-                 "circuity (road km per straight km)", circuity);
+        rc = put(ctx, m, "note: straight-line times (not road times): circuity", circuity);
         if (!rc)
-            rc = put(ctx, m, "note: travel times are straight-line estimates, not road times: "
-                     "speed km/h", kmh);
+            rc = put(ctx, m, "note: straight-line times (not road times): km/h", kmh);
     }
     if (!rc && s->nassumed) {
-        rc = put(ctx, m, "note: settlements whose population the plan assumes",
-                 (double)s->nassumed);
+        rc = put(ctx, m, "note: settlements with assumed population", (double)s->nassumed);
         if (!rc)
-            rc = put(ctx, m, "note: people assumed by the plan (not counted by anyone)", s->assumed);
+            rc = put(ctx, m, "note: people assumed (declared in the plan)", s->assumed);
     }
     if (!rc)
         rc = put(ctx, m, "settlements inhabited", inhabited);

@@ -68,7 +68,7 @@ eq "$(row 'centre: people within 30 min')" "centre: people within 30 min,100,300
 has "$T/out" "centre: mean minutes,182.29420749946"
 has "$T/out" ",166.02964479795"
 eq "$(row 'class D1: population')" "class D1: population,300,300,0" "store: D1 keeps its people"
-has "$T/out" "travel times are straight-line estimates"
+has "$T/out" "note: straight-line times (not road times): circuity,1.3"
 expect 2 "$AIMAQ" scenario "$T/sp.yaml"
 has "$T/err" "settlements need file: FILE, or level: LEVEL with a store"
 sed 's/period: 2023, //' "$T/sp.yaml" > "$T/sp2.yaml"

@@ -11,12 +11,12 @@ row() { grep -e "^\"\?$1\"\?," "$T/out" | head -1; }
 expect 0 "$AIMAQ" scenario $P --format csv
 has "$T/out" "metric,before,after,change"
 # Every output says the times are estimates.
-has "$T/out" "note: travel times are straight-line estimates, not road times: circuity (road km per straight km)\",1.3,1.3,0"
-has "$T/out" "not road times: speed km/h\",60,60,0"
+has "$T/out" "note: straight-line times (not road times): circuity,1.3,1.3,0"
+has "$T/out" "note: straight-line times (not road times): km/h,60,60,0"
 has "$T/err" "travel times are straight-line estimates (great-circle km x 1.3 at 60 km/h), not road times"
 # The declared assumption for the places nobody counted is reported.
-eq "$(row 'note: settlements whose population the plan assumes')" "note: settlements whose population the plan assumes,6077,6077,0" "assumed places"
-eq "$(row 'note: people assumed by the plan .not counted by anyone.')" "note: people assumed by the plan (not counted by anyone),1626393,1626393,0" "assumed people"
+eq "$(row 'note: settlements with assumed population')" "note: settlements with assumed population,6077,6077,0" "assumed places"
+eq "$(row 'note: people assumed .declared in the plan.')" "note: people assumed (declared in the plan),1626393,1626393,0" "assumed people"
 has "$T/err" "6077 settlement(s) have no population"
 eq "$(row 'settlements inhabited')" "settlements inhabited,9479,7668,-1811" "inhabited"
 eq "$(row 'population')" "population,18029694,18029694,0" "population kept"
