@@ -42,4 +42,12 @@ sed 's/^changes:/changes:\n  - road: {from: 1, to: 2, minutes: 5}/' $P > "$T/roa
 cp examples/kz/scenario/settlements.csv "$T/"
 expect 2 "$AIMAQ" scenario "$T/road.yaml"
 has "$T/err" "a road change needs a road network"
+# A service selection naming no column; missing populations without a
+# declared assumption are refused, not taken as zero.
+sed 's/where: {class: regional_centre}/where: {klass: regional_centre}/' $P > "$T/where.yaml"
+expect 2 "$AIMAQ" scenario "$T/where.yaml"
+has "$T/err" "service 'regional centre': the settlement table has no column 'klass'"
+sed 's/values: {village: 789, hamlet: 127, isolated_dwelling: 11}/values: {village: 789}/' $P > "$T/assume.yaml"
+expect 2 "$AIMAQ" scenario "$T/assume.yaml"
+has "$T/err" "settlements.csv: line 2: population is missing"
 finish
