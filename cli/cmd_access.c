@@ -81,9 +81,12 @@ static int parse_bands(const char *s, double *upto, double *weight, size_t max, 
     return 0;
 }
 
-static int load(aq_ctx *ctx, const char *path, aq_table **t)
+/* Reads a file with the --layer and --encoding of the command line. */
+static int load(aq_ctx *ctx, const cli_input *opts, const char *path, aq_table **t)
 {
     cli_input in = {0};
+    in.layer = opts->layer;
+    in.encoding = opts->encoding;
     return cli_input_load(ctx, &in, path, t);
 }
 
@@ -163,7 +166,7 @@ static int run(int argc, char **argv)
         {"settlements", CLI_STRING, &settlements, "FILE", "settlements: id, pop, node or x/y"},
         {"nodes", CLI_STRING, &nodes, "FILE", "node coordinates (node, x, y) for snapping"},
         {"id", CLI_STRING, &ao.id, "COL", "settlement id column"},
-        {"pop", CLI_STRING, &ao.pop, "COL", "settlement population column (default pop/population)"},
+        {"pop", CLI_STRING, &ao.pop, "COL", "settlement population column (default pop/population); with --db the indicator code (default population)"},
         {"x", CLI_STRING, &ao.x, "COL", "settlement x (or lon) column"},
         {"y", CLI_STRING, &ao.y, "COL", "settlement y (or lat) column"},
         {"max-snap", CLI_DOUBLE, &max_snap, "KM", "settlements farther from a node are unreachable"},
@@ -229,22 +232,22 @@ static int run(int argc, char **argv)
     double t0 = now();
     rc = eo.speeds ? aq_speeds_check(ctx, eo.speeds) : AQ_OK;
     if (!rc && edges)
-        rc = load(ctx, edges, &te);
+        rc = load(ctx, &in, edges, &te);
     if (!rc && centres)
-        rc = load(ctx, centres, &tc);
+        rc = load(ctx, &in, centres, &tc);
     if (!rc && centres_level)
         rc = store_centres(ctx, in.db, centres_level, &tc);
     if (!rc && settlements)
-        rc = load(ctx, settlements, &ts);
+        rc = load(ctx, &in, settlements, &ts);
     if (!rc && store_set) {
         if (!ao.pop)
             ao.pop = "population";
         rc = store_settlements(ctx, &in, ao.pop, &ts);
     }
     if (!rc && nodes)
-        rc = load(ctx, nodes, &tn);
+        rc = load(ctx, &in, nodes, &tn);
     if (!rc && od)
-        rc = load(ctx, od, &tp);
+        rc = load(ctx, &in, od, &tp);
     double t1 = now();
     if (!rc && straight) {
         /* Nodes are the settlements' points, then the centres'. */
