@@ -143,8 +143,36 @@ def osm_population(p):
     return int(v) if v.isdigit() else None
 
 
-# The BNS sheet misspells Түркістан; the OSM export has no point for Қызылорда.
+# The BNS sheet misspells Түркістан; the OSM export has no point for Қызылорда,
+# which is then placed at the centroid of its city administration's polygon in
+# geoBoundaries ADM2 ("Qyzylorda", 64 x 82 km around the city: a few km off).
 TOWN_ALIASES = {"түкістан": "түркістан"}
+ADM2 = os.path.join(SHARED, "kz-boundaries", "geoBoundaries-KAZ-ADM2.geojson")
+ADM2_FALLBACK = {"қызылорда": "Qyzylorda"}
+
+
+def polygon_centroid(geom):
+    """Area-weighted centroid of the outer rings of a (Multi)Polygon."""
+    polys = geom["coordinates"] if geom["type"] == "MultiPolygon" else [geom["coordinates"]]
+    a_sum = cx = cy = 0.0
+    for poly in polys:
+        ring = poly[0]
+        for (x0, y0), (x1, y1) in zip(ring, ring[1:] + ring[:1]):
+            c = x0 * y1 - x1 * y0
+            a_sum += c
+            cx += (x0 + x1) * c
+            cy += (y0 + y1) * c
+    return cx / (3 * a_sum), cy / (3 * a_sum)
+
+
+def adm2_point(shape_name):
+    with open(ADM2, encoding="utf-8") as f:
+        hits = [g for g in json.load(f)["features"] if g["properties"]["shapeName"] == shape_name]
+    if len(hits) != 1:
+        sys.exit(f"build.py: {len(hits)} geoBoundaries ADM2 shapes named {shape_name}")
+    x, y = polygon_centroid(hits[0]["geometry"])
+    return {"geometry": {"type": "Point", "coordinates": [round(x, 7), round(y, 7)]},
+            "properties": {"place": "city", "source": f"geoBoundaries ADM2 {shape_name} centroid"}}
 
 
 def name_key(s):
@@ -175,6 +203,8 @@ def market_points(out, feats):
                and k in (name_key(f["properties"].get(a)) for a in ("name", "name:kk", "name:ru"))]
         if pts:
             found.append((code, name, pts[0]))
+        elif k in ADM2_FALLBACK:
+            found.append((code, name, adm2_point(ADM2_FALLBACK[k])))
         else:
             missing.append(name)
     return found, missing
