@@ -259,6 +259,8 @@ int aq__bind(aq_ctx *ctx, const aq_method *m, const aq_table *t, aq__bound *b)
         b->raw = aq__xcalloc(ctx, m->nind, sizeof *b->raw);
         rc = b->raw ? AQ_OK : AQ_ENOMEM;
     }
+    if (!rc) /* every absent indicator at once, not the first one only */
+        rc = aq__method_columns_present(ctx, m, t);
     for (size_t j = 0; !rc && j < m->nind; j++)
         rc = bind_indicator(ctx, m, b, j);
     if (!rc && m->reference) {

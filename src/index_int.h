@@ -195,6 +195,9 @@ struct aq_method {
     size_t nwrep, nmissing, ndropped_pil, nind_declared;
 };
 
+/* AQ_OK when every indicator of M is a column of T (or derived); else
+ * AQ_ENOTFOUND listing all that are not, each with its line. */
+int aq__method_columns_present(aq_ctx *ctx, const aq_method *m, const aq_table *t);
 /* Frees what aq_method_restrict recorded (method_restrict.c). */
 void aq__method_wrep_free(aq_method *m);
 

@@ -150,6 +150,22 @@ static int missing_error(aq_ctx *ctx, const aq_method *m, const char *const *why
     return rc;
 }
 
+int aq__method_columns_present(aq_ctx *ctx, const aq_method *m, const aq_table *t)
+{
+    const char **why = aq__xcalloc(ctx, m->nind + 1, sizeof *why);
+    if (!why)
+        return AQ_ENOMEM;
+    size_t nmiss = 0;
+    for (size_t j = 0; j < m->nind; j++) {
+        const char *w = unavailable(m, t, j);
+        if (w == ST_NOCOL) /* an empty column is reported by the computation itself */
+            why[j] = w, nmiss++;
+    }
+    int rc = nmiss ? missing_error(ctx, m, why, nmiss) : AQ_OK;
+    aq__free(why);
+    return rc;
+}
+
 int aq_method_restrict(aq_ctx *ctx, aq_method *m, const aq_table *t, int allow_missing)
 {
     if (m->kind != AQ_METHOD_POTENTIAL || !m->nind)

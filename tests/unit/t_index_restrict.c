@@ -117,6 +117,17 @@ static void test_error_lists_all(aq_ctx *ctx)
     AQ_CHECK(strstr(e, "m.yaml:7: indicator 'i02' has no value in any unit"));
     AQ_CHECK(!strstr(e, "'i01'"));
     aq_table_free(t);
+    /* aq_index_compute without restricting lists every absent column too */
+    t = table(ctx, "i16", NULL);
+    aq_method *m3 = parse(ctx, "name: m\nid: code\nindicators:\n  - {code: i01}\n"
+                               "  - {code: i16}\n  - {code: x9}\n");
+    aq_index *r = NULL;
+    AQ_EQ_INT(aq_index_compute(ctx, m3, t, &r), AQ_ENOTFOUND);
+    AQ_CHECK(strstr(aq_errmsg(ctx), "m.yaml:5: indicator 'i16' is not a column of the data"));
+    AQ_CHECK(strstr(aq_errmsg(ctx), "m.yaml:6: indicator 'x9' is not a column of the data"));
+    aq_index_free(r);
+    aq_method_free(m3);
+    aq_table_free(t);
     /* every indicator absent: an error even when missing ones are allowed */
     t = table(ctx, "i01", "i16");
     aq_method_free(m);
