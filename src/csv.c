@@ -176,6 +176,19 @@ static const char *skip_blank(const char *p, const char *end, size_t *lines)
     return p;
 }
 
+/* Copies at most SIZE-1 bytes of S (N bytes) to DST for a message, cut at
+ * a character boundary so the message stays UTF-8. */
+static void quote_token(char *dst, size_t size, const char *s, size_t n)
+{
+    if (n >= size) {
+        n = size - 1;
+        while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
+            n--;
+    }
+    memcpy(dst, s, n);
+    dst[n] = '\0';
+}
+
 static void trim(const char **s, size_t *n)
 {
     while (*n && (**s == ' ' || **s == '\t')) {
@@ -353,9 +366,13 @@ static int sniff_types(aq_ctx *ctx, csv_src *src)
     /* Per column: seen a value that fails with '.', with ',', seen a mark. */
     bool *fail_dot = aq__calloc(nc, 1), *fail_comma = aq__calloc(nc, 1);
     size_t *dot_line = aq__calloc(nc, sizeof(size_t)), *comma_line = aq__calloc(nc, sizeof(size_t));
+    /* ... and the first such value of each kind, quoted in the message. */
+    typedef char token[2][24];
+    token *tok = aq__calloc(nc, sizeof *tok);
     field *f = aq__calloc(nc + 1, sizeof *f);
-    if (!fail_dot || !fail_comma || !f || !dot_line || !comma_line) {
+    if (!fail_dot || !fail_comma || !f || !dot_line || !comma_line || !tok) {
         aq__free(fail_dot), aq__free(fail_comma), aq__free(f), aq__free(dot_line), aq__free(comma_line);
+        aq__free(tok);
         return aq__oom(ctx);
     }
     aq_buf scratch = {0};
@@ -384,10 +401,12 @@ static int sniff_types(aq_ctx *ctx, csv_src *src)
             if (!aq_parse_number(s, n, '.', &v) && !fail_dot[j]) {
                 fail_dot[j] = true;
                 dot_line[j] = line;
+                quote_token(tok[j][0], sizeof tok[j][0], s, n);
             }
             if (!aq_parse_number(s, n, ',', &v) && !fail_comma[j]) {
                 fail_comma[j] = true;
                 comma_line[j] = line;
+                quote_token(tok[j][1], sizeof tok[j][1], s, n);
             }
             if (fail_dot[j] && fail_comma[j]) {
                 /* Neither mark reads every value: text, unless each value
@@ -403,9 +422,9 @@ static int sniff_types(aq_ctx *ctx, csv_src *src)
             continue;
         if (fail_dot[j] && fail_comma[j])
             rc = aq__err(ctx, AQ_EINPUT,
-                         "'%s' column '%s' mixes number styles: line %zu needs a decimal point, line %zu a decimal comma; "
-                         "make them agree or give --decimal",
-                         src->path, src->names[j], comma_line[j], dot_line[j]);
+                         "'%s' column '%s' mixes number styles: line %zu needs a decimal point ('%s'), line %zu a "
+                         "decimal comma ('%s'); make them agree or give --decimal",
+                         src->path, src->names[j], comma_line[j], tok[j][1], dot_line[j], tok[j][0]);
         else if (fail_comma[j]) {
             src->decimal[j] = '.';
             src->decimal_fixed[j] = true;
@@ -416,6 +435,7 @@ static int sniff_types(aq_ctx *ctx, csv_src *src)
     }
     aq__buf_free(&scratch);
     aq__free(fail_dot), aq__free(fail_comma), aq__free(f), aq__free(dot_line), aq__free(comma_line);
+    aq__free(tok);
     return rc;
 }
 
