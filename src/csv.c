@@ -47,6 +47,7 @@ typedef struct csv_src {
     char delim;
     bool has_quotes;
     bool lone_cr;     /* some line ends are a CR alone (Excel for Mac's "CSV (Macintosh)") */
+    char user_decimal; /* the decimal mark the caller gave (--decimal), or 0 */
     size_t ncols;
     char **names;
     enum aq_coltype *types;
@@ -350,6 +351,7 @@ static int read_header(aq_ctx *ctx, csv_src *src, const aq_read_opts *opts)
         src->types[j] = forced_text(opts, src->names[j]) ? AQ_COL_TEXT : AQ_COL_NUMBER;
         src->decimal[j] = opts && opts->decimal ? opts->decimal : (src->delim == ',' ? '.' : ',');
         src->decimal_fixed[j] = opts && opts->decimal;
+        src->user_decimal = opts ? opts->decimal : 0;
     }
     aq__buf_free(&scratch);
     src->body = (size_t)(p - src->data);
@@ -690,6 +692,12 @@ static int full_pass(aq_ctx *ctx, csv_src *src, const char *body, const char *en
                 src->decimal[cf->col] = src->decimal[cf->col] == '.' ? ',' : '.';
                 src->decimal_fixed[cf->col] = true;
                 rc = -1;
+            } else if (cf->other_decimal && src->user_decimal) {
+                rc = aq__err(ctx, AQ_EINPUT,
+                             "'%s' line %zu, column '%s': '%s' uses a decimal %s, but the decimal mark given is '%c'; "
+                             "expected every value of the column written with '%c'",
+                             src->path, cf->line, src->names[cf->col], cf->token,
+                             src->user_decimal == '.' ? "comma" : "point", src->user_decimal, src->user_decimal);
             } else if (cf->other_decimal) {
                 rc = aq__err(ctx, AQ_EINPUT,
                              "'%s' line %zu, column '%s': '%s' uses a decimal %s, but earlier values of this column use a decimal %s",
