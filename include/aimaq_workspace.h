@@ -88,7 +88,9 @@ int aq_ws_accounts(aq_store *s, aq_table **out);
  * state-changing request. Failures are audited; the message does not say
  * whether the name or the password was wrong (an unknown name costs the
  * same Argon2id verification as a known one). A success clears the name's
- * failures. The rate check and the recording of a failure are separate
+ * failures. Refused (rate-limited) attempts leave one "login-refused"
+ * record a minute per name and address, so a flood of them cannot fill
+ * the disk. The rate check and the recording of a failure are separate
  * transactions, so concurrent guesses may exceed the limit by a few.
  * Returns AQ_OK, AQ_EDENIED, AQ_ESTORE. */
 int aq_ws_login(aq_store *s, const char *name, const char *password,

@@ -125,6 +125,24 @@ static int login_failed(aq_store *s, const char *name, const char *client, long 
     return aq__err(s->ctx, AQ_EDENIED, "login refused: unknown name or wrong password");
 }
 
+/* Was a refused login of OBJECT from CLIENT audited in the last minute?
+ * Refusals cost nothing to send, so one record a minute stands for the
+ * rest; only the newest 1000 records are looked at (a rowid range). */
+static bool refusal_logged(aq_store *s, const char *object, const char *client)
+{
+    sqlite3_stmt *st;
+    bool found = false;
+    if (aq__store_prepare(s, "SELECT 1 FROM audit WHERE id > (SELECT coalesce(max(id), 0) - 1000 FROM audit)"
+                             " AND action = 'login-refused' AND object = ?1 AND client IS ?2"
+                             " AND at > strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '-60 seconds')", &st) != AQ_OK)
+        return false;
+    sqlite3_bind_text(st, 1, object, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, client, -1, SQLITE_STATIC);
+    found = sqlite3_step(st) == SQLITE_ROW;
+    sqlite3_finalize(st);
+    return found;
+}
+
 /* The account of NAME and its password hash, if it exists and is enabled. */
 static int find_login(aq_store *s, const char *name, aq_account *acc, char hash[crypto_pwhash_STRBYTES], bool *found)
 {
@@ -163,7 +181,8 @@ int aq_ws_login(aq_store *s, const char *name, const char *password, const char 
         snprintf(object, sizeof object, "account %.63s", name);
         snprintf(why, sizeof why, "rate limited: %d failed logins within %d minutes", AQ_WS_LOGIN_LIMIT,
                  AQ_WS_LOGIN_WINDOW / 60);
-        aq__ws_audit(s, NULL, "login-refused", object, NULL, why, client);
+        if (!refusal_logged(s, object, client))
+            aq__ws_audit(s, NULL, "login-refused", object, NULL, why, client);
         return aq__err(s->ctx, AQ_EDENIED, "too many failed logins for '%s' or from this address: try again in %lld s",
                        name, wait);
     }

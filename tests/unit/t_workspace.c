@@ -192,6 +192,8 @@ static void accounts(aq_ctx *ctx)
     AQ_CHECK(strstr(aq_errmsg(ctx), "too many failed logins") != NULL);
     AQ_CHECK(strstr(aq_errmsg(ctx), "try again in 9") != NULL); /* 900 s, or 899 across a second boundary */
     AQ_EQ_INT(count(s, "SELECT count(*) FROM audit WHERE action = 'login-failed' AND object = 'account viewer'"), 5);
+    AQ_EQ_INT(aq_ws_login(s, "viewer", "just looking at it", "10.0.0.4", tok, csrf, &who), AQ_EDENIED);
+    /* One record a minute stands for a burst of refused attempts. */
     AQ_EQ_INT(count(s, "SELECT count(*) FROM audit WHERE action = 'login-refused'"), 1);
     /* ... and per client address: 5 failures from one address, any names. */
     for (int i = 0; i < 5; i++) {
