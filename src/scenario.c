@@ -438,10 +438,14 @@ static int relocate(aq_ctx *ctx, plan *p, state *s, yaml_node_t *ch)
         s->moved += s->pop[i];
         s->pop[i] = 0;
     }
-    if (!rc && stay)
+    if (!rc && stay) {
+        char lim[64] = "in reach"; /* no limit: another part of the network */
+        if (!isinf(within))
+            snprintf(lim, sizeof lim, "within %g minutes", within);
         aq__warn(ctx, "%s: line %zu: %zu settlement(s) with %.15g people have no '%s' settlement "
-                 "within %g minutes and stay: %s%s", p->path, (size_t)ch->start_mark.line + 1, stay,
-                 staypop, tonames, within, names.data ? names.data : "", stay > 20 ? ", ..." : "");
+                 "%s and stay: %s%s", p->path, (size_t)ch->start_mark.line + 1, stay, staypop,
+                 tonames, lim, names.data ? names.data : "", stay > 20 ? ", ..." : "");
+    }
     aq__buf_free(&names);
     aq__free(sel);
     aq__free(src);
