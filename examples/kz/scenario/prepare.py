@@ -14,7 +14,8 @@ contains each point (its `parent` column).
 One row per OpenStreetMap place point (examples/kz/osm_places.geojson,
 9,899 points), less the points in no region of Kazakhstan (the export
 reaches into Russia, China and Uzbekistan). Columns:
-  id          OSM node id
+  id          OSM node id ("geoBoundaries ADM2 Qyzylorda" for the one city
+              without an OSM point, placed at its ADM2 polygon's centroid)
   name        OSM name (name, else name:kk, else name:ru; may be empty)
   lon, lat    WGS84
   place       OSM place class (city, town, village, hamlet, isolated_dwelling)
@@ -61,6 +62,11 @@ REGION_CENTRES = {
 }
 # Bulletin spellings that differ from every OSM name of the place
 ALIASES = {"Түкістан қаласы": "Түркістан"}  # a typo in the bulletin (sheet 03)
+# Bulletin places with no OSM point at all, placed at the centroid of their
+# city administration's polygon in geoBoundaries ADM2 (as
+# examples/kz/potential does): Kyzylorda, 64 x 82 km around the city, so the
+# point is a few km off. Their id says where the point comes from.
+ADM2_FALLBACK = {"қызылорда": "Qyzylorda"}
 SUFFIXES = (" қаласы", " қ.ә.", " қ.", " к.", " а.", " с.")
 # Latin letters OSM mappers typed inside Cyrillic words (kz-settlements-osm/SOURCE.md)
 LATIN = str.maketrans({"i": "і", "a": "а", "Y": "Ү", "H": "Н", "o": "о", "e": "е", "c": "с"})
@@ -72,6 +78,25 @@ def norm(s):
         if s.endswith(suf):
             s = s[: -len(suf)]
     return s.translate(LATIN).lower().replace("ё", "е")
+
+
+def adm2_point(shared, shape_name):
+    """Area-weighted centroid of the outer rings of the one ADM2 shape named so."""
+    with open(os.path.join(shared, "kz-boundaries", "geoBoundaries-KAZ-ADM2.geojson"), encoding="utf-8") as f:
+        hits = [g for g in json.load(f)["features"] if g["properties"]["shapeName"] == shape_name]
+    if len(hits) != 1:
+        sys.exit(f"prepare.py: {len(hits)} geoBoundaries ADM2 shapes named {shape_name}")
+    geom = hits[0]["geometry"]
+    polys = geom["coordinates"] if geom["type"] == "MultiPolygon" else [geom["coordinates"]]
+    a = cx = cy = 0.0
+    for poly in polys:
+        ring = poly[0]
+        for (x0, y0), (x1, y1) in zip(ring, ring[1:] + ring[:1]):
+            c = x0 * y1 - x1 * y0
+            a += c
+            cx += (x0 + x1) * c
+            cy += (y0 + y1) * c
+    return round(cx / (3 * a), 7), round(cy / (3 * a), 7)
 
 
 def read_csv(path):
@@ -147,6 +172,12 @@ def main():
         for k in (key, key + "ск", key + "ка"):
             cands = cands or [r for r in rows if r["region"] == code and k in r["names"]
                               and r["pop_source"] != "bns_2023"]  # one bulletin row per point
+        if not cands and key in ADM2_FALLBACK:
+            lon, lat = adm2_point(shared, ADM2_FALLBACK[key])
+            rows.append({"id": "geoBoundaries ADM2 " + ADM2_FALLBACK[key], "name": name, "lon": lon,
+                         "lat": lat, "place": "city", "class": "town", "region": code, "pop": "",
+                         "pop_source": "", "names": {key}})
+            cands = [rows[-1]]
         if not cands:
             unmatched.append([code, name, kind, total])
             continue
