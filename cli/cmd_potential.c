@@ -113,9 +113,20 @@ static int read_draws(aq_ctx *ctx, const char *path, size_t m, double **w, size_
     return *w ? AQ_OK : AQ_ENOMEM;
 }
 
-/* Copies the input's geometries onto the result rows (same order). */
-static int copy_geometries(aq_ctx *ctx, const aq_table *from, aq_table *to)
+/* Copies the input's geometries onto the result rows (same order). A
+ * table of settlements without geometries but with lon and lat columns
+ * (a CSV) gives points, so the GeoJSON can be mapped. */
+static int copy_geometries(aq_ctx *ctx, aq_table *from, aq_table *to)
 {
+    size_t len0 = 0;
+    bool any = false;
+    for (size_t i = 0; i < aq_table_nrows(from) && !any; i++)
+        any = aq_table_geometry(from, i, &len0) != NULL;
+    if (!any && aq_table_find(from, "lon") >= 0 && aq_table_find(from, "lat") >= 0) {
+        int rc = aq_table_points_from_lonlat(ctx, from, "lon", "lat", NULL);
+        if (rc)
+            return rc;
+    }
     for (size_t i = 0; i < aq_table_nrows(from); i++) {
         size_t len = 0;
         const unsigned char *g = aq_table_geometry(from, i, &len);

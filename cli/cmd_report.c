@@ -46,6 +46,8 @@ static int run(int argc, char **argv)
         {"method", CLI_STRING, &ro.method_path, "FILE", "methodology file whose SHA-256 is shown"},
         {"class-summary", CLI_STRING, &ro.class_summary, "FILE",
          "class summary to show (aimaq potential --summary --format csv)"},
+        {"class-map", CLI_STRING, &ro.class_map, "FILE",
+         "potential classes to map (aimaq potential output with lon/lat, geometry, or codes)"},
         {"title", CLI_STRING, &ro.title, "TEXT", "heading of the report"},
         {"simplify", CLI_DOUBLE, &simplify, "DEG", "polygon simplification tolerance, degrees (default 0.02)"},
         {"classes", CLI_INT, &classes, "K", "map classes, 2..7 (default 5)"},

@@ -187,6 +187,13 @@ int aq_table_set_geometry(aq_ctx *ctx, aq_table *t, size_t row,
                           const unsigned char *wkb, size_t len,
                           const char *crs);
 
+/* Gives each row whose number columns LON and LAT hold a longitude and a
+ * latitude in degrees (finite, within +-180 and +-90) a point geometry in
+ * EPSG:4326, replacing any it had; other rows keep theirs. *MADE (may be
+ * NULL) gets the number of points made. Returns AQ_OK, AQ_ENOTFOUND (no
+ * such column), AQ_EINPUT (a text column), AQ_ENOMEM. */
+int aq_table_points_from_lonlat(aq_ctx *ctx, aq_table *t, const char *lon, const char *lat, size_t *made);
+
 /* Formats for aq_table_write. */
 enum aq_format {
     AQ_FMT_AUTO = 0, /* from the file name's extension */

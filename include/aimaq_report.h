@@ -80,6 +80,13 @@ typedef struct aq_report_opts {
                                class, count, population and optionally
                                population_share) shown as its own section,
                                or NULL                                       */
+    const char *class_map;  /* units and their potential classes, as `aimaq
+                               potential` writes them (columns id or code,
+                               class, optionally score), with point or
+                               polygon geometries, or lon and lat columns,
+                               or codes of the report's level: drawn over
+                               the level's outlines, one colour per class
+                               (best mean score green), or NULL            */
     const char *title;      /* the heading; NULL = a default in the language */
     double simplify;        /* tolerance in degrees for simplifying polygons
                                (topology preserved per unit); default 0.02,

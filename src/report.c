@@ -542,7 +542,8 @@ static int build(aq__rep *R, bool map_only)
     if ((rc = aq__report_map_section(R)))
         return rc;
     rep_put(R, "</section>\n");
-    if ((rc = aq__report_lisa_section(R)) || (rc = bars_section(R)) || (rc = dots_section(R)))
+    if ((rc = aq__report_lisa_section(R)) || (rc = aq__report_class_map_section(R)) || (rc = bars_section(R)) ||
+        (rc = dots_section(R)))
         return rc;
     lorenz_section(R);
     if ((rc = series_section(R)) || (rc = population_section(R)) || (rc = class_section(R)) ||

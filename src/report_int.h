@@ -22,7 +22,8 @@ void aq__html_escape(aq_buf *b, const char *s);
 
 /* ---- map (svg_map.c) ---- */
 typedef struct aq__map_feature {
-    const unsigned char *wkb; /* polygon or multipolygon, lon/lat degrees */
+    const unsigned char *wkb; /* polygon or multipolygon (a path) or point (a
+                                 dot over every outline), lon/lat degrees   */
     size_t wkblen;
     const char *id;           /* unit code (escaped into the id attribute) */
     const char *title;        /* tooltip: name and value                   */
@@ -163,6 +164,9 @@ aq__ranked *aq__report_rank(aq__rep *R, int by_pop, size_t *n);
 int aq__report_map_section(aq__rep *R);
 /* The LISA cluster map as its own section (a note when it cannot be made). */
 int aq__report_lisa_section(aq__rep *R);
+/* The map of potential classes from opts->class_map (nothing without it):
+ * the level's outlines in grey, each classed unit in its class colour. */
+int aq__report_class_map_section(aq__rep *R);
 
 /* ---- writing helpers ---- */
 static inline const char *rep_str(const aq__rep *R, const char *key) { return aq__report_str(R->lang, key); }

@@ -7,6 +7,7 @@
 #include "report_int.h"
 
 #include <math.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -217,5 +218,171 @@ int aq__report_lisa_section(aq__rep *R)
     aq__free(y);
     aq__free(cl);
     aq__free(fill);
+    return rc;
+}
+
+/* ColorBrewer RdYlGn for 1..7 ranked classes, best (highest mean score)
+ * first. Two classes are not ranks and are grey whatever their scores:
+ * "uninhabited" (the founding text's fourth category, dark) and
+ * "excluded" (units the engine could not score, light); so is any class
+ * without scores. */
+static const char *const class_fill[7][7] = {
+    {"#1a9641"},
+    {"#1a9641", "#d7191c"},
+    {"#1a9641", "#fdae61", "#d7191c"},
+    {"#1a9641", "#a6d96a", "#fdae61", "#d7191c"},
+    {"#1a9641", "#a6d96a", "#ffffbf", "#fdae61", "#d7191c"},
+    {"#1a9850", "#91cf60", "#d9ef8b", "#fee08b", "#fc8d59", "#d73027"},
+    {"#1a9850", "#91cf60", "#d9ef8b", "#ffffbf", "#fee08b", "#fc8d59", "#d73027"}};
+
+enum { MAX_CLASSES = 16 };
+
+typedef struct map_class {
+    const char *name;
+    size_t count;
+    double score_sum;
+    size_t scored;
+    const char *fill;
+} map_class;
+
+static int by_mean_score(const void *a, const void *b)
+{
+    const map_class *x = a, *y = b;
+    double mx = x->scored ? x->score_sum / (double)x->scored : -INFINITY;
+    double my = y->scored ? y->score_sum / (double)y->scored : -INFINITY;
+    return (mx < my) - (mx > my);
+}
+
+/* The classes of table T (column CLS), ordered by their mean SCORE (best
+ * first; classes without scores last) and coloured. */
+static size_t collect_classes(const aq_table *t, size_t cls, const double *score, map_class *c)
+{
+    size_t nc = 0;
+    for (size_t i = 0; i < aq_table_nrows(t); i++) {
+        const char *name = aq_table_text(t, cls, i);
+        if (!name)
+            continue;
+        size_t k = 0;
+        while (k < nc && strcmp(c[k].name, name))
+            k++;
+        if (k == nc && nc == MAX_CLASSES)
+            continue;
+        if (k == nc)
+            c[nc++] = (map_class){.name = name};
+        c[k].count++;
+        if (score && isfinite(score[i])) {
+            c[k].score_sum += score[i];
+            c[k].scored++;
+        }
+    }
+    for (size_t k = 0; k < nc; k++)
+        if (!strcmp(c[k].name, "uninhabited") || !strcmp(c[k].name, "excluded"))
+            c[k].scored = 0; /* sorted last, grey */
+    qsort(c, nc, sizeof *c, by_mean_score);
+    size_t ranked = 0;
+    while (ranked < nc && c[ranked].scored)
+        ranked++;
+    for (size_t k = 0; k < nc; k++)
+        c[k].fill = k < ranked && ranked <= 7 ? class_fill[ranked - 1][k]
+                    : !strcmp(c[k].name, "uninhabited") ? "#636363" : "#d9d9d9";
+    return nc;
+}
+
+/* Places units of T without a geometry of their own at the boundary of the
+ * report unit with the same code (classes of regions or districts). */
+static int borrow_geometry(aq__rep *R, aq_table *t, size_t id)
+{
+    int rc = AQ_OK;
+    for (size_t i = 0; rc == AQ_OK && i < aq_table_nrows(t); i++) {
+        size_t len;
+        const char *code = aq_table_text(t, id, i);
+        if (!code || aq_table_geometry(t, i, &len))
+            continue;
+        for (size_t k = 0; k < R->nu && rc == AQ_OK; k++)
+            if (on_map(&R->u[k]) && !strcmp(R->u[k].code, code))
+                rc = aq_table_set_geometry(R->ctx, t, i, R->u[k].wkb, R->u[k].wkblen, "EPSG:4326");
+    }
+    return rc;
+}
+
+int aq__report_class_map_section(aq__rep *R)
+{
+    if (!R->o->class_map)
+        return AQ_OK;
+    aq_table *t = NULL;
+    int rc = aq_table_read(R->ctx, R->o->class_map, NULL, &t);
+    if (rc)
+        return rc;
+    long id = aq_table_find(t, "id") >= 0 ? aq_table_find(t, "id") : aq_table_find(t, "code");
+    long cls = aq_table_find(t, "class"), sc = aq_table_find(t, "score");
+    if (id < 0 || cls < 0 || aq_table_coltype(t, (size_t)cls) != AQ_COL_TEXT) {
+        aq_table_free(t);
+        return aq__err(R->ctx, AQ_EINPUT, "report: the class map '%s' needs the columns id (or code) and class, as "
+                       "'aimaq potential' writes them", R->o->class_map);
+    }
+    if (aq_table_find(t, "lon") >= 0 && aq_table_find(t, "lat") >= 0)
+        rc = aq_table_points_from_lonlat(R->ctx, t, "lon", "lat", NULL);
+    if (rc == AQ_OK)
+        rc = borrow_geometry(R, t, (size_t)id);
+    size_t n = aq_table_nrows(t);
+    map_class c[MAX_CLASSES];
+    size_t nc = collect_classes(t, (size_t)cls, sc >= 0 ? aq_table_numbers(t, (size_t)sc) : NULL, c);
+    /* Outlines of the level first, in the background; then every unit. */
+    aq__map_feature *f = aq__xcalloc(R->ctx, R->nu + n + 1, sizeof *f);
+    char **titles = aq__xcalloc(R->ctx, n + 1, sizeof *titles);
+    if (rc == AQ_OK && (!f || !titles))
+        rc = AQ_ENOMEM;
+    size_t nf = 0, placed = 0;
+    for (size_t k = 0; rc == AQ_OK && k < R->nu; k++)
+        if (on_map(&R->u[k]))
+            f[nf++] = (aq__map_feature){R->u[k].wkb, R->u[k].wkblen, R->u[k].code, R->u[k].name, "#f4f4f4", NULL};
+    for (size_t i = 0; rc == AQ_OK && i < n; i++) {
+        size_t len;
+        const unsigned char *g = aq_table_geometry(t, i, &len);
+        const char *name = aq_table_text(t, (size_t)cls, i), *code = aq_table_text(t, (size_t)id, i);
+        if (!g || !name || !code)
+            continue;
+        size_t k = 0;
+        while (k < nc && strcmp(c[k].name, name))
+            k++;
+        aq_buf tt = {0};
+        aq__buf_printf(&tt, "%s: %s", code, rep_str(R, name));
+        if (!(titles[placed] = aq__buf_take(&tt))) {
+            rc = aq__oom(R->ctx);
+            break;
+        }
+        f[nf++] = (aq__map_feature){g, len, code, titles[placed++], k < nc ? c[k].fill : "#9e9e9e", NULL};
+    }
+    aq__legend_item leg[MAX_CLASSES];
+    char labels[MAX_CLASSES][128];
+    for (size_t k = 0; k < nc; k++) {
+        char cnt[64];
+        snprintf(labels[k], sizeof labels[k], "%s (%s)", rep_str(R, c[k].name), rep_num(R, (double)c[k].count, 0, cnt, sizeof cnt));
+        leg[k] = (aq__legend_item){c[k].fill, labels[k]};
+    }
+    if (rc == AQ_OK) {
+        rep_put(R, "<section>\n<h2>");
+        rep_esc(R, rep_str(R, "class_map"));
+        rep_put(R, "</h2>\n");
+        aq_albers P;
+        aq_albers_kazakhstan(&P);
+        size_t drawn = 0;
+        rc = aq__svg_map(R->ctx, &R->b, f, nf, &P, R->o->simplify, 900, leg, nc, rep_str(R, "class_map"), &drawn);
+        char a[64], b[64];
+        rep_put(R, "<p class=\"note\">");
+        rep_esc(R, aq__basename(R->o->class_map));
+        rep_put(R, ": ");
+        rep_esc(R, rep_num(R, (double)placed, 0, a, sizeof a));
+        rep_put(R, " / ");
+        rep_esc(R, rep_num(R, (double)n, 0, b, sizeof b));
+        rep_put(R, " ");
+        rep_esc(R, rep_str(R, "class_map_placed"));
+        rep_put(R, "</p>\n</section>\n");
+    }
+    for (size_t i = 0; titles && i < placed; i++)
+        aq__free(titles[i]);
+    aq__free(titles);
+    aq__free(f);
+    aq_table_free(t);
     return rc;
 }

@@ -90,17 +90,21 @@ void aq_albers_forward(const aq_albers *p, double lon, double lat, double *x, do
 typedef void (*ring_fn)(void *user, OGRGeometryH ring);
 
 /* Calls FN on every ring or line inside G, whatever the nesting
- * (polygon, multipolygon, collection). */
-static void walk_rings(OGRGeometryH g, ring_fn fn, void *user)
+ * (polygon, multipolygon, collection); with POINTS also on single points. */
+static void walk(OGRGeometryH g, ring_fn fn, void *user, bool points)
 {
     int k = OGR_G_GetGeometryCount(g);
     if (k > 0) {
         for (int i = 0; i < k; i++)
-            walk_rings(OGR_G_GetGeometryRef(g, i), fn, user);
-    } else if (OGR_G_GetPointCount(g) > 1) {
+            walk(OGR_G_GetGeometryRef(g, i), fn, user, points);
+    } else if (OGR_G_GetPointCount(g) > (points ? 0 : 1)) {
         fn(user, g);
     }
 }
+
+static void walk_rings(OGRGeometryH g, ring_fn fn, void *user) { walk(g, fn, user, false); }
+
+static bool is_point(OGRGeometryH g) { return wkbFlatten(OGR_G_GetGeometryType(g)) == wkbPoint; }
 
 typedef struct fit {
     const aq_albers *p;
@@ -171,7 +175,7 @@ int aq__svg_map(aq_ctx *ctx, aq_buf *b, const aq__map_feature *f, size_t n,
             }
         }
         g[i] = gi;
-        walk_rings(gi, bbox_ring, &F);
+        walk(gi, bbox_ring, &F, true);
     }
     double mw = F.xmax - F.xmin, mh = F.ymax - F.ymin;
     double maph = 40;
@@ -186,6 +190,8 @@ int aq__svg_map(aq_ctx *ctx, aq_buf *b, const aq__map_feature *f, size_t n,
     for (size_t i = 0; i < n; i++) {
         if (!g[i])
             continue;
+        if (is_point(g[i]))
+            continue; /* a settlement: a dot, drawn below over every outline */
         aq__buf_puts(b, "<path class=\"unit\" id=\"u");
         aq__html_escape(b, f[i].id);
         aq__buf_printf(b, "\" fill=\"%s\" d=\"", f[i].fill ? f[i].fill : "#dddddd");
@@ -193,6 +199,19 @@ int aq__svg_map(aq_ctx *ctx, aq_buf *b, const aq__map_feature *f, size_t n,
         aq__buf_puts(b, "\"><title>");
         aq__html_escape(b, f[i].title ? f[i].title : f[i].id);
         aq__buf_puts(b, "</title></path>\n");
+        (*drawn)++;
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (!g[i] || !is_point(g[i]))
+            continue;
+        double x, y;
+        aq_albers_forward(p, OGR_G_GetX(g[i], 0), OGR_G_GetY(g[i], 0), &x, &y);
+        aq__buf_printf(b, "<circle class=\"pt\" id=\"u");
+        aq__html_escape(b, f[i].id);
+        aq__buf_printf(b, "\" cx=\"%.1f\" cy=\"%.1f\" r=\"2\" fill=\"%s\"><title>", F.pad + (x - F.xmin) * F.scale,
+                       F.pad + (F.ymax - y) * F.scale, f[i].fill ? f[i].fill : "#dddddd");
+        aq__html_escape(b, f[i].title ? f[i].title : f[i].id);
+        aq__buf_puts(b, "</title></circle>\n");
         (*drawn)++;
     }
     /* Labels after every path, so no neighbour is painted over them. */

@@ -317,3 +317,27 @@ bool aq__is_missing_token(const char *s, size_t len)
             return true;
     return false;
 }
+
+int aq_table_points_from_lonlat(aq_ctx *ctx, aq_table *t, const char *lon, const char *lat, size_t *made)
+{
+    const double *x, *y;
+    int rc = aq_table_number_column(ctx, t, lon, &x);
+    if (rc == AQ_OK)
+        rc = aq_table_number_column(ctx, t, lat, &y);
+    size_t n = 0;
+    for (size_t i = 0; rc == AQ_OK && i < t->nrows; i++) {
+        if (!isfinite(x[i]) || !isfinite(y[i]) || fabs(x[i]) > 180 || fabs(y[i]) > 90)
+            continue;
+        /* ISO WKB point in the host's byte order: order flag, type 1, x, y. */
+        const uint16_t one = 1;
+        const bool little = *(const unsigned char *)&one == 1;
+        unsigned char wkb[21] = {little, little, 0, 0, !little};
+        memcpy(wkb + 5, &x[i], 8);
+        memcpy(wkb + 13, &y[i], 8);
+        rc = aq_table_set_geometry(ctx, t, i, wkb, sizeof wkb, "EPSG:4326");
+        n++;
+    }
+    if (made)
+        *made = n;
+    return rc;
+}

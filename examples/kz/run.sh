@@ -34,8 +34,7 @@ step "Outputs"
 "$AQ" export --db "$DB" --what units --level region --output $OUT/regions.gpkg
 "$AQ" export --db "$DB" --indicator grp_pc_kzt_thousand,population --level region --output $OUT/regions.xlsx
 "$AQ" summary --db "$DB" --value grp_pc_kzt_thousand --exclude 000000000 --format csv --output $OUT/grp_ratio_by_year.csv
-"$AQ" report --db "$DB" --lang "${AIMAQ_LANG:-kk}" -o $OUT/report.html
-echo "store: $DB; files: $OUT/report.html, $OUT/regions.gpkg, $OUT/regions.xlsx, $OUT/grp_ratio_by_year.csv, $OUT/osm_places_matched.geojson"
+echo "store: $DB; files: $OUT/regions.gpkg, $OUT/regions.xlsx, $OUT/grp_ratio_by_year.csv, $OUT/osm_places_matched.geojson"
 
 step "Scenario (illustrative plan, straight-line times: no road data): remote hamlets to district centres, faster growth in the lagging regions"
 "$AQ" scenario $E/scenario/plan.yaml --output $OUT/scenario.csv
@@ -43,3 +42,7 @@ step "Scenario (illustrative plan, straight-line times: no road data): remote ha
 
 step "Potential of rural settlements (2025 criteria, order No. 50) on the 2 of its 23 indicators public data gives: see examples/kz/potential/README.md"
 sh $E/potential/run.sh "$AQ" "$OUT/potential" "$DB"
+
+step "Report: maps (GRP per capita, clusters, the potential classes above), charts, provenance"
+"$AQ" report --db "$DB" --lang "${AIMAQ_LANG:-kk}" --method methods/kz-snp-potential-2025.yaml \
+    --class-map $OUT/potential/potential.geojson --class-summary $OUT/potential/classes.csv -o $OUT/report.html

@@ -103,6 +103,36 @@ printf 'class,n\nhigh,3\n' > "$T/badclasses.csv"
 expect 2 "$AIMAQ" report --db "$DB" --class-summary "$T/badclasses.csv" -o "$T/x.html"
 has "$T/err" "needs the columns class, count and population"
 
+# The map of potential classes: settlements as dots from lon/lat, a region
+# classed by its code (drawn with its boundary), classes ordered by their
+# mean score (best green), "excluded" grey whatever its score, a unit with
+# no location counted as not drawn.
+cat > "$T/classes.csv" <<'CSV'
+id,score,class,lon,lat
+103233100,80,high,79.2461376,48.9015932
+103235100,20,low,80.0635992,49.0343718
+103235101,55,medium,80.1,49.1
+103235102,,excluded,80.2,49.2
+999999999,50,medium,,
+750000000,70,high,,
+CSV
+expect 0 "$AIMAQ" report --db "$DB" --lang en --class-map "$T/classes.csv" -o "$T/classes.html"
+eq "$(grep -c '<circle class="pt"' "$T/classes.html")" "4" "settlements drawn as dots"
+has "$T/classes.html" '<circle class="pt" id="u103233100" cx="'
+has "$T/classes.html" 'fill="#1a9641"><title>103233100: high</title>'
+has "$T/classes.html" 'fill="#d7191c"><title>103235100: low</title>'
+has "$T/classes.html" 'fill="#d9d9d9"><title>103235102: not scored (too little data)</title>'
+has "$T/classes.html" '<path class="unit" id="u750000000" fill="#1a9641" d="M'
+has "$T/classes.html" "high (2)"
+has "$T/classes.html" "medium (2)"
+has "$T/classes.html" "classes.csv: 5 / 6 units on the map (those without a location are not drawn)"
+expect 0 "$AIMAQ" report --db "$DB" --lang kk --class-map "$T/classes.csv" -o "$T/classes_kk.html"
+has "$T/classes_kk.html" "Даму әлеуетінің кластары"
+has "$T/classes_kk.html" "жоғары (2)"
+printf 'id,klass\n1,a\n' > "$T/noclass.csv"
+expect 2 "$AIMAQ" report --db "$DB" --class-map "$T/noclass.csv" -o "$T/x.html"
+has "$T/err" "needs the columns id (or code) and class"
+
 # Without boundaries and without population: notes instead of the map and
 # the weights, and still a report.
 D2=$T/plain.db

@@ -35,5 +35,11 @@ python3 $P/build.py join "$OUT"
     --format csv --output "$OUT/potential.csv"
 "$AQ" potential "$OUT/settlements.csv" --method methods/kz-snp-potential-2025.yaml --allow-missing \
     --format json --output "$OUT/potential.json" 2>/dev/null
+# The same as points (from lon/lat) for the report's class map, and the
+# class summary in the founding text's form for its table.
+"$AQ" potential "$OUT/settlements.csv" --method methods/kz-snp-potential-2025.yaml --allow-missing \
+    --format geojson --output "$OUT/potential.geojson" 2>/dev/null
+"$AQ" potential "$OUT/settlements.csv" --method methods/kz-snp-potential-2025.yaml --allow-missing \
+    --summary --format csv --output "$OUT/classes.csv" 2>/dev/null
 "$AQ" potential "$OUT/settlements.csv" --method methods/kz-snp-potential-2025.yaml --allow-missing \
     --summary 2>/dev/null
