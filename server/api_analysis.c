@@ -111,13 +111,36 @@ static int put_table(srv_worker *w, json_t *o, const char *key, const aq_table *
     return v && !json_object_set_new(o, key, v) ? AQ_OK : AQ_ENOMEM;
 }
 
+/* Keeps in INDS (NULL-terminated, in place) the codes the store has as
+ * indicators: what it lacks is then reported by aq_method_restrict, all at
+ * once, instead of the selection stopping at the first. */
+static int held_only(srv_worker *w, const char **inds)
+{
+    aq_page_query q = {.what = "indicators", .limit = 10000};
+    aq_table *t = NULL;
+    long long total = 0;
+    int rc = aq_store_page(w->store, &q, &t, &total);
+    size_t k = 0;
+    for (size_t i = 0; rc == AQ_OK && inds[i]; i++) {
+        bool held = false;
+        for (size_t r = 0; r < aq_table_nrows(t) && !held; r++)
+            held = !strcmp(aq_table_text(t, 0, r), inds[i]);
+        if (held)
+            inds[k++] = inds[i];
+    }
+    if (rc == AQ_OK)
+        inds[k] = NULL;
+    aq_table_free(t);
+    return rc;
+}
+
 static int run_potential(srv_worker *w, json_t *params, long long horizon, char **output, char method_sha[65])
 {
     char *text = NULL, cols[2048];
     aq_method *m = NULL;
     aq_index *ix = NULL;
     aq_table *t = NULL, *units = NULL, *classes = NULL;
-    const char *key = param(params, "method");
+    const char *key = param(params, "method"), *allow = param(params, "allow_missing");
     int rc = aq_ws_method_get(w->store, key ? key : "", &text, method_sha);
     if (rc == AQ_OK)
         rc = aq_method_parse(w->ctx, text, strlen(text), key, &m);
@@ -131,15 +154,21 @@ static int run_potential(srv_worker *w, json_t *params, long long horizon, char 
         inds[ni++] = tok;
     inds[ni] = NULL;
     if (rc == AQ_OK)
+        rc = held_only(w, inds);
+    if (rc == AQ_OK)
         rc = select_rows(w, params, inds, horizon, &t);
+    if (rc == AQ_OK)
+        rc = aq_method_restrict(w->ctx, m, t, allow && !strcmp(allow, "true"));
     if (rc == AQ_OK)
         rc = aq_index_compute(w->ctx, m, t, &ix);
     if (rc == AQ_OK)
         rc = aq_index_units_table(w->ctx, ix, &units);
     if (rc == AQ_OK)
         rc = aq_index_classes_table(w->ctx, ix, &classes);
-    json_t *o = rc ? NULL : json_pack("{s:s, s:s, s:s}", "kind", "potential", "method", aq_method_name(m),
-                                      "method_sha256", method_sha);
+    json_t *o = rc ? NULL : json_pack("{s:s, s:s, s:s, s:[]}", "kind", "potential", "method", aq_method_name(m),
+                                      "method_sha256", method_sha, "missing_indicators");
+    for (size_t i = 0; o && i < aq_method_nmissing(m); i++)
+        json_array_append_new(json_object_get(o, "missing_indicators"), json_string(aq_method_missing(m, i)));
     if (rc == AQ_OK && (rc = put_table(w, o, "units", units)) == AQ_OK &&
         (rc = put_table(w, o, "classes", classes)) == AQ_OK)
         rc = dump(w, json_incref(o), output);
@@ -166,7 +195,8 @@ static const struct {
  * required ones present; replies 400 otherwise. */
 static bool params_ok(srv_response *rs, json_t *params, size_t a)
 {
-    static const char *const known[] = {"kind", "indicator", "weight", "level", "period", "under", "method", NULL};
+    static const char *const known[] = {"kind", "indicator", "weight", "level", "period", "under", "method",
+                                        "allow_missing", NULL};
     const char *k;
     json_t *v;
     json_object_foreach(params, k, v) {
