@@ -291,6 +291,19 @@ static int prepare_spool(const char *dir)
     return 0;
 }
 
+/* Decodes %XX in the path and the query. MHD would decode %00 into a NUL
+ * that cuts the value short ("x.csv%00.sh" read as "x.csv", "/app.js%00.x"
+ * as "/app.js"): a value holding %00 is kept as it came, so it matches no
+ * route, file name or code. */
+static size_t unescape(void *cls, struct MHD_Connection *mc, char *s)
+{
+    (void)cls, (void)mc;
+    for (const char *p = s; (p = strchr(p, '%')); p++)
+        if (p[1] == '0' && p[2] == '0')
+            return strlen(s);
+    return MHD_http_unescape(s);
+}
+
 /* "HOST:PORT" (HOST an IPv4 address or "localhost") into ADDR. */
 static bool parse_listen(const char *listen, struct sockaddr_in *addr)
 {
@@ -338,6 +351,7 @@ int srv_run(const srv_config *cfg)
         fprintf(stderr, "aimaq serve: cannot open the log '%s': %s\n", cfg->log_path, strerror(errno));
         return AQ_EXIT_INPUT;
     }
+    setvbuf(server.log, NULL, _IOLBF, 0); /* whole lines, as they happen */
     pthread_key_create(&server.worker_key, NULL);
     pthread_mutex_init(&server.lock, NULL);
     /* Signals are taken by sigwait below, not by the pool threads. */
@@ -351,7 +365,7 @@ int srv_run(const srv_config *cfg)
         MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG, 0, NULL, NULL, answer, &server,
         MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr, MHD_OPTION_THREAD_POOL_SIZE, (unsigned)cfg->threads,
         MHD_OPTION_NOTIFY_COMPLETED, completed, &server, MHD_OPTION_CONNECTION_TIMEOUT, 60u,
-        MHD_OPTION_CONNECTION_LIMIT, 4096u, MHD_OPTION_LISTENING_ADDRESS_REUSE, 1u, MHD_OPTION_END);
+        MHD_OPTION_CONNECTION_LIMIT, 4096u, MHD_OPTION_LISTENING_ADDRESS_REUSE, 1u, MHD_OPTION_UNESCAPE_CALLBACK, unescape, NULL, MHD_OPTION_END);
     if (!d) {
         fprintf(stderr, "aimaq serve: cannot listen on %s: %s\n", cfg->listen, strerror(errno));
         rc = AQ_EXIT_INPUT;
