@@ -13,6 +13,7 @@
 #include "index_int.h"
 
 #include <ctype.h>
+#include <stdbool.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -49,7 +50,13 @@ typedef struct xnode {
     size_t kid[MAXARGS];
     size_t nkids;
     int column_fn;        /* X_CALL folded to a constant at bind */
+    unsigned height;      /* 1 + the tallest kid: evaluation recurses this deep */
 } xnode;
+
+/* Parsing and evaluation recurse once per level of nesting; a limit keeps a
+ * hostile file ("((((...", "- - - x", a+a+a+... of a million terms) from
+ * overflowing the stack. Real conditions nest a handful of levels. */
+enum { MAX_NESTING = 200 };
 
 struct aq__expr {
     char *text;
@@ -67,25 +74,39 @@ typedef struct parser {
     const char *s;
     size_t pos;
     int rc;
+    int depth;            /* current recursion of parse_unary/parse_not */
 } parser;
 
 static int perr(parser *p, const char *what)
 {
     if (p->rc == AQ_OK) {
+        /* Long expressions are quoted by their start only. */
+        const char *more = strlen(p->e->text) > 80 ? "..." : "";
         if (p->s[p->pos])
-            p->rc = aq__err(p->ctx, AQ_EINPUT, "expression \"%s\": at character %zu: %s",
-                            p->e->text, p->pos + 1, what);
+            p->rc = aq__err(p->ctx, AQ_EINPUT, "expression \"%.80s%s\": at character %zu: %s",
+                            p->e->text, more, p->pos + 1, what);
         else
-            p->rc = aq__err(p->ctx, AQ_EINPUT, "expression \"%s\": at its end: %s", p->e->text,
-                            what);
+            p->rc = aq__err(p->ctx, AQ_EINPUT, "expression \"%.80s%s\": at its end: %s", p->e->text,
+                            more, what);
     }
     return p->rc;
 }
 
 static size_t add_node(parser *p, xnode n)
 {
-    if (p->rc)
+    if (p->rc) {
+        aq__free(n.str);
         return 0;
+    }
+    n.height = 1;
+    for (size_t k = 0; k < n.nkids; k++)
+        if (p->e->nodes[n.kid[k]].height + 1 > n.height)
+            n.height = p->e->nodes[n.kid[k]].height + 1;
+    if (n.height > MAX_NESTING) {
+        aq__free(n.str);
+        perr(p, "the expression nests or chains more than 200 operations deep");
+        return 0;
+    }
     if (aq__grow(p->ctx, (void **)&p->e->nodes, &p->e->cap, p->e->nnodes + 1, sizeof n)) {
         p->rc = AQ_ENOMEM;
         aq__free(n.str);
@@ -235,7 +256,20 @@ static size_t parse_primary(parser *p)
     return 0;
 }
 
-static size_t parse_unary(parser *p)
+static size_t parse_unary(parser *p);
+
+/* Counts one level of recursion (a parenthesis costs two: parse_not and
+ * parse_unary); false (with the error) past the limit. */
+static bool enter(parser *p)
+{
+    if (++p->depth > 2 * MAX_NESTING) {
+        perr(p, "the expression nests more than 200 levels deep");
+        return false;
+    }
+    return true;
+}
+
+static size_t unary(parser *p)
 {
     if (punct(p, "-")) {
         size_t a = parse_unary(p);
@@ -247,6 +281,13 @@ static size_t parse_unary(parser *p)
     if (!p->rc && punct(p, "^"))
         return bin(p, OP_POW, a, parse_unary(p));
     return a;
+}
+
+static size_t parse_unary(parser *p)
+{
+    size_t r = enter(p) ? unary(p) : 0;
+    p->depth--;
+    return r;
 }
 
 static size_t parse_mul(parser *p)
@@ -291,7 +332,16 @@ static size_t parse_cmp(parser *p)
     return bin(p, op, a, parse_add(p));
 }
 
+static size_t not_expr(parser *p);
+
 static size_t parse_not(parser *p)
+{
+    size_t r = enter(p) ? not_expr(p) : 0;
+    p->depth--;
+    return r;
+}
+
+static size_t not_expr(parser *p)
 {
     skip_ws(p);
     int bang = p->s[p->pos] == '!' && p->s[p->pos + 1] != '=';
@@ -370,7 +420,7 @@ int aq__expr_parse(aq_ctx *ctx, const char *text, aq__expr **out)
         aq__free(e);
         return aq__oom(ctx);
     }
-    parser p = {ctx, e, e->text, 0, AQ_OK};
+    parser p = {.ctx = ctx, .e = e, .s = e->text, .rc = AQ_OK};
     e->root = parse_or(&p);
     skip_ws(&p);
     if (!p.rc && p.s[p.pos])

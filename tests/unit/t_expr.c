@@ -78,6 +78,38 @@ int main(void)
     AQ_EQ_INT(ev(ctx, "(pop > 1", g), AQ_EINPUT);
     AQ_EQ_INT(ev(ctx, "'open", g), AQ_EINPUT);
     AQ_EQ_INT(ev(ctx, "", g), AQ_EINPUT);
+    /* Hostile depth: nesting, unary chains and long operator chains are
+     * refused past 200 levels (found by fuzz_method: 3,000 parentheses
+     * overflowed the stack), with a short quote of the expression. */
+    {
+        static char deep[40000];
+        size_t k = 0;
+        for (int i = 0; i < 5000; i++)
+            deep[k++] = '(';
+        memcpy(deep + k, "pop", 4);
+        AQ_EQ_INT(ev(ctx, deep, g), AQ_EINPUT);
+        AQ_CHECK(strstr(aq_errmsg(ctx), "nests more than 200 levels deep") != NULL);
+        AQ_CHECK(strlen(aq_errmsg(ctx)) < 300);
+        k = 0;
+        for (int i = 0; i < 5000; i++)
+            deep[k++] = '-';
+        memcpy(deep + k, "pop", 4);
+        AQ_EQ_INT(ev(ctx, deep, g), AQ_EINPUT);
+        k = 0;
+        for (int i = 0; i < 5000; i++)
+            k += (size_t)snprintf(deep + k, sizeof deep - k, "%spop", i ? "+" : "");
+        AQ_EQ_INT(ev(ctx, deep, g), AQ_EINPUT);
+        AQ_CHECK(strstr(aq_errmsg(ctx), "more than 200 operations deep") != NULL);
+        /* 150 levels are fine. */
+        k = 0;
+        for (int i = 0; i < 150; i++)
+            deep[k++] = '(';
+        k += (size_t)snprintf(deep + k, sizeof deep - k, "pop == 0");
+        for (int i = 0; i < 150; i++)
+            deep[k++] = ')';
+        deep[k] = '\0';
+        AQ_EQ_INT(ev(ctx, deep, g), AQ_OK);
+    }
     aq_ctx_free(ctx);
     AQ_TEST_END();
 }
