@@ -288,13 +288,18 @@ typedef struct aq_import_opts {
                                 over 256 MB in batches of 1,000,000 rows.
                                 The import stays one transaction.          */
     int pending;             /* 1: a submission awaiting approval: the values
-                                are checked and kept, but no selection sees
-                                them until aq_ws_decide approves them. Files
-                                that add or change units are refused.     */
+                                are checked and kept in pending_observations,
+                                and no selection sees them until aq_ws_decide
+                                approves them. Values only: files that add or
+                                change units, links, indicators or geometries
+                                are refused. Set by aq_ws_submit_file, which
+                                also records the submission; set directly,
+                                nothing could ever approve the dataset.     */
     const char *scope;       /* comma-separated unit codes: every unit the
                                 file touches must be one of them or under
                                 one (AQ_EDENIED otherwise, naming the
-                                units); NULL = no restriction              */
+                                units); NULL = no restriction. Also set by
+                                aq_ws_submit_file (a regional editor's).   */
 } aq_import_opts;
 
 /* Sets every field of OPTS to its default: read options as
