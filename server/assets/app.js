@@ -53,7 +53,11 @@ function translate() {
   $('lang').value = state.lang;
 }
 
+// Store times are ISO 8601 in UTC ("2026-11-27T10:19:51.957Z"): shown to the second.
+const ISO_TIME = /^(\d{4}-\d\d-\d\d)T(\d\d:\d\d:\d\d)(\.\d+)?Z$/;
+
 function fmt(v) {
+  if (typeof v === 'string' && ISO_TIME.test(v)) return v.replace(ISO_TIME, '$1 $2 UTC');
   if (typeof v !== 'number') return v === null || v === undefined ? '–' : String(v);
   return v.toLocaleString(state.lang === 'en' ? 'en-GB' : state.lang === 'ru' ? 'ru-RU' : 'kk-KZ',
     { maximumFractionDigits: Math.abs(v) >= 100 ? 1 : 4 });
@@ -95,6 +99,7 @@ function fillTable(table, rows, columns, extra) {
       const v = row[key];
       td.textContent = key === 'status' ? t(v) : fmt(v);
       if (numeric) td.className = 'n';
+      else if (typeof v === 'string' && ISO_TIME.test(v)) td.className = 'time';
       if (key === 'status') td.className = 'status-' + v;
     });
     if (extra) extra(tr.insertCell(), row);

@@ -1,0 +1,195 @@
+// dashboard.mjs -- the aimaq dashboard as people use it, in a real headless
+// Chromium (Debian's /usr/bin/chromium driven by playwright-core):
+//  1. Abay's regional editor logs in, sees the map, uploads a CSV that
+//     changes Abay's GRP per capita for 2022, sees the submission pending
+//     (the map unchanged), tries through the API to change Almaty's value
+//     (refused: 403), and logs out;
+//  2. the central analyst logs in, approves the submission, sees the map
+//     change, finds the refusal in the audit log, and switches the language
+//     (Kazakh, Russian, English labels and number formats).
+// Screenshots of each key page go to $SHOTS; $DOC_SHOT (if set) receives
+// the English map for the README. Run by tests/cli/serve_browser.sh, which
+// builds the store and starts the server; settings come from the
+// environment: URL, UPLOAD (the CSV), SHOTS, CHROMIUM, DOC_SHOT.
+// Prints "ok - ..." per check and exits 1 at the first failure.
+import { chromium } from 'playwright-core';
+import assert from 'node:assert/strict';
+
+const URL = process.env.URL;
+const SHOTS = process.env.SHOTS;
+const UPLOAD = process.env.UPLOAD;
+let checks = 0;
+const ok = (what) => { checks++; console.log(`ok - ${what}`); };
+
+// The tooltip (<title>) of a region on the map, e.g. "Абай облысы: 3 901,1".
+const regionTitle = (page, code) =>
+  page.locator(`#map #u${code} > title`).textContent({ timeout: 10000 });
+// Numbers are written with a group separator that may be a (narrow)
+// no-break space: compare with plain spaces.
+const plain = (s) => s.replace(/[\u00a0\u202f]/g, ' ');
+
+async function login(page, name, password) {
+  await page.locator('#login-view').waitFor({ state: 'visible' });
+  await page.fill('#login-name', name);
+  await page.fill('#login-password', password);
+  await page.click('#login-submit');
+  await page.locator('#app-view').waitFor({ state: 'visible' });
+  await page.locator('#map svg').waitFor({ state: 'attached', timeout: 15000 });
+}
+
+async function logout(page) {
+  await page.click('#logout');
+  await page.locator('#login-view').waitFor({ state: 'visible' });
+}
+
+async function tab(page, name) {
+  await page.click(`nav button[data-tab="${name}"]`);
+  await page.locator(`#tab-${name}`).waitFor({ state: 'visible' });
+}
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+  args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking',
+    '--disable-component-update', '--disable-sync', '--no-first-run'],
+});
+let failed = false;
+try {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 860 }, locale: 'kk-KZ' });
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+
+  // --- 1. the regional editor ------------------------------------------
+  await page.goto(URL);
+  await page.locator('#login-view').waitFor({ state: 'visible' });
+  assert.equal(await page.locator('#login-submit').textContent(), 'Кіру'); // Kazakh by default
+  ok('the login page opens in Kazakh');
+  await page.screenshot({ path: `${SHOTS}/01-login.png` });
+
+  await page.fill('#login-name', 'abay');
+  await page.fill('#login-password', 'wrong-password');
+  await page.click('#login-submit');
+  await page.waitForFunction(() => document.getElementById('login-error').textContent.length > 0);
+  ok('a wrong password is refused with a message');
+
+  await login(page, 'abay', 'abay-password-1');
+  assert.match(await page.locator('#who').textContent(), /abay · өңірлік редактор · 100000000/);
+  assert.ok(await page.locator('nav button[data-tab="audit"]').isHidden(), 'the audit tab is for central bodies');
+  ok('the regional editor is logged in, scope shown, no audit tab');
+  const before = plain(await regionTitle(page, '100000000'));
+  assert.equal(before, 'Абай облысы: 3 901,1');
+  ok(`the map shows Abay before: ${before}`);
+  await page.screenshot({ path: `${SHOTS}/02-editor-map.png`, fullPage: true });
+
+  await tab(page, 'submissions');
+  await page.setInputFiles('#upload-file', UPLOAD);
+  await page.click('#upload-submit');
+  await page.waitForFunction(() => /№/.test(document.getElementById('upload-status').textContent), null, { timeout: 15000 });
+  const status = await page.locator('#upload-status').textContent();
+  assert.match(status, /орталық талдаушының бекітуін күтуде/, status);
+  const submission = status.match(/№ (\d+)/)[1];
+  const row = page.locator('#submissions-table tbody tr', { hasText: 'abay_grp_2022.csv' });
+  await row.first().waitFor();
+  assert.equal(await row.first().locator('td.status-pending').textContent(), 'күтуде');
+  ok(`the upload is submission ${submission}, pending`);
+  await page.screenshot({ path: `${SHOTS}/03-editor-pending.png`, fullPage: true });
+
+  // Through the API, with the session's own token: another region's value.
+  const refused = await page.evaluate(async () => {
+    const me = await (await fetch('/api/me')).json();
+    const r = await fetch('/api/edits', {
+      method: 'POST', headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': me.csrf },
+      body: JSON.stringify({ unit: '750000000', indicator: 'grp_pc_kzt_thousand', period: '2022', value: 1 }),
+    });
+    return { status: r.status, body: await r.json() };
+  });
+  assert.equal(refused.status, 403, JSON.stringify(refused));
+  ok(`the editor's edit of Almaty through the API is refused: ${refused.status} ${refused.body.error}`);
+
+  await tab(page, 'map');
+  await page.locator('#map svg').waitFor({ state: 'attached' });
+  assert.equal(plain(await regionTitle(page, '100000000')), before);
+  ok('the map is unchanged while the submission is pending');
+  await logout(page);
+  ok('the editor logs out');
+
+  // --- 2. the central analyst ------------------------------------------
+  await login(page, 'analyst', 'analyst-password-1');
+  assert.match(await page.locator('#who').textContent(), /analyst · орталық талдаушы/);
+  await tab(page, 'submissions');
+  const pending = page.locator('#submissions-table tbody tr', { hasText: 'abay_grp_2022.csv' });
+  await pending.first().waitFor();
+  await pending.first().locator('button.approve').click();
+  await page.waitForFunction((id) => document.getElementById('message').textContent.includes(`бекітілді: ${id}`),
+    submission, { timeout: 15000 });
+  await page.locator('#submissions-table tbody tr', { hasText: 'abay_grp_2022.csv' }).first()
+    .locator('td.status-approved').waitFor();
+  ok(`the analyst approves submission ${submission}`);
+  await page.screenshot({ path: `${SHOTS}/04-analyst-approved.png`, fullPage: true });
+
+  await tab(page, 'map');
+  await page.waitForFunction(() => {
+    const t = document.querySelector('#map #u100000000 > title');
+    return t && t.textContent.replace(/[\u00a0\u202f]/g, ' ') !== 'Абай облысы: 3 901,1';
+  }, null, { timeout: 15000 });
+  const after = plain(await regionTitle(page, '100000000'));
+  assert.equal(after, 'Абай облысы: 4 321,5');
+  ok(`the map shows Abay after: ${after}`);
+  await page.screenshot({ path: `${SHOTS}/05-analyst-map-kk.png`, fullPage: true });
+
+  await tab(page, 'audit');
+  const denied = page.locator('#audit-table tbody tr', { hasText: 'denied' }).filter({ hasText: 'abay' });
+  await denied.first().waitFor({ timeout: 10000 });
+  ok(`the audit log lists the refusal: ${(await denied.first().textContent()).slice(0, 120)}`);
+  assert.ok(await page.locator('#audit-table tbody tr', { hasText: 'approve' }).count() >= 1);
+  ok('the audit log lists the approval');
+  await page.screenshot({ path: `${SHOTS}/06-audit.png`, fullPage: true });
+
+  // --- languages ---------------------------------------------------------
+  const labels = {
+    ru: { title: 'aimaq — территориальный анализ', map: 'Карта', logout: 'Выйти', abay: 'область Абай: 4 321,5' },
+    en: { title: 'aimaq — territorial analysis', map: 'Map', logout: 'Log out', abay: 'Abay Region: 4,321.5' },
+    kk: { title: 'aimaq — аймақтық талдау', map: 'Карта', logout: 'Шығу', abay: 'Абай облысы: 4 321,5' },
+  };
+  await tab(page, 'map');
+  for (const lang of ['ru', 'en', 'kk']) {
+    await page.selectOption('#lang', lang);
+    await page.waitForFunction((l) => document.documentElement.lang === l, lang);
+    const want = labels[lang];
+    await page.waitForFunction((abay) => {
+      const t = document.querySelector('#map #u100000000 > title');
+      return t && t.textContent.replace(/[\u00a0\u202f]/g, ' ') === abay;
+    }, want.abay, { timeout: 15000 });
+    assert.equal(await page.locator('h1').textContent(), want.title);
+    assert.equal(await page.locator('nav button[data-tab="map"]').textContent(), want.map);
+    assert.equal(await page.locator('#logout').textContent(), want.logout);
+    ok(`language ${lang}: "${want.title}", tab "${want.map}", map "${want.abay}"`);
+    await page.screenshot({ path: `${SHOTS}/07-map-${lang}.png`, fullPage: true });
+    if (lang === 'en' && process.env.DOC_SHOT) { // the README's picture: header, map and legend
+      await page.setViewportSize({ width: 1100, height: 960 });
+      await page.screenshot({ path: process.env.DOC_SHOT });
+      await page.setViewportSize({ width: 1280, height: 860 });
+    }
+  }
+  // The choice is remembered across a reload.
+  await page.selectOption('#lang', 'ru');
+  await page.reload();
+  await page.locator('#app-view').waitFor({ state: 'visible' });
+  assert.equal(await page.locator('h1').textContent(), labels.ru.title);
+  ok('the language and the session survive a reload');
+
+  assert.deepEqual(errors, [], 'no script errors on the page');
+  ok('no script errors on the page');
+  await context.close();
+} catch (e) {
+  failed = true;
+  console.error(`not ok - ${e.stack || e}`);
+  try {
+    const pages = browser.contexts().flatMap((c) => c.pages());
+    if (pages.length) await pages[0].screenshot({ path: `${SHOTS}/failure.png`, fullPage: true });
+  } catch (e2) { /* the screenshot is a courtesy */ }
+} finally {
+  await browser.close();
+}
+console.log(`${checks} checks passed${failed ? ', then one failed' : ''}`);
+process.exit(failed ? 1 : 0);
