@@ -119,15 +119,26 @@ int aq_store_page(aq_store *s, const aq_page_query *q, aq_table **out, long long
     } else {
         return aq__err(s->ctx, AQ_EUSAGE, "page: cannot list '%s' (units, indicators, observations or datasets)", q->what);
     }
-    int rc = count_rows(s, from, &p, total);
+    int rc = AQ_OK;
     aq_buf sql = {0};
     aq__buf_printf(&sql, "SELECT %s %s WHERE 1%s ORDER BY %s LIMIT %zu OFFSET %zu", cols, from,
                    p.where.data ? p.where.data : "", order, limit, q->offset);
-    if (rc == AQ_OK && sql.failed)
+    if (sql.failed)
         rc = aq__oom(s->ctx);
     if (rc == AQ_OK)
         rc = aq__store_query_table(s, sql.data, p.nargs ? p.args : NULL, out);
     aq__buf_free(&sql);
+    /* A first page that is not full is everything: its rows are the total,
+     * and the count (a second run of the whole filtered query, a third of
+     * a busy server's time) is not needed. */
+    if (rc == AQ_OK && q->offset == 0 && aq_table_nrows(*out) < limit)
+        *total = (long long)aq_table_nrows(*out);
+    else if (rc == AQ_OK)
+        rc = count_rows(s, from, &p, total);
+    if (rc != AQ_OK && *out) {
+        aq_table_free(*out);
+        *out = NULL;
+    }
     aq__buf_free(&p.where);
     return rc;
 }
