@@ -34,6 +34,7 @@ typedef struct conn {
     char spool_path[4096];
     size_t received;
     int refuse;             /* an HTTP status decided before the end (413, 400) */
+    bool answered;          /* the refusal went out before the body        */
     char refuse_msg[256];
     char client[64];
     struct timespec start;
@@ -212,8 +213,22 @@ static enum MHD_Result answer(void *cls, struct MHD_Connection *mc, const char *
     srv *server = cls;
     conn *c = *state;
     if (!c) {
-        *state = start(server, mc, url, method);
-        return *state ? MHD_YES : MHD_NO;
+        *state = c = start(server, mc, url, method);
+        if (!c || !c->refuse)
+            return c ? MHD_YES : MHD_NO;
+        /* Refused on its headers alone (a declared size over the limit, a
+         * bad upload name): answer now, without reading a body that may be
+         * hundreds of megabytes; MHD closes the connection after it. */
+        srv_response rs = {0};
+        srv_reply_error(&rs, c->refuse, "%s", c->refuse_msg);
+        enum MHD_Result ok = respond(server, mc, c, &rs);
+        aq__buf_free(&rs.body);
+        c->answered = true;
+        return ok;
+    }
+    if (c->answered) { /* whatever of the body MHD still hands over */
+        *upload_data_size = 0;
+        return MHD_YES;
     }
     if (*upload_data_size) {
         receive(c, upload_data, *upload_data_size);

@@ -65,6 +65,17 @@ head -c 2000000 /dev/zero | tr '\0' ' ' > "$T/big.json"
 st 413 POST /api/edits "${AUTH[@]}" --data-binary @"$T/big.json"
 st 413 POST /api/login --data-binary @"$T/big.json"
 st 413 POST /api/edits "${AUTH[@]}" -H 'Transfer-Encoding: chunked' --data-binary @"$T/big.json"
+# A declared size over the limit is answered at once, before any body:
+# nobody has to send 300 MB to be told no.
+early() { # early PATH LENGTH: the status of a request that sends only its headers
+  exec 3<> "/dev/tcp/127.0.0.1/$PORT"
+  printf 'POST %s HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer %s\r\nContent-Length: %s\r\n\r\n' "$1" "$TOKEN" "$2" >&3
+  timeout 5 head -1 <&3 | cut -d' ' -f2
+  exec 3<&-
+}
+eq "$(early '/api/uploads?name=big.csv' 300000000)" 413 "a 300 MB upload declared"
+eq "$(early /api/edits 5000000)" 413 "a 5 MB JSON body declared"
+eq "$(early '/api/uploads?name=../big.csv' 100)" 400 "an upload named ../big.csv, before its body"
 
 # --- unknown routes and static paths ------------------------------------
 st 404 GET /api/nothing "${AUTH[@]}"
