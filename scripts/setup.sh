@@ -31,6 +31,10 @@ done
 if [ "$mode" = test ]; then
   # The report is checked in a real headless browser (tests/cli/report_browser.sh).
   command -v chromium >/dev/null 2>&1 || need="$need chromium"
+  # The dashboard's browser test (tests/cli/serve_browser.sh) drives it with
+  # playwright-core from npm (tests/e2e/package-lock.json).
+  command -v node >/dev/null 2>&1 || need="$need nodejs"
+  command -v npm >/dev/null 2>&1 || need="$need npm"
   # The fuzz smoke (tests/fuzz/): clang and its libFuzzer runtime.
   command -v clang >/dev/null 2>&1 || need="$need clang"
   ls "$(clang -print-resource-dir 2>/dev/null)"/lib/linux/libclang_rt.fuzzer-*.a >/dev/null 2>&1 ||
@@ -55,6 +59,10 @@ case "$mode" in
     sh examples/kz/run.sh build/aimaq
     ;;
   test)
+    # playwright-core for the browser test: installed once, offline afterwards.
+    [ -d tests/e2e/node_modules/playwright-core ] ||
+      (cd tests/e2e && npm ci --no-audit --no-fund --ignore-scripts) ||
+      echo "setup: npm ci failed in tests/e2e: the dashboard's browser test will be skipped" >&2
     build build Release
     (cd build && ctest --output-on-failure -j "$jobs")
     # The same suite under AddressSanitizer and UndefinedBehaviorSanitizer.
