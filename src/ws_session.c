@@ -237,20 +237,26 @@ int aq_ws_login(aq_store *s, const char *name, const char *password, const char 
     return rc;
 }
 
-int aq_ws_session(aq_store *s, const char *token, aq_account *out, char csrf[65])
+/* Finds the account a secret TOKEN (a session or an API token) belongs to
+ * with SQL, whose first five columns are the account's (id, name, role,
+ * scope) and the stored token hash, with the token's hash as ?1 and (if
+ * it has one) the time now as ?2; a sixth column, if asked for (CSRF not NULL), is the
+ * session's CSRF token. UNKNOWN is the refusal's message, WHAT names the
+ * table in a store failure. */
+static int account_of_secret(aq_store *s, const char *sql, const char *token, aq_account *out, char csrf[65],
+                             const char *unknown, const char *what)
 {
     if (!aq__ws_token_wellformed(token))
-        return aq__err(s->ctx, AQ_EDENIED, "no such session: log in again");
+        return aq__err(s->ctx, AQ_EDENIED, "%s", unknown);
     char sha[65];
     token_sha(token, sha);
     sqlite3_stmt *st;
-    int rc = aq__store_cached(s,
-        "SELECT a.id, a.name, a.role, a.scope, s.token_sha, s.csrf FROM sessions s JOIN accounts a ON a.id = s.account_id"
-        " WHERE s.token_sha = ?1 AND s.expires_at > ?2 AND a.disabled = 0", &st);
+    int rc = aq__store_cached(s, sql, &st);
     if (rc)
         return rc;
     sqlite3_bind_text(st, 1, sha, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 2, (long long)time(NULL));
+    if (sqlite3_bind_parameter_count(st) >= 2)
+        sqlite3_bind_int64(st, 2, (long long)time(NULL));
     int step = sqlite3_step(st);
     if (step == SQLITE_ROW && same_hash(st, 4, sha)) {
         aq_account acc;
@@ -260,12 +266,20 @@ int aq_ws_session(aq_store *s, const char *token, aq_account *out, char csrf[65]
         if (out)
             *out = acc;
     } else if (step == SQLITE_ROW || step == SQLITE_DONE) {
-        rc = aq__err(s->ctx, AQ_EDENIED, "the session has expired or does not exist: log in again");
+        rc = aq__err(s->ctx, AQ_EDENIED, "%s", unknown);
     } else {
-        rc = aq__store_fail(s, "cannot read the sessions");
+        rc = aq__store_fail(s, what);
     }
     aq__store_release(st);
     return rc;
+}
+
+int aq_ws_session(aq_store *s, const char *token, aq_account *out, char csrf[65])
+{
+    return account_of_secret(s,
+        "SELECT a.id, a.name, a.role, a.scope, s.token_sha, s.csrf FROM sessions s JOIN accounts a ON a.id = s.account_id"
+        " WHERE s.token_sha = ?1 AND s.expires_at > ?2 AND a.disabled = 0", token, out, csrf,
+        "the session has expired or does not exist: log in again", "cannot read the sessions");
 }
 
 int aq_ws_logout(aq_store *s, const char *token)
@@ -344,26 +358,8 @@ int aq_ws_token_new(aq_store *s, const aq_account *actor, long long account_id, 
 
 int aq_ws_token_account(aq_store *s, const char *token, aq_account *out)
 {
-    if (!aq__ws_token_wellformed(token))
-        return aq__err(s->ctx, AQ_EDENIED, "unknown API token");
-    char sha[65];
-    token_sha(token, sha);
-    sqlite3_stmt *st;
-    int rc = aq__store_cached(s,
+    return account_of_secret(s, /* API tokens do not expire */
         "SELECT a.id, a.name, a.role, a.scope, t.token_sha FROM api_tokens t JOIN accounts a ON a.id = t.account_id"
-        " WHERE t.token_sha = ?1 AND a.disabled = 0", &st);
-    if (rc)
-        return rc;
-    sqlite3_bind_text(st, 1, sha, -1, SQLITE_STATIC);
-    int step = sqlite3_step(st);
-    if (step == SQLITE_ROW && same_hash(st, 4, sha)) {
-        if (out)
-            aq__ws_account_from_row(st, out);
-    } else if (step == SQLITE_ROW || step == SQLITE_DONE) {
-        rc = aq__err(s->ctx, AQ_EDENIED, "unknown API token (or its account is disabled)");
-    } else {
-        rc = aq__store_fail(s, "cannot read the API tokens");
-    }
-    aq__store_release(st);
-    return rc;
+        " WHERE t.token_sha = ?1 AND a.disabled = 0", token, out, NULL,
+        "unknown API token (or its account is disabled)", "cannot read the API tokens");
 }
