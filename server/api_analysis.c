@@ -76,6 +76,15 @@ static int run_disparity(srv_worker *w, json_t *params, long long horizon, char 
             json_array_append_new(skipped, json_string(aq_table_text(t, (size_t)code, i)));
         }
     }
+    /* Say which values are missing (a weight of another year, say), not
+     * only that too few units are left. */
+    if (rc == AQ_OK && m < 2)
+        rc = aq__err(w->ctx, AQ_EINPUT,
+                     "disparity needs at least 2 units with a positive value of '%s'%s%s%s: %zu of the %zu selected "
+                     "(level %s, period %s) have %s",
+                     value, wt ? " and a value of '" : "", wt ? weight : "", wt ? "' as weight" : "", m, n,
+                     param(params, "level") ? param(params, "level") : "any",
+                     param(params, "period") ? param(params, "period") : "any", wt ? "both" : "one");
     aq_ineq_result *r = NULL;
     if (rc == AQ_OK)
         rc = aq_ineq_compute(w->ctx, xs, wt ? ws : NULL, m, NULL, 0, NULL, &r);

@@ -14,7 +14,8 @@ const WORDS = {
     sent_pending: 'Жіберілді: орталық талдаушының бекітуін күтуде', sent_live: 'Енгізілді', comment: 'Себебі:',
     role_admin: 'әкімші', role_central: 'орталық талдаушы', role_regional: 'өңірлік редактор', role_viewer: 'қараушы',
     id: '№', kind: 'Түрі', status: 'Күйі', by: 'Кім', at: 'Қашан', rows: 'Жолдар', action: 'Әрекет',
-    object: 'Нысан', old: 'Бұрынғы', new: 'Жаңа', code: 'Код', measure: 'Өлшем'
+    object: 'Нысан', old: 'Бұрынғы', new: 'Жаңа', code: 'Код', measure: 'Өлшем', horizon: 'Деректер нұсқасы',
+    sha: 'Нәтиже хэші'
   },
   ru: {
     title: 'aimaq — территориальный анализ', language: 'Язык', logout: 'Выйти', login: 'Войти', name: 'Имя',
@@ -27,7 +28,7 @@ const WORDS = {
     sent_live: 'Внесено', comment: 'Причина:', role_admin: 'администратор', role_central: 'центральный аналитик',
     role_regional: 'региональный редактор', role_viewer: 'наблюдатель', id: '№', kind: 'Вид', status: 'Статус',
     by: 'Кто', at: 'Когда', rows: 'Строк', action: 'Действие', object: 'Объект', old: 'Было', new: 'Стало',
-    code: 'Код', measure: 'Мера'
+    code: 'Код', measure: 'Мера', horizon: 'Версия данных', sha: 'Хэш результата'
   },
   en: {
     title: 'aimaq — territorial analysis', language: 'Language', logout: 'Log out', login: 'Log in', name: 'Name',
@@ -39,7 +40,8 @@ const WORDS = {
     rejected: 'rejected', sent_pending: 'Sent: waiting for a central analyst to approve it', sent_live: 'Applied',
     comment: 'Reason:', role_admin: 'administrator', role_central: 'central analyst', role_regional: 'regional editor',
     role_viewer: 'viewer', id: 'No.', kind: 'Kind', status: 'Status', by: 'By', at: 'At', rows: 'Rows',
-    action: 'Action', object: 'Object', old: 'Old', new: 'New', code: 'Code', measure: 'Measure'
+    action: 'Action', object: 'Object', old: 'Old', new: 'New', code: 'Code', measure: 'Measure',
+    horizon: 'Data version', sha: 'Output hash'
   }
 };
 
@@ -59,7 +61,9 @@ const ISO_TIME = /^(\d{4}-\d\d-\d\d)T(\d\d:\d\d:\d\d)(\.\d+)?Z$/;
 function fmt(v) {
   if (typeof v === 'string' && ISO_TIME.test(v)) return v.replace(ISO_TIME, '$1 $2 UTC');
   if (typeof v !== 'number') return v === null || v === undefined ? '–' : String(v);
-  return v.toLocaleString(state.lang === 'en' ? 'en-GB' : state.lang === 'ru' ? 'ru-RU' : 'kk-KZ',
+  // Kazakh writes numbers as Russian does (4 321,5), like the server's maps;
+  // browsers without Kazakh locale data would fall back to 4,321.5.
+  return v.toLocaleString(state.lang === 'en' ? 'en-GB' : 'ru-RU',
     { maximumFractionDigits: Math.abs(v) >= 100 ? 1 : 4 });
 }
 
@@ -98,6 +102,7 @@ function fillTable(table, rows, columns, extra) {
       const td = tr.insertCell();
       const v = row[key];
       td.textContent = key === 'status' ? t(v) : fmt(v);
+      if (key.endsWith('sha256') && typeof v === 'string') { td.textContent = v.slice(0, 12) + '…'; td.title = v; }
       if (numeric) td.className = 'n';
       else if (typeof v === 'string' && ISO_TIME.test(v)) td.className = 'time';
       if (key === 'status') td.className = 'status-' + v;
@@ -173,7 +178,7 @@ async function decide(id, what) {
 async function loadResults() {
   const data = await api('GET', '/api/results');
   fillTable($('results-table'), data.items, [['id', 'id'], ['kind', 'kind'], ['created_at', 'at'],
-    ['created_by', 'by'], ['horizon', 'rows', true], ['output_sha256', 'code']]);
+    ['created_by', 'by'], ['horizon', 'horizon', true], ['output_sha256', 'sha']]);
 }
 
 async function loadAudit() {

@@ -50,7 +50,8 @@ eq "$(live 750000000)" 8985.6 "Almaty's value, which the editor could not change
 eq "$(sqlite3 "$DB" "SELECT kind, status, file FROM submissions")" "file|approved|abay_grp_2022.csv" "the submission"
 eq "$(sqlite3 "$DB" "SELECT count(*) FROM audit WHERE account = 'abay' AND action = 'denied' AND object LIKE '%750000000%'")" 1 \
   "the refused edit of Almaty in the audit log"
-for f in 01-login 02-editor-map 03-editor-pending 04-analyst-approved 05-analyst-map-kk 06-audit 07-map-ru 07-map-en 07-map-kk; do
+for f in 01-login 02-editor-map 03-editor-pending 04-analyst-approved 05-analyst-map-kk 06-audit 07-map-ru 07-map-en \
+  07-map-kk 08-data 09-analysis; do
   if [ -s "$SHOTS/$f.png" ]; then ok; else bad "no screenshot $SHOTS/$f.png"; fi
 done
 finish

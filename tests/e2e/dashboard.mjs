@@ -145,6 +145,41 @@ try {
   ok('the audit log lists the approval');
   await page.screenshot({ path: `${SHOTS}/06-audit.png`, fullPage: true });
 
+  // --- the data table and a disparity run -----------------------------------
+  await tab(page, 'data');
+  await page.fill('#data-period', '2022');
+  await page.click('#data-form button[type="submit"]');
+  await page.waitForFunction(() => document.getElementById('data-page').textContent === '1–20 / 20');
+  const rows = await page.locator('#data-table tbody tr').evaluateAll((trs) =>
+    trs.map((tr) => [...tr.cells].map((td) => td.textContent)));
+  const abayRow = rows.find((r) => r[0] === '100000000');
+  assert.equal(plain(abayRow[3]), '4 321,5');
+  // Kazakh number format: spaces between thousands, a decimal comma.
+  const values = rows.map((r) => Number(plain(r[3]).replace(/ /g, '').replace(',', '.')));
+  assert.equal(values.length, 20);
+  ok('the data tab lists the 20 regions of 2022 with the approved value');
+  await page.screenshot({ path: `${SHOTS}/08-data.png`, fullPage: true });
+
+  await tab(page, 'analysis');
+  await page.fill('#disp-period', '2022');
+  await page.fill('#disp-weight', '');
+  await page.click('#disparity-form button[type="submit"]');
+  const gini = page.locator('#disparity-table tbody tr', { hasText: /^gini/ }).locator('td.n');
+  await gini.waitFor({ timeout: 15000 });
+  // The Gini index by its definition (mean absolute difference over twice
+  // the mean), from the values the data tab shows.
+  const n = values.length, mean = values.reduce((a, b) => a + b, 0) / n;
+  let diff = 0;
+  for (const a of values) for (const b of values) diff += Math.abs(a - b);
+  const want = diff / (2 * n * n * mean);
+  const shown = Number(plain(await gini.textContent()).replace(',', '.'));
+  assert.ok(Math.abs(shown - want) < 6e-5, `Gini shown ${shown}, by definition ${want}`);
+  ok(`the disparity run shows Gini ${shown} (by definition ${want.toFixed(6)})`);
+  await page.locator('#results-table tbody tr').first().waitFor();
+  assert.equal(await page.locator('#results-table tbody tr').count(), 1);
+  ok('the run is recorded as a result');
+  await page.screenshot({ path: `${SHOTS}/09-analysis.png`, fullPage: true });
+
   // --- languages ---------------------------------------------------------
   const labels = {
     ru: { title: 'aimaq — территориальный анализ', map: 'Карта', logout: 'Выйти', abay: 'область Абай: 4 321,5' },
