@@ -182,7 +182,35 @@ static int put(aq_ctx *ctx, metrics *m, const char *name, double v)
     return AQ_OK;
 }
 
-static int measure(aq_ctx *ctx, state *s, metrics *m, const char *indname)
+/* The plan's declared notes, each a row "note: NAME" with its number in
+ * both columns, so that what the plan rests on travels with its table:
+ *   notes: {"potential classes: indicators used (of 23)": 2} */
+static int put_notes(aq_ctx *ctx, plan *p, metrics *m)
+{
+    yaml_node_t *notes = get(p, root(p), "notes");
+    if (!notes)
+        return AQ_OK;
+    if (notes->type != YAML_MAPPING_NODE)
+        return aq__err(ctx, AQ_EINPUT, "%s: line %zu: notes: is a mapping NAME: NUMBER", p->path,
+                       (size_t)notes->start_mark.line + 1);
+    int rc = AQ_OK;
+    for (yaml_node_pair_t *q = notes->data.mapping.pairs.start;
+         q < notes->data.mapping.pairs.top && !rc; q++) {
+        const char *k = scalar(yaml_document_get_node(&p->doc, q->key));
+        double v;
+        char name[256];
+        if (!k)
+            return aq__err(ctx, AQ_EINPUT, "%s: line %zu: a note's name is text", p->path,
+                           (size_t)notes->start_mark.line + 1);
+        if ((rc = getd(ctx, p, notes, k, NAN, &v)))
+            return rc;
+        snprintf(name, sizeof name, "note: %s", k);
+        rc = put(ctx, m, name, v);
+    }
+    return rc;
+}
+
+static int measure(aq_ctx *ctx, plan *p, state *s, metrics *m, const char *indname)
 {
     size_t n = s->pl.n;
     double pop = 0, inhabited = 0;
@@ -203,6 +231,8 @@ static int measure(aq_ctx *ctx, state *s, metrics *m, const char *indname)
         if (!rc)
             rc = put(ctx, m, "note: people assumed (declared in the plan)", s->assumed);
     }
+    if (!rc)
+        rc = put_notes(ctx, p, m);
     if (!rc)
         rc = put(ctx, m, "settlements inhabited", inhabited);
     if (!rc)
@@ -320,6 +350,31 @@ static service *service_called(aq_ctx *ctx, plan *p, state *s, const char *name,
     return NULL;
 }
 
+/* Whether settlement I matches every COLUMN: VALUE(S) pair of the mapping
+ * WHERE (a service's where:, a relocation's to_where:); WHAT names the
+ * plan entry in messages. */
+static int matches_where(aq_ctx *ctx, plan *p, state *s, yaml_node_t *where, const char *what,
+                         size_t i, int *match)
+{
+    char buf[256];
+    if (where->type != YAML_MAPPING_NODE)
+        return aq__err(ctx, AQ_EINPUT, "%s: line %zu: where: is a mapping COLUMN: VALUE(S)",
+                       p->path, (size_t)where->start_mark.line + 1);
+    *match = 1;
+    for (yaml_node_pair_t *q = where->data.mapping.pairs.start;
+         q < where->data.mapping.pairs.top && *match; q++) {
+        const char *col = scalar(yaml_document_get_node(&p->doc, q->key));
+        long c = col ? aq_table_find(s->st, col) : -1;
+        if (c < 0)
+            return aq__err(ctx, AQ_ENOTFOUND, "%s: line %zu: %s: the settlement table has no "
+                           "column '%s'", p->path, (size_t)where->start_mark.line + 1, what,
+                           col ? col : "");
+        *match = in_list(p, yaml_document_get_node(&p->doc, q->value),
+                         aq_table_cell(s->st, (size_t)c, i, buf, sizeof buf));
+    }
+    return AQ_OK;
+}
+
 /* Unselects the settlements within MINUTES of service SV (those farther, or
  * with no such service in reach, stay selected). */
 static int keep_farther(aq_ctx *ctx, state *s, const service *sv, double minutes,
@@ -377,24 +432,43 @@ static int select_movers(aq_ctx *ctx, plan *p, state *s, yaml_node_t *ch, unsign
     return rc;
 }
 
+/* The receivers of a relocation as text for messages: "high" or
+ * "high or class=district_centre/regional_centre". */
+static void receivers_text(plan *p, yaml_node_t *to, yaml_node_t *towhere, char *buf, size_t size)
+{
+    list_text(p, to, buf, size);
+    for (yaml_node_pair_t *q = towhere && towhere->type == YAML_MAPPING_NODE
+                                   ? towhere->data.mapping.pairs.start : NULL;
+         q && q < towhere->data.mapping.pairs.top; q++) {
+        char vals[256];
+        size_t len = strlen(buf);
+        const char *col = scalar(yaml_document_get_node(&p->doc, q->key));
+        list_text(p, yaml_document_get_node(&p->doc, q->value), vals, sizeof vals);
+        if (snprintf(buf + len, size - len, "%s%s=%s", !len ? ""
+                     : q == towhere->data.mapping.pairs.start ? " or " : " and ",
+                     col ? col : "", vals) < 0)
+            break;
+    }
+}
+
 static int relocate(aq_ctx *ctx, plan *p, state *s, yaml_node_t *ch)
 {
     size_t n = s->pl.n;
-    yaml_node_t *to = get(p, ch, "to_class");
+    yaml_node_t *to = get(p, ch, "to_class"), *towhere = get(p, ch, "to_where");
     double within;
     int rc = getd(ctx, p, ch, "within", INFINITY, &within);
     if (rc)
         return rc;
-    if (!to)
+    if (!to && !towhere)
         return aq__err(ctx, AQ_EINPUT, "%s: line %zu: relocate needs to_class (the class of the "
-                       "settlements that receive the residents)", p->path,
-                       (size_t)ch->start_mark.line + 1);
-    if (s->classcol < 0)
+                       "settlements that receive the residents) or to_where: {COLUMN: VALUE(S)}",
+                       p->path, (size_t)ch->start_mark.line + 1);
+    if (s->classcol < 0 && (to || get(p, ch, "class")))
         return aq__err(ctx, AQ_EINPUT, "%s: line %zu: relocate by class needs a class column in "
                        "the settlements (settlements: class: COLUMN)", p->path,
                        (size_t)ch->start_mark.line + 1);
     char tonames[256];
-    list_text(p, to, tonames, sizeof tonames);
+    receivers_text(p, to, towhere, tonames, sizeof tonames);
     unsigned char *sel = aq__xcalloc(ctx, n ? n : 1, 1);
     if (!sel)
         return AQ_ENOMEM;
@@ -408,12 +482,18 @@ static int relocate(aq_ctx *ctx, plan *p, state *s, yaml_node_t *ch)
     if (!rc && (!src || !srcidx || !dist || !which))
         rc = AQ_ENOMEM;
     size_t ns = 0;
-    for (size_t i = 0; i < n && !rc; i++)
-        if (!sel[i] && s->pop[i] > 0 && s->pl.node[i] != SIZE_MAX &&
-            in_list(p, to, text_of(s, s->classcol, i, buf, sizeof buf))) {
+    for (size_t i = 0; i < n && !rc; i++) {
+        if (sel[i] || !(s->pop[i] > 0) || s->pl.node[i] == SIZE_MAX)
+            continue;
+        /* of to_class, or matching every pair of to_where */
+        int in = to && in_list(p, to, text_of(s, s->classcol, i, buf, sizeof buf));
+        if (!in && towhere)
+            rc = matches_where(ctx, p, s, towhere, "relocate to_where", i, &in);
+        if (in) {
             src[ns] = s->pl.node[i];
             srcidx[ns++] = (long)i;
         }
+    }
     if (!rc && ns == 0)
         rc = aq__err(ctx, AQ_EINPUT, "%s: line %zu: no inhabited settlement of class '%s' to move "
                      "residents to", p->path, (size_t)ch->start_mark.line + 1, tonames);
@@ -618,23 +698,13 @@ static int assume_population(aq_ctx *ctx, plan *p, state *s, aq_table *t, yaml_n
  *   where: {class: [regional_centre, district_centre]}  (column: values) */
 static int service_where(aq_ctx *ctx, plan *p, state *s, service *sv, yaml_node_t *where)
 {
-    if (where->type != YAML_MAPPING_NODE)
-        return aq__err(ctx, AQ_EINPUT, "%s: line %zu: where: is a mapping COLUMN: VALUE(S)",
-                       p->path, (size_t)where->start_mark.line + 1);
-    char buf[256];
+    char what[300];
+    snprintf(what, sizeof what, "service '%s'", sv->name);
     for (size_t i = 0; i < s->pl.n; i++) {
-        int all = s->pl.node[i] != SIZE_MAX;
-        for (yaml_node_pair_t *q = where->data.mapping.pairs.start;
-             q < where->data.mapping.pairs.top && all; q++) {
-            const char *col = scalar(yaml_document_get_node(&p->doc, q->key));
-            long c = col ? aq_table_find(s->st, col) : -1;
-            if (c < 0)
-                return aq__err(ctx, AQ_ENOTFOUND, "%s: line %zu: service '%s': the settlement "
-                               "table has no column '%s'", p->path,
-                               (size_t)where->start_mark.line + 1, sv->name, col ? col : "");
-            all = in_list(p, yaml_document_get_node(&p->doc, q->value),
-                          aq_table_cell(s->st, (size_t)c, i, buf, sizeof buf));
-        }
+        int all = 0;
+        int rc = s->pl.node[i] == SIZE_MAX ? AQ_OK : matches_where(ctx, p, s, where, what, i, &all);
+        if (rc)
+            return rc;
         if (!all)
             continue;
         if (aq__grow(ctx, (void **)&sv->node, &sv->cap, sv->n + 1, sizeof *sv->node))
@@ -822,7 +892,7 @@ int aq_scenario_run_db(aq_ctx *ctx, const char *path, const char *db, aq_table *
                  ? aq__err(ctx, AQ_EINPUT, "%s: at most 60 services", path)
                  : load_state(ctx, &p, &s, tables, &ntables, &indname);
     if (!rc)
-        rc = measure(ctx, &s, &before, indname);
+        rc = measure(ctx, &p, &s, &before, indname);
     yaml_node_t *changes = get(&p, root(&p), "changes");
     if (!rc && changes && changes->type == YAML_SEQUENCE_NODE) {
         for (yaml_node_item_t *it = changes->data.sequence.items.start;
@@ -845,7 +915,7 @@ int aq_scenario_run_db(aq_ctx *ctx, const char *path, const char *db, aq_table *
         }
     }
     if (!rc)
-        rc = measure(ctx, &s, &after, indname);
+        rc = measure(ctx, &p, &s, &after, indname);
     aq_table *t = NULL;
     if (!rc && before.n != after.n)
         rc = aq__err(ctx, AQ_EINTERNAL, "scenario: %zu metrics before, %zu after", before.n,
