@@ -28,11 +28,14 @@ rm -rf "$SHOTS" && mkdir -p "$SHOTS"
 # Abay's GRP per capita 2022 corrected from 3,901.1 to 4,321.5 thousand tenge.
 UPLOAD=$T/abay_grp_2022.csv
 printf 'code,year,grp_pc_kzt_thousand\n100000000,2022,4321.5\n' > "$UPLOAD"
+# ... and a file the analyst rejects (it would have changed 2019).
+UPLOAD_WRONG=$T/abay_grp_2019.csv
+printf 'code,year,grp_pc_kzt_thousand\n100000000,2019,9999\n' > "$UPLOAD_WRONG"
 serve_start "$DB" || { finish; exit 1; }
 
 doc=
 [ "${UPDATE_DOC_SHOT:-}" = 1 ] && doc=$PWD/docs/img/dashboard.png
-URL=$URL SHOTS=$SHOTS UPLOAD=$UPLOAD CHROMIUM=$CHROMIUM DOC_SHOT=$doc \
+URL=$URL SHOTS=$SHOTS UPLOAD=$UPLOAD UPLOAD_WRONG=$UPLOAD_WRONG CHROMIUM=$CHROMIUM DOC_SHOT=$doc \
   timeout 240 node tests/e2e/dashboard.mjs > "$T/e2e.log" 2>&1
 rc=$?
 sed 's/^/  e2e: /' "$T/e2e.log"
@@ -47,7 +50,10 @@ live() {
 }
 eq "$(live 100000000)" 4321.5 "Abay's live value after the approval"
 eq "$(live 750000000)" 8985.6 "Almaty's value, which the editor could not change"
-eq "$(sqlite3 "$DB" "SELECT kind, status, file FROM submissions")" "file|approved|abay_grp_2022.csv" "the submission"
+eq "$(sqlite3 "$DB" "SELECT kind, status, file, ifnull(comment, '') FROM submissions ORDER BY id")" \
+  "file|approved|abay_grp_2022.csv|
+file|rejected|abay_grp_2019.csv|the 2019 figure, not 2022" "the submissions"
+eq "$(sqlite3 "$DB" "SELECT count(*) FROM observations WHERE value = 9999")" 0 "values of the rejected file"
 eq "$(sqlite3 "$DB" "SELECT count(*) FROM audit WHERE account = 'abay' AND action = 'denied' AND object LIKE '%750000000%'")" 1 \
   "the refused edit of Almaty in the audit log"
 for f in 01-login 02-editor-map 03-editor-pending 04-analyst-approved 05-analyst-map-kk 06-audit 07-map-ru 07-map-en \

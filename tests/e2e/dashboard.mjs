@@ -2,15 +2,18 @@
 // Chromium (Debian's /usr/bin/chromium driven by playwright-core):
 //  1. Abay's regional editor logs in, sees the map, uploads a CSV that
 //     changes Abay's GRP per capita for 2022, sees the submission pending
-//     (the map unchanged), tries through the API to change Almaty's value
+//     (the map unchanged), uploads a second file, tries through the API to
+//     change Almaty's value
 //     (refused: 403), and logs out;
-//  2. the central analyst logs in, approves the submission, sees the map
+//  2. the central analyst logs in, approves the first submission and
+//     rejects the second with a reason, sees the map
 //     change, finds the refusal in the audit log, and switches the language
 //     (Kazakh, Russian, English labels and number formats).
 // Screenshots of each key page go to $SHOTS; $DOC_SHOT (if set) receives
 // the English map for the README. Run by tests/cli/serve_browser.sh, which
 // builds the store and starts the server; settings come from the
-// environment: URL, UPLOAD (the CSV), SHOTS, CHROMIUM, DOC_SHOT.
+// environment: URL, UPLOAD (the CSV), UPLOAD_WRONG (one to reject), SHOTS,
+// CHROMIUM, DOC_SHOT.
 // Prints "ok - ..." per check and exits 1 at the first failure.
 import { chromium } from 'playwright-core';
 import assert from 'node:assert/strict';
@@ -18,6 +21,7 @@ import assert from 'node:assert/strict';
 const URL = process.env.URL;
 const SHOTS = process.env.SHOTS;
 const UPLOAD = process.env.UPLOAD;
+const UPLOAD_WRONG = process.env.UPLOAD_WRONG;
 let checks = 0;
 const ok = (what) => { checks++; console.log(`ok - ${what}`); };
 
@@ -94,6 +98,16 @@ try {
   ok(`the upload is submission ${submission}, pending`);
   await page.screenshot({ path: `${SHOTS}/03-editor-pending.png`, fullPage: true });
 
+  // A second file, which the analyst will reject (2019 instead of 2022).
+  await page.setInputFiles('#upload-file', UPLOAD_WRONG);
+  await page.click('#upload-submit');
+  await page.waitForFunction((first) => {
+    const m = document.getElementById('upload-status').textContent.match(/№ (\d+)/);
+    return m && m[1] !== first;
+  }, submission, { timeout: 15000 });
+  const wrong = (await page.locator('#upload-status').textContent()).match(/№ (\d+)/)[1];
+  ok(`a second upload is submission ${wrong}, pending`);
+
   // Through the API, with the session's own token: another region's value.
   const refused = await page.evaluate(async () => {
     const me = await (await fetch('/api/me')).json();
@@ -125,6 +139,14 @@ try {
   await page.locator('#submissions-table tbody tr', { hasText: 'abay_grp_2022.csv' }).first()
     .locator('td.status-approved').waitFor();
   ok(`the analyst approves submission ${submission}`);
+  // Rejecting asks for the reason (a prompt), which the editor will see.
+  page.once('dialog', (d) => d.accept('the 2019 figure, not 2022'));
+  await page.locator('#submissions-table tbody tr', { hasText: 'abay_grp_2019.csv' }).first()
+    .locator('button.reject').click();
+  const rejected = page.locator('#submissions-table tbody tr', { hasText: 'abay_grp_2019.csv' }).first();
+  await rejected.locator('td.status-rejected').waitFor({ timeout: 15000 });
+  assert.match(await rejected.textContent(), /the 2019 figure, not 2022/);
+  ok(`the analyst rejects submission ${wrong} with a reason`);
   await page.screenshot({ path: `${SHOTS}/04-analyst-approved.png`, fullPage: true });
 
   await tab(page, 'map');
