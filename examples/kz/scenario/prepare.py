@@ -37,6 +37,22 @@ reaches into Russia, China and Uzbekistan). Columns:
 No number is invented here; matches of bulletin names to points are by
 exact (normalised) name within the region, and the unmatched are listed
 in unmatched_bns.csv.
+
+A second mode joins the potential classes of examples/kz/potential onto
+this table, for plan_potential.yaml; it reads settlements.csv and writes
+only settlements_potential.csv (or OUTPUT):
+
+    python3 examples/kz/scenario/prepare.py --potential POTENTIAL_DIR [OUTPUT]
+
+POTENTIAL_DIR is the output of examples/kz/potential/run.sh (out/kz/potential
+after examples/kz/run.sh): its settlements.csv gives each KATO code its OSM
+node (osm_id), its potential.csv the class of each code. The output is
+settlements.csv with one more column:
+  potential   high, medium, low, uninhabited or excluded as `aimaq potential`
+              classed the KATO settlement whose OSM point this row is (2 of
+              the 23 indicators of the 2025 methodology: an illustration);
+              unclassified for every other row (towns, cities, and OSM
+              points the potential example could not tie to a KATO code)
 """
 import csv
 import json
@@ -136,7 +152,33 @@ def bns_places(shared):
 district_rows = []
 
 
+def join_potential(potdir, output):
+    """Writes settlements.csv plus a `potential` column (see the header)."""
+    code_of = {}
+    for r in read_csv(os.path.join(potdir, "settlements.csv")):
+        if r["osm_id"] in code_of:
+            sys.exit(f"prepare.py: OSM node {r['osm_id']} stands for two KATO codes in {potdir}")
+        code_of[r["osm_id"]] = r["code"]
+    cls = {r["id"]: r["class"] for r in read_csv(os.path.join(potdir, "potential.csv"))}
+    with open(os.path.join(HERE, "settlements.csv"), encoding="utf-8", newline="") as f:
+        rows = list(csv.reader(f))
+    counts = {}
+    with open(output, "w", encoding="utf-8", newline="") as f:
+        w = csv.writer(f, lineterminator="\n")
+        w.writerow(rows[0] + ["potential"])
+        for r in rows[1:]:
+            code = code_of.get(r[0])
+            c = cls[code] if code else "unclassified"
+            counts[c] = counts.get(c, 0) + 1
+            w.writerow(r + [c])
+    print(f"{output}: {len(rows) - 1} places; potential classes:", counts)
+
+
 def main():
+    if len(sys.argv) in (3, 4) and sys.argv[1] == "--potential":
+        join_potential(sys.argv[2], sys.argv[3] if len(sys.argv) == 4
+                       else os.path.join(HERE, "settlements_potential.csv"))
+        return
     if len(sys.argv) != 3:
         sys.exit("usage: prepare.py OSM_SETTLEMENT_MATCH.csv SHARED_DATA_DIR")
     match = read_csv(sys.argv[1])
