@@ -46,3 +46,15 @@ sh $E/potential/run.sh "$AQ" "$OUT/potential" "$DB"
 step "Report: maps (GRP per capita, clusters, the potential classes above), charts, provenance"
 "$AQ" report --db "$DB" --lang "${AIMAQ_LANG:-kk}" --method methods/kz-snp-potential-2025.yaml \
     --class-map $OUT/potential/potential.geojson --class-summary $OUT/potential/classes.csv -o $OUT/report.html
+
+step "Scenario by potential class (illustration: classes on 2 of 23 indicators, straight-line times): remote low-potential settlements to high-potential ones or district centres"
+# The classes just computed, joined onto the scenario's settlements by OSM node;
+# the plan runs next to them, and a difference from the committed copy is reported.
+SP=$OUT/scenario_potential
+mkdir -p "$SP"
+python3 $E/scenario/prepare.py --potential "$OUT/potential" "$SP/settlements_potential.csv"
+cp $E/scenario/plan_potential.yaml "$SP/"
+cmp -s "$SP/settlements_potential.csv" $E/scenario/settlements_potential.csv ||
+    echo "note: the potential classes differ from examples/kz/scenario/settlements_potential.csv (rerun prepare.py --potential to update it)"
+"$AQ" scenario "$SP/plan_potential.yaml" --output $OUT/scenario_potential.csv
+"$AQ" scenario "$SP/plan_potential.yaml" 2>/dev/null
