@@ -14,7 +14,8 @@ const cli_command cmd_scenario = {
     "class, region, an indicator) and the services (files of facility nodes),\n"
     "then lists changes applied in order:\n"
     "  relocate  residents of settlements of a class (or listed by id) move to\n"
-    "            the nearest settlement of to_class within N minutes\n"
+    "            the nearest settlement of to_class (or matching to_where:\n"
+    "            {COLUMN: VALUE}) within N minutes\n"
     "  road      a new or upgraded road between two nodes, in minutes\n"
     "  open / close  a facility of a service at a node\n"
     "  growth    an indicator (or the population) grows by a rate a year\n"
@@ -25,7 +26,8 @@ const cli_command cmd_scenario = {
     "circuity at a speed (estimates, and the table says so). Settlements may come\n"
     "from the store: settlements: {level: settlement, period: 2023} with --db.\n\n"
     "example:\n"
-    "  aimaq scenario examples/kz/scenario/plan.yaml",
+    "  aimaq scenario examples/kz/scenario/plan.yaml\n"
+    "  aimaq scenario examples/kz/scenario/plan_potential.yaml   # by potential class",
     run};
 
 static int run(int argc, char **argv)
