@@ -11,7 +11,10 @@ here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 out=${FUZZ_BUILD:-$root/build-fuzz}
 secs=${FUZZ_SECONDS:-20}
-[[ ${FUZZ_NO_BUILD:-0} == 1 ]] || "$here/build.sh" >/dev/null || { echo "smoke: build failed" >&2; exit 1; }
+mkdir -p "$out"
+# The compiler's output goes to build.log, shown only when the build fails.
+[[ ${FUZZ_NO_BUILD:-0} == 1 ]] || "$here/build.sh" >"$out/build.log" 2>&1 ||
+    { tail -n 40 "$out/build.log" >&2; echo "smoke: build failed (all of it in $out/build.log)" >&2; exit 1; }
 targets=${FUZZ_TARGETS:-$(cd "$here" && ls fuzz_*.c | sed 's/^fuzz_//; s/\.c$//')}
 export AQ_TMP=${AQ_TMP:-$out/tmp}
 mkdir -p "$AQ_TMP"
