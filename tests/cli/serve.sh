@@ -34,6 +34,9 @@ total() { grep -o '"total":[0-9]*' "$T/body" | cut -d: -f2; }
 
 # --- the basics ---------------------------------------------------------
 st 200 GET /api/health
+# A second server on the same port is refused, not given half the requests.
+expect 2 timeout 10 "$AIMAQ" serve --db "$DB" --listen "127.0.0.1:$PORT"
+has "$T/err" "cannot listen on 127.0.0.1:$PORT"
 st 401 GET /api/units
 st 200 GET /api/units?level=region "${AUTH[@]}"
 eq "$(total)" 21 "regions of Kazakhstan"
