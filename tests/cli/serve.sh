@@ -185,6 +185,17 @@ login() { # login NAME PASSWORD JAR: sets CSRF
   [ ${#CSRF} = 64 ] && ok || bad "login as $1: $(cat "$T/login.json")"
 }
 audit_count() { sqlite3 "$DB" "SELECT count(*) FROM audit WHERE action = '$1'"; }
+# The session cookie and the headers every answer carries.
+curl -s -D "$T/headers" -o /dev/null -X POST -d '{"name":"reader","password":"reader-password-1"}' "$URL/api/login"
+has "$T/headers" "HttpOnly; SameSite=Strict"
+has "$T/headers" "Content-Security-Policy: default-src 'self'"
+has "$T/headers" "X-Frame-Options: DENY"
+has "$T/headers" "X-Content-Type-Options: nosniff"
+has "$T/headers" "Cache-Control: no-store"
+login reader reader-password-1 "$T/reader.jar"
+st 403 POST /api/edits -b "$T/reader.jar" -H "X-CSRF-Token: $CSRF" -d '{"unit":"100000000","indicator":"grp_pc_kzt_thousand","period":"2022","value":1}'
+st 200 POST /api/logout -b "$T/reader.jar" -H "X-CSRF-Token: $CSRF" -d '{}'
+st 401 GET /api/me -b "$T/reader.jar" # the old cookie is dead on the server too
 login abay abay-password-1 "$T/abay.jar"
 denied0=$(audit_count denied)
 edit_own='{"unit":"100000000","indicator":"grp_pc_kzt_thousand","period":"2022","value":4100}'
