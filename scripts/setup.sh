@@ -5,6 +5,7 @@
 #   sh scripts/setup.sh test     install what is missing, build, run the whole test suite
 #                                (a normal build and an AddressSanitizer+UBSan build),
 #                                then a fuzz smoke of every libFuzzer harness
+#   sh scripts/setup.sh valgrind the CLI end-to-end tests under valgrind memcheck (minutes)
 #
 # Debian packages are installed only when pkg-config (or `command -v`) says
 # they are missing, so a second run touches nothing outside the project.
@@ -40,6 +41,9 @@ if [ "$mode" = test ]; then
   ls "$(clang -print-resource-dir 2>/dev/null)"/lib/linux/libclang_rt.fuzzer-*.a >/dev/null 2>&1 ||
     need="$need libclang-rt-14-dev"
 fi
+if [ "$mode" = valgrind ]; then
+  command -v valgrind >/dev/null 2>&1 || need="$need valgrind"
+fi
 if [ -n "$need" ]; then
   echo "setup: installing Debian packages:$need" >&2
   SUDO=""
@@ -72,8 +76,15 @@ case "$mode" in
     # (tests/fuzz/smoke.sh: clang, ASan+UBSan, into build-fuzz/).
     FUZZ_SECONDS=12 bash tests/fuzz/smoke.sh
     ;;
+  valgrind)
+    # Every aimaq process the CLI tests start runs under valgrind memcheck
+    # (tests/valgrind/run.sh, which names the tests it leaves out); a build
+    # without sanitizers, with debug information for readable reports.
+    build build-valgrind RelWithDebInfo
+    bash tests/valgrind/run.sh build-valgrind "$jobs"
+    ;;
   *)
-    echo "usage: sh scripts/setup.sh [demo|test]" >&2
+    echo "usage: sh scripts/setup.sh [demo|test|valgrind]" >&2
     exit 1
     ;;
 esac
