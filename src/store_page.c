@@ -14,7 +14,7 @@
 #include <stdio.h>
 #include <string.h>
 
-enum { PAGE_DEFAULT = 100, PAGE_MAX = 10000, MAX_ARGS = 8 };
+enum { PAGE_DEFAULT = 100, PAGE_MAX = 10000, MAX_ARGS = 12 }; /* the most any listing binds is 8 */
 
 typedef struct page_sql {
     aq_buf where;                /* " AND ..." fragments                 */
@@ -121,12 +121,22 @@ int aq_store_page(aq_store *s, const aq_page_query *q, aq_table **out, long long
     }
     int rc = AQ_OK;
     aq_buf sql = {0};
-    aq__buf_printf(&sql, "SELECT %s %s WHERE 1%s ORDER BY %s LIMIT %zu OFFSET %zu", cols, from,
-                   p.where.data ? p.where.data : "", order, limit, q->offset);
+    /* LIMIT and OFFSET are bound, not written in, so every page of one
+     * listing is the same cached statement. */
+    aq__buf_printf(&sql, "SELECT %s %s WHERE 1%s ORDER BY %s LIMIT CAST(? AS INTEGER) OFFSET CAST(? AS INTEGER)", cols,
+                   from, p.where.data ? p.where.data : "", order);
+    char lim[24], off[24];
+    const char *args[MAX_ARGS + 3];
+    snprintf(lim, sizeof lim, "%zu", limit);
+    snprintf(off, sizeof off, "%zu", q->offset);
+    memcpy(args, p.args, p.nargs * sizeof *args);
+    args[p.nargs] = lim;
+    args[p.nargs + 1] = off;
+    args[p.nargs + 2] = NULL;
     if (sql.failed)
         rc = aq__oom(s->ctx);
     if (rc == AQ_OK)
-        rc = aq__store_query_table(s, sql.data, p.nargs ? p.args : NULL, out);
+        rc = aq__store_query_table(s, sql.data, args, out);
     aq__buf_free(&sql);
     /* A first page that is not full is everything: its rows are the total,
      * and the count (a second run of the whole filtered query, a third of

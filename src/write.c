@@ -123,14 +123,16 @@ static void json_string_put(aq_buf *b, const char *s)
     aq__buf_append(b, "\"", 1);
 }
 
-/* Appends a number as jansson's JSON_REAL_PRECISION(15) writes it: %.15g,
- * with ".0" added to integral values so they read back as reals. */
-static void json_number_put(aq_buf *b, double v)
+/* Appends a number with 15 significant digits (%.15g). Files keep the
+ * ".0" jansson's JSON_REAL_PRECISION(15) adds to integral values (REAL);
+ * compact JSON for programs (the server's) writes ids and counts as the
+ * integers they are. */
+static void json_number_put(aq_buf *b, double v, bool real)
 {
     char num[40];
     int n = snprintf(num, sizeof num, "%.15g", v);
     aq__buf_append(b, num, (size_t)n);
-    if (!strpbrk(num, ".eE"))
+    if (real && !strpbrk(num, ".eE"))
         aq__buf_append(b, ".0", 2);
 }
 
@@ -155,7 +157,7 @@ static void table_json(aq_buf *b, const aq_table *t, bool indent)
             else if (c->type == AQ_COL_TEXT)
                 json_string_put(b, c->txt[i]);
             else
-                json_number_put(b, c->num[i]);
+                json_number_put(b, c->num[i], indent);
         }
         aq__buf_puts(b, indent ? "\n }" : "}");
     }
