@@ -189,6 +189,12 @@ int aq_ws_audit(aq_store *s, const aq_account *actor, const char *action,
                 const char *object, const char *old_value, const char *new_value,
                 const char *client);
 
+/* Sets the client address that audit records written through this store
+ * handle carry when their call gives none (every aq_ws_* change and
+ * refusal): the server sets its caller's before each request. NULL or ""
+ * clears it. */
+void aq_ws_set_client(aq_store *s, const char *client);
+
 /* Lists audit records with id > AFTER_ID, oldest first, at most LIMIT
  * (0 = 1000): id, at, account, action, object, old_value, new_value, client. */
 int aq_ws_audit_list(aq_store *s, long long after_id, size_t limit, aq_table **out);

@@ -113,6 +113,7 @@ void srv_handle(srv_worker *w, const srv_request *rq, srv_response *rs)
 {
     rs->status = 0;
     aq_clear_error(w->ctx);
+    aq_ws_set_client(w->store, rq->client); /* every audit record names the caller's address */
     if (strncmp(rq->path, "/api/", 5) != 0) {
         if (strcmp(rq->method, "GET") && strcmp(rq->method, "HEAD"))
             srv_reply_error(rs, 405, "method %s is not allowed on %.200s", rq->method, rq->path);

@@ -21,6 +21,8 @@ struct aq_store {
         sqlite3_stmt *st;
     } cache[AQ_STMT_CACHE];
     unsigned cache_next;
+    char client[64];  /* who is acting through this handle (the server's
+                         caller's address), for audit records; "" = none */
 };
 
 /* Runs SQL that returns no rows; on failure sets an AQ_ESTORE error that

@@ -45,7 +45,8 @@ int aq__ws_audit(aq_store *s, const aq_account *actor, const char *action, const
     sqlite3_bind_text(st, 3, object, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 4, old_value, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 5, new_value, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 6, client, -1, SQLITE_STATIC);
+    /* Without an address of its own, the record takes the handle's. */
+    sqlite3_bind_text(st, 6, client ? client : s->client[0] ? s->client : NULL, -1, SQLITE_STATIC);
     if (sqlite3_step(st) != SQLITE_DONE)
         rc = aq__store_fail(s, "cannot write the audit log");
     sqlite3_finalize(st);
@@ -61,6 +62,11 @@ int aq__ws_denied(aq_store *s, const aq_account *actor, const char *object)
     if (rc)
         return aq__err(s->ctx, AQ_EDENIED, "%s (and the refusal could not be audited)", why);
     return aq__err(s->ctx, AQ_EDENIED, "%s", why);
+}
+
+void aq_ws_set_client(aq_store *s, const char *client)
+{
+    snprintf(s->client, sizeof s->client, "%s", client ? client : "");
 }
 
 int aq_ws_audit(aq_store *s, const aq_account *actor, const char *action, const char *object,

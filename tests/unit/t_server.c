@@ -223,6 +223,14 @@ int main(void)
     const char *foreign = "{\"unit\":\"751000000\",\"indicator\":\"grp_pc\",\"period\":\"2022\",\"value\":1}";
     AQ_EQ_INT(call(&w, &ed, "POST", "/api/edits", foreign, NULL, NULL), 403);
     AQ_EQ_INT(count_audit(s, "denied"), denied0 + 2);
+    {   /* the library's own refusal record carries the caller's address */
+        aq_table *al = NULL;
+        AQ_EQ_INT(aq_ws_audit_list(s, 0, 10000, &al), AQ_OK);
+        size_t last = aq_table_nrows(al) - 1;
+        AQ_EQ_STR(aq_table_text(al, (size_t)aq_table_find(al, "action"), last), "denied");
+        AQ_EQ_STR(aq_table_text(al, (size_t)aq_table_find(al, "client"), last), "127.0.0.1");
+        aq_table_free(al);
+    }
     AQ_NEAR(grp(&w, &vw, "751000000"), 9500, 0);
     /* A viewer changes nothing. */
     AQ_EQ_INT(call(&w, &vw, "POST", "/api/edits", edit, NULL, NULL), 403);
