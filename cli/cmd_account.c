@@ -1,5 +1,5 @@
 /*
- * cmd_account.c -- `aimaq account add|list|token`: the accounts of the
+ * cmd_account.c -- `aimaq account add|list|token|disable|enable`: the accounts of the
  * shared workspace, managed from the shell.
  *
  * The CLI acts as the system account (an administrator): whoever can write
@@ -21,7 +21,8 @@ static int run(int argc, char **argv);
 
 const cli_command cmd_account = {
     "account", "manage the accounts of the shared workspace (aimaq serve)",
-    "aimaq account add NAME --role ROLE [--scope CODES] | list | token NAME [--label TEXT]  [--db FILE]",
+    "aimaq account add NAME --role ROLE [--scope CODES] | list | token NAME [--label TEXT] | disable NAME |\n"
+    "       enable NAME  [--db FILE]",
     "Roles: admin (manages accounts), central (edits and approves for every\n"
     "territory), regional (submits edits for the units under --scope, for\n"
     "example one oblast's KATO code), viewer (reads).\n\n"
@@ -29,12 +30,15 @@ const cli_command cmd_account = {
     "standard input (without echo on a terminal); never from the arguments.\n"
     "It must have at least 10 characters and is stored as an Argon2id hash.\n"
     "`token` prints a new API token for NAME on standard output, once: the\n"
-    "store keeps only its SHA-256. The CLI acts as the system account.\n\n"
+    "store keeps only its SHA-256. `disable` stops an account at once: it can\n"
+    "no longer log in and its sessions and API tokens end; `enable` lets it log\n"
+    "in again. The CLI acts as the system account.\n\n"
     "examples:\n"
     "  AIMAQ_PASSWORD='a long passphrase' aimaq account add admin --role admin --db kz.db\n"
     "  aimaq account add almaty --role regional --scope 750000000 --db kz.db < pw.txt\n"
     "  aimaq account list --db kz.db\n"
-    "  aimaq account token almaty --label nightly-upload --db kz.db",
+    "  aimaq account token almaty --label nightly-upload --db kz.db\n"
+    "  aimaq account disable almaty --db kz.db",
     run};
 
 /* The password: $AIMAQ_PASSWORD, else one line of stdin (no echo on a tty). */
@@ -95,7 +99,9 @@ static int run(int argc, char **argv)
         return rc;
     const char *sub = npos > 0 ? argv[0] : "";
     bool add = strcmp(sub, "add") == 0, list = strcmp(sub, "list") == 0, token = strcmp(sub, "token") == 0;
-    if (!(add || list || token) || ((add || token) && npos != 2) || (list && npos != 1))
+    bool disable = strcmp(sub, "disable") == 0, enable = strcmp(sub, "enable") == 0;
+    if (!(add || list || token || disable || enable) || ((add || token || disable || enable) && npos != 2) ||
+        (list && npos != 1))
         return cli_usage_error("usage: %s", cmd_account.usage);
     int r = 0;
     if (add && !(r = aq_role_parse(role)))
@@ -118,6 +124,10 @@ static int run(int argc, char **argv)
         if (rc == AQ_OK)
             fprintf(stderr, "account '%s' created: role %s%s%s (id %lld)\n", made.name, aq_role_name(made.role),
                     *made.scope ? ", scope " : "", made.scope, made.id);
+    } else if (rc == AQ_OK && (disable || enable)) {
+        if ((rc = aq_ws_account_disable(store, &sys, argv[1], disable)) == AQ_OK)
+            fprintf(stderr, "account '%s' %s\n", argv[1],
+                    disable ? "disabled: its sessions and API tokens have ended" : "enabled");
     } else if (rc == AQ_OK && list) {
         if ((rc = aq_ws_accounts(store, &t)) == AQ_OK)
             rc = cli_write(ctx, t, fmt, output);

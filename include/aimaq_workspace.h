@@ -74,6 +74,14 @@ int aq_ws_account_add(aq_store *s, const aq_account *actor, const char *name,
                       const char *password, int role, const char *scope,
                       aq_account *out);
 
+/* Disables (DISABLED = 1) or enables again (0) the account NAME. A
+ * disabled account cannot log in, and its sessions and API tokens end at
+ * once (re-enabled, it logs in anew and needs new tokens). ACTOR must be
+ * an administrator, and may not disable itself. Audited with the old and
+ * new state. Returns AQ_OK, AQ_EDENIED, AQ_ENOTFOUND, AQ_EUSAGE (itself),
+ * AQ_ESTORE. */
+int aq_ws_account_disable(aq_store *s, const aq_account *actor, const char *name, int disabled);
+
 /* Lists the accounts: id, name, role, scope, created_at, disabled. */
 int aq_ws_accounts(aq_store *s, aq_table **out);
 

@@ -136,3 +136,26 @@ void srv_api_account_add(srv_worker *w, const srv_request *rq, const srv_caller 
     }
     json_decref(body);
 }
+
+void srv_api_account_disable(srv_worker *w, const srv_request *rq, const srv_caller *who, srv_response *rs,
+                             const char *arg)
+{
+    (void)arg;
+    json_t *body = srv_body_object(rq, rs);
+    const char *name;
+    if (!body)
+        return;
+    json_t *d = json_object_get(body, "disabled");
+    if (srv_body_string(body, rs, "name", true, &name)) {
+        if (!json_is_boolean(d)) {
+            srv_reply_error(rs, 400, "\"disabled\" must be true or false");
+        } else {
+            int rc = aq_ws_account_disable(w->store, &who->account, name, json_is_true(d));
+            if (rc)
+                srv_reply_rc(w, rs, rc);
+            else
+                reply_object(rs, 200, json_pack("{s:s, s:b}", "name", name, "disabled", json_is_true(d)));
+        }
+    }
+    json_decref(body);
+}

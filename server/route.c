@@ -38,6 +38,7 @@ static const route routes[] = {
     {"POST", "/api/tokens", CALLER, srv_api_token},
     {"GET", "/api/accounts", CALLER, srv_api_accounts},
     {"POST", "/api/accounts", CALLER, srv_api_account_add},
+    {"POST", "/api/accounts/disable", CALLER, srv_api_account_disable},
     {"GET", "/api/units", CALLER, srv_api_units},
     {"GET", "/api/indicators", CALLER, srv_api_indicators},
     {"GET", "/api/observations", CALLER, srv_api_observations},

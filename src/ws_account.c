@@ -231,3 +231,52 @@ int aq_ws_accounts(aq_store *s, aq_table **out)
     return aq__store_query_table(s, "SELECT id, name, role, scope, created_at, disabled FROM accounts ORDER BY id",
                                  NULL, out);
 }
+
+/* Runs SQL with the account id as ?1; WHAT names it in a failure. */
+static int run_for_account(aq_store *s, const char *sql, long long id, const char *what)
+{
+    sqlite3_stmt *st;
+    int rc = aq__store_prepare(s, sql, &st);
+    if (rc)
+        return rc;
+    sqlite3_bind_int64(st, 1, id);
+    if (sqlite3_step(st) != SQLITE_DONE)
+        rc = aq__store_fail(s, what);
+    sqlite3_finalize(st);
+    return rc;
+}
+
+int aq_ws_account_disable(aq_store *s, const aq_account *actor, const char *name, int disabled)
+{
+    char object[96];
+    snprintf(object, sizeof object, "account %.63s", name ? name : "");
+    if (!actor || actor->role != AQ_ROLE_ADMIN) {
+        aq__err(s->ctx, AQ_EDENIED, "'%s' may not %s accounts: only an administrator may",
+                actor ? actor->name : "nobody", disabled ? "disable" : "enable");
+        return actor ? aq__ws_denied(s, actor, object) : AQ_EDENIED;
+    }
+    aq_account a;
+    int was = 0;
+    if (!name || aq__ws_account_by_name(s, name, &a, &was) != AQ_OK)
+        return aq__err(s->ctx, AQ_ENOTFOUND, "no account '%s'", name ? name : "");
+    if (disabled && a.id == actor->id)
+        return aq__err(s->ctx, AQ_EUSAGE, "'%s' cannot disable its own account", name);
+    int rc = aq__ws_begin(s);
+    if (rc)
+        return rc;
+    rc = run_for_account(s, disabled ? "UPDATE accounts SET disabled = 1 WHERE id = ?1"
+                                     : "UPDATE accounts SET disabled = 0 WHERE id = ?1", a.id, "cannot change the account");
+    /* A disabled account's sessions and tokens end with it, at once. */
+    if (rc == AQ_OK && disabled)
+        rc = run_for_account(s, "DELETE FROM sessions WHERE account_id = ?1", a.id, "cannot end the sessions");
+    if (rc == AQ_OK && disabled)
+        rc = run_for_account(s, "DELETE FROM api_tokens WHERE account_id = ?1", a.id, "cannot revoke the tokens");
+    if (rc == AQ_OK)
+        rc = aq__ws_audit(s, actor, disabled ? "account-disable" : "account-enable", object,
+                          was ? "disabled" : "enabled", disabled ? "disabled" : "enabled", NULL);
+    if (rc == AQ_OK)
+        rc = aq__ws_commit(s);
+    else
+        aq__ws_rollback(s);
+    return rc;
+}

@@ -49,6 +49,19 @@ has "$T/err" "no account 'nobody'"
 # The audit log saw every change, made by the system account.
 eq "$(sqlite3 "$DB" "SELECT count(*) FROM audit WHERE account = 'system' AND action = 'account-add'")" "3" "audited account-add"
 eq "$(sqlite3 "$DB" "SELECT count(*) FROM audit WHERE action = 'token-new' AND object = 'account almaty' AND new_value = 'nightly'")" "1" "audited token-new"
+# Disabling an account ends its tokens at once; it is audited with the old
+# and new state; enabling lets it log in again but the tokens stay gone.
+eq "$(sqlite3 "$DB" "SELECT count(*) FROM api_tokens t JOIN accounts a ON a.id = t.account_id WHERE a.name = 'almaty'")" "1" "a token before"
+expect 0 "$AIMAQ" account disable almaty --db "$DB"
+has "$T/err" "account 'almaty' disabled: its sessions and API tokens have ended"
+eq "$(sqlite3 "$DB" "SELECT disabled FROM accounts WHERE name = 'almaty'")" "1" "disabled"
+eq "$(sqlite3 "$DB" "SELECT count(*) FROM api_tokens t JOIN accounts a ON a.id = t.account_id WHERE a.name = 'almaty'")" "0" "tokens revoked"
+eq "$(sqlite3 "$DB" "SELECT old_value || '>' || new_value FROM audit WHERE action = 'account-disable'")" "enabled>disabled" "audited disable"
+expect 0 "$AIMAQ" account enable almaty --db "$DB"
+eq "$(sqlite3 "$DB" "SELECT disabled FROM accounts WHERE name = 'almaty'")" "0" "enabled again"
+expect 2 "$AIMAQ" account disable nobody --db "$DB"
+has "$T/err" "no account 'nobody'"
+expect 1 "$AIMAQ" account disable --db "$DB"
 # No password in clear anywhere in the store's files.
 for pw in 'first admin passphrase' 'almaty editor pw' 'ministry analyst'; do
   if cat "$DB"* | grep -qaF "$pw"; then bad "password '$pw' is in the store file"; else ok; fi

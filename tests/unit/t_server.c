@@ -293,6 +293,20 @@ int main(void)
     AQ_EQ_INT(call(&w, &forged, "GET", "/api/datasets", NULL, NULL, NULL), 401);
     json_decref(j);
 
+    /* An administrator disables the editor: its session ends at once, it
+     * cannot log in; only an administrator may do it. */
+    client ad;
+    login(&w, &ad, "admin", "admin-password-1");
+    AQ_EQ_INT(call(&w, &an, "POST", "/api/accounts/disable", "{\"name\":\"abay\",\"disabled\":true}", NULL, NULL), 403);
+    AQ_EQ_INT(call(&w, &ad, "POST", "/api/accounts/disable", "{\"name\":\"abay\",\"disabled\":1}", NULL, NULL), 400);
+    AQ_EQ_INT(call(&w, &ed, "GET", "/api/me", NULL, NULL, NULL), 200);
+    AQ_EQ_INT(call(&w, &ad, "POST", "/api/accounts/disable", "{\"name\":\"abay\",\"disabled\":true}", NULL, NULL), 200);
+    AQ_EQ_INT(call(&w, &ed, "GET", "/api/me", NULL, NULL, NULL), 401);
+    client again;
+    memset(&again, 0, sizeof again);
+    AQ_EQ_INT(call(&w, &again, "POST", "/api/login", "{\"name\":\"abay\",\"password\":\"abay-password-1\"}", NULL, NULL), 401);
+    AQ_EQ_INT(call(&w, &ad, "POST", "/api/accounts/disable", "{\"name\":\"admin\",\"disabled\":true}", NULL, NULL), 400);
+
     /* Logging out ends the session. */
     AQ_EQ_INT(call(&w, &vw, "POST", "/api/logout", "{}", NULL, NULL), 200);
     AQ_EQ_INT(call(&w, &vw, "GET", "/api/me", NULL, NULL, NULL), 401);
