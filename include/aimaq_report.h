@@ -111,10 +111,18 @@ void aq_report_opts_init(aq_report_opts *opts);
  * AQ_ESTORE, AQ_ENOMEM. The error is left on the store's context. */
 int aq_report_html(aq_store *s, const aq_report_opts *opts, char **html, size_t *len);
 
-/* Only the report's choropleth section (heading, SVG map, legend and
- * notes) as an HTML fragment, for the dashboard. Same options, returns and
- * ownership as aq_report_html. */
-int aq_report_map_html(aq_store *s, const aq_report_opts *opts, char **html, size_t *len);
+/* One section of the report as an HTML fragment (heading, SVG, legend,
+ * table and notes), for the dashboard: "map", "lisa", "class_map", "bars"
+ * (ranking), "dots" (relative to the average), "lorenz", "series"
+ * (disparities over time), "population", "class_summary", "provenance".
+ * SECTION NULL means "map". Same options, returns and ownership as
+ * aq_report_html; an unknown section is AQ_EUSAGE. */
+int aq_report_section_html(aq_store *s, const aq_report_opts *opts, const char *section, char **html, size_t *len);
+
+/* The style sheet of the report's figures (maps, charts, legends, number
+ * cells): what a page that shows sections from aq_report_section_html
+ * needs. A static string. */
+const char *aq_report_figure_css(void);
 
 /* As aq_report_html, and writes the document to PATH (AQ_EIO when that
  * fails; the file is written whole or not at all: a temporary file next to

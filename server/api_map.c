@@ -1,8 +1,8 @@
 /*
- * api_map.c -- the dashboard's choropleth (the report's map section, drawn
- * by the library as SVG) and the stored methodologies.
+ * api_map.c -- the dashboard's maps and charts (sections of the report,
+ * drawn by the library as SVG) and the stored methodologies.
  *
- * Drawing a national map takes tens of milliseconds, so maps are cached,
+ * Drawing a national map takes tens of milliseconds, so sections are cached,
  * keyed by the request and the store's dataset horizon: every change that
  * makes data live creates a newer dataset, so a cached map is never stale.
  */
@@ -67,13 +67,28 @@ static void remember(srv *server, const char *key, char *html, size_t len)
     aq_free(html);
 }
 
-void srv_api_map(srv_worker *w, const srv_request *rq, const srv_caller *who, srv_response *rs, const char *arg)
+/* The sections a dashboard may ask for: the ones drawn from the store
+ * alone (class maps and summaries come from files given to the report). */
+static const char *const store_sections[] = {"map", "lisa", "bars", "dots", "lorenz", "series", "population",
+                                             "provenance", NULL};
+
+/* GET /api/map (the choropleth) and GET /api/chart?section=NAME. */
+static void section(srv_worker *w, const srv_request *rq, srv_response *rs, const char *name)
 {
-    (void)who, (void)arg;
-    static const char *const allowed[] = {"indicator", "level", "lang", "classes", "population", NULL};
-    size_t classes = 5;
+    static const char *const allowed[] = {"indicator", "level", "lang", "classes", "population", "section", NULL};
+    size_t classes = 5, k = 0;
     if (!srv_query_only(rq, rs, allowed) || !srv_query_size(rq, rs, "classes", 7, 5, &classes))
         return;
+    while (store_sections[k] && strcmp(store_sections[k], name))
+        k++;
+    if (!store_sections[k]) {
+        srv_reply_error(rs, 400, "\"section\" must be map, lisa, bars, dots, lorenz, series, population or provenance");
+        return;
+    }
+    if (classes < 2) {
+        srv_reply_error(rs, 400, "\"classes\" must be 2 to 7");
+        return;
+    }
     aq_report_opts o;
     aq_report_opts_init(&o);
     o.lang = srv_lang(rq);
@@ -88,19 +103,39 @@ void srv_api_map(srv_worker *w, const srv_request *rq, const srv_caller *who, sr
         !srv_check_value(rs, "population", o.population))
         return;
     char key[512];
-    snprintf(key, sizeof key, "%lld|%s|%s|%s|%s|%d", aq_ws_dataset_horizon(w->store), o.value, o.level, o.lang,
-             o.population ? o.population : "", o.classes);
+    snprintf(key, sizeof key, "%lld|%s|%s|%s|%s|%s|%d", aq_ws_dataset_horizon(w->store), store_sections[k], o.value,
+             o.level, o.lang, o.population ? o.population : "", o.classes);
     if (cached(w->server, key, rs))
         return;
     char *html = NULL;
     size_t len = 0;
-    int rc = aq_report_map_html(w->store, &o, &html, &len);
+    int rc = aq_report_section_html(w->store, &o, store_sections[k], &html, &len);
     if (rc) {
         srv_reply_rc(w, rs, rc);
         return;
     }
     srv_reply_text(rs, 200, "text/html; charset=utf-8", html, len);
     remember(w->server, key, html, len);
+}
+
+void srv_api_map(srv_worker *w, const srv_request *rq, const srv_caller *who, srv_response *rs, const char *arg)
+{
+    (void)who, (void)arg;
+    if (srv_query(rq, "section"))
+        srv_reply_error(rs, 400, "/api/map draws the map only: other sections are /api/chart?section=");
+    else
+        section(w, rq, rs, "map");
+}
+
+void srv_api_chart(srv_worker *w, const srv_request *rq, const srv_caller *who, srv_response *rs, const char *arg)
+{
+    (void)who, (void)arg;
+    const char *name = srv_query(rq, "section");
+    if (!name) {
+        srv_reply_error(rs, 400, "/api/chart needs ?section= (lisa, bars, dots, lorenz, series, population, provenance)");
+        return;
+    }
+    section(w, rq, rs, name);
 }
 
 void srv_api_methods(srv_worker *w, const srv_request *rq, const srv_caller *who, srv_response *rs, const char *arg)

@@ -44,6 +44,7 @@ static const route routes[] = {
     {"GET", "/api/observations", CALLER, srv_api_observations},
     {"GET", "/api/datasets", CALLER, srv_api_datasets},
     {"GET", "/api/map", CALLER, srv_api_map},
+    {"GET", "/api/chart", CALLER, srv_api_chart},
     {"POST", "/api/uploads", CALLER, srv_api_upload},
     {"POST", "/api/edits", CALLER, srv_api_edit},
     {"GET", "/api/submissions", CALLER, srv_api_submissions},

@@ -146,7 +146,7 @@ srv_handler srv_api_units, srv_api_indicators, srv_api_observations, srv_api_dat
 srv_handler srv_api_upload, srv_api_edit, srv_api_submissions, srv_api_approve, srv_api_reject, srv_api_audit;
 srv_handler srv_api_disparity, srv_api_potential, srv_api_results, srv_api_result, srv_api_reproduce;
 srv_handler srv_api_methods, srv_api_method_put, srv_api_map, srv_api_accounts, srv_api_account_add;
-srv_handler srv_api_account_disable;
+srv_handler srv_api_account_disable, srv_api_chart;
 srv_handler srv_static;
 
 /* Writes an audit record of a refused or failed request (best effort). */

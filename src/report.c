@@ -53,14 +53,25 @@ void aq_report_opts_init(aq_report_opts *o)
 
 /* ---- writing ---- */
 
-static const char *style =
+/* The page: A4, fonts, headings, sections and printing. */
+static const char *page_style =
     "@page{size:A4;margin:14mm}\n"
     "*{-webkit-print-color-adjust:exact;print-color-adjust:exact}\n"
     "body{font-family:\"DejaVu Sans\",\"Noto Sans\",\"Liberation Sans\",Arial,sans-serif;color:#222;"
     "max-width:1000px;margin:0 auto;padding:16px 24px;line-height:1.4}\n"
     "h1{font-size:26px;margin:0 0 4px}h2{font-size:19px;border-bottom:2px solid #2c7fb8;padding-bottom:3px}\n"
-    ".sub{color:#555;margin:0 0 12px}.note{color:#555;font-size:12px}\n"
+    ".sub{color:#555;margin:0 0 12px}\n"
     "section{margin:28px 0}\n"
+    "table{border-collapse:collapse;font-size:13px}th,td{border-bottom:1px solid #ddd;padding:3px 8px;text-align:left}\n"
+    "th{background:#eef3f6}\n"
+    "@media print{body{max-width:none;padding:0}section{break-before:page;margin:0}"
+    "section.first{break-before:auto}svg,table,.prov{break-inside:avoid}.unit:hover{stroke:#fff}"
+    ".row{flex-wrap:nowrap}.row>div,.row>svg{flex:1 1 0;min-width:0}.row svg{width:100%}}\n";
+
+/* The figures: maps, charts, legends, keys, number cells, provenance.
+ * Also what the dashboard needs to show sections (aq_report_figure_css). */
+static const char *figure_style =
+    ".note{color:#555;font-size:12px}\n"
     "svg{max-width:100%;height:auto;font-family:inherit;font-size:12px}\n"
     ".unit{stroke:#fff;stroke-width:0.8}.unit:hover{stroke:#000;stroke-width:1.5}\n"
     ".sw{display:inline-block;width:12px;height:12px;margin-right:6px;vertical-align:middle;border:1px solid #777}\n"
@@ -79,14 +90,12 @@ static const char *style =
     ".kpi div{border:1px solid #cfd8dc;border-radius:4px;padding:6px 10px;background:#f5f9fb}\n"
     ".kpi b{display:block;font-size:20px}\n"
     ".key span{display:inline-block;width:22px;height:3px;vertical-align:middle;margin:0 4px 0 12px}\n"
-    "table{border-collapse:collapse;font-size:13px}th,td{border-bottom:1px solid #ddd;padding:3px 8px;text-align:left}\n"
-    "th{background:#eef3f6}td.n{text-align:right;white-space:nowrap;font-variant-numeric:tabular-nums}\n"
+    "td.n{text-align:right;white-space:nowrap;font-variant-numeric:tabular-nums}\n"
     "tr.total td{font-weight:bold;border-top:2px solid #888}\n"
     ".prov{border:1px solid #999;background:#f7f7f7;padding:8px 14px;font-size:12px}\n"
-    ".prov table{font-size:11px}.hash{font-family:\"DejaVu Sans Mono\",monospace;word-break:break-all}\n"
-    "@media print{body{max-width:none;padding:0}section{break-before:page;margin:0}"
-    "section.first{break-before:auto}svg,table,.prov{break-inside:avoid}.unit:hover{stroke:#fff}"
-    ".row{flex-wrap:nowrap}.row>div,.row>svg{flex:1 1 0;min-width:0}.row svg{width:100%}}\n";
+    ".prov table{font-size:11px}.hash{font-family:\"DejaVu Sans Mono\",monospace;word-break:break-all}\n";
+
+const char *aq_report_figure_css(void) { return figure_style; }
 
 static void head(aq__rep *R)
 {
@@ -96,7 +105,8 @@ static void head(aq__rep *R)
            "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>");
     rep_esc(R, R->o->title ? R->o->title : rep_str(R, "title"));
     rep_put(R, "</title>\n<style>\n");
-    rep_put(R, style);
+    rep_put(R, page_style);
+    rep_put(R, figure_style);
     rep_put(R, "</style>\n</head>\n<body>\n<h1>");
     rep_esc(R, R->o->title ? R->o->title : rep_str(R, "title"));
     rep_put(R, "</h1>\n<p class=\"sub\">");
@@ -525,16 +535,43 @@ static int provenance_section(aq__rep *R)
     return AQ_OK;
 }
 
-/* The whole document, or (MAP_ONLY) just the choropleth section. */
-static int build(aq__rep *R, bool map_only)
+static int lorenz(aq__rep *R)
+{
+    lorenz_section(R);
+    return AQ_OK;
+}
+
+/* The sections after the first (brief and map), in the document's order;
+ * each can also be asked for alone (aq_report_section_html). */
+static const struct {
+    const char *name;
+    int (*write)(aq__rep *R);
+} sections[] = {
+    {"lisa", aq__report_lisa_section},   {"class_map", aq__report_class_map_section},
+    {"bars", bars_section},              {"dots", dots_section},
+    {"lorenz", lorenz},                  {"series", series_section},
+    {"population", population_section},  {"class_summary", class_section},
+    {"provenance", provenance_section},
+};
+
+/* The whole document (SECTION NULL), or only the section named SECTION. */
+static int build(aq__rep *R, const char *section)
 {
     int rc;
     if ((rc = aq__report_load(R)))
         return rc;
-    if (map_only) {
-        if ((rc = aq__report_map_section(R)))
-            return rc;
-        return R->b.failed ? aq__oom(R->ctx) : AQ_OK;
+    if (section) {
+        size_t k = 0;
+        while (k < sizeof sections / sizeof sections[0] && strcmp(sections[k].name, section))
+            k++;
+        if (!strcmp(section, "map"))
+            rc = aq__report_map_section(R);
+        else if (k < sizeof sections / sizeof sections[0])
+            rc = sections[k].write(R);
+        else
+            rc = aq__err(R->ctx, AQ_EUSAGE, "report: no section '%s' (map, lisa, class_map, bars, dots, lorenz, "
+                         "series, population, class_summary, provenance)", section);
+        return rc ? rc : R->b.failed ? aq__oom(R->ctx) : AQ_OK;
     }
     head(R);
     rep_put(R, "<section class=\"first\">\n");
@@ -542,18 +579,14 @@ static int build(aq__rep *R, bool map_only)
     if ((rc = aq__report_map_section(R)))
         return rc;
     rep_put(R, "</section>\n");
-    if ((rc = aq__report_lisa_section(R)) || (rc = aq__report_class_map_section(R)) || (rc = bars_section(R)) ||
-        (rc = dots_section(R)))
-        return rc;
-    lorenz_section(R);
-    if ((rc = series_section(R)) || (rc = population_section(R)) || (rc = class_section(R)) ||
-        (rc = provenance_section(R)))
-        return rc;
+    for (size_t k = 0; k < sizeof sections / sizeof sections[0]; k++)
+        if ((rc = sections[k].write(R)))
+            return rc;
     rep_put(R, "</body>\n</html>\n");
     return R->b.failed ? aq__oom(R->ctx) : AQ_OK;
 }
 
-static int render(aq_store *s, const aq_report_opts *opts, bool map_only, char **html, size_t *len)
+static int render(aq_store *s, const aq_report_opts *opts, const char *section, char **html, size_t *len)
 {
     aq_report_opts defaults;
     if (!opts) {
@@ -569,7 +602,7 @@ static int render(aq_store *s, const aq_report_opts *opts, bool map_only, char *
     if (!opts->value || !opts->level)
         return aq__err(ctx, AQ_EUSAGE, "report: the indicator and the level must be given");
     aq__rep R = {.ctx = ctx, .s = s, .o = opts, .lang = lang};
-    int rc = build(&R, map_only);
+    int rc = build(&R, section);
     aq_table_free(R.units);
     aq_table_free(R.obs);
     aq_table_free(R.datasets);
@@ -591,12 +624,12 @@ static int render(aq_store *s, const aq_report_opts *opts, bool map_only, char *
 
 int aq_report_html(aq_store *s, const aq_report_opts *opts, char **html, size_t *len)
 {
-    return render(s, opts, false, html, len);
+    return render(s, opts, NULL, html, len);
 }
 
-int aq_report_map_html(aq_store *s, const aq_report_opts *opts, char **html, size_t *len)
+int aq_report_section_html(aq_store *s, const aq_report_opts *opts, const char *section, char **html, size_t *len)
 {
-    return render(s, opts, true, html, len);
+    return render(s, opts, section ? section : "map", html, len);
 }
 
 int aq_report_write(aq_store *s, const aq_report_opts *opts, const char *path)

@@ -4,6 +4,7 @@
 
 const WORDS = {
   kk: {
+    tab_charts: 'Диаграммалар', chart: 'Диаграмма', chart_series: 'Айырмашылықтар динамикасы', chart_bars: 'Рейтинг', chart_dots: 'Орташаға қатысты', chart_lorenz: 'Лоренц қисығы', chart_lisa: 'Кеңістіктік кластерлер (LISA)', chart_population: 'Халық саны', chart_provenance: 'Деректердің шығу тегі',
     title: 'aimaq — аймақтық талдау', language: 'Тіл', logout: 'Шығу', login: 'Кіру', name: 'Аты',
     password: 'Құпиясөз', tab_map: 'Карта', tab_data: 'Деректер', tab_submissions: 'Өтінімдер',
     tab_analysis: 'Талдау', tab_audit: 'Аудит журналы', indicator: 'Көрсеткіш', level: 'Деңгей',
@@ -18,6 +19,7 @@ const WORDS = {
     sha: 'Нәтиже хэші'
   },
   ru: {
+    tab_charts: 'Диаграммы', chart: 'Диаграмма', chart_series: 'Динамика различий', chart_bars: 'Рейтинг', chart_dots: 'Относительно среднего', chart_lorenz: 'Кривая Лоренца', chart_lisa: 'Пространственные кластеры (LISA)', chart_population: 'Численность населения', chart_provenance: 'Происхождение данных',
     title: 'aimaq — территориальный анализ', language: 'Язык', logout: 'Выйти', login: 'Войти', name: 'Имя',
     password: 'Пароль', tab_map: 'Карта', tab_data: 'Данные', tab_submissions: 'Заявки', tab_analysis: 'Анализ',
     tab_audit: 'Журнал аудита', indicator: 'Показатель', level: 'Уровень', period: 'Период', show: 'Показать',
@@ -31,6 +33,7 @@ const WORDS = {
     code: 'Код', measure: 'Мера', horizon: 'Версия данных', sha: 'Хэш результата'
   },
   en: {
+    tab_charts: 'Charts', chart: 'Chart', chart_series: 'Disparities over time', chart_bars: 'Ranking', chart_dots: 'Relative to the average', chart_lorenz: 'Lorenz curve', chart_lisa: 'Spatial clusters (LISA)', chart_population: 'Population', chart_provenance: 'Provenance',
     title: 'aimaq — territorial analysis', language: 'Language', logout: 'Log out', login: 'Log in', name: 'Name',
     password: 'Password', tab_map: 'Map', tab_data: 'Data', tab_submissions: 'Submissions', tab_analysis: 'Analysis',
     tab_audit: 'Audit log', indicator: 'Indicator', level: 'Level', period: 'Period', show: 'Show',
@@ -113,7 +116,7 @@ function fillTable(table, rows, columns, extra) {
 
 async function loadIndicators() {
   const page = await api('GET', '/api/indicators?limit=1000');
-  ['map-indicator', 'data-indicator', 'disp-indicator'].forEach((id) => {
+  ['map-indicator', 'chart-indicator', 'data-indicator', 'disp-indicator'].forEach((id) => {
     const sel = $(id);
     const keep = sel.value;
     sel.innerHTML = '';
@@ -133,6 +136,14 @@ async function loadMap() {
   try {
     $('map').innerHTML = await api('GET', '/api/map?' + q); // server-made HTML, every text escaped there
   } catch (e) { $('map').textContent = e.message; }
+}
+
+async function loadChart() {
+  const q = new URLSearchParams({ section: $('chart-section').value, indicator: $('chart-indicator').value,
+    level: 'region', lang: state.lang });
+  try {
+    $('chart').innerHTML = await api('GET', '/api/chart?' + q); // server-made HTML, every text escaped there
+  } catch (e) { $('chart').textContent = e.message; }
 }
 
 async function loadData() {
@@ -187,7 +198,7 @@ async function loadAudit() {
     ['action', 'action'], ['object', 'object'], ['old_value', 'old'], ['new_value', 'new']]);
 }
 
-const loaders = { map: loadMap, data: loadData, submissions: loadSubmissions, analysis: loadResults, audit: loadAudit };
+const loaders = { map: loadMap, charts: loadChart, data: loadData, submissions: loadSubmissions, analysis: loadResults, audit: loadAudit };
 
 function showTab(name) {
   document.querySelectorAll('.tab').forEach((el) => { el.hidden = el.id !== 'tab-' + name; });
@@ -242,6 +253,8 @@ async function start() {
   document.querySelectorAll('nav button').forEach((b) => { b.onclick = () => showTab(b.dataset.tab); });
   $('map-indicator').onchange = loadMap;
   $('map-level').onchange = loadMap;
+  $('chart-indicator').onchange = loadChart;
+  $('chart-section').onchange = loadChart;
   $('data-form').onsubmit = (ev) => { ev.preventDefault(); state.offset = 0; loadData().catch((e) => message(e.message)); };
   $('data-prev').onclick = () => { state.offset = Math.max(0, state.offset - 50); loadData().catch((e) => message(e.message)); };
   $('data-next').onclick = () => { state.offset += 50; loadData().catch((e) => message(e.message)); };

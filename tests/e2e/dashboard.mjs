@@ -167,6 +167,16 @@ try {
   ok('the audit log lists the approval');
   await page.screenshot({ path: `${SHOTS}/06-audit.png`, fullPage: true });
 
+  // --- charts: the report's sections, drawn by the server ---------------------
+  await tab(page, 'charts');
+  await page.locator('#chart svg').first().waitFor({ timeout: 15000 });
+  assert.ok((await page.locator('#chart h2').first().textContent()).length > 0, 'the chart has a heading');
+  await page.selectOption('#chart-section', 'bars');
+  await page.locator('#chart', { hasText: 'Абай облысы' }).waitFor({ timeout: 15000 });
+  assert.ok(await page.locator('#chart svg').count() >= 1, 'the ranking is drawn');
+  ok('the charts tab draws the disparity series and the ranking (with Abay)');
+  await page.screenshot({ path: `${SHOTS}/07-charts.png`, fullPage: true });
+
   // --- the data table and a disparity run -----------------------------------
   await tab(page, 'data');
   await page.fill('#data-period', '2022');

@@ -356,6 +356,13 @@ int main(void)
     AQ_EQ_INT(json_string_length(json_object_get(out, "method_sha256")), 64);
     json_decref(j);
 
+    /* Charts: the report's sections, one at a time. */
+    AQ_EQ_INT(call(&w, &an, "GET", "/api/chart?section=series&indicator=grp_pc&level=district&lang=en", NULL, NULL, NULL), 200);
+    AQ_EQ_INT(call(&w, &an, "GET", "/api/chart?section=bars&indicator=grp_pc&level=district", NULL, NULL, NULL), 200);
+    AQ_EQ_INT(call(&w, &an, "GET", "/api/chart?section=shell&indicator=grp_pc", NULL, NULL, NULL), 400);
+    AQ_EQ_INT(call(&w, &an, "GET", "/api/chart?indicator=grp_pc", NULL, NULL, NULL), 400);
+    AQ_EQ_INT(call(&w, &an, "GET", "/api/map?section=bars", NULL, NULL, NULL), 400);
+
     /* The map is drawn (no boundaries here: the section says so). */
     AQ_EQ_INT(call(&w, &an, "GET", "/api/map?indicator=grp_pc&level=region&lang=en", NULL, NULL, NULL), 200);
 
