@@ -4,6 +4,8 @@
 
 const WORDS = {
   kk: {
+    high: 'жоғары', medium: 'орташа', low: 'төмен', uninhabited: 'тұрғындары жоқ', excluded: 'бағаланбады',
+    methodology_store: 'Әдістемені сақтау', potential: 'Даму әлеуеті: кластар бойынша жиынтық', methodology: 'Әдістеме', allow_missing: 'Жоқ көрсеткіштерсіз', class: 'Класс', count: 'Саны', population: 'Халық', share: 'Үлесі, %', missing_note: 'Деректерде жоқ, есепке алынбаған көрсеткіштер:', stored: 'Сақталды',
     tab_charts: 'Диаграммалар', chart: 'Диаграмма', chart_series: 'Айырмашылықтар динамикасы', chart_bars: 'Рейтинг', chart_dots: 'Орташаға қатысты', chart_lorenz: 'Лоренц қисығы', chart_lisa: 'Кеңістіктік кластерлер (LISA)', chart_population: 'Халық саны', chart_provenance: 'Деректердің шығу тегі',
     title: 'aimaq — аймақтық талдау', language: 'Тіл', logout: 'Шығу', login: 'Кіру', name: 'Аты',
     password: 'Құпиясөз', tab_map: 'Карта', tab_data: 'Деректер', tab_submissions: 'Өтінімдер',
@@ -19,6 +21,8 @@ const WORDS = {
     sha: 'Нәтиже хэші'
   },
   ru: {
+    high: 'высокий', medium: 'средний', low: 'низкий', uninhabited: 'без населения', excluded: 'не оценены',
+    methodology_store: 'Сохранить методику', potential: 'Потенциал развития: сводка по классам', methodology: 'Методика', allow_missing: 'Без отсутствующих показателей', class: 'Класс', count: 'Число', population: 'Население', share: 'Доля, %', missing_note: 'Показатели, которых нет в данных и которые не учтены:', stored: 'Сохранено',
     tab_charts: 'Диаграммы', chart: 'Диаграмма', chart_series: 'Динамика различий', chart_bars: 'Рейтинг', chart_dots: 'Относительно среднего', chart_lorenz: 'Кривая Лоренца', chart_lisa: 'Пространственные кластеры (LISA)', chart_population: 'Численность населения', chart_provenance: 'Происхождение данных',
     title: 'aimaq — территориальный анализ', language: 'Язык', logout: 'Выйти', login: 'Войти', name: 'Имя',
     password: 'Пароль', tab_map: 'Карта', tab_data: 'Данные', tab_submissions: 'Заявки', tab_analysis: 'Анализ',
@@ -33,6 +37,8 @@ const WORDS = {
     code: 'Код', measure: 'Мера', horizon: 'Версия данных', sha: 'Хэш результата'
   },
   en: {
+    high: 'high', medium: 'medium', low: 'low', uninhabited: 'uninhabited', excluded: 'not scored',
+    methodology_store: 'Store a methodology', potential: 'Development potential: class summary', methodology: 'Methodology', allow_missing: 'Without missing indicators', class: 'Class', count: 'Count', population: 'Population', share: 'Share, %', missing_note: 'Indicators not in the data, left out:', stored: 'Stored',
     tab_charts: 'Charts', chart: 'Chart', chart_series: 'Disparities over time', chart_bars: 'Ranking', chart_dots: 'Relative to the average', chart_lorenz: 'Lorenz curve', chart_lisa: 'Spatial clusters (LISA)', chart_population: 'Population', chart_provenance: 'Provenance',
     title: 'aimaq — territorial analysis', language: 'Language', logout: 'Log out', login: 'Log in', name: 'Name',
     password: 'Password', tab_map: 'Map', tab_data: 'Data', tab_submissions: 'Submissions', tab_analysis: 'Analysis',
@@ -186,7 +192,20 @@ async function decide(id, what) {
   } catch (e) { message(e.message); }
 }
 
+async function loadMethods() {
+  const data = await api('GET', '/api/methodologies');
+  const sel = $('pot-method');
+  sel.innerHTML = '';
+  data.items.forEach((m) => {
+    const o = document.createElement('option');
+    o.value = m.sha256;
+    o.textContent = `${m.name} (${m.sha256.slice(0, 12)})`;
+    sel.appendChild(o);
+  });
+}
+
 async function loadResults() {
+  loadMethods().catch((e) => message(e.message));
   const data = await api('GET', '/api/results');
   fillTable($('results-table'), data.items, [['id', 'id'], ['kind', 'kind'], ['created_at', 'at'],
     ['created_by', 'by'], ['horizon', 'horizon', true], ['output_sha256', 'sha']]);
@@ -290,6 +309,33 @@ async function start() {
       const r = await api('POST', '/api/analysis/disparity', body);
       const rows = Object.entries(r.output.measures).map(([k, v]) => ({ measure: k, value: v }));
       fillTable($('disparity-table'), rows, [['measure', 'measure'], ['value', 'value', true]]);
+      await loadResults();
+    } catch (e) { message(e.message); }
+  };
+  $('method-form').onsubmit = async (ev) => {
+    ev.preventDefault();
+    const f = $('method-file').files[0];
+    try {
+      const r = await api('POST', '/api/methodologies', { name: f.name.replace(/\.ya?ml$/i, ''), text: await f.text() });
+      $('method-status').textContent = `${t('stored')}: SHA-256 ${r.sha256}`;
+      $('method-status').className = 'ok';
+      await loadMethods();
+    } catch (e) { $('method-status').textContent = e.message; $('method-status').className = 'error'; }
+  };
+  $('potential-form').onsubmit = async (ev) => {
+    ev.preventDefault();
+    const body = { method: $('pot-method').value };
+    if ($('pot-level').value) body.level = $('pot-level').value;
+    if ($('pot-period').value) body.period = $('pot-period').value;
+    if ($('pot-allow').checked) body.allow_missing = 'true';
+    try {
+      const r = await api('POST', '/api/analysis/potential', body);
+      const total = r.output.classes.reduce((a, c) => a + (c.population || 0), 0);
+      const rows = r.output.classes.map((c) => ({ ...c, class: t(c.class), share: total ? 100 * (c.population || 0) / total : null }));
+      fillTable($('classes-table'), rows, [['class', 'class'], ['count', 'count', true], ['population', 'population', true],
+        ['share', 'share', true]]);
+      const missing = r.output.missing_indicators || [];
+      $('pot-note').textContent = missing.length ? `${t('missing_note')} ${missing.join(', ')}` : '';
       await loadResults();
     } catch (e) { message(e.message); }
   };

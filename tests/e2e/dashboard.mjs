@@ -212,6 +212,32 @@ try {
   ok('the run is recorded as a result');
   await page.screenshot({ path: `${SHOTS}/09-analysis.png`, fullPage: true });
 
+  // --- a methodology stored from a file, and its class summary -------------
+  // GRP per capita alone (min-max over the 20 regions of 2022) and an
+  // indicator the store lacks: high needs a score of 50, i.e. a value of at
+  // least (1671.8 + 19974.1) / 2 = 10823: Atyrau alone.
+  const yaml = ['name: Dashboard test', 'id: code', 'indicators:',
+    '  - {code: grp_pc_kzt_thousand, direction: 1, weight: 1, pillar: economy}',
+    '  - {code: schools, direction: 1, weight: 1, pillar: services}',
+    'pillars:', '  - {code: economy, weight: 1}', '  - {code: services, weight: 1}',
+    'normalise: {method: minmax, range: [0, 100]}', 'aggregate: {method: arithmetic}',
+    'classes:', '  - {name: high, min_score: 50}', '  - {name: low}', ''].join('\n');
+  await page.setInputFiles('#method-file', { name: 'dashboard-test.yaml', mimeType: 'text/yaml', buffer: Buffer.from(yaml) });
+  await page.click('#method-form button[type="submit"]');
+  await page.locator('#method-status', { hasText: 'SHA-256' }).waitFor({ timeout: 10000 });
+  await page.waitForFunction(() => document.querySelectorAll('#pot-method option').length >= 1);
+  await page.fill('#pot-level', 'region');
+  await page.fill('#pot-period', '2022');
+  await page.check('#pot-allow');
+  await page.click('#potential-form button[type="submit"]');
+  await page.locator('#classes-table tbody tr').first().waitFor({ timeout: 15000 });
+  const classes = await page.locator('#classes-table tbody tr').evaluateAll((trs) =>
+    trs.map((tr) => [...tr.cells].map((td) => td.textContent)));
+  assert.deepEqual(classes.map((r) => [r[0], r[1]]), [['жоғары', '1'], ['төмен', '19']]);
+  assert.ok((await page.locator('#pot-note').textContent()).includes('schools'));
+  ok('a methodology stored from a file gives the class summary: high 1 (Atyrau), low 19; "schools" reported missing');
+  await page.screenshot({ path: `${SHOTS}/10-potential.png`, fullPage: true });
+
   // --- languages ---------------------------------------------------------
   const labels = {
     ru: { title: 'aimaq — территориальный анализ', map: 'Карта', logout: 'Выйти', abay: 'область Абай: 4 321,5' },
