@@ -8,6 +8,7 @@ changes a value: files are re-keyed on KATO codes, renamed and filtered.
 """
 import csv
 import json
+import shutil
 import os
 import sys
 import unicodedata
@@ -164,6 +165,17 @@ def main():
         moved = p23[new] / (p23[new] + p23[old])
         rows += [[old, new, "2022-06-08", round(moved, 4)], [old, old, "2022-06-08", round(1 - moved, 4)]]
     write("reforms.csv", ["from", "to", "date", "share"], rows)
+
+    # For examples/kz/potential: the BNS towns and district centres (copied
+    # unchanged), and the one geoBoundaries ADM2 polygon it needs (Kyzylorda's
+    # city administration: the OSM export has no point for the city).
+    shutil.copyfile(f"{SRC}/kz-population/population_by_town_and_district_centre_2023-01-01.csv",
+                    os.path.join(OUT, "population_town_2023.csv"))
+    adm2 = json.load(open(f"{SRC}/kz-boundaries/geoBoundaries-KAZ-ADM2.geojson", encoding="utf-8"))
+    kyz = [g for g in adm2["features"] if g["properties"]["shapeName"] == "Qyzylorda"]
+    with open(os.path.join(OUT, "kyzylorda_adm2.geojson"), "w", encoding="utf-8") as f:
+        json.dump({"type": "FeatureCollection", "features": kyz}, f, ensure_ascii=False, separators=(",", ":"))
+    print(f"population_town_2023.csv, kyzylorda_adm2.geojson: {len(kyz)} feature")
 
 
 if __name__ == "__main__":

@@ -26,8 +26,9 @@ import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 EX = os.path.dirname(HERE)                       # examples/kz
-SHARED = os.environ.get("AQ_SHARED_DATA", os.path.join(EX, "..", "..", "..", "shared", "data"))
-BNS_TOWNS = os.path.join(SHARED, "kz-population", "population_by_town_and_district_centre_2023-01-01.csv")
+# Copies of the shared sources kept in examples/kz (prepare.py makes them),
+# so the example runs on a clone alone.
+BNS_TOWNS = os.path.join(EX, "population_town_2023.csv")
 MARKET_MIN_POP = 50000      # a "sales market" here: a town of at least 50,000 residents (BNS 2023)
 EARTH_KM = 6371.0088        # mean Earth radius (IUGG), as aimaq's network code uses
 PLACE_ORDER = {"village": 0, "hamlet": 1, "isolated_dwelling": 2, "town": 3, "city": 4}
@@ -147,7 +148,7 @@ def osm_population(p):
 # which is then placed at the centroid of its city administration's polygon in
 # geoBoundaries ADM2 ("Qyzylorda", 64 x 82 km around the city: a few km off).
 TOWN_ALIASES = {"түкістан": "түркістан"}
-ADM2 = os.path.join(SHARED, "kz-boundaries", "geoBoundaries-KAZ-ADM2.geojson")
+ADM2 = os.path.join(EX, "kyzylorda_adm2.geojson")
 ADM2_FALLBACK = {"қызылорда": "Qyzylorda"}
 
 
