@@ -553,7 +553,10 @@ static int first_table(aq__import *im, size_t *batch, aq__csv_reader **reader, a
         rc = aq_table_read(im->ctx, im->path, &im->opts->read, t);
     }
     if (rc == AQ_OK && (!*t || aq_table_nrows(*t) == 0))
-        return aq__err(im->ctx, AQ_EINPUT, "'%s' has a header but no rows", im->path);
+        return aq__err(im->ctx, AQ_EINPUT,
+                       "'%s' has a header but no rows: expected at least one row of data below the column names "
+                       "(nothing imported)",
+                       im->path);
     if (rc == AQ_OK)
         rc = aq__roles_resolve(im->ctx, *t, im->map, &im->roles);
     if (rc == AQ_OK && *batch && im->roles.shape != AQ_SHAPE_WIDE && im->roles.shape != AQ_SHAPE_LONG) {
