@@ -336,8 +336,30 @@ static int read_header(aq_ctx *ctx, csv_src *src, const aq_read_opts *opts)
         size_t n = f[j].n;
         trim(&s, &n);
         if (n == 0) {
-            rc = aq__err(ctx, AQ_EINPUT, "'%s' line %zu: column %zu has no name in the header",
-                         src->path, header_line, j + 1);
+            /* A report's title above the table ("Численность населения на
+             * 1 января", then empty cells) is the usual cause: say so. */
+            size_t named = 0;
+            for (size_t k = 0; k < nf; k++) {
+                const char *ks = f[k].s;
+                size_t kn = f[k].n;
+                trim(&ks, &kn);
+                named += kn > 0;
+            }
+            const char *t0 = f[0].s;
+            size_t n0 = f[0].n;
+            trim(&t0, &n0);
+            char title[128];
+            quote_token(title, sizeof title - 3, t0, n0);
+            if (strlen(title) < n0) /* cut: say so */
+                memcpy(title + strlen(title), "...", 4);
+            if (named == 1 && n0 > 0 && nf > 1)
+                rc = aq__err(ctx, AQ_EINPUT,
+                             "'%s' line %zu looks like a title ('%s'), not a header: only its first column is named; "
+                             "expected the column names on the first line (delete the title rows above them)",
+                             src->path, header_line, title);
+            else
+                rc = aq__err(ctx, AQ_EINPUT, "'%s' line %zu: column %zu has no name in the header", src->path,
+                             header_line, j + 1);
             break;
         }
         if (!(src->names[j] = aq__strndup(s, n))) {

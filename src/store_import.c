@@ -14,6 +14,7 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <utf8proc.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -184,6 +185,33 @@ static int insert_obs(aq__import *im, sqlite3_stmt *ins, int64_t unit, int64_t i
     return aq__store_fail(im->s, "cannot store an observation");
 }
 
+/* Why an unknown CODE may only look right: an invisible space copied from a
+ * spreadsheet (no-break, narrow, zero-width, BOM) or a letter O where a
+ * zero was meant. Writes "; ..." to HINT, or "" when nothing is odd. */
+static void code_hint(const char *code, char *hint, size_t size)
+{
+    const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)code;
+    bool digits = true;
+    for (const char *c = code; *c; c++)
+        digits = digits && ((*c >= '0' && *c <= '9') || *c == 'O' || *c == 'o' || (unsigned char)*c >= 0x80);
+    hint[0] = '\0';
+    for (size_t at = 1; *p; at++) {
+        utf8proc_int32_t u;
+        utf8proc_ssize_t n = utf8proc_iterate(p, -1, &u);
+        if (n <= 0)
+            return;
+        p += n;
+        if (u == 0xA0 || u == 0x202F || u == 0x2007 || u == 0x200B || u == 0xFEFF || u == ' ' || u == '\t') {
+            snprintf(hint, size, "; it holds an invisible space (U+%04X) at character %zu: remove it", (unsigned)u, at);
+            return;
+        }
+        if (digits && (u == 'O' || u == 'o' || u == 0x041E || u == 0x043E)) {
+            snprintf(hint, size, "; character %zu is the letter O (U+%04X), not a zero", at, (unsigned)u);
+            return;
+        }
+    }
+}
+
 static int unit_of(aq__import *im, size_t row, int64_t *id, bool *ok)
 {
     char buf[256];
@@ -192,8 +220,12 @@ static int unit_of(aq__import *im, size_t row, int64_t *id, bool *ok)
     *ok = false;
     if (!code)
         return aq__reject_row(im, row, col, "the unit code is missing");
-    if (!aq__strmap_get(&im->units, code, id))
-        return aq__reject_row(im, row, col, "unknown unit '%s' (not in the store: import the units first)", code);
+    if (!aq__strmap_get(&im->units, code, id)) {
+        char hint[96];
+        code_hint(code, hint, sizeof hint);
+        return aq__reject_row(im, row, col, "unknown unit '%s' (not in the store: import the units first%s)", code,
+                              hint);
+    }
     *ok = true;
     return AQ_OK;
 }
