@@ -4,6 +4,7 @@
  * the share of population that moved) and indicator metadata.
  */
 #include "import.h"
+#include "check.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -84,6 +85,26 @@ static int check_units(aq__import *im, aq__strmap *levels, const char *level_nam
     return rc;
 }
 
+/* Warns of every invalid boundary the file brings (a bow tie, an open
+ * ring): stored as given, since a planner may have no better one, but not
+ * silently: areas, centroids and contiguity built on it can be wrong. The
+ * same check as `aimaq check` (check_geom.c, GEOS's reason). */
+static int warn_invalid_geometries(aq__import *im)
+{
+    aq_findings *f = NULL;
+    int rc = aq__findings_new(im->ctx, &f);
+    if (rc == AQ_OK)
+        rc = aq__check_geometries(im->ctx, im->t, im->roles.col[AQ_ROLE_CODE], f);
+    size_t n = aq_findings_count(f);
+    for (size_t k = 0; rc == AQ_OK && k < n && k < 10; k++)
+        aq__warn(im->ctx, "%s; it is stored as given", aq_findings_get(f, k)->message);
+    if (rc == AQ_OK && n > 10)
+        aq__warn(im->ctx, "%zu more invalid geometries in '%s' ('aimaq check' lists them all)", n - 10,
+                 aq__basename(aq_table_source(im->t) ? aq_table_source(im->t) : ""));
+    aq_findings_free(f);
+    return rc;
+}
+
 int aq__import_units(aq__import *im)
 {
     const aq_table *t = im->t;
@@ -152,6 +173,8 @@ int aq__import_units(aq__import *im)
     aq__buf_free(&level_names);
     aq__strmap_free(&levels);
     aq__strmap_free(&file_codes);
+    if (rc == AQ_OK)
+        rc = warn_invalid_geometries(im);
     return rc;
 }
 
