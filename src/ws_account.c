@@ -212,10 +212,7 @@ int aq_ws_account_add(aq_store *s, const aq_account *actor, const char *name, co
     snprintf(desc, sizeof desc, "role %s%s%s", aq_role_name(role), *codes ? ", scope " : "", codes);
     if (rc == AQ_OK)
         rc = aq__ws_audit(s, actor, "account-add", object, NULL, desc, NULL);
-    if (rc == AQ_OK)
-        rc = aq__ws_commit(s);
-    else
-        aq__ws_rollback(s);
+    rc = aq__ws_end(s, rc);
     if (rc == AQ_OK && out) {
         memset(out, 0, sizeof *out);
         out->id = id;
@@ -274,9 +271,6 @@ int aq_ws_account_disable(aq_store *s, const aq_account *actor, const char *name
     if (rc == AQ_OK)
         rc = aq__ws_audit(s, actor, disabled ? "account-disable" : "account-enable", object,
                           was ? "disabled" : "enabled", disabled ? "disabled" : "enabled", NULL);
-    if (rc == AQ_OK)
-        rc = aq__ws_commit(s);
-    else
-        aq__ws_rollback(s);
+    rc = aq__ws_end(s, rc);
     return rc;
 }

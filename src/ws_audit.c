@@ -32,6 +32,14 @@ void aq__ws_rollback(aq_store *s)
         sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
 }
 
+int aq__ws_end(aq_store *s, int rc)
+{
+    if (rc == AQ_OK)
+        return aq__ws_commit(s);
+    aq__ws_rollback(s);
+    return rc;
+}
+
 int aq__ws_audit(aq_store *s, const aq_account *actor, const char *action, const char *object,
                  const char *old_value, const char *new_value, const char *client)
 {

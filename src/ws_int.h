@@ -20,6 +20,9 @@
  * lock up front instead of failing half-way), COMMIT, ROLLBACK. */
 int aq__ws_begin(aq_store *s);
 int aq__ws_commit(aq_store *s);
+/* Ends the transaction aq__ws_begin opened: commits when RC is AQ_OK (and
+ * returns the commit's code), else rolls back and returns RC. */
+int aq__ws_end(aq_store *s, int rc);
 void aq__ws_rollback(aq_store *s);
 
 /* Writes one audit record (no transaction of its own: inside the caller's,

@@ -51,10 +51,7 @@ int aq_ws_method_put(aq_store *s, const aq_account *actor, const char *name, con
     sqlite3_finalize(st);
     if (rc == AQ_OK && sqlite3_changes(s->db) > 0) /* the same text again changes nothing */
         rc = aq__ws_audit(s, actor, "method-put", object, NULL, hash, NULL);
-    if (rc == AQ_OK)
-        rc = aq__ws_commit(s);
-    else
-        aq__ws_rollback(s);
+    rc = aq__ws_end(s, rc);
     if (rc == AQ_OK && sha)
         memcpy(sha, hash, 65);
     return rc;
@@ -162,10 +159,7 @@ int aq_ws_result_record(aq_store *s, const aq_account *actor, const char *kind, 
     snprintf(desc, sizeof desc, "%s at dataset horizon %lld, output sha256 %s", kind, horizon, sum);
     if (rc == AQ_OK)
         rc = aq__ws_audit(s, actor, "result", object, NULL, desc, NULL);
-    if (rc == AQ_OK)
-        rc = aq__ws_commit(s);
-    else
-        aq__ws_rollback(s);
+    rc = aq__ws_end(s, rc);
     if (rc == AQ_OK && id)
         *id = rid;
     return rc;

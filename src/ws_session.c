@@ -116,10 +116,7 @@ static int login_failed(aq_store *s, const char *name, const char *client, long 
                         "cannot record a failed login");
     if (rc == AQ_OK)
         rc = aq__ws_audit(s, NULL, "login-failed", object, NULL, why, client);
-    if (rc == AQ_OK)
-        rc = aq__ws_commit(s);
-    else
-        aq__ws_rollback(s);
+    rc = aq__ws_end(s, rc);
     if (rc)
         return rc;
     return aq__err(s->ctx, AQ_EDENIED, "login refused: unknown name or wrong password");
@@ -223,10 +220,7 @@ int aq_ws_login(aq_store *s, const char *name, const char *password, const char 
     snprintf(object, sizeof object, "account %s", acc.name);
     if (rc == AQ_OK)
         rc = aq__ws_audit(s, &acc, "login", object, NULL, NULL, client);
-    if (rc == AQ_OK)
-        rc = aq__ws_commit(s);
-    else
-        aq__ws_rollback(s);
+    rc = aq__ws_end(s, rc);
     if (rc == AQ_OK) {
         memcpy(session, token, 65);
         memcpy(csrf, check, 65);
@@ -298,10 +292,7 @@ int aq_ws_logout(aq_store *s, const char *token)
         snprintf(object, sizeof object, "account %s", acc.name);
         rc = aq__ws_audit(s, &acc, "logout", object, NULL, NULL, NULL);
     }
-    if (rc == AQ_OK)
-        rc = aq__ws_commit(s);
-    else
-        aq__ws_rollback(s);
+    rc = aq__ws_end(s, rc);
     return rc;
 }
 
@@ -346,10 +337,7 @@ int aq_ws_token_new(aq_store *s, const aq_account *actor, long long account_id, 
     sqlite3_finalize(st);
     if (rc == AQ_OK)
         rc = aq__ws_audit(s, actor, "token-new", object, NULL, label, NULL);
-    if (rc == AQ_OK)
-        rc = aq__ws_commit(s);
-    else
-        aq__ws_rollback(s);
+    rc = aq__ws_end(s, rc);
     if (rc == AQ_OK)
         memcpy(token, tok, 65);
     sodium_memzero(tok, sizeof tok);

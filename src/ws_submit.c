@@ -113,10 +113,7 @@ int aq_ws_submit_file(aq_store *s, const aq_account *actor, const char *path, co
              r.observations, r.units_added, pending ? "pending approval" : "live");
     if (rc == AQ_OK)
         rc = aq__ws_audit(s, actor, "upload", object, NULL, desc, NULL);
-    if (rc == AQ_OK)
-        rc = aq__ws_commit(s);
-    else
-        aq__ws_rollback(s);
+    rc = aq__ws_end(s, rc);
     aq_import_result_clear(&r);
     if (rc == AQ_OK && submission_id)
         *submission_id = id;
@@ -255,10 +252,7 @@ int aq_ws_submit_edit(aq_store *s, const aq_account *actor, const char *unit_cod
     snprintf(obj, sizeof obj, "%s (submission %lld)", object, id);
     if (rc == AQ_OK)
         rc = aq__ws_audit(s, actor, "edit", obj, oldtxt, newtxt, NULL);
-    if (rc == AQ_OK)
-        rc = aq__ws_commit(s);
-    else
-        aq__ws_rollback(s);
+    rc = aq__ws_end(s, rc);
     if (rc == AQ_OK && submission_id)
         *submission_id = id;
     return rc;
@@ -430,10 +424,7 @@ int aq_ws_decide(aq_store *s, const aq_account *actor, long long id, int approve
         sqlite3_bind_int64(st, 5, id);
         rc = step_done(s, st, "cannot record the decision");
     }
-    if (rc == AQ_OK)
-        rc = aq__ws_commit(s);
-    else
-        aq__ws_rollback(s);
+    rc = aq__ws_end(s, rc);
     return rc;
 }
 
