@@ -248,10 +248,8 @@ static int run(int argc, char **argv)
     }
     /* complete rows only; levels must be positive */
     for (size_t r = 0; rc == AQ_OK && r < nrows; r++) {
-        int skip = 0, nonpos = 0;
-        for (size_t p = 0; p < T + K + (weight ? 1 : 0); p++)
-            skip |= isnan(cols[p][r]);
-        if (skip) {
+        int nonpos = 0;
+        if (!ineq_row_complete(cols, T + K + (weight ? 1 : 0), r)) {
             missing++;
             continue;
         }
@@ -277,9 +275,7 @@ static int run(int argc, char **argv)
     if (rc == AQ_OK) {
         size_t k = 0;
         for (size_t r = 0; r < nrows; r++) {
-            int skip = 0;
-            for (size_t p = 0; p < T + K + (weight ? 1 : 0); p++)
-                skip |= isnan(cols[p][r]);
+            int skip = !ineq_row_complete(cols, T + K + (weight ? 1 : 0), r);
             for (size_t p = 0; p < T; p++)
                 skip |= !(cols[p][r] > 0);
             if (skip)

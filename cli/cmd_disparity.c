@@ -77,6 +77,14 @@ static const char *source_name(const aq_table *t)
     return s ? s : "the store selection";
 }
 
+bool ineq_row_complete(const double *const *cols, size_t ncols, size_t r)
+{
+    for (size_t p = 0; p < ncols; p++)
+        if (isnan(cols[p][r]))
+            return false;
+    return true;
+}
+
 int ineq_number_column(aq_ctx *ctx, const aq_table *t, const char *name, const double **out)
 {
     int rc = aq_table_number_column(ctx, t, name, out);

@@ -8,6 +8,8 @@
 
 #include "cli.h"
 
+#include <stdbool.h>
+
 #include <jansson.h>
 
 /* A comma-separated list split into names (pointers into one copy). */
@@ -24,6 +26,10 @@ void ineq_list_free(ineq_list *l);
 /* The number column NAME of T in *out; AQ_ENOTFOUND or AQ_EINPUT (a text
  * column) with a message naming the file and the column. */
 int ineq_number_column(aq_ctx *ctx, const aq_table *t, const char *name, const double **out);
+
+/* Does row R have a value (not NaN) in every one of the NCOLS columns? The
+ * panel commands (convergence, markov) use complete rows only. */
+bool ineq_row_complete(const double *const *cols, size_t ncols, size_t r);
 
 /* Describes ROW of T for messages: "line 12 (code 'KZ-71')" or similar. */
 const char *ineq_unit_label(const aq_table *t, size_t row, char *buf, size_t size);

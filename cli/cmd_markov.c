@@ -145,22 +145,15 @@ static int run(int argc, char **argv)
      * quantiles need the same units each period); a unit missing somewhere
      * is skipped and counted. */
     for (size_t r = 0; rc == AQ_OK && r < nrows; r++) {
-        int skip = 0;
-        for (size_t p = 0; p < T; p++)
-            skip |= isnan(cols[p][r]);
-        if (skip) {
+        if (ineq_row_complete(cols, T, r))
+            n++;
+        else
             missing++;
-            continue;
-        }
-        n++;
     }
     if (rc == AQ_OK) {
         size_t k = 0;
         for (size_t r = 0; r < nrows; r++) {
-            int skip = 0;
-            for (size_t p = 0; p < T; p++)
-                skip |= isnan(cols[p][r]);
-            if (skip)
+            if (!ineq_row_complete(cols, T, r))
                 continue;
             for (size_t p = 0; p < T; p++)
                 y[p * n + k] = cols[p][r];
