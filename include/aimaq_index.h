@@ -42,6 +42,10 @@ const char *aq_method_name(const aq_method *m);
 /* SHA-256 of the file's bytes, 64 hex digits, borrowed: results record it
  * so a class can be traced to the exact methodology that produced it. */
 const char *aq_method_hash(const aq_method *m);
+/* The unit id column ("id:") and the population column ("population:",
+ * NULL when not declared). Borrowed. */
+const char *aq_method_id_column(const aq_method *m);
+const char *aq_method_population_column(const aq_method *m);
 /* The legal act the methodology follows ("act:"), or NULL. Borrowed. */
 const char *aq_method_act(const aq_method *m);
 /* "potential" (an index with classes) or "depressed" (criteria and flags). */

@@ -945,6 +945,8 @@ void aq_method_free(aq_method *m)
 
 const char *aq_method_name(const aq_method *m) { return m->name; }
 const char *aq_method_hash(const aq_method *m) { return m->hash; }
+const char *aq_method_id_column(const aq_method *m) { return m->id_col; }
+const char *aq_method_population_column(const aq_method *m) { return m->pop_col; }
 const char *aq_method_act(const aq_method *m) { return m->act; }
 const char *aq_method_kind(const aq_method *m)
 {

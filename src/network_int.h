@@ -130,4 +130,19 @@ int aq__places_load(aq_ctx *ctx, const aq_graph *g, const aq_table *t,
                     const aq_access_opts *o, aq__places *p);
 void aq__places_free(aq__places *p);
 
+/* ---- a plan's potential classes, recomputed (scenario_potential.c) ---- */
+typedef struct aq__scen_potential aq__scen_potential;
+/* Loads the potential methodology PATH over the columns it reads from the
+ * settlements ST (one row per place); ALLOW_MISSING as `aimaq potential
+ * --allow-missing`. Errors name the methodology's file and line. */
+int aq__scen_potential_open(aq_ctx *ctx, const char *path, const aq_table *st, int allow_missing,
+                            aq__scen_potential **out);
+/* Computes the classes with POP (one per place) as the population and IND
+ * as the column INDNAME (when the methodology reads it; IND may be NULL),
+ * and reports, through PUT, settlements and population per class: the rows
+ * of the first call (every class rule, and "excluded") each time. */
+int aq__scen_potential_measure(aq_ctx *ctx, aq__scen_potential *sp, const double *pop, const char *indname,
+                               const double *ind, int (*put)(void *user, const char *name, double v), void *user);
+void aq__scen_potential_free(aq__scen_potential *sp);
+
 #endif

@@ -123,6 +123,7 @@ typedef struct state {
     double moved;
     double assumed;      /* people whose number the plan assumed      */
     size_t nassumed;     /* settlements with an assumed population    */
+    aq__scen_potential *potential; /* classes recomputed, or NULL    */
 } state;
 
 static const char *text_of(const state *s, long col, size_t i, char *buf, size_t size)
@@ -180,6 +181,18 @@ static int put(aq_ctx *ctx, metrics *m, const char *name, double v)
         return aq__oom(ctx);
     m->v[m->n++] = v;
     return AQ_OK;
+}
+
+/* put() for callers that report rows through a callback. */
+typedef struct putter {
+    aq_ctx *ctx;
+    metrics *m;
+} putter;
+
+static int put_row(void *user, const char *name, double v)
+{
+    putter *pt = user;
+    return put(pt->ctx, pt->m, name, v);
 }
 
 /* The plan's declared notes, each a row "note: NAME" with its number in
@@ -321,6 +334,10 @@ static int measure(aq_ctx *ctx, plan *p, state *s, metrics *m, const char *indna
                 rc = put(ctx, m, name, cp);
         }
         aq__strmap_free(&seen);
+    }
+    if (!rc && s->potential) {
+        putter pt = {ctx, m};
+        rc = aq__scen_potential_measure(ctx, s->potential, s->pop, indname, s->ind, put_row, &pt);
     }
     return rc;
 }
@@ -820,6 +837,19 @@ static int load_state(aq_ctx *ctx, plan *p, state *s, aq_table **tables, size_t 
             return AQ_ENOMEM;
         memcpy(s->ind, aq_table_numbers(st, (size_t)ic), sizeof *s->ind * n);
     }
+    /* potential: {method: FILE, allow_missing: true}: classes recomputed
+     * with the plan's populations before and after. */
+    yaml_node_t *pot = get(p, r, "potential");
+    if (pot) {
+        const char *method = gets(p, pot, "method", NULL), *allow = gets(p, pot, "allow_missing", "false");
+        char path[8192];
+        if (!method)
+            return aq__err(ctx, AQ_EINPUT, "%s: line %zu: potential: needs method: FILE (a potential methodology)",
+                           p->path, (size_t)pot->start_mark.line + 1);
+        snprintf(path, sizeof path, "%s%s", method[0] == '/' ? "" : p->dir, method);
+        if ((rc = aq__scen_potential_open(ctx, path, st, !strcmp(allow, "true"), &s->potential)))
+            return rc;
+    }
     for (size_t k = 0; k < nsvs && !rc; k++) {
         yaml_node_t *val = yaml_document_get_node(&p->doc, svs->data.mapping.pairs.start[k].value);
         service *sv = &s->sv[k];
@@ -944,6 +974,7 @@ int aq_scenario_run_db(aq_ctx *ctx, const char *path, const char *db, aq_table *
     aq__free(s.sv);
     aq__free(s.pop);
     aq__free(s.ind);
+    aq__scen_potential_free(s.potential);
     aq__places_free(&s.pl);
     aq_graph_free(s.g);
     for (size_t k = 0; k < ntables; k++)

@@ -18,6 +18,30 @@ eq "$(row 'class low: population')" "class low: population,750,250,-500" "low cl
 # S3 has no high-potential settlement within 30 minutes: it stays, named.
 has "$T/err" "1 settlement(s) with 250 people have no 'high' settlement within 30 minutes and stay: S3 (250)"
 
+# Potential classes recomputed with a methodology (tests/data/network/
+# potential.yaml: min-max of pop and income, one pillar each, high from 50,
+# uninhabited when pop == 0). Before: scores S1 100, S2 33.33, S3 0, S4
+# 36.67 -> high S1 (1000), low S2 S3 S4 (1050). After (S2's 500 to S1;
+# income of R2 x 1.05^2): S1 100, S3 8.33, S4 49.45 -> high S1 (1500), low
+# S3 S4 (550), S2 uninhabited.
+sed 's/^services:/potential: {method: potential.yaml}\nservices:/' $D/plan.yaml > "$T/pp.yaml"
+for f in edges.csv scenario_settlements.csv hospitals.csv potential.yaml; do cp $D/$f "$T/"; done
+expect 0 "$AIMAQ" scenario "$T/pp.yaml" --format csv
+eq "$(row 'potential (recomputed) uninhabited: settlements')" "potential (recomputed) uninhabited: settlements,0,1,1" "recomputed uninhabited"
+eq "$(row 'potential (recomputed) high: population')" "potential (recomputed) high: population,1000,1500,500" "recomputed high"
+eq "$(row 'potential (recomputed) low: settlements')" "potential (recomputed) low: settlements,3,2,-1" "recomputed low"
+eq "$(row 'potential (recomputed) low: population')" "potential (recomputed) low: population,1050,550,-500" "recomputed low people"
+eq "$(row 'potential (recomputed) excluded: settlements')" "potential (recomputed) excluded: settlements,0,0,0" "excluded row kept"
+sed 's/^services:/potential: {allow_missing: true}\nservices:/' $D/plan.yaml > "$T/pp2.yaml"
+expect 2 "$AIMAQ" scenario "$T/pp2.yaml"
+has "$T/err" "potential: needs method: FILE"
+sed 's/code: income/code: schools/' $D/potential.yaml > "$T/potential.yaml"
+expect 2 "$AIMAQ" scenario "$T/pp.yaml"
+has "$T/err" "schools"
+sed 's/^services:/potential: {method: potential.yaml, allow_missing: true}\nservices:/' $D/plan.yaml > "$T/pp3.yaml"
+expect 0 "$AIMAQ" scenario "$T/pp3.yaml" --format csv
+has "$T/out" "potential (recomputed) uninhabited: settlements,0,1,1"
+
 # A plan naming an unknown settlement, node or service.
 for f in edges.csv scenario_settlements.csv hospitals.csv; do cp $D/$f "$T/"; done
 sed 's/- relocate: {class: low,/- relocate: {settlements: [S2, S9],/' $D/plan.yaml > "$T/p1.yaml"
