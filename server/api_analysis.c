@@ -288,11 +288,7 @@ void srv_api_results(srv_worker *w, const srv_request *rq, const srv_caller *who
     (void)rq, (void)who, (void)arg;
     aq_table *t = NULL;
     int rc = aq_ws_results(w->store, &t);
-    if (rc)
-        srv_reply_rc(w, rs, rc);
-    else
-        srv_reply_table(w, rs, t);
-    aq_table_free(t);
+    srv_reply_listing(w, rs, rc, t);
 }
 
 void srv_api_result(srv_worker *w, const srv_request *rq, const srv_caller *who, srv_response *rs, const char *arg)

@@ -108,11 +108,7 @@ void srv_api_accounts(srv_worker *w, const srv_request *rq, const srv_caller *wh
     }
     aq_table *t = NULL;
     int rc = aq_ws_accounts(w->store, &t);
-    if (rc)
-        srv_reply_rc(w, rs, rc);
-    else
-        srv_reply_table(w, rs, t);
-    aq_table_free(t);
+    srv_reply_listing(w, rs, rc, t);
 }
 
 void srv_api_account_add(srv_worker *w, const srv_request *rq, const srv_caller *who, srv_response *rs, const char *arg)

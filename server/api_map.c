@@ -143,11 +143,7 @@ void srv_api_methods(srv_worker *w, const srv_request *rq, const srv_caller *who
     (void)rq, (void)who, (void)arg;
     aq_table *t = NULL;
     int rc = aq_ws_methods(w->store, &t);
-    if (rc)
-        srv_reply_rc(w, rs, rc);
-    else
-        srv_reply_table(w, rs, t);
-    aq_table_free(t);
+    srv_reply_listing(w, rs, rc, t);
 }
 
 void srv_api_method_put(srv_worker *w, const srv_request *rq, const srv_caller *who, srv_response *rs, const char *arg)

@@ -127,11 +127,7 @@ void srv_api_submissions(srv_worker *w, const srv_request *rq, const srv_caller 
     }
     aq_table *t = NULL;
     int rc = aq_ws_submissions(w->store, &who->account, status, &t);
-    if (rc)
-        srv_reply_rc(w, rs, rc);
-    else
-        srv_reply_table(w, rs, t);
-    aq_table_free(t);
+    srv_reply_listing(w, rs, rc, t);
 }
 
 static void decide(srv_worker *w, const srv_request *rq, const srv_caller *who, srv_response *rs, const char *arg,
@@ -180,9 +176,5 @@ void srv_api_audit(srv_worker *w, const srv_request *rq, const srv_caller *who, 
     }
     aq_table *t = NULL;
     int rc = aq_ws_audit_list(w->store, (long long)after, limit, &t);
-    if (rc)
-        srv_reply_rc(w, rs, rc);
-    else
-        srv_reply_table(w, rs, t);
-    aq_table_free(t);
+    srv_reply_listing(w, rs, rc, t);
 }

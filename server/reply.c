@@ -87,3 +87,12 @@ void srv_reply_table(srv_worker *w, srv_response *rs, const aq_table *t)
 {
     reply_wrapped(w, rs, "{\"items\":", t);
 }
+
+void srv_reply_listing(srv_worker *w, srv_response *rs, int rc, aq_table *t)
+{
+    if (rc)
+        srv_reply_rc(w, rs, rc);
+    else
+        srv_reply_table(w, rs, t);
+    aq_table_free(t);
+}

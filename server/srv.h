@@ -109,6 +109,9 @@ void srv_reply_rc(srv_worker *w, srv_response *rs, int rc);
 void srv_reply_page(srv_worker *w, srv_response *rs, const aq_table *t, long long total, size_t offset, size_t limit);
 /* The table as {"items": [...]}. */
 void srv_reply_table(srv_worker *w, srv_response *rs, const aq_table *t);
+/* Replies with the table T a listing call made, or (RC not AQ_OK) with its
+ * error; frees T either way. */
+void srv_reply_listing(srv_worker *w, srv_response *rs, int rc, aq_table *t);
 
 /* --- request helpers (request.c) -------------------------------------- */
 /* The value of query parameter KEY, or NULL. */
