@@ -494,6 +494,17 @@ static int catchment_rows(aq_ctx *ctx, aq_table *ct, const aq__centres *c, size_
     return rc;
 }
 
+int aq__centres_places_load(aq_ctx *ctx, const aq_graph *g, const aq_table *centres, const aq_table *settlements,
+                            const aq_access_opts *o, aq__centres *c, aq__places *p)
+{
+    int rc = aq__centres_load(ctx, g, centres, o, c);
+    if (rc)
+        return rc;
+    if ((rc = aq__places_load(ctx, g, settlements, o, p)))
+        aq__centres_free(c);
+    return rc;
+}
+
 int aq_access_settlements(aq_ctx *ctx, const aq_graph *g, const aq_table *centres,
                           const aq_table *settlements, const aq_access_opts *opts,
                           aq_table **out, aq_table **summary, aq_table **catchments)
@@ -505,13 +516,9 @@ int aq_access_settlements(aq_ctx *ctx, const aq_graph *g, const aq_table *centre
     }
     aq__centres c;
     aq__places p;
-    int rc = aq__centres_load(ctx, g, centres, opts, &c);
+    int rc = aq__centres_places_load(ctx, g, centres, settlements, opts, &c, &p);
     if (rc)
         return rc;
-    if ((rc = aq__places_load(ctx, g, settlements, opts, &p))) {
-        aq__centres_free(&c);
-        return rc;
-    }
     const char *src = srcname(settlements, "settlements");
     size_t n = p.n;
     aq_table *t = NULL, *s = NULL, *ct = NULL;

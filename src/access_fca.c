@@ -313,13 +313,9 @@ int aq_access_2sfca(aq_ctx *ctx, const aq_graph *g, const aq_table *centres,
     }
     aq__centres c;
     aq__places p;
-    int rc = aq__centres_load(ctx, g, centres, opts, &c);
+    int rc = aq__centres_places_load(ctx, g, centres, settlements, opts, &c, &p);
     if (rc)
         return rc;
-    if ((rc = aq__places_load(ctx, g, settlements, opts, &p))) {
-        aq__centres_free(&c);
-        return rc;
-    }
     size_t n = p.n;
     aq_table *t = NULL;
     uint32_t *count = aq__xmalloc(ctx, sizeof *count * (n ? n : 1));

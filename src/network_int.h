@@ -129,6 +129,10 @@ typedef struct aq__places {
 int aq__places_load(aq_ctx *ctx, const aq_graph *g, const aq_table *t,
                     const aq_access_opts *o, aq__places *p);
 void aq__places_free(aq__places *p);
+/* Both of the above, for the analyses that need centres and settlements:
+ * on failure neither is left loaded. */
+int aq__centres_places_load(aq_ctx *ctx, const aq_graph *g, const aq_table *centres, const aq_table *settlements,
+                            const aq_access_opts *o, aq__centres *c, aq__places *p);
 
 /* ---- a plan's potential classes, recomputed (scenario_potential.c) ---- */
 typedef struct aq__scen_potential aq__scen_potential;
