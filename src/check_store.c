@@ -15,34 +15,34 @@ int aq_check_store(aq_store *s, aq_findings **out)
     int rc = aq__findings_new(s->ctx, &f);
     if (rc)
         return rc;
-    sqlite3_stmt *st;
+    aq_db_stmt *st;
     rc = aq__store_prepare(s,
         "SELECT u.code, u.level, p.code, p.level, lu.rank, lp.rank FROM units u"
         " LEFT JOIN units p ON p.code = u.parent"
         " LEFT JOIN levels lu ON lu.name = u.level LEFT JOIN levels lp ON lp.name = p.level"
         " ORDER BY u.code", &st);
-    while (rc == AQ_OK && sqlite3_step(st) == SQLITE_ROW) {
-        const char *code = (const char *)sqlite3_column_text(st, 0);
-        const char *level = (const char *)sqlite3_column_text(st, 1);
-        bool has_parent = sqlite3_column_type(st, 2) != SQLITE_NULL;
-        if (!has_parent && sqlite3_column_type(st, 4) != SQLITE_NULL && sqlite3_column_int(st, 4) > 1)
+    while (rc == AQ_OK && aq__db_step(st) == AQ_DB_ROW) {
+        const char *code = aq__db_column_text(st, 0);
+        const char *level = aq__db_column_text(st, 1);
+        bool has_parent = aq__db_column_type(st, 2) != AQ_DB_NULL;
+        if (!has_parent && aq__db_column_type(st, 4) != AQ_DB_NULL && (int)aq__db_column_int64(st, 4) > 1)
             rc = aq__finding_add(s->ctx, f, AQ_SEV_WARNING, "orphan", code, NULL, NULL, NAN, 0,
                                  "unit '%s' (level %s) has no parent", code, level ? level : "?");
-        else if (has_parent && sqlite3_column_type(st, 4) != SQLITE_NULL && sqlite3_column_type(st, 5) != SQLITE_NULL &&
-                 sqlite3_column_int(st, 5) >= sqlite3_column_int(st, 4))
+        else if (has_parent && aq__db_column_type(st, 4) != AQ_DB_NULL && aq__db_column_type(st, 5) != AQ_DB_NULL &&
+                 (int)aq__db_column_int64(st, 5) >= (int)aq__db_column_int64(st, 4))
             rc = aq__finding_add(s->ctx, f, AQ_SEV_ERROR, "hierarchy", code, NULL, NULL, NAN, 0,
                                  "unit '%s' (level %s) has parent '%s' at level %s, not above it", code, level,
-                                 sqlite3_column_text(st, 2), sqlite3_column_text(st, 3));
+                                 aq__db_column_text(st, 2), aq__db_column_text(st, 3));
     }
-    sqlite3_finalize(st);
+    aq__db_finalize(st);
     st = NULL;
     /* Each unit's boundary, once (a selection would repeat it per indicator). */
     if (rc == AQ_OK)
         rc = aq__store_prepare(s, "SELECT code, geom FROM units WHERE geom IS NOT NULL ORDER BY code", &st);
-    while (rc == AQ_OK && sqlite3_step(st) == SQLITE_ROW)
-        rc = aq__check_geometry(s->ctx, f, (const char *)sqlite3_column_text(st, 0), sqlite3_column_blob(st, 1),
-                                (size_t)sqlite3_column_bytes(st, 1), 0);
-    sqlite3_finalize(st);
+    while (rc == AQ_OK && aq__db_step(st) == AQ_DB_ROW)
+        rc = aq__check_geometry(s->ctx, f, aq__db_column_text(st, 0), aq__db_column_blob(st, 1),
+                                (size_t)aq__db_column_bytes(st, 1), 0);
+    aq__db_finalize(st);
     /* Each indicator on its own: a wide selection of all of them would
      * count every unit without that indicator as a missing value. */
     aq_table *inds = NULL;

@@ -24,15 +24,15 @@ static const char *level_alias(const char *level)
 
 static int load_levels(aq__import *im, aq__strmap *levels, aq_buf *names)
 {
-    sqlite3_stmt *st;
+    aq_db_stmt *st;
     int rc = aq__store_prepare(im->s, "SELECT rank, name FROM levels ORDER BY rank", &st);
-    while (rc == AQ_OK && sqlite3_step(st) == SQLITE_ROW) {
-        const char *name = (const char *)sqlite3_column_text(st, 1);
+    while (rc == AQ_OK && aq__db_step(st) == AQ_DB_ROW) {
+        const char *name = aq__db_column_text(st, 1);
         aq__buf_printf(names, "%s%s", names->len ? ", " : "", name);
-        if (aq__strmap_put(levels, name, sqlite3_column_int64(st, 0)))
+        if (aq__strmap_put(levels, name, aq__db_column_int64(st, 0)))
             rc = aq__oom(im->ctx);
     }
-    sqlite3_finalize(st);
+    aq__db_finalize(st);
     return rc;
 }
 
@@ -110,7 +110,7 @@ int aq__import_units(aq__import *im)
     const aq_table *t = im->t;
     aq__strmap levels = {0}, file_codes = {0};
     aq_buf level_names = {0};
-    sqlite3_stmt *up = NULL;
+    aq_db_stmt *up = NULL;
     int rc = load_levels(im, &levels, &level_names);
     if (rc == AQ_OK)
         rc = check_units(im, &levels, level_names.data ? level_names.data : "", &file_codes);
@@ -118,12 +118,12 @@ int aq__import_units(aq__import *im)
         rc = aq__store_prepare(im->s,
             "INSERT INTO units(code, parent, level, kind, name_kk, name_ru, name_en, valid_from, valid_to, classifier,"
             " crs, geom, dataset_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)"
-            " ON CONFLICT(code) DO UPDATE SET parent = coalesce(excluded.parent, parent),"
-            " level = coalesce(excluded.level, level), kind = coalesce(excluded.kind, kind),"
-            " name_kk = coalesce(excluded.name_kk, name_kk), name_ru = coalesce(excluded.name_ru, name_ru),"
-            " name_en = coalesce(excluded.name_en, name_en), valid_from = coalesce(excluded.valid_from, valid_from),"
-            " valid_to = coalesce(excluded.valid_to, valid_to), classifier = coalesce(excluded.classifier, classifier),"
-            " crs = coalesce(excluded.crs, crs), geom = coalesce(excluded.geom, geom), dataset_id = excluded.dataset_id"
+            " ON CONFLICT(code) DO UPDATE SET parent = coalesce(excluded.parent, units.parent),"
+            " level = coalesce(excluded.level, units.level), kind = coalesce(excluded.kind, units.kind),"
+            " name_kk = coalesce(excluded.name_kk, units.name_kk), name_ru = coalesce(excluded.name_ru, units.name_ru),"
+            " name_en = coalesce(excluded.name_en, units.name_en), valid_from = coalesce(excluded.valid_from, units.valid_from),"
+            " valid_to = coalesce(excluded.valid_to, units.valid_to), classifier = coalesce(excluded.classifier, units.classifier),"
+            " crs = coalesce(excluded.crs, units.crs), geom = coalesce(excluded.geom, units.geom), dataset_id = excluded.dataset_id"
             " RETURNING id", &up);
     const char *classifier = im->opts->classifier ? im->opts->classifier : im->map ? im->map->classifier : NULL;
     static const enum aq__role text_roles[] = {AQ_ROLE_CODE, AQ_ROLE_PARENT, AQ_ROLE_LEVEL, AQ_ROLE_KIND,
@@ -143,33 +143,33 @@ int aq__import_units(aq__import *im)
             }
             if (text_roles[k] == AQ_ROLE_CLASSIFIER && !v)
                 v = classifier;
-            sqlite3_bind_text(up, k + 1, v, -1, SQLITE_TRANSIENT);
+            aq__db_bind_text_copy(up, k + 1, v);
         }
         size_t glen;
         const unsigned char *g = aq_table_geometry(t, i, &glen);
         if (g) {
-            sqlite3_bind_text(up, 11, aq_table_crs(t), -1, SQLITE_STATIC);
-            sqlite3_bind_blob(up, 12, g, (int)glen, SQLITE_STATIC);
+            aq__db_bind_text(up, 11, aq_table_crs(t));
+            aq__db_bind_blob(up, 12, g, glen);
         } else {
-            sqlite3_bind_null(up, 11);
-            sqlite3_bind_null(up, 12);
+            aq__db_bind_null(up, 11);
+            aq__db_bind_null(up, 12);
         }
-        sqlite3_bind_int64(up, 13, im->dataset_id);
+        aq__db_bind_int64(up, 13, im->dataset_id);
         const char *code = aq__role_text(im, AQ_ROLE_CODE, i, bufs[0], sizeof bufs[0]);
         bool existed = aq__strmap_get(&im->units, code, NULL);
-        if (sqlite3_step(up) != SQLITE_ROW) {
+        if (aq__db_step(up) != AQ_DB_ROW) {
             rc = aq__store_fail(im->s, "cannot store a unit");
             break;
         }
-        if (aq__strmap_put(&im->units, code, sqlite3_column_int64(up, 0)))
+        if (aq__strmap_put(&im->units, code, aq__db_column_int64(up, 0)))
             rc = aq__oom(im->ctx);
-        sqlite3_reset(up);
+        aq__db_reset(up);
         if (existed)
             im->res->units_updated++;
         else
             im->res->units_added++;
     }
-    sqlite3_finalize(up);
+    aq__db_finalize(up);
     aq__buf_free(&level_names);
     aq__strmap_free(&levels);
     aq__strmap_free(&file_codes);
@@ -181,9 +181,9 @@ int aq__import_units(aq__import *im)
 int aq__import_links(aq__import *im)
 {
     const aq_table *t = im->t;
-    sqlite3_stmt *ins;
+    aq_db_stmt *ins;
     int rc = aq__store_prepare(im->s, "INSERT INTO unit_links(from_id, to_id, date, share, dataset_id) VALUES (?1, ?2, ?3, ?4, ?5)"
-                                      " ON CONFLICT DO UPDATE SET share = excluded.share, dataset_id = excluded.dataset_id", &ins);
+                                      " ON CONFLICT(from_id, to_id, date) DO UPDATE SET share = excluded.share, dataset_id = excluded.dataset_id", &ins);
     const double *share = rc ? NULL : aq_table_numbers(t, (size_t)im->roles.col[AQ_ROLE_SHARE]);
     if (rc == AQ_OK && !share)
         rc = aq__err(im->ctx, AQ_EINPUT, "'%s' column '%s' must hold numbers between 0 and 1", im->path, colname(im, AQ_ROLE_SHARE));
@@ -204,17 +204,17 @@ int aq__import_links(aq__import *im)
         else if (!(share[i] >= 0 && share[i] <= 1))
             rc = aq__reject_row(im, i, colname(im, AQ_ROLE_SHARE), "share %g is not between 0 and 1", share[i]);
         else {
-            sqlite3_bind_int64(ins, 1, fid);
-            sqlite3_bind_int64(ins, 2, tid);
-            sqlite3_bind_text(ins, 3, norm, -1, SQLITE_TRANSIENT);
-            sqlite3_bind_double(ins, 4, share[i]);
-            sqlite3_bind_int64(ins, 5, im->dataset_id);
-            if (sqlite3_step(ins) != SQLITE_DONE)
+            aq__db_bind_int64(ins, 1, fid);
+            aq__db_bind_int64(ins, 2, tid);
+            aq__db_bind_text_copy(ins, 3, norm);
+            aq__db_bind_double(ins, 4, share[i]);
+            aq__db_bind_int64(ins, 5, im->dataset_id);
+            if (aq__db_step(ins) != AQ_DB_DONE)
                 rc = aq__store_fail(im->s, "cannot store a link");
-            sqlite3_reset(ins);
+            aq__db_reset(ins);
         }
     }
-    sqlite3_finalize(ins);
+    aq__db_finalize(ins);
     return rc;
 }
 

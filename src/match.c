@@ -96,22 +96,22 @@ static int index_names(matcher *m, long u, const char *const *names, size_t nnam
 
 static int load_units(aq_store *s, matcher *m, const char *level)
 {
-    sqlite3_stmt *st;
+    aq_db_stmt *st;
     int rc = aq__store_prepare(s, "SELECT code, parent, level, name_kk, name_ru, name_en FROM units ORDER BY id", &st);
     size_t cap = 0;
-    while (rc == AQ_OK && sqlite3_step(st) == SQLITE_ROW) {
+    while (rc == AQ_OK && aq__db_step(st) == AQ_DB_ROW) {
         if (aq__grow(m->ctx, (void **)&m->units, &cap, m->nunits + 1, sizeof *m->units)) {
             rc = AQ_ENOMEM;
             break;
         }
         unit_rec *u = &m->units[m->nunits];
         memset(u, 0, sizeof *u);
-        const char *lv = (const char *)sqlite3_column_text(st, 2);
+        const char *lv = aq__db_column_text(st, 2);
         u->at_level = lv && strcmp(lv, level) == 0;
-        u->code = aq__strdup((const char *)sqlite3_column_text(st, 0));
+        u->code = aq__strdup(aq__db_column_text(st, 0));
         const char *nm = NULL;
         for (int k = 3; k <= 5 && !nm; k++)
-            nm = (const char *)sqlite3_column_text(st, k);
+            nm = aq__db_column_text(st, k);
         u->name = nm ? aq__strdup(nm) : NULL;
         u->parent = -1; /* resolved below, once every code has an index */
         if (!u->code || (nm && !u->name) || aq__strmap_put(&m->by_code, u->code, (int64_t)m->nunits)) {
@@ -120,22 +120,22 @@ static int load_units(aq_store *s, matcher *m, const char *level)
         }
         m->nunits++;
         if (u->at_level) {
-            const char *names[3] = {(const char *)sqlite3_column_text(st, 3), (const char *)sqlite3_column_text(st, 4),
-                                    (const char *)sqlite3_column_text(st, 5)};
+            const char *names[3] = {aq__db_column_text(st, 3), aq__db_column_text(st, 4),
+                                    aq__db_column_text(st, 5)};
             rc = index_names(m, (long)m->nunits - 1, names, 3);
         }
     }
-    sqlite3_finalize(st);
+    aq__db_finalize(st);
     if (rc)
         return rc;
     /* Second pass for the parents, now that every code has an index. */
     rc = aq__store_prepare(s, "SELECT parent FROM units ORDER BY id", &st);
-    for (size_t i = 0; rc == AQ_OK && sqlite3_step(st) == SQLITE_ROW && i < m->nunits; i++) {
-        const char *p = (const char *)sqlite3_column_text(st, 0);
+    for (size_t i = 0; rc == AQ_OK && aq__db_step(st) == AQ_DB_ROW && i < m->nunits; i++) {
+        const char *p = aq__db_column_text(st, 0);
         int64_t pi;
         m->units[i].parent = p && aq__strmap_get(&m->by_code, p, &pi) ? (long)pi : -1;
     }
-    sqlite3_finalize(st);
+    aq__db_finalize(st);
     return rc;
 }
 
@@ -179,18 +179,18 @@ typedef struct area {
 
 static int load_areas(aq_store *s, matcher *m, const char *within, area **out, size_t *nout)
 {
-    sqlite3_stmt *st;
+    aq_db_stmt *st;
     int rc = aq__store_prepare(s, "SELECT code, geom FROM units WHERE level = ?1 AND geom IS NOT NULL", &st);
     if (rc)
         return rc;
-    sqlite3_bind_text(st, 1, within, -1, SQLITE_STATIC);
+    aq__db_bind_text(st, 1, within);
     size_t cap = 0, n = 0;
     area *a = NULL;
-    while (rc == AQ_OK && sqlite3_step(st) == SQLITE_ROW) {
+    while (rc == AQ_OK && aq__db_step(st) == AQ_DB_ROW) {
         int64_t u;
         OGRGeometryH g = NULL;
-        if (!aq__strmap_get(&m->by_code, (const char *)sqlite3_column_text(st, 0), &u) ||
-            OGR_G_CreateFromWkb(sqlite3_column_blob(st, 1), NULL, &g, sqlite3_column_bytes(st, 1)) != OGRERR_NONE)
+        if (!aq__strmap_get(&m->by_code, aq__db_column_text(st, 0), &u) ||
+            OGR_G_CreateFromWkb(aq__db_column_blob(st, 1), NULL, &g, aq__db_column_bytes(st, 1)) != OGRERR_NONE)
             continue;
         if (aq__grow(m->ctx, (void **)&a, &cap, n + 1, sizeof *a)) {
             OGR_G_DestroyGeometry(g);
@@ -203,7 +203,7 @@ static int load_areas(aq_store *s, matcher *m, const char *within, area **out, s
         OGR_G_GetEnvelope(g, &a[n].env);
         n++;
     }
-    sqlite3_finalize(st);
+    aq__db_finalize(st);
     if (rc == AQ_OK && n == 0)
         rc = aq__err(m->ctx, AQ_ENOTFOUND, "no unit of level '%s' has a polygon in the store: import boundaries first", within);
     *out = a;
@@ -280,7 +280,7 @@ int aq_match(aq_store *s, const aq_table *t, const aq_match_opts *opts, aq_table
     aq_ctx *ctx = s->ctx;
     if (!opts || !opts->level)
         return aq__err(ctx, AQ_EUSAGE, "matching needs the level of the units to match to");
-    sqlite3_stmt *st;
+    aq_db_stmt *st;
     int rc = aq__store_prepare(s, "SELECT 1 FROM levels WHERE name = ?1", &st);
     if (rc)
         return rc;
@@ -288,12 +288,12 @@ int aq_match(aq_store *s, const aq_table *t, const aq_match_opts *opts, aq_table
         const char *lv = k == 0 ? opts->level : opts->within;
         if (!lv)
             continue;
-        sqlite3_reset(st);
-        sqlite3_bind_text(st, 1, lv, -1, SQLITE_STATIC);
-        if (sqlite3_step(st) != SQLITE_ROW)
+        aq__db_reset(st);
+        aq__db_bind_text(st, 1, lv);
+        if (aq__db_step(st) != AQ_DB_ROW)
             rc = aq__err(ctx, AQ_ENOTFOUND, "no level '%s' in the store '%s'", lv, s->path);
     }
-    sqlite3_finalize(st);
+    aq__db_finalize(st);
     if (rc)
         return rc;
     long ncols[8];

@@ -1,44 +1,53 @@
-/* store.h -- internals of the SQLite store shared by store*.c. */
+/* store.h -- internals of the store shared by store*.c, ws_*.c and the
+ * other files that read or write it through the SQL driver (db.h). */
 #ifndef AQ_STORE_H
 #define AQ_STORE_H
 
 #include "aq_int.h"
 
-#include <sqlite3.h>
+#include "db.h"
 
 enum { AQ_STMT_CACHE = 16 };
 
 struct aq_store {
     aq_ctx *ctx;
-    sqlite3 *db;
-    char *path;
+    aq_db *db;
+    char *path;  /* the file, or the PostgreSQL URI with any password masked */
     int version;
     bool readonly;
     /* Statements of the hot read paths, prepared once per handle (the
      * server asks the same few queries thousands of times a second). */
     struct {
         char *sql;
-        sqlite3_stmt *st;
+        aq_db_stmt *st;
     } cache[AQ_STMT_CACHE];
     unsigned cache_next;
     char client[64];  /* who is acting through this handle (the server's
                          caller's address), for audit records; "" = none */
 };
 
+/* The schema's migrations for BACKEND (store_schema.c): element N takes a
+ * store from version N to N+1; *N is the current version. */
+const char *const *aq__store_migrations(aq_db_backend backend, size_t *n);
 /* Runs SQL that returns no rows; on failure sets an AQ_ESTORE error that
- * quotes SQLite's message. */
+ * quotes the engine's message. */
 int aq__store_exec(aq_store *s, const char *sql);
 /* Prepares SQL, reporting failures on the context. */
-int aq__store_prepare(aq_store *s, const char *sql, sqlite3_stmt **st);
+int aq__store_prepare(aq_store *s, const char *sql, aq_db_stmt **st);
 /* Like aq__store_prepare, but the statement is prepared once per store
  * handle and handed back again on later calls with the same SQL text.
  * The caller does not finalize it: it calls aq__store_release when done.
  * Not for statements used while another use of the same SQL is open. */
-int aq__store_cached(aq_store *s, const char *sql, sqlite3_stmt **st);
+int aq__store_cached(aq_store *s, const char *sql, aq_db_stmt **st);
 /* Resets a cached statement and clears its bindings. */
-void aq__store_release(sqlite3_stmt *st);
-/* Sets the context error from SQLite's last message, prefixed by WHAT. */
+void aq__store_release(aq_db_stmt *st);
+/* Sets the context error from the engine's last message, prefixed by WHAT. */
 int aq__store_fail(aq_store *s, const char *what);
+/* Writes the UTC time OFFSET seconds from now as the store writes times:
+ * 2026-11-27T12:00:00Z, or with milliseconds (12:00:00.123Z) when MILLIS.
+ * Times are made here rather than by SQL, whose clock functions differ
+ * between the engines. */
+void aq__store_now(char *buf, size_t size, int offset, bool millis);
 /* Runs a query and returns its rows as a table (columns typed from the
  * first non-NULL value of each: numbers or text; BLOBs become geometries
  * when the column is named geom). Bind text parameters from ARGS (NULL-

@@ -106,35 +106,35 @@ int aq__indicator_id(aq__import *im, const char *code, const aq__indicator_meta 
     }
     if (aq__strmap_get(&im->indicators, code, id) && !meta)
         return AQ_OK;
-    sqlite3_stmt *st;
+    aq_db_stmt *st;
     int rc = aq__store_prepare(im->s,
         "INSERT INTO indicators(code, name_kk, name_ru, name_en, measure, direction, description, source)"
         " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT(code) DO UPDATE SET"
-        " name_kk = coalesce(excluded.name_kk, name_kk), name_ru = coalesce(excluded.name_ru, name_ru),"
-        " name_en = coalesce(excluded.name_en, name_en), measure = coalesce(excluded.measure, measure),"
-        " direction = coalesce(excluded.direction, direction),"
-        " description = coalesce(excluded.description, description), source = coalesce(excluded.source, source)"
+        " name_kk = coalesce(excluded.name_kk, indicators.name_kk), name_ru = coalesce(excluded.name_ru, indicators.name_ru),"
+        " name_en = coalesce(excluded.name_en, indicators.name_en), measure = coalesce(excluded.measure, indicators.measure),"
+        " direction = coalesce(excluded.direction, indicators.direction),"
+        " description = coalesce(excluded.description, indicators.description), source = coalesce(excluded.source, indicators.source)"
         " RETURNING id", &st);
     if (rc)
         return rc;
     bool existed = aq__strmap_get(&im->indicators, code, NULL);
-    sqlite3_bind_text(st, 1, code, -1, SQLITE_STATIC);
+    aq__db_bind_text(st, 1, code);
     if (meta) {
         const char *vals[] = {meta->name_kk, meta->name_ru, meta->name_en, meta->measure};
         for (int i = 0; i < 4; i++)
-            sqlite3_bind_text(st, 2 + i, vals[i], -1, SQLITE_STATIC);
+            aq__db_bind_text(st, 2 + i, vals[i]);
         if (meta->has_direction)
-            sqlite3_bind_int(st, 6, meta->direction);
-        sqlite3_bind_text(st, 7, meta->description, -1, SQLITE_STATIC);
-        sqlite3_bind_text(st, 8, meta->source, -1, SQLITE_STATIC);
+            aq__db_bind_int64(st, 6, meta->direction);
+        aq__db_bind_text(st, 7, meta->description);
+        aq__db_bind_text(st, 8, meta->source);
     }
-    if (sqlite3_step(st) != SQLITE_ROW) {
+    if (aq__db_step(st) != AQ_DB_ROW) {
         rc = aq__store_fail(im->s, "cannot record indicator");
-        sqlite3_finalize(st);
+        aq__db_finalize(st);
         return rc;
     }
-    *id = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
+    *id = aq__db_column_int64(st, 0);
+    aq__db_finalize(st);
     if (!existed) {
         im->res->indicators_added++;
         if (aq__strmap_put(&im->indicators, code, *id))
@@ -145,33 +145,33 @@ int aq__indicator_id(aq__import *im, const char *code, const aq__indicator_meta 
 
 static int load_map(aq__import *im, const char *sql, aq__strmap *m)
 {
-    sqlite3_stmt *st;
+    aq_db_stmt *st;
     int rc = aq__store_prepare(im->s, sql, &st);
-    while (rc == AQ_OK && sqlite3_step(st) == SQLITE_ROW)
-        if (aq__strmap_put(m, (const char *)sqlite3_column_text(st, 1), sqlite3_column_int64(st, 0)))
+    while (rc == AQ_OK && aq__db_step(st) == AQ_DB_ROW)
+        if (aq__strmap_put(m, aq__db_column_text(st, 1), aq__db_column_int64(st, 0)))
             rc = aq__oom(im->ctx);
-    sqlite3_finalize(st);
+    aq__db_finalize(st);
     return rc;
 }
 
 /* ---- observations: wide (one column per indicator) and long ---- */
 
-static int insert_obs(aq__import *im, sqlite3_stmt *ins, int64_t unit, int64_t ind, const char *period,
+static int insert_obs(aq__import *im, aq_db_stmt *ins, int64_t unit, int64_t ind, const char *period,
                       double value, const char *flags, size_t row, const char *column, bool *dup)
 {
-    sqlite3_bind_int64(ins, 1, unit);
-    sqlite3_bind_int64(ins, 2, ind);
-    sqlite3_bind_text(ins, 3, period, -1, SQLITE_STATIC); /* lives until the step below */
-    sqlite3_bind_double(ins, 5, value);
-    sqlite3_bind_text(ins, 6, flags, -1, SQLITE_TRANSIENT);
-    int step = sqlite3_step(ins);
-    sqlite3_reset(ins);
+    aq__db_bind_int64(ins, 1, unit);
+    aq__db_bind_int64(ins, 2, ind);
+    aq__db_bind_text(ins, 3, period); /* lives until the step below */
+    aq__db_bind_double(ins, 5, value);
+    aq__db_bind_text_copy(ins, 6, flags);
+    int step = aq__db_step(ins);
+    aq__db_reset(ins);
     *dup = false;
-    if (step == SQLITE_DONE) {
+    if (step == AQ_DB_DONE && aq__db_changes(im->s->db) > 0) {
         im->res->observations++;
         return AQ_OK;
     }
-    if (sqlite3_extended_errcode(im->s->db) == SQLITE_CONSTRAINT_PRIMARYKEY) {
+    if (step == AQ_DB_DONE) { /* ON CONFLICT DO NOTHING: the key was there */
         /* The primary key proves the duplicate without a table of every
          * row seen, which would grow with the file. */
         *dup = true;
@@ -240,22 +240,22 @@ static bool is_indicator_column(const aq__import *im, size_t j)
 static int undo_row(aq__import *im, int64_t unit, const size_t *done, size_t ndone, const int64_t *ind,
                     const char (*colperiod)[16], const char *period)
 {
-    sqlite3_stmt *del;
+    aq_db_stmt *del;
     char sql[160];
     snprintf(sql, sizeof sql, "DELETE FROM %s WHERE indicator_id = ?1 AND period = ?2 AND unit_id = ?3 AND dataset_id = ?4",
              obs_table(im));
     int rc = aq__store_prepare(im->s, sql, &del);
     for (size_t k = 0; k < ndone && rc == AQ_OK; k++) {
-        sqlite3_bind_int64(del, 1, ind[done[k]]);
-        sqlite3_bind_text(del, 2, colperiod ? colperiod[done[k]] : period, -1, SQLITE_STATIC);
-        sqlite3_bind_int64(del, 3, unit);
-        sqlite3_bind_int64(del, 4, im->dataset_id);
-        if (sqlite3_step(del) != SQLITE_DONE)
+        aq__db_bind_int64(del, 1, ind[done[k]]);
+        aq__db_bind_text(del, 2, colperiod ? colperiod[done[k]] : period);
+        aq__db_bind_int64(del, 3, unit);
+        aq__db_bind_int64(del, 4, im->dataset_id);
+        if (aq__db_step(del) != AQ_DB_DONE)
             rc = aq__store_fail(im->s, "cannot undo a rejected row");
-        sqlite3_reset(del);
+        aq__db_reset(del);
         im->res->observations--;
     }
-    sqlite3_finalize(del);
+    aq__db_finalize(del);
     return rc;
 }
 
@@ -290,7 +290,7 @@ static int year_indicator_code(const aq__import *im, char *buf, size_t size)
     return AQ_OK;
 }
 
-static int import_wide(aq__import *im, sqlite3_stmt *ins)
+static int import_wide(aq__import *im, aq_db_stmt *ins)
 {
     const aq_table *t = im->t;
     size_t nc = aq_table_ncols(t), nind = 0;
@@ -317,7 +317,7 @@ static int import_wide(aq__import *im, sqlite3_stmt *ins)
     if (rc == AQ_OK && nind == 0 && im->roles.shape == AQ_SHAPE_WIDE && !aq_table_crs(t))
         rc = aq__err(im->ctx, AQ_EINPUT, "'%s' has no number columns to import as indicators (columns: code = '%s')",
                      im->path, aq_table_colname(t, (size_t)im->roles.col[AQ_ROLE_CODE]));
-    sqlite3_stmt *geom = NULL;
+    aq_db_stmt *geom = NULL;
     if (rc == AQ_OK && im->roles.shape == AQ_SHAPE_WIDE && aq_table_crs(t))
         rc = aq__store_prepare(im->s, "UPDATE units SET geom = ?1, crs = ?2 WHERE id = ?3", &geom);
     for (size_t i = 0; i < aq_table_nrows(t) && rc == AQ_OK; i++) {
@@ -333,12 +333,12 @@ static int import_wide(aq__import *im, sqlite3_stmt *ins)
         size_t glen;
         const unsigned char *g = aq_table_geometry(t, i, &glen);
         if (geom && g) {
-            sqlite3_bind_blob(geom, 1, g, (int)glen, SQLITE_STATIC);
-            sqlite3_bind_text(geom, 2, aq_table_crs(t), -1, SQLITE_STATIC);
-            sqlite3_bind_int64(geom, 3, unit);
-            if (sqlite3_step(geom) != SQLITE_DONE)
+            aq__db_bind_blob(geom, 1, g, glen);
+            aq__db_bind_text(geom, 2, aq_table_crs(t));
+            aq__db_bind_int64(geom, 3, unit);
+            if (aq__db_step(geom) != AQ_DB_DONE)
                 rc = aq__store_fail(im->s, "cannot store a geometry");
-            sqlite3_reset(geom);
+            aq__db_reset(geom);
             im->res->units_updated++;
         }
         if (nind == 0 || rc)
@@ -363,14 +363,14 @@ static int import_wide(aq__import *im, sqlite3_stmt *ins)
             done[ndone++] = j;
         }
     }
-    sqlite3_finalize(geom);
+    aq__db_finalize(geom);
     aq__free(colperiod);
     aq__free(done);
     aq__free(ind);
     return rc;
 }
 
-static int import_long(aq__import *im, sqlite3_stmt *ins)
+static int import_long(aq__import *im, aq_db_stmt *ins)
 {
     const aq_table *t = im->t;
     size_t vcol = (size_t)im->roles.col[AQ_ROLE_VALUE];
@@ -486,38 +486,39 @@ static int write_rejects(aq__import *im, const char *path)
 
 static int create_dataset(aq__import *im, const char *checksum)
 {
-    sqlite3_stmt *st;
+    aq_db_stmt *st;
     int rc = aq__store_prepare(im->s, "INSERT INTO datasets(name, source, checksum, imported_by, shape, status)"
-                                      " VALUES (?1, ?2, ?3, ?4, ?5, ?6)", &st);
+                                      " VALUES (?1, ?2, ?3, ?4, ?5, ?6) RETURNING id", &st);
     if (rc)
         return rc;
     const char *user = im->opts->user ? im->opts->user : getenv("USER");
-    sqlite3_bind_text(st, 1, im->opts->dataset ? im->opts->dataset : aq__basename(im->path), -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, im->path, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 3, checksum, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 4, user ? user : "unknown", -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 5, aq__shape_name(im->roles.shape), -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 6, im->opts->pending ? "pending" : "live", -1, SQLITE_STATIC);
-    if (sqlite3_step(st) != SQLITE_DONE)
+    aq__db_bind_text(st, 1, im->opts->dataset ? im->opts->dataset : aq__basename(im->path));
+    aq__db_bind_text(st, 2, im->path);
+    aq__db_bind_text(st, 3, checksum);
+    aq__db_bind_text(st, 4, user ? user : "unknown");
+    aq__db_bind_text(st, 5, aq__shape_name(im->roles.shape));
+    aq__db_bind_text(st, 6, im->opts->pending ? "pending" : "live");
+    if (aq__db_step(st) == AQ_DB_ROW)
+        im->dataset_id = aq__db_column_int64(st, 0);
+    else
         rc = aq__store_fail(im->s, "cannot record the dataset");
-    sqlite3_finalize(st);
-    im->dataset_id = sqlite3_last_insert_rowid(im->s->db);
+    aq__db_finalize(st);
     return rc;
 }
 
 static int finish_dataset(aq__import *im)
 {
-    sqlite3_stmt *st;
+    aq_db_stmt *st;
     int rc = aq__store_prepare(im->s, "UPDATE datasets SET rows_read = ?1, rows_accepted = ?2, rows_rejected = ?3 WHERE id = ?4", &st);
     if (rc)
         return rc;
-    sqlite3_bind_int64(st, 1, (sqlite3_int64)im->res->rows_read);
-    sqlite3_bind_int64(st, 2, (sqlite3_int64)im->res->rows_accepted);
-    sqlite3_bind_int64(st, 3, (sqlite3_int64)im->res->rows_rejected);
-    sqlite3_bind_int64(st, 4, im->dataset_id);
-    if (sqlite3_step(st) != SQLITE_DONE)
+    aq__db_bind_int64(st, 1, (int64_t)im->res->rows_read);
+    aq__db_bind_int64(st, 2, (int64_t)im->res->rows_accepted);
+    aq__db_bind_int64(st, 3, (int64_t)im->res->rows_rejected);
+    aq__db_bind_int64(st, 4, im->dataset_id);
+    if (aq__db_step(st) != AQ_DB_DONE)
         rc = aq__store_fail(im->s, "cannot record the dataset");
-    sqlite3_finalize(st);
+    aq__db_finalize(st);
     return rc;
 }
 
@@ -538,13 +539,13 @@ static int import_table(aq__import *im)
     }
     if (rc)
         return rc;
-    sqlite3_stmt *ins;
+    aq_db_stmt *ins;
     char sql[160];
     snprintf(sql, sizeof sql, "INSERT INTO %s(unit_id, indicator_id, period, dataset_id, value, flags)"
-             " VALUES (?1, ?2, ?3, ?4, ?5, ?6)", obs_table(im));
+             " VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT DO NOTHING", obs_table(im));
     if ((rc = aq__store_prepare(im->s, sql, &ins)) != AQ_OK)
         return rc;
-    sqlite3_bind_int64(ins, 4, im->dataset_id);
+    aq__db_bind_int64(ins, 4, im->dataset_id);
     if (im->roles.shape == AQ_SHAPE_LONG) {
         rc = import_long(im, ins);
     } else {
@@ -553,7 +554,7 @@ static int import_table(aq__import *im)
         if (im->roles.shape == AQ_SHAPE_WIDE || has_period)
             rc = import_wide(im, ins);
     }
-    sqlite3_finalize(ins);
+    aq__db_finalize(ins);
     return rc;
 }
 
@@ -696,13 +697,16 @@ int aq_store_import(aq_store *s, const char *path, const aq_import_opts *opts, a
      * import resolved itself, in this transaction: SQLite's own foreign-key
      * lookups would repeat that work for every row (a quarter of the time).
      * Units keep them: a parent is checked by both. */
-    bool fk_off = rc == AQ_OK && (im.roles.shape == AQ_SHAPE_WIDE || im.roles.shape == AQ_SHAPE_LONG);
+    bool fk_off = rc == AQ_OK && (im.roles.shape == AQ_SHAPE_WIDE || im.roles.shape == AQ_SHAPE_LONG) &&
+                  aq__db_backend(s->db) == AQ_DB_SQLITE; /* PostgreSQL checks them, always */
     if (fk_off)
         rc = aq__store_exec(s, "PRAGMA foreign_keys=OFF");
     /* Inside a caller's transaction (a workspace submission records itself
      * with the import), the import is a savepoint of it. */
-    bool in_tx = false, nested = !sqlite3_get_autocommit(s->db);
-    if (rc == AQ_OK && (rc = aq__store_exec(s, nested ? "SAVEPOINT aq_import" : "BEGIN IMMEDIATE")) == AQ_OK)
+    bool in_tx = false, nested = aq__db_in_transaction(s->db);
+    if (rc == AQ_OK && (rc = nested ? aq__store_exec(s, "SAVEPOINT aq_import")
+                                    : aq__db_begin_write(s->db) ? aq__store_fail(s, "cannot start the import")
+                                                                : AQ_OK) == AQ_OK)
         in_tx = true;
     if (rc == AQ_OK)
         rc = create_dataset(&im, checksum);
@@ -725,9 +729,9 @@ int aq_store_import(aq_store *s, const char *path, const aq_import_opts *opts, a
     if (rc == AQ_OK && (rc = aq__store_exec(s, nested ? "RELEASE aq_import" : "COMMIT")) == AQ_OK)
         in_tx = false;
     if (in_tx)
-        sqlite3_exec(s->db, nested ? "ROLLBACK TO aq_import; RELEASE aq_import" : "ROLLBACK", NULL, NULL, NULL);
+        aq__db_exec(s->db, nested ? "ROLLBACK TO aq_import; RELEASE aq_import" : "ROLLBACK");
     if (fk_off)
-        sqlite3_exec(s->db, "PRAGMA foreign_keys=ON", NULL, NULL, NULL);
+        aq__db_exec(s->db, "PRAGMA foreign_keys=ON");
     if (rc == AQ_OK) {
         res.dataset_id = im.dataset_id;
         res.shape = aq__strdup(aq__shape_name(im.roles.shape));

@@ -36,14 +36,14 @@ static void unit_filters(page_sql *p, const aq_page_query *q)
 {
     filter(p, " AND u.level = ?", q->level);
     filter(p, " AND u.code = ?", q->code);
-    filter(p, " AND u.code IN (WITH RECURSIVE sub(c) AS (SELECT ? UNION ALL"
+    filter(p, " AND u.code IN (WITH RECURSIVE sub(c) AS (SELECT CAST(? AS TEXT) UNION ALL"
               " SELECT x.code FROM units x JOIN sub ON x.parent = sub.c) SELECT c FROM sub)", q->under);
 }
 
 static int count_rows(aq_store *s, const char *from, page_sql *p, long long *total)
 {
     aq_buf sql = {0};
-    aq__buf_printf(&sql, "SELECT count(*) AS n %s WHERE 1%s", from, p->where.failed ? "" : p->where.data ? p->where.data : "");
+    aq__buf_printf(&sql, "SELECT count(*) AS n %s WHERE 1=1%s", from, p->where.failed ? "" : p->where.data ? p->where.data : "");
     if (sql.failed || p->where.failed) {
         aq__buf_free(&sql);
         return aq__oom(s->ctx);
@@ -76,8 +76,8 @@ int aq_store_page(aq_store *s, const aq_page_query *q, aq_table **out, long long
         /* A code prefix, or a piece of a name in any language (exact case:
          * SQLite's lower() knows ASCII only, which would help English alone). */
         if (q->search && *q->search && p.nargs + 3 <= MAX_ARGS) {
-            aq__buf_puts(&p.where, " AND (substr(u.code, 1, length(?)) = ? OR instr(ifnull(u.name_kk,'') || ' ' ||"
-                                   " ifnull(u.name_ru,'') || ' ' || ifnull(u.name_en,''), ?) > 0)");
+            aq__buf_puts(&p.where, " AND (substr(u.code, 1, length(?)) = ? OR instr(coalesce(u.name_kk,'') || ' ' ||"
+                                   " coalesce(u.name_ru,'') || ' ' || coalesce(u.name_en,''), ?) > 0)");
             p.args[p.nargs++] = q->search;
             p.args[p.nargs++] = q->search;
             p.args[p.nargs++] = q->search;
@@ -100,8 +100,8 @@ int aq_store_page(aq_store *s, const aq_page_query *q, aq_table **out, long long
         bool bounded = q->max_dataset > 0;
         aq__buf_printf(&p.where, "%s AND NOT EXISTS (SELECT 1 FROM observations n WHERE n.indicator_id = o.indicator_id"
                                  " AND n.period = o.period AND n.unit_id = o.unit_id AND n.dataset_id > o.dataset_id%s)",
-                       bounded ? " AND o.dataset_id <= CAST(? AS INTEGER)" : "",
-                       bounded ? " AND n.dataset_id <= CAST(? AS INTEGER)" : "");
+                       bounded ? " AND o.dataset_id <= CAST(? AS BIGINT)" : "",
+                       bounded ? " AND n.dataset_id <= CAST(? AS BIGINT)" : "");
         if (bounded) {
             p.args[p.nargs++] = horizon;
             p.args[p.nargs++] = horizon;
@@ -123,7 +123,7 @@ int aq_store_page(aq_store *s, const aq_page_query *q, aq_table **out, long long
     aq_buf sql = {0};
     /* LIMIT and OFFSET are bound, not written in, so every page of one
      * listing is the same cached statement. */
-    aq__buf_printf(&sql, "SELECT %s %s WHERE 1%s ORDER BY %s LIMIT CAST(? AS INTEGER) OFFSET CAST(? AS INTEGER)", cols,
+    aq__buf_printf(&sql, "SELECT %s %s WHERE 1=1%s ORDER BY %s LIMIT CAST(? AS BIGINT) OFFSET CAST(? AS BIGINT)", cols,
                    from, p.where.data ? p.where.data : "", order);
     char lim[24], off[24];
     const char *args[MAX_ARGS + 3];

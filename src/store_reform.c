@@ -27,21 +27,21 @@ int aq_store_link_units(aq_store *s, const char *from_code, const char *to_code,
         return aq__err(s->ctx, AQ_EINPUT, "share %g of the link %s -> %s is not between 0 and 1", share, from_code, to_code);
     if (!date || !aq__period_normalise(date, norm))
         return aq__err(s->ctx, AQ_EINPUT, "'%s' is not a date (YYYY or YYYY-MM-DD)", date ? date : "");
-    sqlite3_stmt *st;
+    aq_db_stmt *st;
     int rc = aq__store_prepare(s,
         "INSERT INTO unit_links(from_id, to_id, date, share) SELECT f.id, t.id, ?3, ?4 FROM units f, units t"
-        " WHERE f.code = ?1 AND t.code = ?2 ON CONFLICT DO UPDATE SET share = excluded.share", &st);
+        " WHERE f.code = ?1 AND t.code = ?2 ON CONFLICT(from_id, to_id, date) DO UPDATE SET share = excluded.share", &st);
     if (rc)
         return rc;
-    sqlite3_bind_text(st, 1, from_code, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, to_code, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 3, norm, -1, SQLITE_STATIC);
-    sqlite3_bind_double(st, 4, share);
-    if (sqlite3_step(st) != SQLITE_DONE)
+    aq__db_bind_text(st, 1, from_code);
+    aq__db_bind_text(st, 2, to_code);
+    aq__db_bind_text(st, 3, norm);
+    aq__db_bind_double(st, 4, share);
+    if (aq__db_step(st) != AQ_DB_DONE)
         rc = aq__store_fail(s, "cannot store the link");
-    else if (sqlite3_changes(s->db) == 0)
+    else if (aq__db_changes(s->db) == 0)
         rc = aq__err(s->ctx, AQ_ENOTFOUND, "unit '%s' or '%s' is not in the store", from_code, to_code);
-    sqlite3_finalize(st);
+    aq__db_finalize(st);
     return rc;
 }
 
@@ -66,7 +66,7 @@ int aq_store_rebase(aq_store *s, const char *indicator, const char *period, cons
         "  AND o.dataset_id = (SELECT max(dataset_id) FROM observations o2 WHERE o2.unit_id = o.unit_id"
         "                      AND o2.indicator_id = o.indicator_id AND o2.period = o.period)),"
         " path(unit_id, origin, factor, since) AS ("
-        "  SELECT unit_id, unit_id, 1.0, ?2 FROM vals"
+        "  SELECT unit_id, unit_id, CAST(1 AS DOUBLE PRECISION), CAST(?2 AS TEXT) FROM vals"
         "  UNION ALL SELECT l.to_id, p.origin, p.factor * CASE WHEN ?4 = '1' THEN l.share ELSE 1.0 END, l.date"
         "  FROM path p JOIN unit_links l ON l.from_id = p.unit_id WHERE l.date > p.since AND l.date <= ?3)"
         " SELECT u.code AS code, CASE WHEN ?4 = '1' THEN sum(v.value * p.factor) ELSE avg(v.value) END AS value,"

@@ -15,7 +15,7 @@ int aq_store_units(aq_store *s, const char *level, aq_table **out)
     const char *args[] = {level, NULL};
     return aq__store_query_table(s,
         "SELECT code, parent, level, kind, name_kk, name_ru, name_en, valid_from, valid_to, classifier, crs, geom"
-        " FROM units WHERE ?1 IS NULL OR level = ?1 ORDER BY code", level ? args : NULL, out);
+        " FROM units WHERE CAST(?1 AS TEXT) IS NULL OR level = ?1 ORDER BY code", level ? args : NULL, out);
 }
 
 int aq_store_datasets(aq_store *s, aq_table **out)
@@ -35,13 +35,13 @@ int aq_store_indicators(aq_store *s, aq_table **out)
 
 static int check_exists(aq_store *s, const char *sql, const char *value, const char *what)
 {
-    sqlite3_stmt *st;
+    aq_db_stmt *st;
     int rc = aq__store_prepare(s, sql, &st);
     if (rc)
         return rc;
-    sqlite3_bind_text(st, 1, value, -1, SQLITE_STATIC);
-    bool found = sqlite3_step(st) == SQLITE_ROW;
-    sqlite3_finalize(st);
+    aq__db_bind_text(st, 1, value);
+    bool found = aq__db_step(st) == AQ_DB_ROW;
+    aq__db_finalize(st);
     return found ? AQ_OK : aq__err(s->ctx, AQ_ENOTFOUND, "no %s '%s' in the store '%s'", what, value, s->path);
 }
 
@@ -60,22 +60,22 @@ int aq_store_select(aq_store *s, const aq_selection *sel, aq_table **out)
     size_t nind = 0, cap = 0;
     int64_t *ids = NULL;
     char **codes = NULL;
-    sqlite3_stmt *st = NULL;
+    aq_db_stmt *st = NULL;
     /* At a horizon (max_dataset), "every indicator" means those that had
      * values then, so a later indicator adds no empty column. */
     if (rc == AQ_OK)
-        rc = aq__store_prepare(s, "SELECT id, code FROM indicators i WHERE (?1 IS NULL OR code = ?1) AND (?2 <= 0 OR ?1 IS NOT NULL"
+        rc = aq__store_prepare(s, "SELECT id, code FROM indicators i WHERE (CAST(?1 AS TEXT) IS NULL OR code = ?1) AND (?2 <= 0 OR ?1 IS NOT NULL"
                                   " OR EXISTS (SELECT 1 FROM observations o WHERE o.indicator_id = i.id AND o.dataset_id <= ?2))"
                                   " ORDER BY code", &st);
     for (size_t k = 0; rc == AQ_OK && (k == 0 || (sel->indicators && sel->indicators[k])); k++) {
         const char *want = sel->indicators ? sel->indicators[k] : NULL;
         if (sel->indicators && !want)
             break;
-        sqlite3_reset(st);
-        sqlite3_bind_text(st, 1, want, -1, SQLITE_STATIC);
-        sqlite3_bind_int64(st, 2, sel->max_dataset);
+        aq__db_reset(st);
+        aq__db_bind_text(st, 1, want);
+        aq__db_bind_int64(st, 2, sel->max_dataset);
         bool found = false;
-        while (rc == AQ_OK && sqlite3_step(st) == SQLITE_ROW) {
+        while (rc == AQ_OK && aq__db_step(st) == AQ_DB_ROW) {
             found = true;
             size_t cap2 = cap;
             if (aq__grow(ctx, (void **)&ids, &cap, nind + 1, sizeof *ids) ||
@@ -83,14 +83,14 @@ int aq_store_select(aq_store *s, const aq_selection *sel, aq_table **out)
                 rc = AQ_ENOMEM;
                 break;
             }
-            ids[nind] = sqlite3_column_int64(st, 0);
-            if (!(codes[nind++] = aq__strdup((const char *)sqlite3_column_text(st, 1))))
+            ids[nind] = aq__db_column_int64(st, 0);
+            if (!(codes[nind++] = aq__strdup(aq__db_column_text(st, 1))))
                 rc = aq__oom(ctx);
         }
         if (rc == AQ_OK && want && !found)
             rc = aq__err(ctx, AQ_ENOTFOUND, "no indicator '%s' in the store '%s'", want, s->path);
     }
-    sqlite3_finalize(st);
+    aq__db_finalize(st);
     st = NULL;
     if (rc == AQ_OK && nind == 0)
         rc = aq__err(ctx, AQ_ENOTFOUND, "the store '%s' has no indicators yet: import data first", s->path);
@@ -101,7 +101,7 @@ int aq_store_select(aq_store *s, const aq_selection *sel, aq_table **out)
      * window over all of them). A horizon (?4 > 0) hides later datasets. */
     aq_buf sql = {0};
     aq__buf_puts(&sql,
-        "WITH RECURSIVE sub(code) AS (SELECT ?2 UNION ALL SELECT u.code FROM units u JOIN sub ON u.parent = sub.code),"
+        "WITH RECURSIVE sub(code) AS (SELECT CAST(?2 AS TEXT) UNION ALL SELECT u.code FROM units u JOIN sub ON u.parent = sub.code),"
         " obs AS (SELECT o.unit_id, o.indicator_id, o.period, o.value"
         "   FROM observations o WHERE NOT EXISTS (SELECT 1 FROM observations n WHERE n.indicator_id = o.indicator_id"
         "     AND n.period = o.period AND n.unit_id = o.unit_id AND n.dataset_id > o.dataset_id"
@@ -111,11 +111,11 @@ int aq_store_select(aq_store *s, const aq_selection *sel, aq_table **out)
     for (size_t k = 0; k < nind; k++)
         aq__buf_printf(&sql, "%s%lld", k ? "," : "", (long long)ids[k]);
     aq__buf_puts(&sql, ")");
-    aq__buf_puts(&sql, " AND (?3 IS NULL OR o.period = ?3))"
+    aq__buf_puts(&sql, " AND (CAST(?3 AS TEXT) IS NULL OR o.period = ?3))"
         " SELECT u.code, u.name_kk, u.name_ru, u.name_en, u.parent, u.level, obs.period, obs.indicator_id, obs.value,"
         "   u.crs, u.geom"
         " FROM obs JOIN units u ON u.id = obs.unit_id"
-        " WHERE (?1 IS NULL OR u.level = ?1) AND (?2 IS NULL OR u.code IN (SELECT code FROM sub))"
+        " WHERE (CAST(?1 AS TEXT) IS NULL OR u.level = ?1) AND (CAST(?2 AS TEXT) IS NULL OR u.code IN (SELECT code FROM sub))"
         " ORDER BY u.code, obs.period");
     if (rc == AQ_OK && sql.failed)
         rc = aq__oom(ctx);
@@ -123,22 +123,22 @@ int aq_store_select(aq_store *s, const aq_selection *sel, aq_table **out)
         rc = aq__store_prepare(s, sql.data, &st);
     aq_table *t = NULL;
     if (rc == AQ_OK) {
-        sqlite3_bind_text(st, 1, sel->level, -1, SQLITE_STATIC);
-        sqlite3_bind_text(st, 2, sel->under, -1, SQLITE_STATIC);
-        sqlite3_bind_text(st, 3, sel->period, -1, SQLITE_STATIC);
-        sqlite3_bind_int64(st, 4, sel->max_dataset);
+        aq__db_bind_text(st, 1, sel->level);
+        aq__db_bind_text(st, 2, sel->under);
+        aq__db_bind_text(st, 3, sel->period);
+        aq__db_bind_int64(st, 4, sel->max_dataset);
         /* Count the distinct (unit, period) rows: results are ordered by them. */
         size_t n = 0;
         char last[320] = "";
-        while (sqlite3_step(st) == SQLITE_ROW) {
+        while (aq__db_step(st) == AQ_DB_ROW) {
             char key[320];
-            snprintf(key, sizeof key, "%s\x1f%s", sqlite3_column_text(st, 0), sqlite3_column_text(st, 6));
+            snprintf(key, sizeof key, "%s\x1f%s", aq__db_column_text(st, 0), aq__db_column_text(st, 6));
             if (strcmp(key, last) != 0) {
                 n++;
                 memcpy(last, key, sizeof last);
             }
         }
-        sqlite3_reset(st);
+        aq__db_rewind(st);
         rc = aq_table_new(ctx, n, &t);
         static const char *const fixed[] = {"code", "name_kk", "name_ru", "name_en", "parent", "level", "period"};
         for (size_t j = 0; j < 7 && rc == AQ_OK; j++)
@@ -147,26 +147,26 @@ int aq_store_select(aq_store *s, const aq_selection *sel, aq_table **out)
             rc = aq__table_add(ctx, t, codes[k], AQ_COL_NUMBER, NULL);
         long row = -1;
         last[0] = '\0';
-        while (rc == AQ_OK && sqlite3_step(st) == SQLITE_ROW) {
+        while (rc == AQ_OK && aq__db_step(st) == AQ_DB_ROW) {
             char key[320];
-            snprintf(key, sizeof key, "%s\x1f%s", sqlite3_column_text(st, 0), sqlite3_column_text(st, 6));
+            snprintf(key, sizeof key, "%s\x1f%s", aq__db_column_text(st, 0), aq__db_column_text(st, 6));
             if (strcmp(key, last) != 0) {
                 row++;
                 memcpy(last, key, sizeof last);
                 for (size_t j = 0; j < 7 && rc == AQ_OK; j++)
-                    rc = aq_table_set_text(ctx, t, j, (size_t)row, (const char *)sqlite3_column_text(st, (int)j));
-                const void *g = sqlite3_column_blob(st, 10);
+                    rc = aq_table_set_text(ctx, t, j, (size_t)row, aq__db_column_text(st, (int)j));
+                const void *g = aq__db_column_blob(st, 10);
                 if (g && rc == AQ_OK)
-                    rc = aq_table_set_geometry(ctx, t, (size_t)row, g, (size_t)sqlite3_column_bytes(st, 10),
-                                               (const char *)sqlite3_column_text(st, 9));
+                    rc = aq_table_set_geometry(ctx, t, (size_t)row, g, (size_t)aq__db_column_bytes(st, 10),
+                                               aq__db_column_text(st, 9));
             }
-            int64_t ind = sqlite3_column_int64(st, 7);
+            int64_t ind = aq__db_column_int64(st, 7);
             for (size_t k = 0; k < nind; k++)
-                if (ids[k] == ind && sqlite3_column_type(st, 8) != SQLITE_NULL)
-                    t->cols[7 + k].num[row] = sqlite3_column_double(st, 8);
+                if (ids[k] == ind && aq__db_column_type(st, 8) != AQ_DB_NULL)
+                    t->cols[7 + k].num[row] = aq__db_column_double(st, 8);
         }
     }
-    sqlite3_finalize(st);
+    aq__db_finalize(st);
     aq__buf_free(&sql);
     for (size_t k = 0; k < nind; k++)
         aq__free(codes[k]);

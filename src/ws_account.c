@@ -41,14 +41,14 @@ bool aq__ws_pwhash_fast(void)
     return e && strcmp(e, "1") == 0;
 }
 
-void aq__ws_account_from_row(sqlite3_stmt *st, aq_account *out)
+void aq__ws_account_from_row(aq_db_stmt *st, aq_account *out)
 {
     memset(out, 0, sizeof *out);
-    out->id = sqlite3_column_int64(st, 0);
-    snprintf(out->name, sizeof out->name, "%s", (const char *)sqlite3_column_text(st, 1));
-    out->role = aq_role_parse((const char *)sqlite3_column_text(st, 2));
-    const unsigned char *scope = sqlite3_column_text(st, 3);
-    snprintf(out->scope, sizeof out->scope, "%s", scope ? (const char *)scope : "");
+    out->id = aq__db_column_int64(st, 0);
+    snprintf(out->name, sizeof out->name, "%s", aq__db_column_text(st, 1));
+    out->role = aq_role_parse(aq__db_column_text(st, 2));
+    const char *scope = aq__db_column_text(st, 3);
+    snprintf(out->scope, sizeof out->scope, "%s", scope ? scope : "");
 }
 
 static int account_where(aq_store *s, const char *where, const char *name, long long id, aq_account *out,
@@ -56,26 +56,26 @@ static int account_where(aq_store *s, const char *where, const char *name, long 
 {
     char sql[256];
     snprintf(sql, sizeof sql, "SELECT id, name, role, scope, disabled FROM accounts WHERE %s", where);
-    sqlite3_stmt *st;
+    aq_db_stmt *st;
     int rc = aq__store_prepare(s, sql, &st);
     if (rc)
         return rc;
     if (name)
-        sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+        aq__db_bind_text(st, 1, name);
     else
-        sqlite3_bind_int64(st, 1, id);
-    int step = sqlite3_step(st);
-    if (step == SQLITE_ROW) {
+        aq__db_bind_int64(st, 1, id);
+    int step = aq__db_step(st);
+    if (step == AQ_DB_ROW) {
         aq__ws_account_from_row(st, out);
         if (disabled)
-            *disabled = sqlite3_column_int(st, 4);
-    } else if (step == SQLITE_DONE) {
+            *disabled = (int)aq__db_column_int64(st, 4);
+    } else if (step == AQ_DB_DONE) {
         rc = name ? aq__err(s->ctx, AQ_ENOTFOUND, "no account '%s' in the store '%s'", name, s->path)
                   : aq__err(s->ctx, AQ_ENOTFOUND, "no account with id %lld in the store '%s'", id, s->path);
     } else {
         rc = aq__store_fail(s, "cannot read the accounts");
     }
-    sqlite3_finalize(st);
+    aq__db_finalize(st);
     return rc;
 }
 
@@ -123,18 +123,18 @@ static int check_scope(aq_store *s, const char *scope, char out[256])
     if (n == 0)
         return aq__err(s->ctx, AQ_EUSAGE, "a regional editor needs a scope: the codes of the units it may change "
                                           "(for example 750000000 for Almaty and everything under it)");
-    sqlite3_stmt *st;
+    aq_db_stmt *st;
     int rc = aq__store_prepare(s, "SELECT 1 FROM units WHERE code = ?1", &st);
     aq_buf b = {0};
     for (int i = 0; i < n && rc == AQ_OK; i++) {
-        sqlite3_reset(st);
-        sqlite3_bind_text(st, 1, codes[i], -1, SQLITE_STATIC);
-        if (sqlite3_step(st) != SQLITE_ROW)
+        aq__db_reset(st);
+        aq__db_bind_text(st, 1, codes[i]);
+        if (aq__db_step(st) != AQ_DB_ROW)
             rc = aq__err(s->ctx, AQ_EUSAGE, "scope unit '%s' is not in the store '%s' (import the units first)",
                          codes[i], s->path);
         aq__buf_printf(&b, "%s%s", i ? "," : "", codes[i]);
     }
-    sqlite3_finalize(st);
+    aq__db_finalize(st);
     if (rc == AQ_OK && (b.failed || b.len >= 256))
         rc = b.failed ? aq__oom(s->ctx) : aq__err(s->ctx, AQ_EUSAGE, "scope '%s' is longer than 255 characters", scope);
     if (rc == AQ_OK)
@@ -190,24 +190,26 @@ int aq_ws_account_add(aq_store *s, const aq_account *actor, const char *name, co
         rc = hash_password(s, password, hash); /* before the transaction: it takes a while */
     if (rc)
         return rc;
-    sqlite3_stmt *st = NULL;
+    aq_db_stmt *st = NULL;
     if ((rc = aq__ws_begin(s)) != AQ_OK)
         return rc;
-    rc = aq__store_prepare(s, "INSERT INTO accounts(name, role, scope, pw_hash) VALUES (?1, ?2, ?3, ?4)", &st);
+    long long id = 0;
+    rc = aq__store_prepare(s, "INSERT INTO accounts(name, role, scope, pw_hash) VALUES (?1, ?2, ?3, ?4) RETURNING id", &st);
     if (rc == AQ_OK) {
-        sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
-        sqlite3_bind_text(st, 2, aq_role_name(role), -1, SQLITE_STATIC);
-        sqlite3_bind_text(st, 3, codes, -1, SQLITE_STATIC);
-        sqlite3_bind_text(st, 4, hash, -1, SQLITE_STATIC);
-        int step = sqlite3_step(st);
-        if (step == SQLITE_CONSTRAINT || (sqlite3_extended_errcode(s->db) & 0xff) == SQLITE_CONSTRAINT)
+        aq__db_bind_text(st, 1, name);
+        aq__db_bind_text(st, 2, aq_role_name(role));
+        aq__db_bind_text(st, 3, codes);
+        aq__db_bind_text(st, 4, hash);
+        int step = aq__db_step(st);
+        if (step == AQ_DB_ROW)
+            id = aq__db_column_int64(st, 0);
+        else if (aq__db_errclass(s->db) == AQ_DBE_CONSTRAINT)
             rc = aq__err(s->ctx, AQ_EINPUT, "an account '%s' exists already", name);
-        else if (step != SQLITE_DONE)
+        else
             rc = aq__store_fail(s, "cannot create the account");
     }
-    sqlite3_finalize(st);
+    aq__db_finalize(st);
     sodium_memzero(hash, sizeof hash);
-    long long id = sqlite3_last_insert_rowid(s->db);
     char desc[320];
     snprintf(desc, sizeof desc, "role %s%s%s", aq_role_name(role), *codes ? ", scope " : "", codes);
     if (rc == AQ_OK)
@@ -232,14 +234,14 @@ int aq_ws_accounts(aq_store *s, aq_table **out)
 /* Runs SQL with the account id as ?1; WHAT names it in a failure. */
 static int run_for_account(aq_store *s, const char *sql, long long id, const char *what)
 {
-    sqlite3_stmt *st;
+    aq_db_stmt *st;
     int rc = aq__store_prepare(s, sql, &st);
     if (rc)
         return rc;
-    sqlite3_bind_int64(st, 1, id);
-    if (sqlite3_step(st) != SQLITE_DONE)
+    aq__db_bind_int64(st, 1, id);
+    if (aq__db_step(st) != AQ_DB_DONE)
         rc = aq__store_fail(s, what);
-    sqlite3_finalize(st);
+    aq__db_finalize(st);
     return rc;
 }
 

@@ -15,7 +15,7 @@ int aq__ws_begin(aq_store *s)
 {
     if (s->readonly)
         return aq__err(s->ctx, AQ_EUSAGE, "the store '%s' is open read-only", s->path);
-    return aq__store_exec(s, "BEGIN IMMEDIATE");
+    return aq__db_begin_write(s->db) ? aq__store_fail(s, "cannot start a change") : AQ_OK;
 }
 
 int aq__ws_commit(aq_store *s)
@@ -28,8 +28,8 @@ int aq__ws_commit(aq_store *s)
 
 void aq__ws_rollback(aq_store *s)
 {
-    if (!sqlite3_get_autocommit(s->db))
-        sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+    if (aq__db_in_transaction(s->db))
+        aq__db_exec(s->db, "ROLLBACK");
 }
 
 int aq__ws_end(aq_store *s, int rc)
@@ -43,21 +43,21 @@ int aq__ws_end(aq_store *s, int rc)
 int aq__ws_audit(aq_store *s, const aq_account *actor, const char *action, const char *object,
                  const char *old_value, const char *new_value, const char *client)
 {
-    sqlite3_stmt *st;
+    aq_db_stmt *st;
     int rc = aq__store_prepare(s, "INSERT INTO audit(account, action, object, old_value, new_value, client)"
                                   " VALUES (?1, ?2, ?3, ?4, ?5, ?6)", &st);
     if (rc)
         return rc;
-    sqlite3_bind_text(st, 1, actor ? actor->name : "system", -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, action, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 3, object, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 4, old_value, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 5, new_value, -1, SQLITE_STATIC);
+    aq__db_bind_text(st, 1, actor ? actor->name : "system");
+    aq__db_bind_text(st, 2, action);
+    aq__db_bind_text(st, 3, object);
+    aq__db_bind_text(st, 4, old_value);
+    aq__db_bind_text(st, 5, new_value);
     /* Without an address of its own, the record takes the handle's. */
-    sqlite3_bind_text(st, 6, client ? client : s->client[0] ? s->client : NULL, -1, SQLITE_STATIC);
-    if (sqlite3_step(st) != SQLITE_DONE)
+    aq__db_bind_text(st, 6, client ? client : s->client[0] ? s->client : NULL);
+    if (aq__db_step(st) != AQ_DB_DONE)
         rc = aq__store_fail(s, "cannot write the audit log");
-    sqlite3_finalize(st);
+    aq__db_finalize(st);
     return rc;
 }
 
@@ -95,5 +95,5 @@ int aq_ws_audit_list(aq_store *s, long long after_id, size_t limit, aq_table **o
     const char *args[] = {after, lim, NULL};
     return aq__store_query_table(s,
         "SELECT id, at, account, action, object, old_value, new_value, client FROM audit"
-        " WHERE id > CAST(?1 AS INTEGER) ORDER BY id LIMIT CAST(?2 AS INTEGER)", args, out);
+        " WHERE id > CAST(?1 AS BIGINT) ORDER BY id LIMIT CAST(?2 AS BIGINT)", args, out);
 }

@@ -43,7 +43,7 @@ int aq__ws_account_by_id(aq_store *s, long long id, aq_account *out, int *disabl
  * cheap to attack). */
 bool aq__ws_pwhash_fast(void);
 /* Fills an account from a row (id, name, role, scope) of ST from column 0. */
-void aq__ws_account_from_row(sqlite3_stmt *st, aq_account *out);
+void aq__ws_account_from_row(aq_db_stmt *st, aq_account *out);
 
 /* 32 random bytes as 64 hex digits; the SHA-256 of a string in hex. */
 void aq__ws_random_hex(char out[65]);

@@ -35,21 +35,21 @@ int aq_ws_method_put(aq_store *s, const aq_account *actor, const char *name, con
     snprintf(stored_name, sizeof stored_name, "%s", name && *name ? name : aq_method_name(m));
     aq_method_free(m);
     snprintf(object, sizeof object, "methodology %.128s", stored_name);
-    sqlite3_stmt *st = NULL;
+    aq_db_stmt *st = NULL;
     if ((rc = aq__ws_begin(s)) != AQ_OK)
         return rc;
     rc = aq__store_prepare(s, "INSERT INTO methodologies(sha256, name, text, stored_by) VALUES (?1, ?2, ?3, ?4)"
                               " ON CONFLICT(sha256) DO NOTHING", &st);
     if (rc == AQ_OK) {
-        sqlite3_bind_text(st, 1, hash, -1, SQLITE_STATIC);
-        sqlite3_bind_text(st, 2, stored_name, -1, SQLITE_STATIC);
-        sqlite3_bind_text(st, 3, text, -1, SQLITE_STATIC);
-        sqlite3_bind_text(st, 4, actor->name, -1, SQLITE_STATIC);
-        if (sqlite3_step(st) != SQLITE_DONE)
+        aq__db_bind_text(st, 1, hash);
+        aq__db_bind_text(st, 2, stored_name);
+        aq__db_bind_text(st, 3, text);
+        aq__db_bind_text(st, 4, actor->name);
+        if (aq__db_step(st) != AQ_DB_DONE)
             rc = aq__store_fail(s, "cannot store the methodology");
     }
-    sqlite3_finalize(st);
-    if (rc == AQ_OK && sqlite3_changes(s->db) > 0) /* the same text again changes nothing */
+    aq__db_finalize(st);
+    if (rc == AQ_OK && aq__db_changes(s->db) > 0) /* the same text again changes nothing */
         rc = aq__ws_audit(s, actor, "method-put", object, NULL, hash, NULL);
     rc = aq__ws_end(s, rc);
     if (rc == AQ_OK && sha)
@@ -59,25 +59,25 @@ int aq_ws_method_put(aq_store *s, const aq_account *actor, const char *name, con
 
 int aq_ws_method_get(aq_store *s, const char *key, char **text, char sha[65])
 {
-    sqlite3_stmt *st;
+    aq_db_stmt *st;
     int rc = aq__store_prepare(s, "SELECT text, sha256 FROM methodologies WHERE sha256 = lower(?1) OR name = ?1"
-                                  " ORDER BY sha256 = lower(?1) DESC, stored_at DESC, rowid DESC LIMIT 1", &st);
+                                  " ORDER BY sha256 = lower(?1) DESC, stored_at DESC, sha256 DESC LIMIT 1", &st);
     if (rc)
         return rc;
-    sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
-    int step = sqlite3_step(st);
-    if (step == SQLITE_ROW) {
-        if (text && !(*text = aq__strdup((const char *)sqlite3_column_text(st, 0))))
+    aq__db_bind_text(st, 1, key);
+    int step = aq__db_step(st);
+    if (step == AQ_DB_ROW) {
+        if (text && !(*text = aq__strdup(aq__db_column_text(st, 0))))
             rc = aq__oom(s->ctx);
         if (sha)
-            snprintf(sha, 65, "%s", (const char *)sqlite3_column_text(st, 1));
-    } else if (step == SQLITE_DONE) {
+            snprintf(sha, 65, "%s", aq__db_column_text(st, 1));
+    } else if (step == AQ_DB_DONE) {
         rc = aq__err(s->ctx, AQ_ENOTFOUND, "no methodology '%s' in the store '%s' (give its name or SHA-256)",
                      key ? key : "", s->path);
     } else {
         rc = aq__store_fail(s, "cannot read the methodologies");
     }
-    sqlite3_finalize(st);
+    aq__db_finalize(st);
     return rc;
 }
 
@@ -91,12 +91,12 @@ long long aq_ws_dataset_horizon(aq_store *s)
 {
     /* Backwards along the rowid, stopping at the first live dataset: the
      * server asks on every map request, and edits make datasets many. */
-    sqlite3_stmt *st;
+    aq_db_stmt *st;
     long long h = 0;
     if (aq__store_cached(s, "SELECT id FROM datasets WHERE status = 'live' ORDER BY id DESC LIMIT 1", &st) != AQ_OK)
         return 0;
-    if (sqlite3_step(st) == SQLITE_ROW)
-        h = sqlite3_column_int64(st, 0);
+    if (aq__db_step(st) == AQ_DB_ROW)
+        h = aq__db_column_int64(st, 0);
     aq__store_release(st);
     return h;
 }
@@ -104,19 +104,19 @@ long long aq_ws_dataset_horizon(aq_store *s)
 /* The live datasets up to HORIZON as a JSON array of {id, name, checksum}. */
 static int datasets_json(aq_store *s, long long horizon, char **out)
 {
-    sqlite3_stmt *st;
+    aq_db_stmt *st;
     int rc = aq__store_prepare(s, "SELECT id, name, checksum FROM datasets WHERE status = 'live' AND id <= ?1 ORDER BY id", &st);
     if (rc)
         return rc;
-    sqlite3_bind_int64(st, 1, horizon);
+    aq__db_bind_int64(st, 1, horizon);
     json_t *arr = json_array();
     int step;
-    while (arr && (step = sqlite3_step(st)) == SQLITE_ROW) {
-        const char *name = (const char *)sqlite3_column_text(st, 1), *sum = (const char *)sqlite3_column_text(st, 2);
-        json_array_append_new(arr, json_pack("{s:I, s:s?, s:s?}", "id", (json_int_t)sqlite3_column_int64(st, 0),
+    while (arr && (step = aq__db_step(st)) == AQ_DB_ROW) {
+        const char *name = aq__db_column_text(st, 1), *sum = aq__db_column_text(st, 2);
+        json_array_append_new(arr, json_pack("{s:I, s:s?, s:s?}", "id", (json_int_t)aq__db_column_int64(st, 0),
                                              "name", name, "checksum", sum));
     }
-    sqlite3_finalize(st);
+    aq__db_finalize(st);
     *out = arr ? json_dumps(arr, JSON_COMPACT) : NULL;
     json_decref(arr);
     return *out ? AQ_OK : aq__oom(s->ctx);
@@ -135,25 +135,27 @@ int aq_ws_result_record(aq_store *s, const aq_account *actor, const char *kind, 
     if (rc)
         return rc;
     rc = datasets_json(s, horizon, &datasets);
-    sqlite3_stmt *st = NULL;
+    aq_db_stmt *st = NULL;
+    long long rid = 0;
     if (rc == AQ_OK)
         rc = aq__store_prepare(s, "INSERT INTO results(kind, created_by, params, method_sha256, horizon, datasets, output,"
-                                  " output_sha256) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)", &st);
+                                  " output_sha256) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) RETURNING id", &st);
     if (rc == AQ_OK) {
-        sqlite3_bind_text(st, 1, kind, -1, SQLITE_STATIC);
-        sqlite3_bind_text(st, 2, actor ? actor->name : "system", -1, SQLITE_STATIC);
-        sqlite3_bind_text(st, 3, params, -1, SQLITE_STATIC);
-        sqlite3_bind_text(st, 4, method_sha, -1, SQLITE_STATIC);
-        sqlite3_bind_int64(st, 5, horizon);
-        sqlite3_bind_text(st, 6, datasets, -1, SQLITE_STATIC);
-        sqlite3_bind_text(st, 7, output, -1, SQLITE_STATIC);
-        sqlite3_bind_text(st, 8, sum, -1, SQLITE_STATIC);
-        if (sqlite3_step(st) != SQLITE_DONE)
+        aq__db_bind_text(st, 1, kind);
+        aq__db_bind_text(st, 2, actor ? actor->name : "system");
+        aq__db_bind_text(st, 3, params);
+        aq__db_bind_text(st, 4, method_sha);
+        aq__db_bind_int64(st, 5, horizon);
+        aq__db_bind_text(st, 6, datasets);
+        aq__db_bind_text(st, 7, output);
+        aq__db_bind_text(st, 8, sum);
+        if (aq__db_step(st) == AQ_DB_ROW)
+            rid = aq__db_column_int64(st, 0);
+        else
             rc = aq__store_fail(s, "cannot record the result");
     }
-    sqlite3_finalize(st);
+    aq__db_finalize(st);
     free(datasets); /* jansson's allocation */
-    long long rid = sqlite3_last_insert_rowid(s->db);
     char object[64], desc[160];
     snprintf(object, sizeof object, "result %lld", rid);
     snprintf(desc, sizeof desc, "%s at dataset horizon %lld, output sha256 %s", kind, horizon, sum);
@@ -172,37 +174,37 @@ int aq_ws_results(aq_store *s, aq_table **out)
         " FROM results ORDER BY id DESC", NULL, out);
 }
 
-static int dup_col(aq_store *s, sqlite3_stmt *st, int col, char **out)
+static int dup_col(aq_store *s, aq_db_stmt *st, int col, char **out)
 {
     if (!out)
         return AQ_OK;
-    const unsigned char *v = sqlite3_column_text(st, col);
+    const char *v = aq__db_column_text(st, col);
     *out = NULL;
-    if (v && !(*out = aq__strdup((const char *)v)))
+    if (v && !(*out = aq__strdup(v)))
         return aq__oom(s->ctx);
     return AQ_OK;
 }
 
 int aq_ws_result_get(aq_store *s, long long id, char **params, char **method_sha, long long *horizon, char **output)
 {
-    sqlite3_stmt *st;
+    aq_db_stmt *st;
     int rc = aq__store_prepare(s, "SELECT params, method_sha256, horizon, output FROM results WHERE id = ?1", &st);
     if (rc)
         return rc;
-    sqlite3_bind_int64(st, 1, id);
-    int step = sqlite3_step(st);
+    aq__db_bind_int64(st, 1, id);
+    int step = aq__db_step(st);
     char *p = NULL, *m = NULL, *o = NULL;
-    if (step == SQLITE_ROW) {
+    if (step == AQ_DB_ROW) {
         if ((rc = dup_col(s, st, 0, &p)) == AQ_OK && (rc = dup_col(s, st, 1, &m)) == AQ_OK)
             rc = dup_col(s, st, 3, &o);
         if (horizon)
-            *horizon = sqlite3_column_int64(st, 2);
-    } else if (step == SQLITE_DONE) {
+            *horizon = aq__db_column_int64(st, 2);
+    } else if (step == AQ_DB_DONE) {
         rc = aq__err(s->ctx, AQ_ENOTFOUND, "no result %lld in the store '%s'", id, s->path);
     } else {
         rc = aq__store_fail(s, "cannot read the results");
     }
-    sqlite3_finalize(st);
+    aq__db_finalize(st);
     if (rc) {
         aq__free(p), aq__free(m), aq__free(o);
         return rc;

@@ -39,27 +39,27 @@ int aq_ws_may_change(aq_store *s, const aq_account *actor, const char *unit_code
         return aq__err(s->ctx, AQ_EDENIED, "'%s' is a %s: it may not change data", actor->name,
                        aq_role_name(actor->role) ? "viewer" : "account without a role");
     /* The unit and its ancestors, nearest first. */
-    sqlite3_stmt *st;
+    aq_db_stmt *st;
     int rc = aq__store_prepare(s,
         "WITH RECURSIVE up(code, parent, depth) AS (SELECT code, parent, 0 FROM units WHERE code = ?1"
         " UNION SELECT u.code, u.parent, up.depth + 1 FROM units u JOIN up ON u.code = up.parent WHERE up.depth < 64)"
         " SELECT code FROM up ORDER BY depth", &st);
     if (rc)
         return rc;
-    sqlite3_bind_text(st, 1, unit_code, -1, SQLITE_STATIC);
+    aq__db_bind_text(st, 1, unit_code);
     char codes[32][64];
     int n = actor->role == AQ_ROLE_REGIONAL ? aq__ws_scope_split(actor->scope, codes, 32) : 0;
     bool exists = false, inside = actor->role != AQ_ROLE_REGIONAL;
     int step;
-    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+    while ((step = aq__db_step(st)) == AQ_DB_ROW) {
         exists = true;
-        const char *code = (const char *)sqlite3_column_text(st, 0);
+        const char *code = aq__db_column_text(st, 0);
         for (int i = 0; i < n && !inside; i++)
             inside = strcmp(code, codes[i]) == 0;
     }
-    if (step != SQLITE_DONE)
+    if (step != AQ_DB_DONE)
         rc = aq__store_fail(s, "cannot read the units");
-    sqlite3_finalize(st);
+    aq__db_finalize(st);
     if (rc)
         return rc;
     if (!exists)
@@ -89,24 +89,24 @@ int aq__ws_scope_check_dataset(aq_store *s, const char *scope, const char *table
         aq__buf_free(&sql);
         return aq__oom(s->ctx);
     }
-    sqlite3_stmt *st;
+    aq_db_stmt *st;
     int rc = aq__store_prepare(s, sql.data, &st);
     aq__buf_free(&sql);
     if (rc)
         return rc;
-    sqlite3_bind_int64(st, 1, dataset_id);
+    aq__db_bind_int64(st, 1, dataset_id);
     for (int i = 0; i < n; i++)
-        sqlite3_bind_text(st, i + 2, codes[i], -1, SQLITE_STATIC);
+        aq__db_bind_text(st, i + 2, codes[i]);
     aq_buf out = {0};
     int k = 0, step;
-    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+    while ((step = aq__db_step(st)) == AQ_DB_ROW) {
         if (k < 5)
-            aq__buf_printf(&out, "%s%s", k ? ", " : "", (const char *)sqlite3_column_text(st, 0));
+            aq__buf_printf(&out, "%s%s", k ? ", " : "", aq__db_column_text(st, 0));
         k++;
     }
-    if (step != SQLITE_DONE)
+    if (step != AQ_DB_DONE)
         rc = aq__store_fail(s, "cannot check the scope");
-    sqlite3_finalize(st);
+    aq__db_finalize(st);
     if (rc == AQ_OK && k > 0)
         rc = aq__err(s->ctx, AQ_EDENIED, "unit%s %s%s %s outside the scope %s: nothing was imported", k > 1 ? "s" : "",
                      out.data ? out.data : "", k > 5 ? " and more" : "", k > 1 ? "are" : "is", scope);

@@ -60,10 +60,10 @@ static void token_sha(const char *token, char out[65])
 
 /* Is column COL of the row the hash SHA? Compared in constant time, though
  * the row was found by it: a lookup by hash reveals nothing of the token. */
-static bool same_hash(sqlite3_stmt *st, int col, const char sha[65])
+static bool same_hash(aq_db_stmt *st, int col, const char sha[65])
 {
-    const unsigned char *h = sqlite3_column_text(st, col);
-    return h && sqlite3_column_bytes(st, col) == 64 && sodium_memcmp(h, sha, 64) == 0;
+    const char *h = aq__db_column_text(st, col);
+    return h && aq__db_column_bytes(st, col) == 64 && sodium_memcmp(h, sha, 64) == 0;
 }
 
 /* Seconds until KEY (name or client) may try again, 0 when it may now: the
@@ -73,36 +73,36 @@ static int wait_seconds(aq_store *s, const char *column, const char *key, long l
     char sql[160];
     snprintf(sql, sizeof sql, "SELECT at FROM login_failures WHERE %s = ?1 AND at > ?2 ORDER BY at DESC LIMIT 1 OFFSET %d",
              column, AQ_WS_LOGIN_LIMIT - 1);
-    sqlite3_stmt *st;
+    aq_db_stmt *st;
     int rc = aq__store_prepare(s, sql, &st);
     if (rc)
         return rc;
-    sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 2, now - AQ_WS_LOGIN_WINDOW);
-    int step = sqlite3_step(st);
-    if (step == SQLITE_ROW) {
-        long long w = sqlite3_column_int64(st, 0) + AQ_WS_LOGIN_WINDOW - now;
+    aq__db_bind_text(st, 1, key);
+    aq__db_bind_int64(st, 2, now - AQ_WS_LOGIN_WINDOW);
+    int step = aq__db_step(st);
+    if (step == AQ_DB_ROW) {
+        long long w = aq__db_column_int64(st, 0) + AQ_WS_LOGIN_WINDOW - now;
         if (w > *wait)
             *wait = w;
-    } else if (step != SQLITE_DONE) {
+    } else if (step != AQ_DB_DONE) {
         rc = aq__store_fail(s, "cannot read the login failures");
     }
-    sqlite3_finalize(st);
+    aq__db_finalize(st);
     return rc;
 }
 
 static int exec_bound(aq_store *s, const char *sql, const char *a, const char *b, long long n, const char *what)
 {
-    sqlite3_stmt *st;
+    aq_db_stmt *st;
     int rc = aq__store_prepare(s, sql, &st);
     if (rc)
         return rc;
-    sqlite3_bind_text(st, 1, a, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, b, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 3, n);
-    if (sqlite3_step(st) != SQLITE_DONE)
+    aq__db_bind_text(st, 1, a);
+    aq__db_bind_text(st, 2, b);
+    aq__db_bind_int64(st, 3, n);
+    if (aq__db_step(st) != AQ_DB_DONE)
         rc = aq__store_fail(s, what);
-    sqlite3_finalize(st);
+    aq__db_finalize(st);
     return rc;
 }
 
@@ -127,36 +127,39 @@ static int login_failed(aq_store *s, const char *name, const char *client, long 
  * rest; only the newest 1000 records are looked at (a rowid range). */
 static bool refusal_logged(aq_store *s, const char *object, const char *client)
 {
-    sqlite3_stmt *st;
+    aq_db_stmt *st;
     bool found = false;
     if (aq__store_prepare(s, "SELECT 1 FROM audit WHERE id > (SELECT coalesce(max(id), 0) - 1000 FROM audit)"
-                             " AND action = 'login-refused' AND object = ?1 AND client IS ?2"
-                             " AND at > strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '-60 seconds')", &st) != AQ_OK)
+                             " AND action = 'login-refused' AND object = ?1 AND client IS NOT DISTINCT FROM ?2"
+                             " AND at > ?3", &st) != AQ_OK)
         return false;
-    sqlite3_bind_text(st, 1, object, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, client, -1, SQLITE_STATIC);
-    found = sqlite3_step(st) == SQLITE_ROW;
-    sqlite3_finalize(st);
+    char cutoff[32];
+    aq__store_now(cutoff, sizeof cutoff, -60, true);
+    aq__db_bind_text(st, 1, object);
+    aq__db_bind_text(st, 2, client);
+    aq__db_bind_text(st, 3, cutoff);
+    found = aq__db_step(st) == AQ_DB_ROW;
+    aq__db_finalize(st);
     return found;
 }
 
 /* The account of NAME and its password hash, if it exists and is enabled. */
 static int find_login(aq_store *s, const char *name, aq_account *acc, char hash[crypto_pwhash_STRBYTES], bool *found)
 {
-    sqlite3_stmt *st;
+    aq_db_stmt *st;
     int rc = aq__store_prepare(s, "SELECT id, name, role, scope, pw_hash FROM accounts WHERE name = ?1 AND disabled = 0", &st);
     if (rc)
         return rc;
-    sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
-    int step = sqlite3_step(st);
-    *found = step == SQLITE_ROW;
+    aq__db_bind_text(st, 1, name);
+    int step = aq__db_step(st);
+    *found = step == AQ_DB_ROW;
     if (*found) {
         aq__ws_account_from_row(st, acc);
-        snprintf(hash, crypto_pwhash_STRBYTES, "%s", (const char *)sqlite3_column_text(st, 4));
-    } else if (step != SQLITE_DONE) {
+        snprintf(hash, crypto_pwhash_STRBYTES, "%s", aq__db_column_text(st, 4));
+    } else if (step != AQ_DB_DONE) {
         rc = aq__store_fail(s, "cannot read the accounts");
     }
-    sqlite3_finalize(st);
+    aq__db_finalize(st);
     return rc;
 }
 
@@ -204,18 +207,18 @@ int aq_ws_login(aq_store *s, const char *name, const char *password, const char 
     if (rc == AQ_OK)
         rc = exec_bound(s, "DELETE FROM login_failures WHERE name = ?1 OR at <= ?3", name, NULL,
                         now - AQ_WS_LOGIN_WINDOW, "cannot clear failed logins");
-    sqlite3_stmt *st = NULL;
+    aq_db_stmt *st = NULL;
     if (rc == AQ_OK)
         rc = aq__store_prepare(s, "INSERT INTO sessions(token_sha, account_id, csrf, expires_at) VALUES (?1, ?2, ?3, ?4)", &st);
     if (rc == AQ_OK) {
-        sqlite3_bind_text(st, 1, sha, -1, SQLITE_STATIC);
-        sqlite3_bind_int64(st, 2, acc.id);
-        sqlite3_bind_text(st, 3, check, -1, SQLITE_STATIC);
-        sqlite3_bind_int64(st, 4, now + AQ_WS_SESSION_SECONDS);
-        if (sqlite3_step(st) != SQLITE_DONE)
+        aq__db_bind_text(st, 1, sha);
+        aq__db_bind_int64(st, 2, acc.id);
+        aq__db_bind_text(st, 3, check);
+        aq__db_bind_int64(st, 4, now + AQ_WS_SESSION_SECONDS);
+        if (aq__db_step(st) != AQ_DB_DONE)
             rc = aq__store_fail(s, "cannot open a session");
     }
-    sqlite3_finalize(st);
+    aq__db_finalize(st);
     char object[96];
     snprintf(object, sizeof object, "account %s", acc.name);
     if (rc == AQ_OK)
@@ -244,22 +247,22 @@ static int account_of_secret(aq_store *s, const char *sql, const char *token, aq
         return aq__err(s->ctx, AQ_EDENIED, "%s", unknown);
     char sha[65];
     token_sha(token, sha);
-    sqlite3_stmt *st;
+    aq_db_stmt *st;
     int rc = aq__store_cached(s, sql, &st);
     if (rc)
         return rc;
-    sqlite3_bind_text(st, 1, sha, -1, SQLITE_STATIC);
-    if (sqlite3_bind_parameter_count(st) >= 2)
-        sqlite3_bind_int64(st, 2, (long long)time(NULL));
-    int step = sqlite3_step(st);
-    if (step == SQLITE_ROW && same_hash(st, 4, sha)) {
+    aq__db_bind_text(st, 1, sha);
+    if (aq__db_param_count(st) >= 2)
+        aq__db_bind_int64(st, 2, (long long)time(NULL));
+    int step = aq__db_step(st);
+    if (step == AQ_DB_ROW && same_hash(st, 4, sha)) {
         aq_account acc;
         aq__ws_account_from_row(st, &acc);
         if (csrf)
-            snprintf(csrf, 65, "%s", (const char *)sqlite3_column_text(st, 5));
+            snprintf(csrf, 65, "%s", aq__db_column_text(st, 5));
         if (out)
             *out = acc;
-    } else if (step == SQLITE_ROW || step == SQLITE_DONE) {
+    } else if (step == AQ_DB_ROW || step == AQ_DB_DONE) {
         rc = aq__err(s->ctx, AQ_EDENIED, "%s", unknown);
     } else {
         rc = aq__store_fail(s, what);
@@ -287,7 +290,7 @@ int aq_ws_logout(aq_store *s, const char *token)
     int rc = aq__ws_begin(s);
     if (rc == AQ_OK)
         rc = exec_bound(s, "DELETE FROM sessions WHERE token_sha = ?1", sha, NULL, 0, "cannot end the session");
-    if (rc == AQ_OK && known && sqlite3_changes(s->db) > 0) {
+    if (rc == AQ_OK && known && aq__db_changes(s->db) > 0) {
         char object[96];
         snprintf(object, sizeof object, "account %s", acc.name);
         rc = aq__ws_audit(s, &acc, "logout", object, NULL, NULL, NULL);
@@ -323,18 +326,18 @@ int aq_ws_token_new(aq_store *s, const aq_account *actor, long long account_id, 
     char tok[65], sha[65];
     aq__ws_random_hex(tok);
     token_sha(tok, sha);
-    sqlite3_stmt *st = NULL;
+    aq_db_stmt *st = NULL;
     if ((rc = aq__ws_begin(s)) != AQ_OK)
         return rc;
     rc = aq__store_prepare(s, "INSERT INTO api_tokens(token_sha, account_id, label) VALUES (?1, ?2, ?3)", &st);
     if (rc == AQ_OK) {
-        sqlite3_bind_text(st, 1, sha, -1, SQLITE_STATIC);
-        sqlite3_bind_int64(st, 2, acc.id);
-        sqlite3_bind_text(st, 3, label, -1, SQLITE_STATIC);
-        if (sqlite3_step(st) != SQLITE_DONE)
+        aq__db_bind_text(st, 1, sha);
+        aq__db_bind_int64(st, 2, acc.id);
+        aq__db_bind_text(st, 3, label);
+        if (aq__db_step(st) != AQ_DB_DONE)
             rc = aq__store_fail(s, "cannot record the token");
     }
-    sqlite3_finalize(st);
+    aq__db_finalize(st);
     if (rc == AQ_OK)
         rc = aq__ws_audit(s, actor, "token-new", object, NULL, label, NULL);
     rc = aq__ws_end(s, rc);

@@ -22,10 +22,21 @@ static bool may_decide(const aq_account *a)
     return a && (a->role == AQ_ROLE_ADMIN || a->role == AQ_ROLE_CENTRAL);
 }
 
-static int step_done(aq_store *s, sqlite3_stmt *st, const char *what)
+static int step_done(aq_store *s, aq_db_stmt *st, const char *what)
 {
-    int rc = sqlite3_step(st) == SQLITE_DONE ? AQ_OK : aq__store_fail(s, what);
-    sqlite3_finalize(st);
+    int rc = aq__db_step(st) == AQ_DB_DONE ? AQ_OK : aq__store_fail(s, what);
+    aq__db_finalize(st);
+    return rc;
+}
+
+/* Runs an INSERT ... RETURNING id and finalizes it; *ID gets the new row's
+ * id (0 on failure). */
+static int step_id(aq_store *s, aq_db_stmt *st, const char *what, long long *id)
+{
+    int step = aq__db_step(st);
+    *id = step == AQ_DB_ROW ? aq__db_column_int64(st, 0) : 0;
+    int rc = step == AQ_DB_ROW ? AQ_OK : aq__store_fail(s, what);
+    aq__db_finalize(st);
     return rc;
 }
 
@@ -85,28 +96,31 @@ int aq_ws_submit_file(aq_store *s, const aq_account *actor, const char *path, co
         name_the_file(s->ctx, rc, path, shown);
     if (rc == AQ_EDENIED)
         return aq__ws_denied(s, actor, object);
-    sqlite3_stmt *st = NULL;
+    aq_db_stmt *st = NULL;
     /* The dataset's source is what the user uploaded, not the spool copy. */
     if (rc == AQ_OK && (rc = aq__store_prepare(s, "UPDATE datasets SET source = ?1 WHERE id = ?2", &st)) == AQ_OK) {
-        sqlite3_bind_text(st, 1, shown, -1, SQLITE_STATIC);
-        sqlite3_bind_int64(st, 2, r.dataset_id);
+        aq__db_bind_text(st, 1, shown);
+        aq__db_bind_int64(st, 2, r.dataset_id);
         rc = step_done(s, st, "cannot record the submission");
     }
     if (rc == AQ_OK)
         rc = aq__store_prepare(s, "INSERT INTO submissions(kind, status, account_id, file, dataset_id, rows, decided_by, decided_at)"
-                                  " VALUES ('file', ?1, ?2, ?3, ?4, ?5, ?6,"
-                                  " CASE WHEN ?6 IS NULL THEN NULL ELSE strftime('%Y-%m-%dT%H:%M:%SZ','now') END)", &st);
+                                  " VALUES ('file', ?1, ?2, ?3, ?4, ?5, ?6, ?7) RETURNING id", &st);
+    long long id = 0;
     if (rc == AQ_OK) {
-        sqlite3_bind_text(st, 1, pending ? "pending" : "approved", -1, SQLITE_STATIC);
-        sqlite3_bind_int64(st, 2, actor->id);
-        sqlite3_bind_text(st, 3, shown, -1, SQLITE_STATIC);
-        sqlite3_bind_int64(st, 4, r.dataset_id);
-        sqlite3_bind_int64(st, 5, (sqlite3_int64)r.observations);
-        if (!pending)
-            sqlite3_bind_int64(st, 6, actor->id);
-        rc = step_done(s, st, "cannot record the submission");
+        aq__db_bind_text(st, 1, pending ? "pending" : "approved");
+        aq__db_bind_int64(st, 2, actor->id);
+        aq__db_bind_text(st, 3, shown);
+        aq__db_bind_int64(st, 4, r.dataset_id);
+        aq__db_bind_int64(st, 5, (int64_t)r.observations);
+        if (!pending) {
+            aq__db_bind_int64(st, 6, actor->id);
+            char now[32];
+            aq__store_now(now, sizeof now, 0, false);
+            aq__db_bind_text_copy(st, 7, now);
+        }
+        rc = step_id(s, st, "cannot record the submission", &id);
     }
-    long long id = sqlite3_last_insert_rowid(s->db);
     char desc[256];
     snprintf(object, sizeof object, "submission %lld: file %s", id, shown);
     snprintf(desc, sizeof desc, "dataset %lld: %zu values, %zu units added, %s", (long long)r.dataset_id,
@@ -125,72 +139,73 @@ static int id_of(aq_store *s, const char *table, const char *code, long long *id
 {
     char sql[96];
     snprintf(sql, sizeof sql, "SELECT id FROM %s WHERE code = ?1", table);
-    sqlite3_stmt *st;
+    aq_db_stmt *st;
     int rc = aq__store_prepare(s, sql, &st);
     if (rc)
         return rc;
-    sqlite3_bind_text(st, 1, code, -1, SQLITE_STATIC);
-    if (sqlite3_step(st) == SQLITE_ROW)
-        *id = sqlite3_column_int64(st, 0);
+    aq__db_bind_text(st, 1, code);
+    if (aq__db_step(st) == AQ_DB_ROW)
+        *id = aq__db_column_int64(st, 0);
     else
         rc = aq__err(s->ctx, AQ_ENOTFOUND, "no %s '%s' in the store '%s'", strcmp(table, "units") == 0 ? "unit" : "indicator",
                      code ? code : "", s->path);
-    sqlite3_finalize(st);
+    aq__db_finalize(st);
     return rc;
 }
 
 /* The live value of a cell: the newest dataset's (which may be "removed"). */
 static int live_value(aq_store *s, long long unit, long long ind, const char *period, bool *has, double *v)
 {
-    sqlite3_stmt *st;
+    aq_db_stmt *st;
     int rc = aq__store_prepare(s, "SELECT value FROM observations WHERE indicator_id = ?1 AND period = ?2 AND unit_id = ?3"
                                   " ORDER BY dataset_id DESC LIMIT 1", &st);
     if (rc)
         return rc;
-    sqlite3_bind_int64(st, 1, ind);
-    sqlite3_bind_text(st, 2, period, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 3, unit);
-    int step = sqlite3_step(st);
-    *has = step == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL;
-    *v = *has ? sqlite3_column_double(st, 0) : NAN;
-    if (step != SQLITE_ROW && step != SQLITE_DONE)
+    aq__db_bind_int64(st, 1, ind);
+    aq__db_bind_text(st, 2, period);
+    aq__db_bind_int64(st, 3, unit);
+    int step = aq__db_step(st);
+    *has = step == AQ_DB_ROW && aq__db_column_type(st, 0) != AQ_DB_NULL;
+    *v = *has ? aq__db_column_double(st, 0) : NAN;
+    if (step != AQ_DB_ROW && step != AQ_DB_DONE)
         rc = aq__store_fail(s, "cannot read a value");
-    sqlite3_finalize(st);
+    aq__db_finalize(st);
     return rc;
 }
 
-static void bind_value(sqlite3_stmt *st, int i, double v)
+static void bind_value(aq_db_stmt *st, int i, double v)
 {
     if (isnan(v))
-        sqlite3_bind_null(st, i);
+        aq__db_bind_null(st, i);
     else
-        sqlite3_bind_double(st, i, v);
+        aq__db_bind_double(st, i, v);
 }
 
 /* The dataset of one edit, then its value. */
 static int write_edit(aq_store *s, const aq_account *actor, bool pending, const char *what, long long unit,
                       long long ind, const char *period, double value, long long *dataset)
 {
-    sqlite3_stmt *st;
+    aq_db_stmt *st;
     int rc = aq__store_prepare(s, "INSERT INTO datasets(name, source, imported_by, shape, rows_read, rows_accepted, status)"
-                                  " VALUES (?1, 'edit', ?2, 'edit', 1, 1, ?3)", &st);
+                                  " VALUES (?1, 'edit', ?2, 'edit', 1, 1, ?3) RETURNING id", &st);
     if (rc)
         return rc;
-    sqlite3_bind_text(st, 1, what, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, actor->name, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 3, pending ? "pending" : "live", -1, SQLITE_STATIC);
-    if ((rc = step_done(s, st, "cannot record the edit")) != AQ_OK)
+    aq__db_bind_text(st, 1, what);
+    aq__db_bind_text(st, 2, actor->name);
+    aq__db_bind_text(st, 3, pending ? "pending" : "live");
+    long long id;
+    if ((rc = step_id(s, st, "cannot record the edit", &id)) != AQ_OK)
         return rc;
-    *dataset = sqlite3_last_insert_rowid(s->db);
+    *dataset = id;
     char sql[160];
     snprintf(sql, sizeof sql, "INSERT INTO %s(unit_id, indicator_id, period, dataset_id, value) VALUES (?1, ?2, ?3, ?4, ?5)",
              pending ? "pending_observations" : "observations");
     if ((rc = aq__store_prepare(s, sql, &st)) != AQ_OK)
         return rc;
-    sqlite3_bind_int64(st, 1, unit);
-    sqlite3_bind_int64(st, 2, ind);
-    sqlite3_bind_text(st, 3, period, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 4, *dataset);
+    aq__db_bind_int64(st, 1, unit);
+    aq__db_bind_int64(st, 2, ind);
+    aq__db_bind_text(st, 3, period);
+    aq__db_bind_int64(st, 4, *dataset);
     bind_value(st, 5, value);
     return step_done(s, st, "cannot store the edited value");
 }
@@ -223,27 +238,30 @@ int aq_ws_submit_edit(aq_store *s, const aq_account *actor, const char *unit_cod
     rc = live_value(s, unit, ind, per, &has_old, &old);
     if (rc == AQ_OK)
         rc = write_edit(s, actor, pending, object, unit, ind, per, value, &dataset);
-    sqlite3_stmt *st = NULL;
+    aq_db_stmt *st = NULL;
     if (rc == AQ_OK)
         rc = aq__store_prepare(s, "INSERT INTO submissions(kind, status, account_id, dataset_id, unit_id, indicator_id, period,"
                                   " value, old_value, rows, comment, decided_by, decided_at)"
-                                  " VALUES ('edit', ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 1, ?9, ?10,"
-                                  " CASE WHEN ?10 IS NULL THEN NULL ELSE strftime('%Y-%m-%dT%H:%M:%SZ','now') END)", &st);
+                                  " VALUES ('edit', ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 1, ?9, ?10, ?11) RETURNING id", &st);
+    long long id = 0;
     if (rc == AQ_OK) {
-        sqlite3_bind_text(st, 1, pending ? "pending" : "approved", -1, SQLITE_STATIC);
-        sqlite3_bind_int64(st, 2, actor->id);
-        sqlite3_bind_int64(st, 3, dataset);
-        sqlite3_bind_int64(st, 4, unit);
-        sqlite3_bind_int64(st, 5, ind);
-        sqlite3_bind_text(st, 6, per, -1, SQLITE_STATIC);
+        aq__db_bind_text(st, 1, pending ? "pending" : "approved");
+        aq__db_bind_int64(st, 2, actor->id);
+        aq__db_bind_int64(st, 3, dataset);
+        aq__db_bind_int64(st, 4, unit);
+        aq__db_bind_int64(st, 5, ind);
+        aq__db_bind_text(st, 6, per);
         bind_value(st, 7, value);
         bind_value(st, 8, old);
-        sqlite3_bind_text(st, 9, comment, -1, SQLITE_STATIC);
-        if (!pending)
-            sqlite3_bind_int64(st, 10, actor->id);
-        rc = step_done(s, st, "cannot record the submission");
+        aq__db_bind_text(st, 9, comment);
+        if (!pending) {
+            aq__db_bind_int64(st, 10, actor->id);
+            char now[32];
+            aq__store_now(now, sizeof now, 0, false);
+            aq__db_bind_text_copy(st, 11, now);
+        }
+        rc = step_id(s, st, "cannot record the submission", &id);
     }
-    long long id = sqlite3_last_insert_rowid(s->db);
     char oldtxt[64], newtxt[96], obj[400];
     fmt_value(oldtxt, sizeof oldtxt, has_old, old);
     fmt_value(newtxt, sizeof newtxt, !isnan(value), value);
@@ -266,29 +284,29 @@ typedef struct pending_sub {
 
 static int load_submission(aq_store *s, long long id, pending_sub *p)
 {
-    sqlite3_stmt *st;
+    aq_db_stmt *st;
     int rc = aq__store_prepare(s, "SELECT kind, status, dataset_id, unit_id, indicator_id, period, value, file"
                                   " FROM submissions WHERE id = ?1", &st);
     if (rc)
         return rc;
-    sqlite3_bind_int64(st, 1, id);
-    int step = sqlite3_step(st);
-    if (step == SQLITE_ROW) {
-        const unsigned char *c;
-        snprintf(p->kind, sizeof p->kind, "%s", (const char *)sqlite3_column_text(st, 0));
-        snprintf(p->status, sizeof p->status, "%s", (const char *)sqlite3_column_text(st, 1));
-        p->dataset = sqlite3_column_int64(st, 2);
-        p->unit = sqlite3_column_int64(st, 3);
-        p->ind = sqlite3_column_int64(st, 4);
-        snprintf(p->period, sizeof p->period, "%s", (c = sqlite3_column_text(st, 5)) ? (const char *)c : "");
-        p->value = sqlite3_column_type(st, 6) == SQLITE_NULL ? NAN : sqlite3_column_double(st, 6);
-        snprintf(p->file, sizeof p->file, "%s", (c = sqlite3_column_text(st, 7)) ? (const char *)c : "");
-    } else if (step == SQLITE_DONE) {
+    aq__db_bind_int64(st, 1, id);
+    int step = aq__db_step(st);
+    if (step == AQ_DB_ROW) {
+        const char *c;
+        snprintf(p->kind, sizeof p->kind, "%s", aq__db_column_text(st, 0));
+        snprintf(p->status, sizeof p->status, "%s", aq__db_column_text(st, 1));
+        p->dataset = aq__db_column_int64(st, 2);
+        p->unit = aq__db_column_int64(st, 3);
+        p->ind = aq__db_column_int64(st, 4);
+        snprintf(p->period, sizeof p->period, "%s", (c = aq__db_column_text(st, 5)) ? c : "");
+        p->value = aq__db_column_type(st, 6) == AQ_DB_NULL ? NAN : aq__db_column_double(st, 6);
+        snprintf(p->file, sizeof p->file, "%s", (c = aq__db_column_text(st, 7)) ? c : "");
+    } else if (step == AQ_DB_DONE) {
         rc = aq__err(s->ctx, AQ_ENOTFOUND, "no submission %lld in the store '%s'", id, s->path);
     } else {
         rc = aq__store_fail(s, "cannot read the submission");
     }
-    sqlite3_finalize(st);
+    aq__db_finalize(st);
     return rc;
 }
 
@@ -296,32 +314,32 @@ static int load_submission(aq_store *s, long long id, pending_sub *p)
  * rows changed. */
 static int exec2(aq_store *s, const char *sql, long long a, long long b, long long *changes)
 {
-    sqlite3_stmt *st;
+    aq_db_stmt *st;
     int rc = aq__store_prepare(s, sql, &st);
     if (rc)
         return rc;
-    sqlite3_bind_int64(st, 1, a);
-    if (sqlite3_bind_parameter_count(st) >= 2)
-        sqlite3_bind_int64(st, 2, b);
+    aq__db_bind_int64(st, 1, a);
+    if (aq__db_param_count(st) >= 2)
+        aq__db_bind_int64(st, 2, b);
     rc = step_done(s, st, "cannot apply the decision");
     if (changes)
-        *changes = sqlite3_changes64(s->db);
+        *changes = aq__db_changes(s->db);
     return rc;
 }
 
 static int count2(aq_store *s, const char *sql, long long a, long long *n)
 {
-    sqlite3_stmt *st;
+    aq_db_stmt *st;
     int rc = aq__store_prepare(s, sql, &st);
     if (rc)
         return rc;
-    if (sqlite3_bind_parameter_count(st) >= 1)
-        sqlite3_bind_int64(st, 1, a);
-    if (sqlite3_step(st) == SQLITE_ROW)
-        *n = sqlite3_column_int64(st, 0);
+    if (aq__db_param_count(st) >= 1)
+        aq__db_bind_int64(st, 1, a);
+    if (aq__db_step(st) == AQ_DB_ROW)
+        *n = aq__db_column_int64(st, 0);
     else
         rc = aq__store_fail(s, "cannot apply the decision");
-    sqlite3_finalize(st);
+    aq__db_finalize(st);
     return rc;
 }
 
@@ -329,27 +347,31 @@ static int count2(aq_store *s, const char *sql, long long a, long long *n)
 static int approve(aq_store *s, const aq_account *actor, long long id, const pending_sub *p, long long *new_id)
 {
     long long replaced = 0, moved = 0;
-    int rc = count2(s, "SELECT coalesce(max(id), 0) + 1 FROM datasets", 0, new_id);
-    if (rc == AQ_OK)
-        rc = exec2(s, "INSERT INTO datasets(id, name, source, checksum, imported_at, imported_by, shape, rows_read,"
-                      " rows_accepted, rows_rejected, status) SELECT ?2, name, source, checksum, imported_at, imported_by, shape,"
-                      " rows_read, rows_accepted, rows_rejected, 'live' FROM datasets WHERE id = ?1", p->dataset, *new_id, NULL);
+    aq_db_stmt *ins;
+    int rc = aq__store_prepare(s, "INSERT INTO datasets(name, source, checksum, imported_at, imported_by, shape, rows_read,"
+                                  " rows_accepted, rows_rejected, status) SELECT name, source, checksum, imported_at, imported_by,"
+                                  " shape, rows_read, rows_accepted, rows_rejected, 'live' FROM datasets WHERE id = ?1 RETURNING id",
+                               &ins);
+    if (rc == AQ_OK) {
+        aq__db_bind_int64(ins, 1, p->dataset);
+        rc = step_id(s, ins, "cannot approve the submission", new_id);
+    }
     char object[400], oldtxt[64], newtxt[64];
     if (rc == AQ_OK && strcmp(p->kind, "edit") == 0) {
         bool has;
         double old;
         char unit[64] = "", ind[64] = "";
-        sqlite3_stmt *st;
+        aq_db_stmt *st;
         if ((rc = live_value(s, p->unit, p->ind, p->period, &has, &old)) == AQ_OK &&
             (rc = aq__store_prepare(s, "SELECT (SELECT code FROM units WHERE id = ?1), (SELECT code FROM indicators WHERE id = ?2)",
                                     &st)) == AQ_OK) {
-            sqlite3_bind_int64(st, 1, p->unit);
-            sqlite3_bind_int64(st, 2, p->ind);
-            if (sqlite3_step(st) == SQLITE_ROW) {
-                snprintf(unit, sizeof unit, "%s", sqlite3_column_text(st, 0) ? (const char *)sqlite3_column_text(st, 0) : "");
-                snprintf(ind, sizeof ind, "%s", sqlite3_column_text(st, 1) ? (const char *)sqlite3_column_text(st, 1) : "");
+            aq__db_bind_int64(st, 1, p->unit);
+            aq__db_bind_int64(st, 2, p->ind);
+            if (aq__db_step(st) == AQ_DB_ROW) {
+                snprintf(unit, sizeof unit, "%s", aq__db_column_text(st, 0) ? aq__db_column_text(st, 0) : "");
+                snprintf(ind, sizeof ind, "%s", aq__db_column_text(st, 1) ? aq__db_column_text(st, 1) : "");
             }
-            sqlite3_finalize(st);
+            aq__db_finalize(st);
         }
         fmt_value(oldtxt, sizeof oldtxt, has, old);
         fmt_value(newtxt, sizeof newtxt, !isnan(p->value), p->value);
@@ -412,16 +434,19 @@ int aq_ws_decide(aq_store *s, const aq_account *actor, long long id, int approve
         if (rc == AQ_OK)
             rc = aq__ws_audit(s, actor, "reject", object, "pending", desc, NULL);
     }
-    sqlite3_stmt *st = NULL;
+    aq_db_stmt *st = NULL;
     if (rc == AQ_OK)
         rc = aq__store_prepare(s, "UPDATE submissions SET status = ?1, decided_by = ?2, comment = coalesce(?3, comment),"
-                                  " dataset_id = ?4, decided_at = strftime('%Y-%m-%dT%H:%M:%SZ','now') WHERE id = ?5", &st);
+                                  " dataset_id = ?4, decided_at = ?6 WHERE id = ?5", &st);
     if (rc == AQ_OK) {
-        sqlite3_bind_text(st, 1, approve_it ? "approved" : "rejected", -1, SQLITE_STATIC);
-        sqlite3_bind_int64(st, 2, actor->id);
-        sqlite3_bind_text(st, 3, comment && *comment ? comment : NULL, -1, SQLITE_STATIC);
-        sqlite3_bind_int64(st, 4, dataset);
-        sqlite3_bind_int64(st, 5, id);
+        aq__db_bind_text(st, 1, approve_it ? "approved" : "rejected");
+        aq__db_bind_int64(st, 2, actor->id);
+        aq__db_bind_text(st, 3, comment && *comment ? comment : NULL);
+        aq__db_bind_int64(st, 4, dataset);
+        aq__db_bind_int64(st, 5, id);
+        char now[32];
+        aq__store_now(now, sizeof now, 0, false);
+        aq__db_bind_text_copy(st, 6, now);
         rc = step_done(s, st, "cannot record the decision");
     }
     rc = aq__ws_end(s, rc);
@@ -441,6 +466,6 @@ int aq_ws_submissions(aq_store *s, const aq_account *actor, const char *status, 
         " coalesce(d.name, CASE WHEN s.decided_by = 0 THEN 'system' END) AS decided_by, s.decided_at, s.comment"
         " FROM submissions s LEFT JOIN accounts a ON a.id = s.account_id LEFT JOIN units u ON u.id = s.unit_id"
         " LEFT JOIN indicators i ON i.id = s.indicator_id LEFT JOIN accounts d ON d.id = s.decided_by"
-        " WHERE (?1 = '' OR s.status = ?1) AND (?2 = '' OR s.account_id = CAST(?2 AS INTEGER)) ORDER BY s.id DESC",
+        " WHERE (?1 = '' OR s.status = ?1) AND (?2 = '' OR s.account_id = CAST(?2 AS BIGINT)) ORDER BY s.id DESC",
         args, out);
 }

@@ -10,10 +10,11 @@
 #include "aq_test.h"
 #include "store.h"
 
-#include <sqlite3.h>
+#include "db.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #define ADMIN_PW "correct horse battery staple"
@@ -55,11 +56,11 @@ static aq_store *fresh(aq_ctx *ctx, const char *name)
 
 static int count(aq_store *s, const char *sql)
 {
-    sqlite3_stmt *st;
+    aq_db_stmt *st;
     int n = -1;
-    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
-        n = sqlite3_column_int(st, 0);
-    sqlite3_finalize(st);
+    if (aq__db_prepare(s->db, sql, false, &st) == 0 && aq__db_step(st) == AQ_DB_ROW)
+        n = (int)aq__db_column_int64(st, 0);
+    aq__db_finalize(st);
     return n;
 }
 
@@ -172,7 +173,9 @@ static void accounts(aq_ctx *ctx)
     tok[0] = tok[0] == 'a' ? 'b' : 'a';
     /* Expiry: a session whose time is up is refused. */
     AQ_EQ_INT(count(s, "SELECT count(*) FROM sessions WHERE expires_at - strftime('%s','now') BETWEEN 43190 AND 43200"), 1);
-    sqlite3_exec(s->db, "UPDATE sessions SET expires_at = strftime('%s','now') - 1", NULL, NULL, NULL);
+    char expire[64];
+    snprintf(expire, sizeof expire, "UPDATE sessions SET expires_at = %lld", (long long)time(NULL) - 1);
+    aq__db_exec(s->db, expire);
     AQ_EQ_INT(aq_ws_session(s, tok, &who, NULL), AQ_EDENIED);
     AQ_CHECK(strstr(aq_errmsg(ctx), "expired") != NULL);
     /* Logout ends a live session. */
@@ -205,7 +208,7 @@ static void accounts(aq_ctx *ctx)
     AQ_CHECK(strstr(aq_errmsg(ctx), "too many failed logins") != NULL);
     AQ_EQ_INT(aq_ws_login(s, "ministry", "central analyst pw", "10.0.0.5", tok, csrf, &who), AQ_OK);
     /* Failures older than the window no longer count. */
-    sqlite3_exec(s->db, "UPDATE login_failures SET at = at - 901", NULL, NULL, NULL);
+    aq__db_exec(s->db, "UPDATE login_failures SET at = at - 901");
     AQ_EQ_INT(aq_ws_login(s, "viewer", "just looking at it", "10.0.0.4", tok, csrf, &who), AQ_OK);
 
     /* API tokens. */
@@ -223,9 +226,10 @@ static void accounts(aq_ctx *ctx)
     /* The audit log is append-only: the schema refuses UPDATE and DELETE. */
     AQ_EQ_INT(aq_ws_audit(s, &admin, "note", "workspace", NULL, "test", "127.0.0.1"), AQ_OK);
     int before = count(s, "SELECT count(*) FROM audit");
-    AQ_CHECK(sqlite3_exec(s->db, "UPDATE audit SET account = 'nobody'", NULL, NULL, NULL) != SQLITE_OK);
-    AQ_CHECK(strstr(sqlite3_errmsg(s->db), "append-only") != NULL);
-    AQ_CHECK(sqlite3_exec(s->db, "DELETE FROM audit", NULL, NULL, NULL) != SQLITE_OK);
+    AQ_CHECK(aq__db_exec(s->db, "UPDATE audit SET account = 'nobody'") != 0);
+    AQ_CHECK(strstr(aq__db_errmsg(s->db), "append-only") != NULL);
+    AQ_CHECK(aq__db_errclass(s->db) == AQ_DBE_CONSTRAINT);
+    AQ_CHECK(aq__db_exec(s->db, "DELETE FROM audit") != 0);
     AQ_EQ_INT(count(s, "SELECT count(*) FROM audit"), before);
     AQ_EQ_INT(count(s, "SELECT count(*) FROM audit WHERE account = 'nobody'"), 0);
     AQ_EQ_INT(aq_ws_audit_list(s, 0, 3, &t), AQ_OK);

@@ -10,6 +10,7 @@
 #include "store.h"
 
 #include <pthread.h>
+#include "db.h"
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,11 +31,11 @@ static const char *write_file(const char *name, const char *text)
 
 static long long count(aq_store *s, const char *sql)
 {
-    sqlite3_stmt *st;
+    aq_db_stmt *st;
     long long n = -1;
-    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
-        n = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
+    if (aq__db_prepare(s->db, sql, false, &st) == 0 && aq__db_step(st) == AQ_DB_ROW)
+        n = aq__db_column_int64(st, 0);
+    aq__db_finalize(st);
     return n;
 }
 
