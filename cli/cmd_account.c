@@ -22,7 +22,7 @@ static int run(int argc, char **argv);
 const cli_command cmd_account = {
     "account", "manage the accounts of the shared workspace (aimaq serve)",
     "aimaq account add NAME --role ROLE [--scope CODES] | list | token NAME [--label TEXT] | disable NAME |\n"
-    "       enable NAME  [--db FILE]",
+    "       enable NAME  [--db STORE]",
     "Roles: admin (manages accounts), central (edits and approves for every\n"
     "territory), regional (submits edits for the units under --scope, for\n"
     "example one oblast's KATO code), viewer (reads).\n\n"
@@ -87,7 +87,7 @@ static int run(int argc, char **argv)
 {
     const char *db = NULL, *role = NULL, *scope = NULL, *label = NULL, *format = NULL, *output = NULL;
     cli_option opts[] = {
-        {"db", CLI_STRING, &db, "FILE", "the store (default $AIMAQ_DB or aimaq.db)"},
+        {"db", CLI_STRING, &db, "STORE", "the store: a file or a postgresql:// URI (default $AIMAQ_DB or aimaq.db)"},
         {"role", CLI_STRING, &role, "ROLE", "add: admin, central, regional or viewer"},
         {"scope", CLI_STRING, &scope, "CODES", "add: a regional editor's unit codes, comma-separated"},
         {"label", CLI_STRING, &label, "TEXT", "token: what the token is for"},

@@ -11,7 +11,7 @@ static int run(int argc, char **argv);
 
 const cli_command cmd_check = {
     "check", "find duplicate codes, orphans, impossible values, outliers, sums and magnitude errors",
-    "aimaq check [FILE | --db FILE] [--format F] [--output FILE] [--errors-only]",
+    "aimaq check [FILE | --db STORE] [--format F] [--output FILE] [--errors-only]",
     "Each finding names the unit, the indicator, the value and why. The exit code is\n"
     "2 when there is at least one error, 0 when there are only warnings.\n\n"
     "examples:\n"
@@ -24,7 +24,7 @@ static int run(int argc, char **argv)
     const char *db = NULL, *format = NULL, *output = NULL, *layer = NULL, *encoding = NULL, *lang_opt = NULL;
     int errors_only = 0;
     cli_option opts[] = {
-        {"db", CLI_STRING, &db, "FILE", "check the store (the default without FILE)"},
+        {"db", CLI_STRING, &db, "STORE", "check the store (the default without FILE)"},
         {"layer", CLI_STRING, &layer, "NAME", "layer or sheet of FILE"},
         {"encoding", CLI_STRING, &encoding, "ENC", "encoding of a non-UTF-8 text file"},
         {"errors-only", CLI_FLAG, &errors_only, NULL, "show only errors"},

@@ -9,7 +9,7 @@ static int run(int argc, char **argv);
 
 const cli_command cmd_datasets = {
     "datasets", "list the imported datasets (provenance) or, with --indicators, the indicators",
-    "aimaq datasets [--db FILE] [--indicators] [--format F] [--output FILE]",
+    "aimaq datasets [--db STORE] [--indicators] [--format F] [--output FILE]",
     "examples:\n  aimaq datasets --db kz.db\n  aimaq datasets --db kz.db --indicators --format csv",
     run};
 
@@ -18,7 +18,7 @@ static int run(int argc, char **argv)
     const char *db = NULL, *format = NULL, *output = NULL;
     int indicators = 0;
     cli_option opts[] = {
-        {"db", CLI_STRING, &db, "FILE", "the store (default $AIMAQ_DB or aimaq.db)"},
+        {"db", CLI_STRING, &db, "STORE", "the store: a file or a postgresql:// URI (default $AIMAQ_DB or aimaq.db)"},
         {"indicators", CLI_FLAG, &indicators, NULL, "list the indicators instead"},
         {"format", CLI_STRING, &format, "F", "table, csv, json or xlsx"},
         {"output", CLI_STRING, &output, "FILE", "write to FILE"},

@@ -11,7 +11,7 @@ static int run(int argc, char **argv);
 
 const cli_command cmd_import = {
     "import", "import a file into the store as one dataset (all or nothing)",
-    "aimaq import FILE [--db FILE] [--map MAPPING.yaml] [--dataset NAME] [--period P] [options]",
+    "aimaq import FILE [--db STORE] [--map MAPPING.yaml] [--dataset NAME] [--period P] [options]",
     "Reads CSV (comma, semicolon or tab; decimal commas and thousands separators),\n"
     "XLSX, ODS, GeoJSON, Shapefile or GeoPackage. Without --map, column roles come\n"
     "from their names and are reported: code/kato/id = unit code, parent, level,\n"
@@ -37,7 +37,7 @@ static int run(int argc, char **argv)
     aq_import_opts o;
     aq_import_opts_init(&o);
     cli_option opts[] = {
-        {"db", CLI_STRING, &db, "FILE", "the store (default $AIMAQ_DB or aimaq.db; created if absent)"},
+        {"db", CLI_STRING, &db, "STORE", "the store: a file or a postgresql:// URI (default $AIMAQ_DB or aimaq.db; created if absent)"},
         {"map", CLI_STRING, &o.mapping, "FILE", "YAML mapping of columns to roles and indicator metadata"},
         {"dataset", CLI_STRING, &o.dataset, "NAME", "dataset name (default: the file name)"},
         {"period", CLI_STRING, &o.period, "P", "period of every row when the table has none (2023, 2023-Q1, ...)"},

@@ -11,7 +11,7 @@ static int run(int argc, char **argv);
 
 const cli_command cmd_match = {
     "match", "match the rows of a file to the store's units by code, then by name within the parent",
-    "aimaq match FILE --to-level LEVEL [--within LEVEL] [--parent-column C] [--db FILE] [--output FILE]",
+    "aimaq match FILE --to-level LEVEL [--within LEVEL] [--parent-column C] [--db STORE] [--output FILE]",
     "Names are compared after normalisation (Unicode, Kazakh case folding, Latin\n"
     "look-alikes, quotes, dashes, spaces), then loosely (keyboard fallbacks such as\n"
     "к for қ, administrative words such as с., ауданы), then by transliteration.\n"
@@ -33,7 +33,7 @@ static int run(int argc, char **argv)
         {"to-level", CLI_STRING, &mo.level, "LEVEL", "level of the units to match to (required)"},
         {"within", CLI_STRING, &mo.within, "LEVEL", "find each row's parent as the unit of LEVEL containing its point"},
         {"parent-column", CLI_STRING, &mo.parent_column, "C", "column with the parent unit's code (default parent)"},
-        {"db", CLI_STRING, &in.db, "FILE", "the store (default $AIMAQ_DB or aimaq.db)"},
+        {"db", CLI_STRING, &in.db, "STORE", "the store: a file or a postgresql:// URI (default $AIMAQ_DB or aimaq.db)"},
         {"layer", CLI_STRING, &in.layer, "NAME", "layer or sheet of FILE"},
         {"encoding", CLI_STRING, &in.encoding, "ENC", "encoding of a non-UTF-8 text file"},
         {"format", CLI_STRING, &format, "F", "table, csv, json, geojson, gpkg or xlsx"},

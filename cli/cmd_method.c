@@ -12,7 +12,7 @@ static int run(int argc, char **argv);
 
 const cli_command cmd_method = {
     "method", "check a methodology file (YAML) for potential or depressed territories",
-    "aimaq method check FILE [DATA] [--db FILE ...]",
+    "aimaq method check FILE [DATA] [--db STORE ...]",
     "Reads the methodology FILE and reports the first error with its line, or a\n"
     "summary: kind, indicators, pillars, classes, the act it follows and its\n"
     "SHA-256 (results record it). With DATA (a file) or --db, also checks that\n"

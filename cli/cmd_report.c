@@ -14,7 +14,7 @@ static int run(int argc, char **argv);
 
 const cli_command cmd_report = {
     "report", "write a self-contained HTML report (map, charts, tables, provenance)",
-    "aimaq report [--db FILE] [--lang kk|ru|en] -o report.html",
+    "aimaq report [--db STORE] [--lang kk|ru|en] -o report.html",
     "Reads the store and writes one HTML file with everything inline (no script,\n"
     "no request leaves the machine when it is opened): a choropleth map in the\n"
     "Albers equal-area conic projection (45 and 51 N, 68 E), the regions ranked,\n"
@@ -37,7 +37,7 @@ static int run(int argc, char **argv)
     double simplify = ro.simplify;
     long classes = ro.classes;
     cli_option opts[] = {
-        {"db", CLI_STRING, &db, "FILE", "the store (default $AIMAQ_DB or aimaq.db)"},
+        {"db", CLI_STRING, &db, "STORE", "the store: a file or a postgresql:// URI (default $AIMAQ_DB or aimaq.db)"},
         {"output", CLI_STRING, &output, "FILE", "the HTML file to write (also -o FILE)"},
         {"lang", CLI_STRING, &lang, "kk|ru|en", "language of words and numbers (default kk)"},
         {"value", CLI_STRING, &ro.value, "CODE", "indicator to map and rank (default grp_pc_kzt_thousand)"},
@@ -56,7 +56,7 @@ static int run(int argc, char **argv)
     if (rc >= 0)
         return rc;
     if (npos > 0)
-        return cli_usage_error("report: unexpected argument '%s' (the store is --db FILE)", argv[0]);
+        return cli_usage_error("report: unexpected argument '%s' (the store is --db STORE)", argv[0]);
     if (!output)
         return cli_usage_error("report: say where to write the report: -o FILE");
     if (lang && strcmp(lang, "kk") && strcmp(lang, "ru") && strcmp(lang, "en"))

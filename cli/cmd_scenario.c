@@ -9,7 +9,7 @@ static int run(int argc, char **argv);
 
 const cli_command cmd_scenario = {
     "scenario", "apply a plan (relocation, roads, facilities, growth) and compare before/after",
-    "aimaq scenario PLAN.yaml [--db FILE] [--format F] [--output FILE]",
+    "aimaq scenario PLAN.yaml [--db STORE] [--format F] [--output FILE]",
     "The plan names the network, the settlements (id, population, potential\n"
     "class, region, an indicator) and the services (files of facility nodes),\n"
     "then lists changes applied in order:\n"
@@ -34,7 +34,7 @@ static int run(int argc, char **argv)
 {
     const char *format = NULL, *output = NULL, *db = NULL;
     cli_option opts[] = {
-        {"db", CLI_STRING, &db, "FILE", "the store, for a plan whose settlements are a level of it"},
+        {"db", CLI_STRING, &db, "STORE", "the store, for a plan whose settlements are a level of it"},
         {"format", CLI_STRING, &format, "F", "table, csv, json, xlsx"},
         {"output", CLI_STRING, &output, "FILE", "write to FILE instead of standard output"},
         {NULL, 0, NULL, NULL, NULL}};

@@ -6,6 +6,7 @@
 #include "cli.h"
 #include "serve.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -13,19 +14,39 @@ static int run(int argc, char **argv);
 
 const cli_command cmd_serve = {
     "serve", "run the shared workspace: JSON API and dashboard over HTTP",
-    "aimaq serve [--db FILE] [--listen 127.0.0.1:8080]",
+    "aimaq serve [--db STORE] [--listen 127.0.0.1:8080]",
     "Serves the store to a team: the dashboard (map, tables, submissions,\n"
     "language switch) at /, and the JSON API at /api/ (docs/server.md). Every\n"
     "request except the login needs an account: create the first one with\n"
     "`aimaq account add`. Regional editors' uploads and edits wait for a central\n"
     "analyst's approval; every change is in the audit log. Uploads in progress\n"
-    "are spooled in DB.uploads/ (a killed server leaves the store untouched).\n"
+    "are spooled in DB.uploads/ (a killed server leaves the store untouched;\n"
+    "for a PostgreSQL store, NAME.uploads/ in the working directory, NAME\n"
+    "being the database's).\n"
     "Stops cleanly on Ctrl-C or SIGTERM.\n\n"
     "examples:\n"
     "  AIMAQ_PASSWORD=... aimaq account add admin --role admin --db kz.db\n"
     "  aimaq serve --db kz.db --listen 127.0.0.1:8080\n"
+    "  aimaq serve --db 'postgresql://aimaq@db.example.kz/kz' --spool /var/spool/aimaq\n"
     "  curl -s -H 'Authorization: Bearer TOKEN' 'http://127.0.0.1:8080/api/units?level=region'",
     run};
+
+/* The default spool of a PostgreSQL store: NAME.uploads in the working
+ * directory, NAME the database's name in the URI (its characters other
+ * than letters, digits, - and _ as _), or "aimaq" when the URI names none. */
+static void pg_spool(const char *uri, char *buf, size_t size)
+{
+    const char *rest = strstr(uri, "://") + 3, *slash = strchr(rest, '/');
+    size_t n = slash ? strcspn(slash + 1, "?#") : 0;
+    if (n == 0 || n > 200) {
+        snprintf(buf, size, "aimaq.uploads");
+        return;
+    }
+    snprintf(buf, size, "%.*s.uploads", (int)n, slash + 1);
+    for (size_t i = 0; i < n; i++)
+        if (!isalnum((unsigned char)buf[i]) && buf[i] != '-' && buf[i] != '_')
+            buf[i] = '_';
+}
 
 static int run(int argc, char **argv)
 {
@@ -33,10 +54,10 @@ static int run(int argc, char **argv)
     long threads = 4;
     int secure = 0;
     cli_option opts[] = {
-        {"db", CLI_STRING, &db, "FILE", "the store (default $AIMAQ_DB or aimaq.db)"},
+        {"db", CLI_STRING, &db, "STORE", "the store: a file or a postgresql:// URI (default $AIMAQ_DB or aimaq.db)"},
         {"listen", CLI_STRING, &listen, "HOST:PORT", "address to listen on (default 127.0.0.1:8080)"},
         {"threads", CLI_INT, &threads, "N", "worker threads (default 4)"},
-        {"spool", CLI_STRING, &spool, "DIR", "directory for uploads in progress (default DB.uploads)"},
+        {"spool", CLI_STRING, &spool, "DIR", "directory for uploads in progress (default DB.uploads, or NAME.uploads)"},
         {"log", CLI_STRING, &log, "FILE", "append the access log to FILE (default standard error)"},
         {"secure-cookies", CLI_FLAG, &secure, NULL, "mark cookies Secure (when a TLS proxy is in front)"},
         {NULL, 0, NULL, NULL, NULL}};
@@ -44,14 +65,17 @@ static int run(int argc, char **argv)
     if (rc >= 0)
         return rc;
     if (npos > 0)
-        return cli_usage_error("serve: unexpected argument '%s' (the store is --db FILE)", argv[0]);
+        return cli_usage_error("serve: unexpected argument '%s' (the store is --db STORE)", argv[0]);
     if (threads < 1 || threads > 256)
         return cli_usage_error("serve: --threads must be 1 to 256, not %ld", threads);
     srv_config cfg = {.db = cli_db_path(db), .listen = listen, .threads = (int)threads, .secure_cookies = secure,
                       .log_path = log};
     char spool_default[4096];
     if (!spool) {
-        snprintf(spool_default, sizeof spool_default, "%s.uploads", cfg.db);
+        if (strstr(cfg.db, "://"))
+            pg_spool(cfg.db, spool_default, sizeof spool_default);
+        else
+            snprintf(spool_default, sizeof spool_default, "%s.uploads", cfg.db);
         spool = spool_default;
     }
     cfg.spool = spool;

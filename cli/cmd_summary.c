@@ -14,7 +14,7 @@ static int run(int argc, char **argv);
 
 const cli_command cmd_summary = {
     "summary", "per period max/min ratio of an indicator, and population by unit",
-    "aimaq summary [FILE] [--db FILE] --value CODE [--population CODE] [--level L] [--lang kk|ru|en]",
+    "aimaq summary [FILE] [--db STORE] --value CODE [--population CODE] [--level L] [--lang kk|ru|en]",
     "Reads FILE, or (without FILE) the store selection of --value and --population\n"
     "at --level (default region). Units whose code is in --exclude (default: none)\n"
     "are left out, e.g. the country total.\n\n"

@@ -30,7 +30,7 @@ static int run(int argc, char **argv)
     double share = -1;
     int rate = 0;
     cli_option opts[] = {
-        {"db", CLI_STRING, &db, "FILE", "the store (default $AIMAQ_DB or aimaq.db)"},
+        {"db", CLI_STRING, &db, "STORE", "the store: a file or a postgresql:// URI (default $AIMAQ_DB or aimaq.db)"},
         {"level", CLI_STRING, &level, "L", "list: only units of this level"},
         {"date", CLI_STRING, &date, "D", "link: date of the reform; rebase: the basis date"},
         {"share", CLI_DOUBLE, &share, "S", "link: share (0..1) of the population that moved"},

@@ -31,7 +31,8 @@ static void usage(FILE *out)
     fprintf(out, "\nEvery command takes --help. Results go to standard output, messages to\n"
                  "standard error. Exit codes: 0 success, 1 usage error, 2 bad input (file,\n"
                  "store or data), 3 internal error.\n"
-                 "The store is --db FILE, else $AIMAQ_DB, else ./aimaq.db.\n");
+                 "The store is --db STORE (a file, or a PostgreSQL database as\n"
+                 "postgresql://USER@HOST/NAME), else $AIMAQ_DB, else ./aimaq.db.\n");
 }
 
 static const cli_command *find_command(const char *name)
