@@ -136,9 +136,8 @@ int main(void)
     setenv("AQ_PWHASH_FAST", "1", 1);
     snprintf(dir, sizeof dir, "%s/t_server", getenv("AQ_TMP") ? getenv("AQ_TMP") : "/tmp");
     mkdir(dir, 0700);
-    char db[600];
-    snprintf(db, sizeof db, "%s/ws.db", dir);
-    unlink(db);
+    char db[1024];
+    aq_test_store(db, sizeof db, "t_server/ws.db"); /* in dir, or a PostgreSQL database */
 
     aq_ctx *ctx = aq_ctx_new();
     aq_store *s = NULL;

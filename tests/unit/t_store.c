@@ -23,16 +23,12 @@ static const char *write_file(const char *name, const char *text)
     return p;
 }
 
+/* A new store on this run's engine (aq_test_store). */
 static aq_store *fresh(aq_ctx *ctx, const char *name)
 {
-    char path[512];
-    aq_test_path(path, sizeof path, name);
-    unlink(path);
-    char wal[600];
-    snprintf(wal, sizeof wal, "%s-wal", path);
-    unlink(wal);
+    char target[1024];
     aq_store *s = NULL;
-    AQ_EQ_INT(aq_store_open(ctx, path, AQ_STORE_CREATE, &s), AQ_OK);
+    AQ_EQ_INT(aq_store_open(ctx, aq_test_store(target, sizeof target, name), AQ_STORE_CREATE, &s), AQ_OK);
     return s;
 }
 
@@ -164,6 +160,7 @@ static void all_or_nothing(aq_ctx *ctx)
     aq_store_close(s);
 }
 
+/* Files that are not stores: SQLite's by nature, so files on both runs. */
 static void refusals(aq_ctx *ctx)
 {
     char path[512];

@@ -160,11 +160,8 @@ static const char *write_file(const char *name, const char *text, char *path, si
  * population in both years. */
 static aq_store *toy_store(aq_ctx *ctx)
 {
-    char db[512], p1[512], p2[512], p3[512], wal[600];
-    aq_test_path(db, sizeof db, "t_svg_map_report.db");
-    unlink(db);
-    snprintf(wal, sizeof wal, "%s-wal", db);
-    unlink(wal);
+    char db[1024], p1[512], p2[512], p3[512];
+    aq_test_store(db, sizeof db, "t_svg_map_report.db");
     aq_store *s = NULL;
     AQ_EQ_INT(aq_store_open(ctx, db, AQ_STORE_CREATE, &s), AQ_OK);
     if (!s)

@@ -11,7 +11,6 @@
 
 #include <pthread.h>
 #include "db.h"
-#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -71,13 +70,9 @@ static char *slurp(const char *path)
 
 static void coordination(aq_ctx *ctx)
 {
-    char path[512], aux[600];
-    aq_test_path(path, sizeof path, "t_ws_submit.db");
-    unlink(path);
-    snprintf(aux, sizeof aux, "%s-wal", path);
-    unlink(aux);
+    char target[1024];
     aq_store *s = NULL;
-    AQ_EQ_INT(aq_store_open(ctx, path, AQ_STORE_CREATE, &s), AQ_OK);
+    AQ_EQ_INT(aq_store_open(ctx, aq_test_store(target, sizeof target, "t_ws_submit.db"), AQ_STORE_CREATE, &s), AQ_OK);
     aq_import_result r;
     /* Part of KATO (examples/kz/units.csv): Almaty city 75 with two
      * districts, Astana 71 with one. */
@@ -330,17 +325,16 @@ static const char *const schema1 =
     "INSERT INTO observations VALUES (1, 1, '2023', 1, 2228000, NULL);\n"
     "PRAGMA user_version = 1;\n";
 
+/* A file of aimaq 0.1 (no PostgreSQL store was ever at schema 1): an
+ * SQLite file in both runs. */
 static void migration(aq_ctx *ctx)
 {
-    char path[512], aux[600];
-    aq_test_path(path, sizeof path, "t_ws_v1.db");
-    unlink(path);
-    snprintf(aux, sizeof aux, "%s-wal", path);
-    unlink(aux);
-    sqlite3 *db = NULL;
-    AQ_EQ_INT(sqlite3_open(path, &db), SQLITE_OK);
-    AQ_EQ_INT(sqlite3_exec(db, schema1, NULL, NULL, NULL), SQLITE_OK);
-    sqlite3_close(db);
+    char path[512];
+    aq_test_store_file(path, sizeof path, "t_ws_v1.db");
+    aq_db *db = NULL;
+    AQ_EQ_INT(aq__db_open(path, false, true, &db), 0);
+    AQ_EQ_INT(db ? aq__db_exec(db, schema1) : -1, 0);
+    aq__db_close(db);
 
     aq_store *s = NULL;
     AQ_EQ_INT(aq_store_open(ctx, path, AQ_STORE_READONLY, &s), AQ_ESTORE); /* needs upgrading */
@@ -398,13 +392,9 @@ static void *write_edits(void *arg)
 
 static void concurrent(aq_ctx *ctx)
 {
-    char path[512], aux[600];
-    aq_test_path(path, sizeof path, "t_ws_concurrent.db");
-    unlink(path);
-    snprintf(aux, sizeof aux, "%s-wal", path);
-    unlink(aux);
+    char path[1024];
     aq_store *s = NULL;
-    AQ_EQ_INT(aq_store_open(ctx, path, AQ_STORE_CREATE, &s), AQ_OK);
+    AQ_EQ_INT(aq_store_open(ctx, aq_test_store(path, sizeof path, "t_ws_concurrent.db"), AQ_STORE_CREATE, &s), AQ_OK);
     aq_import_result r;
     AQ_EQ_INT(aq_store_import(s, write_file("t_wsc_units.csv", "code,parent,level,population,year\n"
                   "750000000,,region,2000000,1999\n751110000,750000000,district,200000,1999\n"), NULL, &r), AQ_OK);
