@@ -116,13 +116,14 @@ cat > "$T/pts.geojson" <<'JSON'
 ]}
 JSON
 printf 'code,period,population,income\nA,2023,100,10\nB,2023,200,20\nC,2023,300,30\nE,2023,50,40\nA,2022,90,9\n' > "$T/pop.csv"
-for f in u.csv pts.geojson pop.csv; do "$AIMAQ" import "$T/$f" --db "$T/s.db" >/dev/null || bad "import $f"; done
-expect 0 "$AIMAQ" access --straight-line --db "$T/s.db" --level settlement --period 2023 --centres-level district --format csv
+DB=$(new_store s.db) || { finish; exit 1; } # this run's engine (lib.inc)
+for f in u.csv pts.geojson pop.csv; do "$AIMAQ" import "$T/$f" --db "$DB" >/dev/null || bad "import $f"; done
+expect 0 "$AIMAQ" access --straight-line --db "$DB" --level settlement --period 2023 --centres-level district --format csv
 has "$T/out" "B,1,0,200,52.85982877990"
 has "$T/out" "E,3,0,50,0,D2,"
 hasnt "$T/out" "D0"
-expect 1 "$AIMAQ" access --straight-line --db "$T/s.db" --level settlement --centres-level district
+expect 1 "$AIMAQ" access --straight-line --db "$DB" --level settlement --centres-level district
 has "$T/err" "periods 2022 and 2023"
-expect 2 "$AIMAQ" access --straight-line --db "$T/s.db" --level settlement --period 2019 --centres-level district
+expect 2 "$AIMAQ" access --straight-line --db "$DB" --level settlement --period 2019 --centres-level district
 has "$T/err" "the store has no population at level 'settlement' for period 2019"
 finish

@@ -7,7 +7,8 @@ set -euo pipefail
 : "${AIMAQ:?path of the aimaq binary}"
 tmp="${AQ_TMP:-/tmp}/disparity-cli.$$"
 mkdir -p "$tmp"
-trap 'rm -rf "$tmp"' EXIT
+. tests/cli/lib.inc # new_store: the store on this run's engine
+trap 'rm -rf "$tmp" "$T"' EXIT
 fail() { echo "disparity.sh: $*" >&2; exit 1; }
 MEX=tests/data/pysal/mexico/mexico.csv
 US=tests/data/pysal/us_income/usjoin.csv
@@ -107,8 +108,9 @@ grep -q '^pcgdp1940,gini,0.35372371173452' "$tmp/o.csv" || fail "csv: $(head -3 
 
 # --- from the store: import a small regional table, select it back
 printf 'code,name,level,period,grp_pc,pop\nKZ-A,Almaty,region,2023,5000,2000\nKZ-B,Astana,region,2023,9000,1500\nKZ-C,Atyrau,region,2023,15000,700\nKZ-D,Turkistan,region,2023,1500,2100\n' > "$tmp/kz.csv"
-"$AIMAQ" import "$tmp/kz.csv" --db "$tmp/s.db" > /dev/null
-"$AIMAQ" disparity --db "$tmp/s.db" --indicator grp_pc,pop --level region --period 2023 \
+DB=$(new_store s.db)
+"$AIMAQ" import "$tmp/kz.csv" --db "$DB" > /dev/null
+"$AIMAQ" disparity --db "$DB" --indicator grp_pc,pop --level region --period 2023 \
     --value grp_pc --weight pop --format json > "$tmp/st.json"
 "$AIMAQ" disparity "$tmp/kz.csv" --value grp_pc --weight pop --format json > "$tmp/fi.json"
 [ "$(jq -c '.[0] | [.n, .gini, .theil_t]' "$tmp/st.json")" = "$(jq -c '.[0] | [.n, .gini, .theil_t]' "$tmp/fi.json")" ] \

@@ -76,7 +76,8 @@ cat > "$T/pts.geojson" <<'JSON'
 ]}
 JSON
 printf 'code,period,population,income\nA,2023,100,10\nB,2023,200,20\nC,2023,300,30\nE,2023,50,40\nA,2022,90,9\n' > "$T/pop.csv"
-for f in u.csv pts.geojson pop.csv; do "$AIMAQ" import "$T/$f" --db "$T/s.db" >/dev/null || bad "import $f"; done
+DB=$(new_store s.db) || { finish; exit 1; } # this run's engine (lib.inc)
+for f in u.csv pts.geojson pop.csv; do "$AIMAQ" import "$T/$f" --db "$DB" >/dev/null || bad "import $f"; done
 cat > "$T/sp.yaml" <<'YAML'
 network:
   straight_line: {circuity: 1.3, kmh: 60}
@@ -86,7 +87,7 @@ services:
 changes:
   - relocate: {settlements: [B], to_class: D1, within: 60}
 YAML
-expect 0 "$AIMAQ" scenario "$T/sp.yaml" --db "$T/s.db" --format csv
+expect 0 "$AIMAQ" scenario "$T/sp.yaml" --db "$DB" --format csv
 eq "$(row 'people moved')" "people moved,0,200,200" "store: moved"
 eq "$(row 'centre: people within 30 min')" "centre: people within 30 min,100,300,200" "store: within 30"
 has "$T/out" "centre: mean minutes,182.29420749946"
@@ -96,6 +97,6 @@ has "$T/out" "note: straight-line times (not road times): circuity,1.3"
 expect 2 "$AIMAQ" scenario "$T/sp.yaml"
 has "$T/err" "settlements need file: FILE, or level: LEVEL with a store"
 sed 's/period: 2023, //' "$T/sp.yaml" > "$T/sp2.yaml"
-expect 1 "$AIMAQ" scenario "$T/sp2.yaml" --db "$T/s.db"
+expect 1 "$AIMAQ" scenario "$T/sp2.yaml" --db "$DB"
 has "$T/err" "periods 2022 and 2023"
 finish
