@@ -102,9 +102,9 @@ if command -v python3 >/dev/null; then
 fi
 
 # The same from the store: every missing indicator listed, then the same classes.
-# (the KATO store run.sh built above, or a new one)
-DB="$T/s.db"
-if [ -f "$T/run/kato.db" ]; then cp "$T/run/kato.db" "$DB"; else
+# (the KATO store run.sh built above, or a new one; on PostgreSQL a new one)
+DB=$(new_store s.db) || { finish; exit 1; }
+if ! on_pg && [ -f "$T/run/kato.db" ]; then cp "$T/run/kato.db" "$DB"; else
   expect 0 "$AIMAQ" import examples/kz/units.csv --db "$DB" --dataset KATO; fi
 expect 0 "$AIMAQ" import $S --db "$DB" --dataset settlements --period 2023
 expect 2 "$AIMAQ" potential --db "$DB" --level settlement --method $M
