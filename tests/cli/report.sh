@@ -6,7 +6,7 @@
 # boundaries or the population are missing.
 . tests/cli/lib.inc
 E=examples/kz
-DB=$T/kz.db
+DB=$(new_store kz.db) || { finish; exit 1; } # this run's engine (lib.inc)
 # The example store, built here (not in out/kz, which examples/kz/run.sh and
 # example_kz.sh own) from the same files as examples/kz/run.sh.
 expect 0 "$AIMAQ" import $E/units.csv --db "$DB" --dataset "KATO NK RK 11-2025"
@@ -135,7 +135,7 @@ has "$T/err" "needs the columns id (or code) and class"
 
 # Without boundaries and without population: notes instead of the map and
 # the weights, and still a report.
-D2=$T/plain.db
+D2=$(new_store plain.db) || { finish; exit 1; }
 expect 0 "$AIMAQ" import $E/units.csv --db "$D2" --dataset "KATO"
 expect 0 "$AIMAQ" import $E/grp_per_capita.csv --db "$D2" --map $E/grp_per_capita.map.yaml
 expect 0 "$AIMAQ" report --db "$D2" --lang en -o "$T/plain.html"

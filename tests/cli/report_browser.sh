@@ -11,7 +11,7 @@ if [ ! -x "$CHROMIUM" ]; then
   exit 0
 fi
 E=examples/kz
-DB=$T/kz.db
+DB=$(new_store kz.db) || { finish; exit 1; } # this run's engine (lib.inc)
 expect 0 "$AIMAQ" import $E/units.csv --db "$DB" --dataset "KATO NK RK 11-2025"
 expect 0 "$AIMAQ" import $E/regions.geojson --db "$DB" --dataset "Region boundaries (OpenStreetMap)"
 expect 0 "$AIMAQ" import $E/population_region_2023.csv --db "$DB" --map $E/population.map.yaml
