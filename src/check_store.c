@@ -21,7 +21,7 @@ int aq_check_store(aq_store *s, aq_findings **out)
         " LEFT JOIN units p ON p.code = u.parent"
         " LEFT JOIN levels lu ON lu.name = u.level LEFT JOIN levels lp ON lp.name = p.level"
         " ORDER BY u.code", &st);
-    while (rc == AQ_OK && aq__db_step(st) == AQ_DB_ROW) {
+    while (rc == AQ_OK && aq__store_row(s, st, &rc)) {
         const char *code = aq__db_column_text(st, 0);
         const char *level = aq__db_column_text(st, 1);
         bool has_parent = aq__db_column_type(st, 2) != AQ_DB_NULL;
@@ -39,7 +39,7 @@ int aq_check_store(aq_store *s, aq_findings **out)
     /* Each unit's boundary, once (a selection would repeat it per indicator). */
     if (rc == AQ_OK)
         rc = aq__store_prepare(s, "SELECT code, geom FROM units WHERE geom IS NOT NULL ORDER BY code", &st);
-    while (rc == AQ_OK && aq__db_step(st) == AQ_DB_ROW)
+    while (rc == AQ_OK && aq__store_row(s, st, &rc))
         rc = aq__check_geometry(s->ctx, f, aq__db_column_text(st, 0), aq__db_column_blob(st, 1),
                                 (size_t)aq__db_column_bytes(st, 1), 0);
     aq__db_finalize(st);

@@ -212,7 +212,7 @@ static char *dollar_sql(const char *sql, int *nparams, bool *used)
 
 static void stmt_free(pg_stmt *s)
 {
-    for (int i = 0; i < s->nparams; i++)
+    for (int i = 0; s->owned && i < s->nparams; i++) /* owned is NULL when prepare ran out of memory */
         if (s->owned[i])
             aq__free((void *)s->values[i]);
     PQclear(s->res);

@@ -26,7 +26,7 @@ static int load_levels(aq__import *im, aq__strmap *levels, aq_buf *names)
 {
     aq_db_stmt *st;
     int rc = aq__store_prepare(im->s, "SELECT rank, name FROM levels ORDER BY rank", &st);
-    while (rc == AQ_OK && aq__db_step(st) == AQ_DB_ROW) {
+    while (rc == AQ_OK && aq__store_row(im->s, st, &rc)) {
         const char *name = aq__db_column_text(st, 1);
         aq__buf_printf(names, "%s%s", names->len ? ", " : "", name);
         if (aq__strmap_put(levels, name, aq__db_column_int64(st, 0)))

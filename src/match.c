@@ -99,7 +99,7 @@ static int load_units(aq_store *s, matcher *m, const char *level)
     aq_db_stmt *st;
     int rc = aq__store_prepare(s, "SELECT code, parent, level, name_kk, name_ru, name_en FROM units ORDER BY id", &st);
     size_t cap = 0;
-    while (rc == AQ_OK && aq__db_step(st) == AQ_DB_ROW) {
+    while (rc == AQ_OK && aq__store_row(s, st, &rc)) {
         if (aq__grow(m->ctx, (void **)&m->units, &cap, m->nunits + 1, sizeof *m->units)) {
             rc = AQ_ENOMEM;
             break;
@@ -130,7 +130,7 @@ static int load_units(aq_store *s, matcher *m, const char *level)
         return rc;
     /* Second pass for the parents, now that every code has an index. */
     rc = aq__store_prepare(s, "SELECT parent FROM units ORDER BY id", &st);
-    for (size_t i = 0; rc == AQ_OK && aq__db_step(st) == AQ_DB_ROW && i < m->nunits; i++) {
+    for (size_t i = 0; rc == AQ_OK && i < m->nunits && aq__store_row(s, st, &rc); i++) {
         const char *p = aq__db_column_text(st, 0);
         int64_t pi;
         m->units[i].parent = p && aq__strmap_get(&m->by_code, p, &pi) ? (long)pi : -1;
@@ -186,7 +186,7 @@ static int load_areas(aq_store *s, matcher *m, const char *within, area **out, s
     aq__db_bind_text(st, 1, within);
     size_t cap = 0, n = 0;
     area *a = NULL;
-    while (rc == AQ_OK && aq__db_step(st) == AQ_DB_ROW) {
+    while (rc == AQ_OK && aq__store_row(s, st, &rc)) {
         int64_t u;
         OGRGeometryH g = NULL;
         if (!aq__strmap_get(&m->by_code, aq__db_column_text(st, 0), &u) ||

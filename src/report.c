@@ -521,7 +521,8 @@ static int provenance_section(aq__rep *R)
     rep_put(R, ": " AQ_VERSION "<br>");
     rep_esc(R, rep_str(R, "store"));
     rep_put(R, ": ");
-    rep_esc(R, R->s->path ? aq__basename(R->s->path) : "");
+    /* a file by its name; a PostgreSQL database by its URI (password masked) */
+    rep_esc(R, !R->s->path ? "" : aq__db_is_url(R->s->path) ? R->s->path : aq__basename(R->s->path));
     rep_put(R, "<br>");
     rep_esc(R, rep_str(R, "generated"));
     char when[32] = "";

@@ -45,6 +45,14 @@ int aq__store_fail(aq_store *s, const char *what)
     }
 }
 
+bool aq__store_row(aq_store *s, aq_db_stmt *st, int *rc)
+{
+    int step = aq__db_step(st);
+    if (step == AQ_DB_ERROR)
+        *rc = aq__store_fail(s, "store query");
+    return step == AQ_DB_ROW;
+}
+
 int aq__store_exec(aq_store *s, const char *sql)
 {
     return aq__db_exec(s->db, sql) ? aq__store_fail(s, "store") : AQ_OK;
@@ -360,7 +368,7 @@ int aq__store_query_table(aq_store *s, const char *sql, const char *const *args,
         rc = aq__table_add(s->ctx, t, name, number ? AQ_COL_NUMBER : AQ_COL_TEXT, NULL);
     }
     size_t i = 0;
-    while (rc == AQ_OK && aq__db_step(st) == AQ_DB_ROW && i < n) {
+    while (rc == AQ_OK && i < n && aq__store_row(s, st, &rc)) {
         size_t k = 0;
         for (int j = 0; j < nc && rc == AQ_OK; j++) {
             if (j == geom_col) {

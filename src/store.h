@@ -41,6 +41,11 @@ int aq__store_prepare(aq_store *s, const char *sql, aq_db_stmt **st);
 int aq__store_cached(aq_store *s, const char *sql, aq_db_stmt **st);
 /* Resets a cached statement and clears its bindings. */
 void aq__store_release(aq_db_stmt *st);
+/* Steps ST: true while it gives a row; false when done, or on a failure,
+ * which also sets *RC (and the context's error) from the engine's message:
+ * a loop over rows ends the same way for both, and the caller tells them
+ * apart by *RC. Written for `while (rc == AQ_OK && aq__store_row(s, st, &rc))`. */
+bool aq__store_row(aq_store *s, aq_db_stmt *st, int *rc);
 /* Sets the context error from the engine's last message, prefixed by WHAT. */
 int aq__store_fail(aq_store *s, const char *what);
 /* Writes the UTC time OFFSET seconds from now as the store writes times:

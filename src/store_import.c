@@ -147,7 +147,7 @@ static int load_map(aq__import *im, const char *sql, aq__strmap *m)
 {
     aq_db_stmt *st;
     int rc = aq__store_prepare(im->s, sql, &st);
-    while (rc == AQ_OK && aq__db_step(st) == AQ_DB_ROW)
+    while (rc == AQ_OK && aq__store_row(im->s, st, &rc))
         if (aq__strmap_put(m, aq__db_column_text(st, 1), aq__db_column_int64(st, 0)))
             rc = aq__oom(im->ctx);
     aq__db_finalize(st);

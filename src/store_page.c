@@ -36,7 +36,7 @@ static void unit_filters(page_sql *p, const aq_page_query *q)
 {
     filter(p, " AND u.level = ?", q->level);
     filter(p, " AND u.code = ?", q->code);
-    filter(p, " AND u.code IN (WITH RECURSIVE sub(c) AS (SELECT CAST(? AS TEXT) UNION ALL"
+    filter(p, " AND u.code IN (WITH RECURSIVE sub(c) AS (SELECT code FROM units WHERE code = ? UNION ALL"
               " SELECT x.code FROM units x JOIN sub ON x.parent = sub.c) SELECT c FROM sub)", q->under);
 }
 

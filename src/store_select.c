@@ -40,9 +40,9 @@ static int check_exists(aq_store *s, const char *sql, const char *value, const c
     if (rc)
         return rc;
     aq__db_bind_text(st, 1, value);
-    bool found = aq__db_step(st) == AQ_DB_ROW;
+    bool found = aq__store_row(s, st, &rc);
     aq__db_finalize(st);
-    return found ? AQ_OK : aq__err(s->ctx, AQ_ENOTFOUND, "no %s '%s' in the store '%s'", what, value, s->path);
+    return found || rc ? rc : aq__err(s->ctx, AQ_ENOTFOUND, "no %s '%s' in the store '%s'", what, value, s->path);
 }
 
 int aq_store_select(aq_store *s, const aq_selection *sel, aq_table **out)
@@ -75,7 +75,7 @@ int aq_store_select(aq_store *s, const aq_selection *sel, aq_table **out)
         aq__db_bind_text(st, 1, want);
         aq__db_bind_int64(st, 2, sel->max_dataset);
         bool found = false;
-        while (rc == AQ_OK && aq__db_step(st) == AQ_DB_ROW) {
+        while (rc == AQ_OK && aq__store_row(s, st, &rc)) {
             found = true;
             size_t cap2 = cap;
             if (aq__grow(ctx, (void **)&ids, &cap, nind + 1, sizeof *ids) ||
@@ -101,7 +101,7 @@ int aq_store_select(aq_store *s, const aq_selection *sel, aq_table **out)
      * window over all of them). A horizon (?4 > 0) hides later datasets. */
     aq_buf sql = {0};
     aq__buf_puts(&sql,
-        "WITH RECURSIVE sub(code) AS (SELECT CAST(?2 AS TEXT) UNION ALL SELECT u.code FROM units u JOIN sub ON u.parent = sub.code),"
+        "WITH RECURSIVE sub(code) AS (SELECT code FROM units WHERE code = ?2 UNION ALL SELECT u.code FROM units u JOIN sub ON u.parent = sub.code),"
         " obs AS (SELECT o.unit_id, o.indicator_id, o.period, o.value"
         "   FROM observations o WHERE NOT EXISTS (SELECT 1 FROM observations n WHERE n.indicator_id = o.indicator_id"
         "     AND n.period = o.period AND n.unit_id = o.unit_id AND n.dataset_id > o.dataset_id"
@@ -130,7 +130,7 @@ int aq_store_select(aq_store *s, const aq_selection *sel, aq_table **out)
         /* Count the distinct (unit, period) rows: results are ordered by them. */
         size_t n = 0;
         char last[320] = "";
-        while (aq__db_step(st) == AQ_DB_ROW) {
+        while (rc == AQ_OK && aq__store_row(s, st, &rc)) {
             char key[320];
             snprintf(key, sizeof key, "%s\x1f%s", aq__db_column_text(st, 0), aq__db_column_text(st, 6));
             if (strcmp(key, last) != 0) {
@@ -139,7 +139,8 @@ int aq_store_select(aq_store *s, const aq_selection *sel, aq_table **out)
             }
         }
         aq__db_rewind(st);
-        rc = aq_table_new(ctx, n, &t);
+        if (rc == AQ_OK)
+            rc = aq_table_new(ctx, n, &t);
         static const char *const fixed[] = {"code", "name_kk", "name_ru", "name_en", "parent", "level", "period"};
         for (size_t j = 0; j < 7 && rc == AQ_OK; j++)
             rc = aq__table_add(ctx, t, fixed[j], AQ_COL_TEXT, NULL);
@@ -147,7 +148,7 @@ int aq_store_select(aq_store *s, const aq_selection *sel, aq_table **out)
             rc = aq__table_add(ctx, t, codes[k], AQ_COL_NUMBER, NULL);
         long row = -1;
         last[0] = '\0';
-        while (rc == AQ_OK && aq__db_step(st) == AQ_DB_ROW) {
+        while (rc == AQ_OK && aq__store_row(s, st, &rc)) {
             char key[320];
             snprintf(key, sizeof key, "%s\x1f%s", aq__db_column_text(st, 0), aq__db_column_text(st, 6));
             if (strcmp(key, last) != 0) {

@@ -144,9 +144,9 @@ static int id_of(aq_store *s, const char *table, const char *code, long long *id
     if (rc)
         return rc;
     aq__db_bind_text(st, 1, code);
-    if (aq__db_step(st) == AQ_DB_ROW)
+    if (aq__store_row(s, st, &rc))
         *id = aq__db_column_int64(st, 0);
-    else
+    else if (rc == AQ_OK)
         rc = aq__err(s->ctx, AQ_ENOTFOUND, "no %s '%s' in the store '%s'", strcmp(table, "units") == 0 ? "unit" : "indicator",
                      code ? code : "", s->path);
     aq__db_finalize(st);
