@@ -1,7 +1,8 @@
 # serve_kill.sh -- fault injection: `aimaq serve` killed with SIGKILL while
 # it receives an upload, while it imports one, while central analysts'
 # edits are being written and while approvals are being decided. After
-# every kill the store passes PRAGMA integrity_check and is consistent:
+# every kill the store is consistent (and an SQLite file passes PRAGMA
+# integrity_check; the store is on this run's engine, lib.inc's new_store):
 #  - upload: no new dataset unless the whole file is in (all its values),
 #    and the restarted server empties the spool of the partial upload;
 #  - edit: every approved edit submission has its live value and exactly
@@ -16,11 +17,16 @@
 trials=${KILL_TRIALS:-120}
 RANDOM=${SERVE_KILL_SEED:-$$}
 echo "serve_kill: seed $RANDOM"
-DB=$T/kz.db
-SPOOL=$DB.uploads
+DB=$(new_store kz.db) || { finish; exit 1; }
+# The spool: DB.uploads/ beside a file; for PostgreSQL under $T (its
+# default, NAME.uploads/ in the working directory, is the repository).
+SPOOL=$DB.uploads SPOOL_ARG=()
+on_pg && SPOOL=$T/kz.uploads SPOOL_ARG=(--spool "$SPOOL")
 kz_store "$DB" || { finish; exit 1; }
 ABAY=$("$AIMAQ" account token abay --label kill-test --db "$DB" 2> /dev/null)
-q() { sqlite3 -cmd '.timeout 5000' "$DB" "$1"; }
+# q SQL: its rows (SQL both engines accept: CASE rather than sums of
+# comparisons, coalesce rather than ifnull).
+q() { if on_pg; then dbq "$DB" "$1"; else sqlite3 -cmd '.timeout 5000' "$DB" "$1"; fi; }
 
 # A wide CSV of the first 3000 units for the year Y: two made-up
 # indicators (~90 kB: 0.9 s at the 100 kB/s of a slow upload).
@@ -33,13 +39,15 @@ gen() {
 # The invariants of the whole store, after any kill.
 check_store() { # check_store TRIAL KIND
   local ic
-  ic=$(q 'PRAGMA integrity_check')
-  [ "$ic" = ok ] && ok || bad "trial $1 ($2): integrity_check: $ic"
+  if ! on_pg; then # SQLite's own check of the file
+    ic=$(q 'PRAGMA integrity_check')
+    [ "$ic" = ok ] && ok || bad "trial $1 ($2): integrity_check: $ic"
+  fi
   # Uploads: the year of upload N is 2100 + N; it has all its values and
   # its live dataset, or neither.
   local years
-  years=$(q "SELECT count(*), ifnull(sum(n = 2 * $rows), 0) FROM (SELECT o.period, count(*) AS n FROM observations o
-               WHERE o.indicator_id IN (SELECT id FROM indicators WHERE code IN ('kill_a', 'kill_b')) GROUP BY o.period)")
+  years=$(q "SELECT count(*), coalesce(sum(CASE WHEN n = 2 * $rows THEN 1 ELSE 0 END), 0) FROM (SELECT o.period, count(*) AS n FROM observations o
+               WHERE o.indicator_id IN (SELECT id FROM indicators WHERE code IN ('kill_a', 'kill_b')) GROUP BY o.period) AS y")
   eq "${years%|*}|${years%|*}" "$years" "trial $1 ($2): upload years with a part of their values ($years)"
   eq "$(q "SELECT count(*) FROM datasets WHERE name LIKE 'kill-%' AND status = 'live'")" "${years%|*}" \
     "trial $1 ($2): live upload datasets and years with values"
@@ -47,17 +55,20 @@ check_store() { # check_store TRIAL KIND
   # edit, and one of the approval when someone else decided it.
   # (Edits are of 2029 and 2030, so their values are found by the key.)
   local broken
-  broken=$(q "WITH aud AS (SELECT action, CAST(substr(object, instr(object, '(submission ') + 12) AS INTEGER) AS sid
+  broken=$(q "WITH aud AS (SELECT action, CAST(replace(substr(object, instr(object, '(submission ') + 12), ')', '') AS INTEGER) AS sid
                 FROM audit WHERE action IN ('edit', 'approve') AND object LIKE 'value %'),
-              na AS (SELECT sid, sum(action = 'edit') AS edits, sum(action = 'approve') AS approvals FROM aud GROUP BY sid)
+              na AS (SELECT sid, sum(CASE WHEN action = 'edit' THEN 1 ELSE 0 END) AS edits,
+                            sum(CASE WHEN action = 'approve' THEN 1 ELSE 0 END) AS approvals FROM aud GROUP BY sid)
               SELECT count(*) FROM submissions s LEFT JOIN na ON na.sid = s.id WHERE s.kind = 'edit' AND (
                 (SELECT count(*) FROM observations o WHERE o.indicator_id = s.indicator_id AND o.period = s.period
-                   AND o.unit_id = s.unit_id AND o.dataset_id = s.dataset_id) <> (s.status = 'approved')
-                OR ifnull(na.edits, 0) <> 1
-                OR ifnull(na.approvals, 0) <> (s.status = 'approved' AND s.decided_by <> s.account_id))")
+                   AND o.unit_id = s.unit_id AND o.dataset_id = s.dataset_id)
+                   <> CASE WHEN s.status = 'approved' THEN 1 ELSE 0 END
+                OR coalesce(na.edits, 0) <> 1
+                OR coalesce(na.approvals, 0)
+                   <> CASE WHEN s.status = 'approved' AND s.decided_by <> s.account_id THEN 1 ELSE 0 END)")
   eq "$broken" 0 "trial $1 ($2): edits whose live value or audit records do not match their status"
   broken=$(q "SELECT count(*) FROM audit a WHERE a.action IN ('edit', 'approve') AND a.object LIKE 'value %'
-                AND CAST(substr(object, instr(object, '(submission ') + 12) AS INTEGER) NOT IN (SELECT id FROM submissions)")
+                AND CAST(replace(substr(object, instr(object, '(submission ') + 12), ')', '') AS INTEGER) NOT IN (SELECT id FROM submissions)")
   eq "$broken" 0 "trial $1 ($2): audit records of edits that are not in the store"
 }
 
@@ -70,7 +81,7 @@ kill_after() {
 }
 rand() { echo $(((RANDOM * 32768 + RANDOM) % ($1 + 1))); } # 0..N
 
-serve_start "$DB" || { finish; exit 1; }
+serve_start "$DB" "${SPOOL_ARG[@]}" || { finish; exit 1; }
 units=($(q "SELECT code FROM units WHERE code LIKE '10%' AND level = 'settlement' ORDER BY code LIMIT 400"))
 uploads=0 spooled=0 imported=0 edits=0 approvals=0
 t0=$(date +%s)
@@ -133,7 +144,7 @@ for trial in $(seq 1 "$trials"); do
       ;;
   esac
   check_store "$trial" "$name"
-  serve_start "$DB" || break
+  serve_start "$DB" "${SPOOL_ARG[@]}" || break
   eq "$(ls -A "$SPOOL" | wc -l)" 0 "trial $trial ($name): spool files after the restart"
 done
 secs=$(($(date +%s) - t0))
