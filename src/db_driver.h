@@ -29,6 +29,8 @@ typedef struct aq_db_driver {
     int (*bind_null)(aq_db_stmt *st, int i);
     int (*param_count)(aq_db_stmt *st);
     int (*step)(aq_db_stmt *st);
+    int (*run_each)(aq_db_stmt *st, size_t n, int (*bind)(aq_db_stmt *st, size_t k, void *arg), void *arg,
+                    int64_t *changes);
     int (*column_count)(aq_db_stmt *st);
     const char *(*column_name)(aq_db_stmt *st, int j);
     aq_db_type (*column_type)(aq_db_stmt *st, int j);

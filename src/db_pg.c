@@ -411,6 +411,82 @@ static int db_step(aq_db_stmt *st)
     return s->row < PQntuples(s->res) ? AQ_DB_ROW : AQ_DB_DONE;
 }
 
+/* Pipeline mode (libpq >= 14): every run is sent before any answer is
+ * read, then one sync; the answers come back in order. The queries and
+ * their answers (a command tag each) are small, so N in the thousands fits
+ * the socket buffers without the non-blocking dance libpq's manual
+ * describes for unbounded pipelines. */
+static int db_run_each(aq_db_stmt *st, size_t n, int (*bind)(aq_db_stmt *st, size_t k, void *arg), void *arg,
+                       int64_t *changes)
+{
+    pg_stmt *s = pst(st);
+    pg_db *d = pdb(st->db);
+    if (n == 0)
+        return 0;
+    /* Prepared (or typed) by an ordinary run of the first set, outside the
+     * pipeline: its answer also tells whether the statement is sound. */
+    int rc = bind(st, 0, arg);
+    if (rc)
+        return rc;
+    if (run(s))
+        return AQ_DB_ERROR;
+    changes[0] = d->changes;
+    PQclear(s->res);
+    s->res = NULL;
+    if (n == 1)
+        return 0;
+    if (!PQenterPipelineMode(d->conn)) {
+        set_error(d, AQ_DBE_OTHER, PQerrorMessage(d->conn));
+        return AQ_DB_ERROR;
+    }
+    size_t sent = 0;
+    for (size_t k = 1; k < n && rc == 0; k++) {
+        if ((rc = bind(st, k, arg)) != 0)
+            break;
+        int ok = s->persistent
+                     ? PQsendQueryPrepared(d->conn, s->name, s->nparams, s->values, s->lengths, s->formats, 0)
+                     : PQsendQueryParams(d->conn, s->sql, s->nparams, s->types, s->values, s->lengths, s->formats, 0);
+        if (!ok) {
+            set_error(d, AQ_DBE_CONNECTION, PQerrorMessage(d->conn));
+            rc = AQ_DB_ERROR;
+            break;
+        }
+        sent++;
+    }
+    if (!PQpipelineSync(d->conn) && rc == 0) {
+        set_error(d, AQ_DBE_CONNECTION, PQerrorMessage(d->conn));
+        rc = AQ_DB_ERROR;
+    }
+    /* Read every answer, up to the sync's, whatever happened: the
+     * connection must leave pipeline mode clean. */
+    bool failed = false;
+    for (size_t k = 1; k <= sent; k++) {
+        PGresult *res = PQgetResult(d->conn);
+        ExecStatusType status = PQresultStatus(res);
+        if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK)
+            changes[k] = strtoll(PQcmdTuples(res), NULL, 10);
+        else if (!failed && status != PGRES_PIPELINE_ABORTED) {
+            fail_result(d, res);
+            failed = true;
+        }
+        PQclear(res);
+        while ((res = PQgetResult(d->conn))) /* the NULL that ends each query's answer */
+            PQclear(res);
+    }
+    for (PGresult *res; (res = PQgetResult(d->conn));) {
+        bool sync = PQresultStatus(res) == PGRES_PIPELINE_SYNC;
+        PQclear(res);
+        if (sync)
+            break;
+    }
+    PQexitPipelineMode(d->conn);
+    if (failed && rc == 0)
+        rc = AQ_DB_ERROR;
+    if (rc == 0)
+        d->cls = AQ_DBE_NONE;
+    return rc;
+}
+
 /* ---- columns ---- */
 
 static bool has_row(pg_stmt *s, int j)
@@ -530,6 +606,7 @@ static const aq_db_driver pg_driver = {
     .bind_null = db_bind_null,
     .param_count = db_param_count,
     .step = db_step,
+    .run_each = db_run_each,
     .column_count = db_column_count,
     .column_name = db_column_name,
     .column_type = db_column_type,

@@ -115,6 +115,22 @@ static int db_step(aq_db_stmt *st)
     return rc == SQLITE_ROW ? AQ_DB_ROW : rc == SQLITE_DONE ? AQ_DB_DONE : AQ_DB_ERROR;
 }
 
+static int db_run_each(aq_db_stmt *st, size_t n, int (*bind)(aq_db_stmt *st, size_t k, void *arg), void *arg,
+                       int64_t *changes)
+{
+    for (size_t k = 0; k < n; k++) {
+        int rc = bind(st, k, arg);
+        if (rc)
+            return rc;
+        int step = sqlite3_step(stmt(st));
+        sqlite3_reset(stmt(st));
+        if (step != SQLITE_DONE && step != SQLITE_ROW)
+            return AQ_DB_ERROR;
+        changes[k] = sqlite3_changes64(sqlite3_db_handle(stmt(st)));
+    }
+    return 0;
+}
+
 static int db_column_count(aq_db_stmt *st) { return sqlite3_column_count(stmt(st)); }
 static const char *db_column_name(aq_db_stmt *st, int j) { return sqlite3_column_name(stmt(st), j); }
 
@@ -171,6 +187,7 @@ static const aq_db_driver sqlite_driver = {
     .bind_null = db_bind_null,
     .param_count = db_param_count,
     .step = db_step,
+    .run_each = db_run_each,
     .column_count = db_column_count,
     .column_name = db_column_name,
     .column_type = db_column_type,

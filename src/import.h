@@ -43,6 +43,19 @@ int aq__import_period(aq__import *im, size_t row, char out[16], bool *ok);
 /* Finds or creates indicator CODE (with metadata from the mapping if any). */
 int aq__indicator_id(aq__import *im, const char *code, const aq__indicator_meta *meta, int64_t *id);
 
+/* The observations of an import (import_obs.c): values are added row by
+ * row of the table and written with every repeat of a unit, indicator and
+ * period rejected by its row. TABLE is observations or
+ * pending_observations. _row_end after each row's values (it may write
+ * them); _finish before the table changes (it writes what is held). */
+typedef struct aq__obs aq__obs;
+int aq__obs_open(aq__import *im, const char *table, aq__obs **out);
+int aq__obs_add(aq__obs *b, size_t row, const char *column, int64_t unit, int64_t ind, const char *period,
+                double value, const char *flags);
+int aq__obs_row_end(aq__obs *b);
+int aq__obs_finish(aq__obs *b);
+void aq__obs_close(aq__obs *b);
+
 int aq__import_units(aq__import *im);
 int aq__import_links(aq__import *im);
 int aq__import_indicator_meta(aq__import *im);

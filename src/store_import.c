@@ -156,34 +156,6 @@ static int load_map(aq__import *im, const char *sql, aq__strmap *m)
 
 /* ---- observations: wide (one column per indicator) and long ---- */
 
-static int insert_obs(aq__import *im, aq_db_stmt *ins, int64_t unit, int64_t ind, const char *period,
-                      double value, const char *flags, size_t row, const char *column, bool *dup)
-{
-    aq__db_bind_int64(ins, 1, unit);
-    aq__db_bind_int64(ins, 2, ind);
-    aq__db_bind_text(ins, 3, period); /* lives until the step below */
-    aq__db_bind_double(ins, 5, value);
-    aq__db_bind_text_copy(ins, 6, flags);
-    int step = aq__db_step(ins);
-    aq__db_reset(ins);
-    *dup = false;
-    if (step == AQ_DB_DONE && aq__db_changes(im->s->db) > 0) {
-        im->res->observations++;
-        return AQ_OK;
-    }
-    if (step == AQ_DB_DONE) { /* ON CONFLICT DO NOTHING: the key was there */
-        /* The primary key proves the duplicate without a table of every
-         * row seen, which would grow with the file. */
-        *dup = true;
-        char cbuf[64];
-        const char *ucode = aq__role_text(im, AQ_ROLE_CODE, row, cbuf, sizeof cbuf);
-        return aq__reject_row(im, row, column,
-                              "duplicate: unit, indicator and period %s appear earlier in the file (unit '%s'; "
-                              "expected one row per unit, indicator and period)",
-                              period, ucode ? ucode : "?");
-    }
-    return aq__store_fail(im->s, "cannot store an observation");
-}
 
 /* Why an unknown CODE may only look right: an invisible space copied from a
  * spreadsheet (no-break, narrow, zero-width, BOM) or a letter O where a
@@ -237,27 +209,6 @@ static bool is_indicator_column(const aq__import *im, size_t j)
 
 /* Removes the cells of a row that were stored before its duplicate was
  * found (columns DONE[0..NDONE-1]), so a rejected row leaves nothing. */
-static int undo_row(aq__import *im, int64_t unit, const size_t *done, size_t ndone, const int64_t *ind,
-                    const char (*colperiod)[16], const char *period)
-{
-    aq_db_stmt *del;
-    char sql[160];
-    snprintf(sql, sizeof sql, "DELETE FROM %s WHERE indicator_id = ?1 AND period = ?2 AND unit_id = ?3 AND dataset_id = ?4",
-             obs_table(im));
-    int rc = aq__store_prepare(im->s, sql, &del);
-    for (size_t k = 0; k < ndone && rc == AQ_OK; k++) {
-        aq__db_bind_int64(del, 1, ind[done[k]]);
-        aq__db_bind_text(del, 2, colperiod ? colperiod[done[k]] : period);
-        aq__db_bind_int64(del, 3, unit);
-        aq__db_bind_int64(del, 4, im->dataset_id);
-        if (aq__db_step(del) != AQ_DB_DONE)
-            rc = aq__store_fail(im->s, "cannot undo a rejected row");
-        aq__db_reset(del);
-        im->res->observations--;
-    }
-    aq__db_finalize(del);
-    return rc;
-}
 
 /* A table whose number columns are all named as periods (2008, 2009, ...)
  * holds one indicator with a year per column. Its code comes from the
@@ -290,14 +241,13 @@ static int year_indicator_code(const aq__import *im, char *buf, size_t size)
     return AQ_OK;
 }
 
-static int import_wide(aq__import *im, aq_db_stmt *ins)
+static int import_wide(aq__import *im, aq__obs *obs)
 {
     const aq_table *t = im->t;
     size_t nc = aq_table_ncols(t), nind = 0;
     int64_t *ind = aq__xcalloc(im->ctx, nc ? nc : 1, sizeof *ind);
-    size_t *done = aq__xcalloc(im->ctx, nc ? nc : 1, sizeof *done);
     char (*colperiod)[16] = aq__xcalloc(im->ctx, nc ? nc : 1, sizeof *colperiod);
-    int rc = ind && done && colperiod ? AQ_OK : AQ_ENOMEM;
+    int rc = ind && colperiod ? AQ_OK : AQ_ENOMEM;
     bool by_year = rc == AQ_OK && year_per_column(im);
     for (size_t j = 0; j < nc && rc == AQ_OK; j++) {
         if (!is_indicator_column(im, j))
@@ -346,31 +296,21 @@ static int import_wide(aq__import *im, aq_db_stmt *ins)
         if (!by_year && ((rc = aq__import_period(im, i, period, &ok)) != AQ_OK || !ok))
             continue;
         const char *flags = aq__role_text(im, AQ_ROLE_FLAGS, i, flagbuf, sizeof flagbuf);
-        size_t ndone = 0;
         for (size_t j = 0; j < nc && rc == AQ_OK; j++) {
-            if (!ind[j])
-                continue;
-            double v = aq_table_numbers(t, j)[i];
-            bool dup = false;
-            if (isnan(v))
-                continue;
-            const char *per = by_year ? colperiod[j] : period;
-            rc = insert_obs(im, ins, unit, ind[j], per, v, flags, i, aq_table_colname(t, j), &dup);
-            if (dup) {
-                rc = rc ? rc : undo_row(im, unit, done, ndone, ind, by_year ? (const char (*)[16])colperiod : NULL, period);
-                break;
-            }
-            done[ndone++] = j;
+            double v = ind[j] ? aq_table_numbers(t, j)[i] : NAN;
+            if (!isnan(v))
+                rc = aq__obs_add(obs, i, aq_table_colname(t, j), unit, ind[j], by_year ? colperiod[j] : period, v, flags);
         }
+        if (rc == AQ_OK)
+            rc = aq__obs_row_end(obs);
     }
     aq__db_finalize(geom);
     aq__free(colperiod);
-    aq__free(done);
     aq__free(ind);
     return rc;
 }
 
-static int import_long(aq__import *im, aq_db_stmt *ins)
+static int import_long(aq__import *im, aq__obs *obs)
 {
     const aq_table *t = im->t;
     size_t vcol = (size_t)im->roles.col[AQ_ROLE_VALUE];
@@ -382,7 +322,7 @@ static int import_long(aq__import *im, aq_db_stmt *ins)
     int rc = AQ_OK;
     for (size_t i = 0; i < aq_table_nrows(t) && rc == AQ_OK; i++) {
         int64_t unit, ind;
-        bool ok, dup;
+        bool ok;
         char period[16], code[256], flagbuf[64];
         if ((rc = unit_of(im, i, &unit, &ok)) != AQ_OK || !ok)
             continue;
@@ -399,8 +339,9 @@ static int import_long(aq__import *im, aq_db_stmt *ins)
         const aq__indicator_meta *meta = meta_for(im->map, icode);
         if ((rc = aq__indicator_id(im, meta && meta->code ? meta->code : icode, meta, &ind)) != AQ_OK)
             break;
-        rc = insert_obs(im, ins, unit, ind, period, val[i],
-                        aq__role_text(im, AQ_ROLE_FLAGS, i, flagbuf, sizeof flagbuf), i, NULL, &dup);
+        rc = aq__obs_add(obs, i, NULL, unit, ind, period, val[i], aq__role_text(im, AQ_ROLE_FLAGS, i, flagbuf, sizeof flagbuf));
+        if (rc == AQ_OK)
+            rc = aq__obs_row_end(obs);
     }
     return rc;
 }
@@ -539,22 +480,20 @@ static int import_table(aq__import *im)
     }
     if (rc)
         return rc;
-    aq_db_stmt *ins;
-    char sql[160];
-    snprintf(sql, sizeof sql, "INSERT INTO %s(unit_id, indicator_id, period, dataset_id, value, flags)"
-             " VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT DO NOTHING", obs_table(im));
-    if ((rc = aq__store_prepare(im->s, sql, &ins)) != AQ_OK)
+    aq__obs *obs;
+    if ((rc = aq__obs_open(im, obs_table(im), &obs)) != AQ_OK)
         return rc;
-    aq__db_bind_int64(ins, 4, im->dataset_id);
     if (im->roles.shape == AQ_SHAPE_LONG) {
-        rc = import_long(im, ins);
+        rc = import_long(im, obs);
     } else {
         /* Units tables carry observations too when they have a period. */
         bool has_period = im->roles.col[AQ_ROLE_PERIOD] >= 0 || im->opts->period || (im->map && im->map->period);
         if (im->roles.shape == AQ_SHAPE_WIDE || has_period)
-            rc = import_wide(im, ins);
+            rc = import_wide(im, obs);
     }
-    aq__db_finalize(ins);
+    if (rc == AQ_OK)
+        rc = aq__obs_finish(obs); /* before the table is gone: rejects name its rows */
+    aq__obs_close(obs);
     return rc;
 }
 
