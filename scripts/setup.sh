@@ -3,8 +3,9 @@
 #
 #   sh scripts/setup.sh          install what is missing, build, run the Kazakhstan example
 #   sh scripts/setup.sh test     install what is missing, build, run the whole test suite
-#                                (a normal build and an AddressSanitizer+UBSan build),
-#                                then a fuzz smoke of every libFuzzer harness
+#                                (a normal build on SQLite files, the same build again on a
+#                                throwaway PostgreSQL server, and an AddressSanitizer+UBSan
+#                                build), then a fuzz smoke of every libFuzzer harness
 #   sh scripts/setup.sh valgrind the CLI end-to-end tests under valgrind memcheck (minutes)
 #
 # Debian packages are installed only when pkg-config (or `command -v`) says
@@ -40,6 +41,10 @@ if [ "$mode" = test ]; then
   command -v clang >/dev/null 2>&1 || need="$need clang"
   ls "$(clang -print-resource-dir 2>/dev/null)"/lib/linux/libclang_rt.fuzzer-*.a >/dev/null 2>&1 ||
     need="$need libclang-rt-14-dev"
+  # The suite's PostgreSQL pass (scripts/pg_test_server.sh): the server's
+  # initdb and pg_ctl, and psql and pg_dump for the CLI tests.
+  ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need="$need postgresql"
+  command -v pg_dump >/dev/null 2>&1 || need="$need postgresql-client"
 fi
 if [ "$mode" = valgrind ]; then
   command -v valgrind >/dev/null 2>&1 || need="$need valgrind"
@@ -69,6 +74,25 @@ case "$mode" in
       echo "setup: npm ci failed in tests/e2e: the dashboard's browser test will be skipped" >&2
     build build Release
     (cd build && ctest --output-on-failure -j "$jobs")
+    # The same suite with every store a PostgreSQL database (AQ_TEST_DB) on
+    # a throwaway server, stopped and removed also when a test fails or the
+    # run is interrupted. Tests about SQLite files by nature use files.
+    pg_stop() {
+      [ -z "${pg_dir:-}" ] || sh scripts/pg_test_server.sh stop "$pg_dir" >/dev/null 2>&1 || true
+      pg_dir=
+    }
+    trap pg_stop EXIT
+    trap 'pg_stop; exit 130' INT TERM
+    pg_t0=$(date +%s)
+    pg_dir=$(mktemp -d "${TMPDIR:-/tmp}/aimaq-pg.XXXXXX") # short: a socket path holds 107 bytes
+    pg_uri=$(sh scripts/pg_test_server.sh start "$pg_dir")
+    pg_t1=$(date +%s)
+    pg_rc=0
+    (cd build && AQ_TEST_DB=$pg_uri ctest --output-on-failure -j "$jobs") || pg_rc=$?
+    pg_t2=$(date +%s)
+    pg_stop
+    echo "setup: the PostgreSQL pass took $((pg_t2 - pg_t0)) s (server $((pg_t1 - pg_t0)) s, ctest $((pg_t2 - pg_t1)) s)" >&2
+    [ "$pg_rc" -eq 0 ] || exit "$pg_rc"
     # The same suite under AddressSanitizer and UndefinedBehaviorSanitizer.
     build build-asan Asan
     (cd build-asan && ASAN_OPTIONS=detect_leaks=1 ctest --output-on-failure -j "$jobs")
