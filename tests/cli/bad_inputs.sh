@@ -41,15 +41,23 @@ expand() {
   local s=$1
   s=${s//'$FILE'/$FILE}
   s=${s//'$DIR'/$DIR}
-  s=${s//'$DB'/$DB}
+  # $DB.SUFFIX is a file named after the store: beside it, or in $T when
+  # the store is a PostgreSQL database. The URI is shell-quoted (& and ?),
+  # and the replacement in double quotes keeps bash 5.2 from reading & in it.
+  local q
+  s=${s//'$DB.'/"$T/$name.db."}
+  q=$(printf '%q' "$DB")
+  s=${s//'$DB'/"$q"}
   eval "words=($s)"
 }
 
 for spec in "$DIR"/*.expect; do
   FILE=${spec%.expect}
   name=$(basename "$FILE")
+  # A store of this run's engine (lib.inc) for the cases that name one.
   DB="$T/$name.db"
   rm -f "$DB" "$DB"-wal "$DB"-shm
+  if grep -qF '$DB' "$spec"; then DB=$(new_store "$name.db") || continue; fi
   run="" checks="" want_exit=""
   while IFS= read -r line || [ -n "$line" ]; do
     case "$line" in
