@@ -125,6 +125,23 @@ static inline const char *aq_test_store_file(char *buf, size_t size, const char 
  * same NAME in one process drops the first database. The databases go when
  * the throwaway server is stopped. A server that cannot be reached ends the
  * test program with a message (status 1). */
+/* AQ_TEST_DB's URI with the database DB in place of its own:
+ * postgresql://USER@HOST/DB?PARAMS. Ends the program if AQ_TEST_DB is not
+ * a URI. */
+static inline const char *aq_test_pg_uri(char *buf, size_t size, const char *db)
+{
+    const char *server = getenv("AQ_TEST_DB");
+    const char *scheme = server ? strstr(server, "://") : NULL;
+    if (!scheme) {
+        fprintf(stderr, "aq_test: AQ_TEST_DB must be a postgresql:// URI, not '%s'\n", server ? server : "");
+        exit(1);
+    }
+    const char *path = scheme + 3 + strcspn(scheme + 3, "/?");
+    const char *params = path + strcspn(path, "?");
+    snprintf(buf, size, "%.*s/%s%s", (int)(path - server), server, db, params);
+    return buf;
+}
+
 static inline void aq_test_no_notice(void *arg, const char *message) { (void)arg, (void)message; }
 
 static inline const char *aq_test_store(char *buf, size_t size, const char *name)
@@ -138,17 +155,7 @@ static inline const char *aq_test_store(char *buf, size_t size, const char *name
         db[n++] = isalnum((unsigned char)*c) ? (char)tolower((unsigned char)*c) : '_';
     snprintf(db + n, sizeof db - (size_t)n, "_%ld", (long)getpid());
 
-    /* postgresql://USER@HOST/DBNAME?PARAMS: the name goes between the
-     * authority's end and the parameters. */
-    const char *scheme = strstr(server, "://");
-    if (!scheme) {
-        fprintf(stderr, "aq_test_store: AQ_TEST_DB must be a postgresql:// URI, not '%s'\n", server);
-        exit(1);
-    }
-    const char *path = scheme + 3 + strcspn(scheme + 3, "/?");
-    const char *params = path + strcspn(path, "?");
-    snprintf(buf, size, "%.*s/%s%s", (int)(path - server), server, db, params);
-
+    aq_test_pg_uri(buf, size, db);
     PGconn *c = PQconnectdb(server);
     PQsetNoticeProcessor(c, aq_test_no_notice, NULL); /* "does not exist, skipping" */
     char sql[160];

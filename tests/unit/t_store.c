@@ -5,6 +5,7 @@
  */
 #include "aimaq.h"
 #include "aq_test.h"
+#include "db.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -172,6 +173,30 @@ static void refusals(aq_ctx *ctx)
     AQ_CHECK(strstr(aq_errmsg(ctx), "is not an aimaq store") != NULL);
 }
 
+/* PostgreSQL's counterparts (run when AQ_TEST_DB is set): a database that
+ * is not there, and one that holds somebody else's tables. */
+static void pg_refusals(aq_ctx *ctx)
+{
+    char uri[1024], target[1100];
+    aq_store *s = NULL;
+    /* The server's reason, with the password in the URI masked. */
+    aq_test_pg_uri(uri, sizeof uri, "aq_no_such_database");
+    snprintf(target, sizeof target, "%s%spassword=hunter2secret", uri, strchr(uri, '?') ? "&" : "?");
+    AQ_EQ_INT(aq_store_open(ctx, target, 0, &s), AQ_EIO);
+    AQ_CHECK(strstr(aq_errmsg(ctx), "cannot open the store") != NULL);
+    AQ_CHECK(strstr(aq_errmsg(ctx), "\"aq_no_such_database\" does not exist") != NULL);
+    AQ_CHECK(strstr(aq_errmsg(ctx), "password=***") != NULL);
+    AQ_CHECK(strstr(aq_errmsg(ctx), "hunter2secret") == NULL);
+
+    aq_test_store(target, sizeof target, "t_store_foreign");
+    aq_db *db = NULL;
+    AQ_EQ_INT(aq__db_open(target, false, true, &db), 0);
+    AQ_EQ_INT(db ? aq__db_exec(db, "CREATE TABLE t(x INTEGER)") : -1, 0);
+    aq__db_close(db);
+    AQ_EQ_INT(aq_store_open(ctx, target, AQ_STORE_CREATE, &s), AQ_ESTORE);
+    AQ_CHECK(strstr(aq_errmsg(ctx), "holds tables but is not an aimaq store") != NULL);
+}
+
 int main(void)
 {
     AQ_TEST_BEGIN();
@@ -179,6 +204,8 @@ int main(void)
     reforms(ctx);
     all_or_nothing(ctx);
     refusals(ctx);
+    if (aq_test_on_pg())
+        pg_refusals(ctx);
     aq_ctx_free(ctx);
     AQ_TEST_END();
 }
