@@ -76,10 +76,18 @@ static void set_error(pg_db *d, aq_db_errclass cls, const char *msg)
 {
     aq__free(d->err);
     d->err = aq__strdup(msg ? msg : "");
-    /* libpq's connection messages end in a newline */
-    size_t n = d->err ? strlen(d->err) : 0;
-    while (n && (d->err[n - 1] == '\n' || d->err[n - 1] == ' '))
-        d->err[--n] = '\0';
+    /* libpq's connection messages run over lines ("...refused\n\tIs the
+     * server running...\n"): one line reads better inside aimaq's */
+    size_t n = 0;
+    for (const char *p = d->err; p && *p; p++) {
+        bool space = *p == '\n' || *p == '\t' || *p == ' ';
+        if (!space || (n && d->err[n - 1] != ' '))
+            d->err[n++] = space ? ' ' : *p;
+    }
+    while (n && d->err[n - 1] == ' ')
+        n--;
+    if (d->err)
+        d->err[n] = '\0';
     d->cls = cls;
 }
 
