@@ -56,9 +56,9 @@ int aq__db_bind_null(aq_db_stmt *st, int i) { return st->db->drv->bind_null(st, 
 int aq__db_param_count(aq_db_stmt *st) { return st->db->drv->param_count(st); }
 int aq__db_step(aq_db_stmt *st) { return st->db->drv->step(st); }
 int aq__db_run_each(aq_db_stmt *st, size_t n, int (*bind)(aq_db_stmt *st, size_t k, void *arg), void *arg,
-                    int64_t *changes)
+                    int64_t *changes, int64_t *first)
 {
-    return st->db->drv->run_each(st, n, bind, arg, changes);
+    return st->db->drv->run_each(st, n, bind, arg, changes, first);
 }
 int aq__db_column_count(aq_db_stmt *st) { return st->db->drv->column_count(st); }
 const char *aq__db_column_name(aq_db_stmt *st, int j) { return st->db->drv->column_name(st, j); }

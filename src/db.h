@@ -126,15 +126,17 @@ int aq__db_param_count(aq_db_stmt *st);
  * AQ_DB_ERROR on failure (message on the handle). */
 int aq__db_step(aq_db_stmt *st);
 
-/* Runs ST (a statement that returns no rows) once for each of N sets of
- * parameters: BIND(ST, K, ARG) binds set K before its run, and CHANGES[K]
- * gets the rows that run changed. On PostgreSQL the runs are pipelined:
+/* Runs ST once for each of N sets of parameters: BIND(ST, K, ARG) binds set
+ * K before its run; CHANGES[K] gets the rows that run changed, and FIRST[K]
+ * (when FIRST is not NULL) the first column of the first row it returned
+ * as an integer (an INSERT ... RETURNING id's id), 0 when none. On
+ * PostgreSQL the runs are pipelined:
  * sent together and answered together, one round trip instead of N. On
  * SQLite they simply run in turn. Returns 0, AQ_DB_ERROR with the first
  * failure's message (later runs may not have happened; roll back), or
  * BIND's non-zero return. */
 int aq__db_run_each(aq_db_stmt *st, size_t n, int (*bind)(aq_db_stmt *st, size_t k, void *arg), void *arg,
-                    int64_t *changes);
+                    int64_t *changes, int64_t *first);
 
 /* The current row's columns (0-based). Text and blob pointers stay valid
  * until the next step, reset or finalize. column_text of NULL is NULL;

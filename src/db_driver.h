@@ -30,7 +30,7 @@ typedef struct aq_db_driver {
     int (*param_count)(aq_db_stmt *st);
     int (*step)(aq_db_stmt *st);
     int (*run_each)(aq_db_stmt *st, size_t n, int (*bind)(aq_db_stmt *st, size_t k, void *arg), void *arg,
-                    int64_t *changes);
+                    int64_t *changes, int64_t *first);
     int (*column_count)(aq_db_stmt *st);
     const char *(*column_name)(aq_db_stmt *st, int j);
     aq_db_type (*column_type)(aq_db_stmt *st, int j);

@@ -424,8 +424,15 @@ static int db_step(aq_db_stmt *st)
  * their answers (a command tag each) are small, so N in the thousands fits
  * the socket buffers without the non-blocking dance libpq's manual
  * describes for unbounded pipelines. */
+/* The first column of RES's first row as an integer, 0 when none. */
+static int64_t first_of(const PGresult *res)
+{
+    return PQntuples(res) > 0 && PQnfields(res) > 0 && !PQgetisnull(res, 0, 0)
+               ? strtoll(PQgetvalue(res, 0, 0), NULL, 10) : 0;
+}
+
 static int db_run_each(aq_db_stmt *st, size_t n, int (*bind)(aq_db_stmt *st, size_t k, void *arg), void *arg,
-                       int64_t *changes)
+                       int64_t *changes, int64_t *first)
 {
     pg_stmt *s = pst(st);
     pg_db *d = pdb(st->db);
@@ -439,6 +446,8 @@ static int db_run_each(aq_db_stmt *st, size_t n, int (*bind)(aq_db_stmt *st, siz
     if (run(s))
         return AQ_DB_ERROR;
     changes[0] = d->changes;
+    if (first)
+        first[0] = first_of(s->res);
     PQclear(s->res);
     s->res = NULL;
     if (n == 1)
@@ -471,9 +480,11 @@ static int db_run_each(aq_db_stmt *st, size_t n, int (*bind)(aq_db_stmt *st, siz
     for (size_t k = 1; k <= sent; k++) {
         PGresult *res = PQgetResult(d->conn);
         ExecStatusType status = PQresultStatus(res);
-        if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK)
+        if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK) {
             changes[k] = strtoll(PQcmdTuples(res), NULL, 10);
-        else if (!failed && status != PGRES_PIPELINE_ABORTED) {
+            if (first)
+                first[k] = first_of(res);
+        } else if (!failed && status != PGRES_PIPELINE_ABORTED) {
             fail_result(d, res);
             failed = true;
         }

@@ -115,14 +115,18 @@ static int db_step(aq_db_stmt *st)
     return rc == SQLITE_ROW ? AQ_DB_ROW : rc == SQLITE_DONE ? AQ_DB_DONE : AQ_DB_ERROR;
 }
 
+/* SQLite makes a statement's every change at its first step, RETURNING
+ * included, so one step per run is enough. */
 static int db_run_each(aq_db_stmt *st, size_t n, int (*bind)(aq_db_stmt *st, size_t k, void *arg), void *arg,
-                       int64_t *changes)
+                       int64_t *changes, int64_t *first)
 {
     for (size_t k = 0; k < n; k++) {
         int rc = bind(st, k, arg);
         if (rc)
             return rc;
         int step = sqlite3_step(stmt(st));
+        if (first)
+            first[k] = step == SQLITE_ROW ? sqlite3_column_int64(stmt(st), 0) : 0;
         sqlite3_reset(stmt(st));
         if (step != SQLITE_DONE && step != SQLITE_ROW)
             return AQ_DB_ERROR;

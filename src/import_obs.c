@@ -58,8 +58,7 @@ int aq__obs_open(aq__import *im, const char *table, aq__obs **out)
     char sql[160];
     snprintf(sql, sizeof sql, "INSERT INTO %s(unit_id, indicator_id, period, dataset_id, value, flags)"
              " VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT DO NOTHING", table);
-    /* persistent: planned once on a PostgreSQL server for the whole import */
-    int rc = aq__db_prepare(im->s->db, sql, true, &b->ins) ? aq__store_fail(im->s, "store query") : AQ_OK;
+    int rc = aq__store_prepare_persistent(im->s, sql, &b->ins);
     if (rc == AQ_OK && b->batched && !(b->changes = aq__xcalloc(im->ctx, OBS_BATCH + 64, sizeof *b->changes)))
         rc = AQ_ENOMEM;
     if (rc) {
@@ -212,7 +211,7 @@ static int flush(aq__obs *b)
     }
     if ((rc = aq__store_exec(im->s, "SAVEPOINT aq_obs")) != AQ_OK)
         return rc;
-    bool whole = aq__db_run_each(b->ins, b->n, bind_value, b, b->changes) == 0;
+    bool whole = aq__db_run_each(b->ins, b->n, bind_value, b, b->changes, NULL) == 0;
     for (size_t k = 0; whole && k < b->n; k++)
         whole = b->changes[k] == 1;
     if (whole) {

@@ -105,6 +105,48 @@ static int warn_invalid_geometries(aq__import *im)
     return rc;
 }
 
+/* Units are upserted in batches (aq__db_run_each): one pipeline per batch
+ * on PostgreSQL, in turn on SQLite; each returns the unit's id. */
+enum { UNIT_BATCH = 2000 };
+
+typedef struct {
+    aq__import *im;
+    const char *classifier; /* --classifier, else the mapping's, else NULL */
+    size_t *rows;           /* the table rows of the batch */
+} unit_batch;
+
+static int bind_unit(aq_db_stmt *up, size_t k, void *arg)
+{
+    const unit_batch *ub = arg;
+    aq__import *im = ub->im;
+    const aq_table *t = im->t;
+    size_t i = ub->rows[k];
+    static const enum aq__role text_roles[] = {AQ_ROLE_CODE, AQ_ROLE_PARENT, AQ_ROLE_LEVEL, AQ_ROLE_KIND,
+                                               AQ_ROLE_NAME_KK, AQ_ROLE_NAME_RU, AQ_ROLE_NAME_EN,
+                                               AQ_ROLE_VALID_FROM, AQ_ROLE_VALID_TO, AQ_ROLE_CLASSIFIER};
+    int rc = 0;
+    for (int r = 0; r < 10 && rc == 0; r++) {
+        char buf[256];
+        const char *v = aq__role_text(im, text_roles[r], i, buf, sizeof buf);
+        if (text_roles[r] == AQ_ROLE_LEVEL) {
+            if (!v && im->map)
+                v = im->map->level;
+            if (v)
+                v = level_alias(v);
+        }
+        if (text_roles[r] == AQ_ROLE_CLASSIFIER && !v)
+            v = ub->classifier;
+        rc = aq__db_bind_text_copy(up, r + 1, v);
+    }
+    size_t glen;
+    const unsigned char *g = aq_table_geometry(t, i, &glen);
+    if (rc == 0 && g)
+        rc = aq__db_bind_text(up, 11, aq_table_crs(t)) || aq__db_bind_blob(up, 12, g, glen) ? AQ_DB_ERROR : 0;
+    else if (rc == 0)
+        rc = aq__db_bind_null(up, 11) || aq__db_bind_null(up, 12) ? AQ_DB_ERROR : 0;
+    return rc || aq__db_bind_int64(up, 13, im->dataset_id) ? AQ_DB_ERROR : 0;
+}
+
 int aq__import_units(aq__import *im)
 {
     const aq_table *t = im->t;
@@ -115,7 +157,7 @@ int aq__import_units(aq__import *im)
     if (rc == AQ_OK)
         rc = check_units(im, &levels, level_names.data ? level_names.data : "", &file_codes);
     if (rc == AQ_OK)
-        rc = aq__store_prepare(im->s,
+        rc = aq__store_prepare_persistent(im->s,
             "INSERT INTO units(code, parent, level, kind, name_kk, name_ru, name_en, valid_from, valid_to, classifier,"
             " crs, geom, dataset_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)"
             " ON CONFLICT(code) DO UPDATE SET parent = coalesce(excluded.parent, units.parent),"
@@ -125,50 +167,37 @@ int aq__import_units(aq__import *im)
             " valid_to = coalesce(excluded.valid_to, units.valid_to), classifier = coalesce(excluded.classifier, units.classifier),"
             " crs = coalesce(excluded.crs, units.crs), geom = coalesce(excluded.geom, units.geom), dataset_id = excluded.dataset_id"
             " RETURNING id", &up);
-    const char *classifier = im->opts->classifier ? im->opts->classifier : im->map ? im->map->classifier : NULL;
-    static const enum aq__role text_roles[] = {AQ_ROLE_CODE, AQ_ROLE_PARENT, AQ_ROLE_LEVEL, AQ_ROLE_KIND,
-                                               AQ_ROLE_NAME_KK, AQ_ROLE_NAME_RU, AQ_ROLE_NAME_EN,
-                                               AQ_ROLE_VALID_FROM, AQ_ROLE_VALID_TO, AQ_ROLE_CLASSIFIER};
-    for (size_t i = 0; i < aq_table_nrows(t) && rc == AQ_OK; i++) {
-        if (im->row_rejected[i])
-            continue;
-        char bufs[10][256];
-        for (int k = 0; k < 10; k++) {
-            const char *v = aq__role_text(im, text_roles[k], i, bufs[k], sizeof bufs[k]);
-            if (text_roles[k] == AQ_ROLE_LEVEL) {
-                if (!v && im->map)
-                    v = im->map->level;
-                if (v)
-                    v = level_alias(v);
-            }
-            if (text_roles[k] == AQ_ROLE_CLASSIFIER && !v)
-                v = classifier;
-            aq__db_bind_text_copy(up, k + 1, v);
-        }
-        size_t glen;
-        const unsigned char *g = aq_table_geometry(t, i, &glen);
-        if (g) {
-            aq__db_bind_text(up, 11, aq_table_crs(t));
-            aq__db_bind_blob(up, 12, g, glen);
-        } else {
-            aq__db_bind_null(up, 11);
-            aq__db_bind_null(up, 12);
-        }
-        aq__db_bind_int64(up, 13, im->dataset_id);
-        const char *code = aq__role_text(im, AQ_ROLE_CODE, i, bufs[0], sizeof bufs[0]);
-        bool existed = aq__strmap_get(&im->units, code, NULL);
-        if (aq__db_step(up) != AQ_DB_ROW) {
+    unit_batch ub = {.im = im, .classifier = im->opts->classifier ? im->opts->classifier
+                                            : im->map ? im->map->classifier : NULL};
+    size_t nrows = aq_table_nrows(t);
+    int64_t *changes = NULL, *ids = NULL;
+    if (rc == AQ_OK && (!(ub.rows = aq__xcalloc(im->ctx, UNIT_BATCH, sizeof *ub.rows)) ||
+                        !(changes = aq__xcalloc(im->ctx, UNIT_BATCH, sizeof *changes)) ||
+                        !(ids = aq__xcalloc(im->ctx, UNIT_BATCH, sizeof *ids))))
+        rc = AQ_ENOMEM;
+    for (size_t i = 0; i < nrows && rc == AQ_OK;) {
+        size_t n = 0;
+        for (; i < nrows && n < UNIT_BATCH; i++)
+            if (!im->row_rejected[i])
+                ub.rows[n++] = i;
+        if (aq__db_run_each(up, n, bind_unit, &ub, changes, ids)) {
             rc = aq__store_fail(im->s, "cannot store a unit");
             break;
         }
-        if (aq__strmap_put(&im->units, code, aq__db_column_int64(up, 0)))
-            rc = aq__oom(im->ctx);
-        aq__db_reset(up);
-        if (existed)
-            im->res->units_updated++;
-        else
-            im->res->units_added++;
+        for (size_t k = 0; k < n && rc == AQ_OK; k++) {
+            char buf[256];
+            const char *code = aq__role_text(im, AQ_ROLE_CODE, ub.rows[k], buf, sizeof buf);
+            if (aq__strmap_get(&im->units, code, NULL))
+                im->res->units_updated++;
+            else
+                im->res->units_added++;
+            if (aq__strmap_put(&im->units, code, ids[k]))
+                rc = aq__oom(im->ctx);
+        }
     }
+    aq__free(ids);
+    aq__free(changes);
+    aq__free(ub.rows);
     aq__db_finalize(up);
     aq__buf_free(&level_names);
     aq__strmap_free(&levels);

@@ -63,6 +63,11 @@ int aq__store_prepare(aq_store *s, const char *sql, aq_db_stmt **st)
     return aq__db_prepare(s->db, sql, false, st) ? aq__store_fail(s, "store query") : AQ_OK;
 }
 
+int aq__store_prepare_persistent(aq_store *s, const char *sql, aq_db_stmt **st)
+{
+    return aq__db_prepare(s->db, sql, true, st) ? aq__store_fail(s, "store query") : AQ_OK;
+}
+
 int aq__store_cached(aq_store *s, const char *sql, aq_db_stmt **st)
 {
     for (unsigned i = 0; i < AQ_STMT_CACHE; i++)

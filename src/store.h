@@ -34,6 +34,9 @@ const char *const *aq__store_migrations(aq_db_backend backend, size_t *n);
 int aq__store_exec(aq_store *s, const char *sql);
 /* Prepares SQL, reporting failures on the context. */
 int aq__store_prepare(aq_store *s, const char *sql, aq_db_stmt **st);
+/* Like aq__store_prepare, for a statement run many times before it is
+ * finalized (an import's inserts): on PostgreSQL it is planned once. */
+int aq__store_prepare_persistent(aq_store *s, const char *sql, aq_db_stmt **st);
 /* Like aq__store_prepare, but the statement is prepared once per store
  * handle and handed back again on later calls with the same SQL text.
  * The caller does not finalize it: it calls aq__store_release when done.
