@@ -207,9 +207,6 @@ static bool is_indicator_column(const aq__import *im, size_t j)
     return aq_table_coltype(im->t, j) == AQ_COL_NUMBER && !aq__roles_claims(&im->roles, im->map, im->t, j);
 }
 
-/* Removes the cells of a row that were stored before its duplicate was
- * found (columns DONE[0..NDONE-1]), so a rejected row leaves nothing. */
-
 /* A table whose number columns are all named as periods (2008, 2009, ...)
  * holds one indicator with a year per column. Its code comes from the
  * mapping's `indicator`, else --indicator, else the file's base name. */
