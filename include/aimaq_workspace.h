@@ -121,6 +121,33 @@ int aq_ws_token_new(aq_store *s, const aq_account *actor, long long account_id,
 /* Finds the account of an API token. Returns AQ_OK, AQ_EDENIED. */
 int aq_ws_token_account(aq_store *s, const char *token, aq_account *out);
 
+/* The length of a token's public id: the first 12 hex digits of the
+ * token's SHA-256. It reveals nothing of the token (the store keeps only
+ * that hash) and tells tokens apart (2^48 values). */
+enum { AQ_TOKEN_ID_LEN = 12 };
+
+/* Lists API tokens, oldest first: id (AQ_TOKEN_ID_LEN hex digits),
+ * account (its name), label, created_at. Never the token nor its hash.
+ * An administrator sees every account's tokens, or ACCOUNT_ID's only when
+ * it is not 0; any other account sees its own only (ACCOUNT_ID 0 or its
+ * own id). *OUT is the caller's (aq_table_free). A look-up: refusals are
+ * not audited here. Returns AQ_OK, AQ_EDENIED (no ACTOR, or a non-admin
+ * asking for another account's tokens), AQ_ESTORE. */
+int aq_ws_tokens(aq_store *s, const aq_account *actor, long long account_id,
+                 aq_table **out);
+
+/* Revokes the API token whose id (as aq_ws_tokens lists it; upper-case
+ * hex is accepted) is ID: it is deleted, and a request sending it is
+ * refused from then on. ACTOR may revoke its own tokens; an administrator
+ * anyone's. Audited ("token-revoke", object "account NAME, token ID", the
+ * label as the old value) in the same transaction; a refusal is audited
+ * as "denied". Revoking the same id again is AQ_ENOTFOUND.
+ * Returns AQ_OK, AQ_EUSAGE (ID is not AQ_TOKEN_ID_LEN hex digits),
+ * AQ_ENOTFOUND (no such token), AQ_EINPUT (several tokens share the id:
+ * nothing is revoked), AQ_EDENIED (another account's token, for a
+ * non-admin), AQ_ESTORE. */
+int aq_ws_token_revoke(aq_store *s, const aq_account *actor, const char *id);
+
 /* --- Rights ------------------------------------------------------------ */
 
 /* May ACTOR change the data of the unit UNIT_CODE? Administrators and
@@ -190,8 +217,9 @@ int aq_ws_submissions(aq_store *s, const aq_account *actor, const char *status,
 
 /* Appends one record: ACTOR (NULL = system) did ACTION ("login",
  * "login-failed", "upload", "edit", "approve", "reject", "denied",
- * "account-add", "token-new", "result", ...) to OBJECT, with the OLD and NEW
- * values (any may be NULL) from the client address CLIENT. The log is
+ * "account-add", "token-new", "token-revoke", "result", ...) to OBJECT,
+ * with the OLD and NEW values (any may be NULL) from the client address
+ * CLIENT. The log is
  * append-only: the schema refuses UPDATE and DELETE on it. */
 int aq_ws_audit(aq_store *s, const aq_account *actor, const char *action,
                 const char *object, const char *old_value, const char *new_value,

@@ -2,7 +2,8 @@
  * ws_session.c -- logging in, sessions and API tokens.
  *
  * Tokens are 32 random bytes shown once as hex; the store keeps only their
- * SHA-256, so a stolen store file opens no session. Logins are rate limited
+ * SHA-256, so a stolen store file opens no session. An API token is named
+ * in listings and revocations by the first 12 hex digits of that hash. Logins are rate limited
  * per name and per client address, so guessing passwords online is slow
  * whichever of the two an attacker varies.
  */
@@ -353,4 +354,104 @@ int aq_ws_token_account(aq_store *s, const char *token, aq_account *out)
         "SELECT a.id, a.name, a.role, a.scope, t.token_sha FROM api_tokens t JOIN accounts a ON a.id = t.account_id"
         " WHERE t.token_sha = ?1 AND a.disabled = 0", token, out, NULL,
         "unknown API token (or its account is disabled)", "cannot read the API tokens");
+}
+
+/* The SQL below cuts ids with substr(token_sha, 1, 12). */
+_Static_assert(AQ_TOKEN_ID_LEN == 12, "token ids are 12 hex digits in the SQL of this file");
+
+/* Checks and lower-cases a token id: the first 12 hex digits of the
+ * token's SHA-256, as aq_ws_tokens shows them. */
+static int token_id(aq_store *s, const char *id, char out[AQ_TOKEN_ID_LEN + 1])
+{
+    size_t n = id ? strlen(id) : 0;
+    bool hex = n == AQ_TOKEN_ID_LEN;
+    for (size_t i = 0; hex && i < n; i++) {
+        char c = id[i];
+        hex = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+        out[i] = (char)(c >= 'A' && c <= 'F' ? c - 'A' + 'a' : c);
+    }
+    if (!hex)
+        return aq__err(s->ctx, AQ_EUSAGE, "token id '%.40s': expected the %d hex digits the token listing shows",
+                       id ? id : "", AQ_TOKEN_ID_LEN);
+    out[n] = '\0';
+    return AQ_OK;
+}
+
+int aq_ws_tokens(aq_store *s, const aq_account *actor, long long account_id, aq_table **out)
+{
+    if (!actor)
+        return aq__err(s->ctx, AQ_EDENIED, "listing API tokens needs an account");
+    if (actor->role != AQ_ROLE_ADMIN && account_id && account_id != actor->id)
+        return aq__err(s->ctx, AQ_EDENIED, "'%s' (%s) may list only its own API tokens: only an administrator "
+                       "sees other accounts' tokens", actor->name, aq_role_name(actor->role) ? aq_role_name(actor->role) : "no role");
+    long long who = actor->role == AQ_ROLE_ADMIN ? account_id : actor->id;
+    char filter[32] = "";
+    if (who)
+        snprintf(filter, sizeof filter, "%lld", who);
+    const char *args[] = {filter, NULL};
+    return aq__store_query_table(s,
+        "SELECT substr(t.token_sha, 1, 12) AS id, a.name AS account, t.label, t.created_at"
+        " FROM api_tokens t JOIN accounts a ON a.id = t.account_id"
+        " WHERE (?1 = '' OR t.account_id = CAST(?1 AS BIGINT)) ORDER BY t.created_at, a.name, t.token_sha",
+        args, out);
+}
+
+/* The one token whose hash starts with ID: its full hash, account and
+ * label. AQ_ENOTFOUND when none, AQ_EINPUT when several share the id. */
+static int find_token(aq_store *s, const char *id, char sha[65], aq_account *owner, char label[256])
+{
+    aq_db_stmt *st;
+    int rc = aq__store_prepare(s, "SELECT a.id, a.name, a.role, a.scope, t.token_sha, t.label FROM api_tokens t"
+                                  " JOIN accounts a ON a.id = t.account_id WHERE substr(t.token_sha, 1, 12) = ?1", &st);
+    if (rc)
+        return rc;
+    aq__db_bind_text(st, 1, id);
+    int n = 0;
+    while (rc == AQ_OK && aq__store_row(s, st, &rc)) {
+        if (n++ > 0)
+            continue;
+        aq__ws_account_from_row(st, owner);
+        snprintf(sha, 65, "%s", aq__db_column_text(st, 4));
+        const char *l = aq__db_column_text(st, 5);
+        snprintf(label, 256, "%s", l ? l : "");
+    }
+    aq__db_finalize(st);
+    if (rc == AQ_OK && n == 0)
+        rc = aq__err(s->ctx, AQ_ENOTFOUND, "no API token with id '%s' in the store '%s' (revoked already, or never "
+                     "issued: list them with `aimaq account tokens`)", id, s->path);
+    else if (rc == AQ_OK && n > 1)
+        rc = aq__err(s->ctx, AQ_EINPUT, "token id '%s' is ambiguous: %d API tokens' hashes start with it; nothing "
+                     "revoked (disabling the account ends all of its tokens)", id, n);
+    return rc;
+}
+
+int aq_ws_token_revoke(aq_store *s, const aq_account *actor, const char *id)
+{
+    if (!actor)
+        return aq__err(s->ctx, AQ_EDENIED, "revoking an API token needs an account");
+    char low[AQ_TOKEN_ID_LEN + 1], sha[65], label[256];
+    int rc = token_id(s, id, low);
+    if (rc)
+        return rc;
+    aq_account owner;
+    /* Found and deleted in one write transaction: of two revocations at
+     * once, the second says not found. */
+    if ((rc = aq__ws_begin(s)) != AQ_OK)
+        return rc;
+    rc = find_token(s, low, sha, &owner, label);
+    char object[128];
+    snprintf(object, sizeof object, "account %s, token %s", rc == AQ_OK ? owner.name : "?", low);
+    if (rc == AQ_OK && owner.id != actor->id && actor->role != AQ_ROLE_ADMIN) {
+        aq__err(s->ctx, AQ_EDENIED, "'%s' (%s) may not revoke token %s: it is another account's, and only an "
+                "administrator may revoke those", actor->name, aq_role_name(actor->role) ? aq_role_name(actor->role) : "no role", low);
+        return aq__ws_denied(s, actor, object); /* rolls back */
+    }
+    if (rc == AQ_OK)
+        rc = exec_bound(s, "DELETE FROM api_tokens WHERE token_sha = ?1", sha, NULL, 0, "cannot revoke the token");
+    if (rc == AQ_OK && aq__db_changes(s->db) != 1)
+        rc = aq__err(s->ctx, AQ_EINTERNAL, "revoking token %s deleted %lld rows instead of 1", low,
+                     (long long)aq__db_changes(s->db));
+    if (rc == AQ_OK)
+        rc = aq__ws_audit(s, actor, "token-revoke", object, *label ? label : NULL, "revoked", NULL);
+    return aq__ws_end(s, rc);
 }

@@ -9,6 +9,7 @@
 #include "aimaq_workspace.h"
 #include "aq_test.h"
 #include "store.h"
+#include "ws_int.h"
 
 #include "db.h"
 #include <stdio.h>
@@ -103,6 +104,147 @@ static int db_contains(aq_store *s, const char *needle)
     }
     aq__db_finalize(tables);
     return found;
+}
+
+/* The public id of a token: the first 12 hex digits of its SHA-256. */
+static void public_id(const char *token, char id[13])
+{
+    char sha[65];
+    aq__ws_sha256_hex(token, 64, sha);
+    memcpy(id, sha, 12);
+    id[12] = '\0';
+}
+
+/* Listing and revoking API tokens: an administrator sees and revokes any,
+ * anyone else only its own; revoked tokens stop working at once while the
+ * account stays; every revocation and refusal is in the audit log, which
+ * never holds the secret. ED_TOK is the editor's token, MIN_TOK the
+ * ministry's (issued by the administrator). */
+static void token_revocation(aq_ctx *ctx, aq_store *s, const aq_account *admin, const aq_account *editor,
+                             const aq_account *central, const aq_account *viewer, const char *ed_tok,
+                             const char *min_tok)
+{
+    char ed_id[13], min_id[13], q[512];
+    public_id(ed_tok, ed_id);
+    public_id(min_tok, min_id);
+    aq_table *t = NULL;
+    aq_account who;
+
+    /* The administrator sees both, oldest first, without secrets. */
+    AQ_EQ_INT(aq_ws_tokens(s, admin, 0, &t), AQ_OK);
+    if (t) {
+        AQ_EQ_INT(aq_table_nrows(t), 2);
+        AQ_EQ_INT(aq_table_ncols(t), 4);
+        AQ_EQ_STR(aq_table_colname(t, 0), "id");
+        AQ_EQ_STR(aq_table_colname(t, 1), "account");
+        AQ_EQ_STR(aq_table_colname(t, 2), "label");
+        AQ_EQ_STR(aq_table_colname(t, 3), "created_at");
+        int seen = 0;
+        for (size_t i = 0; i < aq_table_nrows(t); i++) {
+            const char *id = aq_table_text(t, 0, i), *acc = aq_table_text(t, 1, i), *label = aq_table_text(t, 2, i);
+            if (id && !strcmp(id, ed_id) && !strcmp(acc, "almaty.editor") && !strcmp(label, "nightly upload"))
+                seen |= 1;
+            if (id && !strcmp(id, min_id) && !strcmp(acc, "ministry") && !strcmp(label, "for the ministry's script"))
+                seen |= 2;
+            AQ_EQ_INT(strlen(aq_table_text(t, 3, i)), 20); /* 2026-11-27T12:00:00Z */
+        }
+        AQ_EQ_INT(seen, 3);
+        aq_table_free(t);
+        t = NULL;
+    }
+    AQ_EQ_INT(aq_ws_tokens(s, admin, central->id, &t), AQ_OK);
+    if (t) {
+        AQ_EQ_INT(aq_table_nrows(t), 1);
+        AQ_EQ_STR(aq_table_text(t, 0, 0), min_id);
+        aq_table_free(t);
+        t = NULL;
+    }
+    /* Anyone else: its own only, whatever it asks. */
+    AQ_EQ_INT(aq_ws_tokens(s, editor, 0, &t), AQ_OK);
+    if (t) {
+        AQ_EQ_INT(aq_table_nrows(t), 1);
+        AQ_EQ_STR(aq_table_text(t, 0, 0), ed_id);
+        AQ_EQ_STR(aq_table_text(t, 1, 0), "almaty.editor");
+        aq_table_free(t);
+        t = NULL;
+    }
+    AQ_EQ_INT(aq_ws_tokens(s, editor, editor->id, &t), AQ_OK);
+    AQ_EQ_INT(t ? aq_table_nrows(t) : 99, 1);
+    aq_table_free(t);
+    t = NULL;
+    AQ_EQ_INT(aq_ws_tokens(s, editor, central->id, &t), AQ_EDENIED);
+    AQ_CHECK(t == NULL);
+    AQ_CHECK(strstr(aq_errmsg(ctx), "'almaty.editor' (regional) may list only its own API tokens") != NULL);
+    AQ_EQ_INT(aq_ws_tokens(s, viewer, 0, &t), AQ_OK);
+    AQ_EQ_INT(t ? aq_table_nrows(t) : 99, 0);
+    aq_table_free(t);
+    t = NULL;
+    AQ_EQ_INT(aq_ws_tokens(s, NULL, 0, &t), AQ_EDENIED);
+
+    /* A non-admin may not revoke another's token: refused, audited, and the
+     * token still works. */
+    int denied = count(s, "SELECT count(*) FROM audit WHERE action = 'denied'");
+    AQ_EQ_INT(aq_ws_token_revoke(s, editor, min_id), AQ_EDENIED);
+    AQ_CHECK(strstr(aq_errmsg(ctx), "only an administrator may revoke those") != NULL);
+    AQ_CHECK(strstr(aq_errmsg(ctx), min_id) != NULL);
+    snprintf(q, sizeof q, "SELECT count(*) FROM audit WHERE action = 'denied' AND account = 'almaty.editor'"
+                          " AND object = 'account ministry, token %s'", min_id);
+    AQ_EQ_INT(count(s, q), 1);
+    AQ_EQ_INT(count(s, "SELECT count(*) FROM audit WHERE action = 'denied'"), denied + 1);
+    AQ_EQ_INT(aq_ws_token_account(s, min_tok, &who), AQ_OK);
+    AQ_EQ_INT(aq_ws_token_revoke(s, central, ed_id), AQ_EDENIED); /* central is not admin either */
+
+    /* Ids that are not ids, and ids of no token. */
+    AQ_EQ_INT(aq_ws_token_revoke(s, admin, "12345"), AQ_EUSAGE);
+    AQ_CHECK(strstr(aq_errmsg(ctx), "token id '12345': expected the 12 hex digits") != NULL);
+    AQ_EQ_INT(aq_ws_token_revoke(s, admin, "0123456789ag"), AQ_EUSAGE);
+    AQ_EQ_INT(aq_ws_token_revoke(s, admin, NULL), AQ_EUSAGE);
+    AQ_EQ_INT(aq_ws_token_revoke(s, admin, ed_tok), AQ_EUSAGE); /* the secret itself is not the id */
+    const char *unknown = strcmp(ed_id, "000000000000") && strcmp(min_id, "000000000000") ? "000000000000" : "ffffffffffff";
+    AQ_EQ_INT(aq_ws_token_revoke(s, admin, unknown), AQ_ENOTFOUND);
+    AQ_CHECK(strstr(aq_errmsg(ctx), "no API token with id") != NULL);
+    AQ_EQ_INT(aq_ws_token_revoke(s, NULL, ed_id), AQ_EDENIED);
+
+    /* The editor revokes its own token, named in upper case: it stops
+     * working at once, the account stays; a second revocation finds none. */
+    char upper[13];
+    for (int i = 0; i < 13; i++)
+        upper[i] = (char)(ed_id[i] >= 'a' && ed_id[i] <= 'f' ? ed_id[i] - 'a' + 'A' : ed_id[i]);
+    AQ_EQ_INT(aq_ws_token_account(s, ed_tok, &who), AQ_OK);
+    AQ_EQ_INT(aq_ws_token_revoke(s, editor, upper), AQ_OK);
+    AQ_EQ_INT(aq_ws_token_account(s, ed_tok, &who), AQ_EDENIED);
+    AQ_EQ_INT(aq_ws_token_revoke(s, editor, ed_id), AQ_ENOTFOUND);
+    AQ_EQ_INT(count(s, "SELECT count(*) FROM accounts WHERE name = 'almaty.editor' AND disabled = 0"), 1);
+    snprintf(q, sizeof q, "SELECT count(*) FROM audit WHERE action = 'token-revoke' AND account = 'almaty.editor'"
+                          " AND object = 'account almaty.editor, token %s' AND old_value = 'nightly upload'"
+                          " AND new_value = 'revoked'", ed_id);
+    AQ_EQ_INT(count(s, q), 1);
+    /* The administrator revokes the ministry's. */
+    AQ_EQ_INT(aq_ws_token_revoke(s, admin, min_id), AQ_OK);
+    AQ_EQ_INT(aq_ws_token_account(s, min_tok, &who), AQ_EDENIED);
+    AQ_EQ_INT(count(s, "SELECT count(*) FROM api_tokens"), 0);
+    snprintf(q, sizeof q, "SELECT count(*) FROM audit WHERE action = 'token-revoke' AND account = 'admin'"
+                          " AND object = 'account ministry, token %s'", min_id);
+    AQ_EQ_INT(count(s, q), 1);
+    AQ_EQ_INT(count(s, "SELECT count(*) FROM audit WHERE action = 'token-revoke'"), 2);
+    /* Neither secret is in the log. */
+    snprintf(q, sizeof q, "SELECT count(*) FROM audit WHERE (object || coalesce(old_value, '') || coalesce(new_value, ''))"
+                          " LIKE '%%%s%%' OR (object || coalesce(old_value, '') || coalesce(new_value, '')) LIKE '%%%s%%'",
+             ed_tok, min_tok);
+    AQ_EQ_INT(count(s, q), 0);
+
+    /* Two tokens whose hashes share the first 12 digits (made by hand: by
+     * chance it takes some 2^24 tokens): the id is refused as ambiguous and
+     * neither is revoked. */
+    char ins[512];
+    snprintf(ins, sizeof ins, "INSERT INTO api_tokens(token_sha, account_id, label) VALUES"
+                              " ('abcdefabcdef%052d', %lld, 'twin 1'), ('abcdefabcdef%051d1', %lld, 'twin 2')",
+             0, editor->id, 0, central->id);
+    AQ_EQ_INT(aq__db_exec(s->db, ins), 0);
+    AQ_EQ_INT(aq_ws_token_revoke(s, admin, "abcdefabcdef"), AQ_EINPUT);
+    AQ_CHECK(strstr(aq_errmsg(ctx), "token id 'abcdefabcdef' is ambiguous: 2 API tokens") != NULL);
+    AQ_EQ_INT(count(s, "SELECT count(*) FROM api_tokens"), 2);
+    AQ_EQ_INT(aq__db_exec(s->db, "DELETE FROM api_tokens"), 0);
 }
 
 static void accounts(aq_ctx *ctx)
@@ -233,9 +375,9 @@ static void accounts(aq_ctx *ctx)
     AQ_EQ_INT(aq_ws_login(s, "viewer", "just looking at it", "10.0.0.4", tok, csrf, &who), AQ_OK);
 
     /* API tokens. */
-    char api[65];
-    AQ_EQ_INT(aq_ws_token_new(s, &editor, 0, "nightly upload", api), AQ_OK);
-    AQ_EQ_INT(aq_ws_token_account(s, api, &who), AQ_OK);
+    char api[65], ed_api[65];
+    AQ_EQ_INT(aq_ws_token_new(s, &editor, 0, "nightly upload", ed_api), AQ_OK);
+    AQ_EQ_INT(aq_ws_token_account(s, ed_api, &who), AQ_OK);
     AQ_EQ_STR(who.name, "almaty.editor");
     AQ_EQ_INT(aq_ws_token_new(s, &editor, central.id, "steal", api), AQ_EDENIED);
     AQ_EQ_INT(aq_ws_token_new(s, &admin, central.id, "for the ministry's script", api), AQ_OK);
@@ -243,6 +385,7 @@ static void accounts(aq_ctx *ctx)
     AQ_EQ_STR(who.name, "ministry");
     AQ_EQ_INT(aq_ws_token_account(s, "0123456789012345678901234567890123456789012345678901234567890123", &who), AQ_EDENIED);
     AQ_EQ_INT(count(s, "SELECT count(*) FROM audit WHERE action = 'token-new'"), 2);
+    token_revocation(ctx, s, &admin, &editor, &central, &viewer, ed_api, api);
 
     /* The audit log is append-only: the schema refuses UPDATE and DELETE. */
     AQ_EQ_INT(aq_ws_audit(s, &admin, "note", "workspace", NULL, "test", "127.0.0.1"), AQ_OK);
