@@ -1,6 +1,7 @@
 /*
- * cmd_account.c -- `aimaq account add|list|token|disable|enable`: the accounts of the
- * shared workspace, managed from the shell.
+ * cmd_account.c -- `aimaq account add|list|token|tokens|revoke|disable|enable`:
+ * the accounts of the shared workspace and their API tokens, managed from
+ * the shell.
  *
  * The CLI acts as the system account (an administrator): whoever can write
  * the store file owns the workspace anyway. That is how the first
@@ -21,8 +22,8 @@ static int run(int argc, char **argv);
 
 const cli_command cmd_account = {
     "account", "manage the accounts of the shared workspace (aimaq serve)",
-    "aimaq account add NAME --role ROLE [--scope CODES] | list | token NAME [--label TEXT] | disable NAME |\n"
-    "       enable NAME  [--db STORE]",
+    "aimaq account add NAME --role ROLE [--scope CODES] | list | token NAME [--label TEXT] |\n"
+    "       tokens [NAME] | revoke ID | disable NAME | enable NAME  [--db STORE]",
     "Roles: admin (manages accounts), central (edits and approves for every\n"
     "territory), regional (submits edits for the units under --scope, for\n"
     "example one oblast's KATO code), viewer (reads).\n\n"
@@ -30,7 +31,10 @@ const cli_command cmd_account = {
     "standard input (without echo on a terminal); never from the arguments.\n"
     "It must have at least 10 characters and is stored as an Argon2id hash.\n"
     "`token` prints a new API token for NAME on standard output, once: the\n"
-    "store keeps only its SHA-256. `disable` stops an account at once: it can\n"
+    "store keeps only its SHA-256. `tokens` lists the API tokens (of NAME, or\n"
+    "all): id (the first 12 hex digits of the token's SHA-256), account, label,\n"
+    "created_at. `revoke ID` ends that one token at once, audited; the account\n"
+    "and its other tokens stay. `disable` stops an account at once: it can\n"
     "no longer log in and its sessions and API tokens end; `enable` lets it log\n"
     "in again. The CLI acts as the system account.\n\n"
     "examples:\n"
@@ -38,6 +42,8 @@ const cli_command cmd_account = {
     "  aimaq account add almaty --role regional --scope 750000000 --db kz.db < pw.txt\n"
     "  aimaq account list --db kz.db\n"
     "  aimaq account token almaty --label nightly-upload --db kz.db\n"
+    "  aimaq account tokens almaty --db kz.db\n"
+    "  aimaq account revoke 3f9a0c12b7e4 --db kz.db\n"
     "  aimaq account disable almaty --db kz.db",
     run};
 
@@ -91,8 +97,8 @@ static int run(int argc, char **argv)
         {"role", CLI_STRING, &role, "ROLE", "add: admin, central, regional or viewer"},
         {"scope", CLI_STRING, &scope, "CODES", "add: a regional editor's unit codes, comma-separated"},
         {"label", CLI_STRING, &label, "TEXT", "token: what the token is for"},
-        {"format", CLI_STRING, &format, "F", "list: table, csv, json or xlsx"},
-        {"output", CLI_STRING, &output, "FILE", "list: write to FILE"},
+        {"format", CLI_STRING, &format, "F", "list, tokens: table, csv, json or xlsx"},
+        {"output", CLI_STRING, &output, "FILE", "list, tokens: write to FILE"},
         {NULL, 0, NULL, NULL, NULL}};
     int npos, rc = cli_parse(&cmd_account, opts, argc, argv, &npos);
     if (rc >= 0)
@@ -100,8 +106,9 @@ static int run(int argc, char **argv)
     const char *sub = npos > 0 ? argv[0] : "";
     bool add = strcmp(sub, "add") == 0, list = strcmp(sub, "list") == 0, token = strcmp(sub, "token") == 0;
     bool disable = strcmp(sub, "disable") == 0, enable = strcmp(sub, "enable") == 0;
-    if (!(add || list || token || disable || enable) || ((add || token || disable || enable) && npos != 2) ||
-        (list && npos != 1))
+    bool tokens = strcmp(sub, "tokens") == 0, revoke = strcmp(sub, "revoke") == 0;
+    if (!(add || list || token || tokens || revoke || disable || enable) ||
+        ((add || token || revoke || disable || enable) && npos != 2) || (list && npos != 1) || (tokens && npos > 2))
         return cli_usage_error("usage: %s", cmd_account.usage);
     int r = 0;
     if (add && !(r = aq_role_parse(role)))
@@ -118,7 +125,7 @@ static int run(int argc, char **argv)
     aq_account sys, made;
     aq_account_system(&sys);
     aq_table *t = NULL;
-    rc = aq_store_open(ctx, cli_db_path(db), add ? AQ_STORE_CREATE : list ? AQ_STORE_READONLY : 0, &store);
+    rc = aq_store_open(ctx, cli_db_path(db), add ? AQ_STORE_CREATE : list || tokens ? AQ_STORE_READONLY : 0, &store);
     if (rc == AQ_OK && add) {
         rc = aq_ws_account_add(store, &sys, argv[1], password, r, scope, &made);
         if (rc == AQ_OK)
@@ -131,8 +138,11 @@ static int run(int argc, char **argv)
     } else if (rc == AQ_OK && list) {
         if ((rc = aq_ws_accounts(store, &t)) == AQ_OK)
             rc = cli_write(ctx, t, fmt, output);
+    } else if (rc == AQ_OK && revoke) {
+        if ((rc = aq_ws_token_revoke(store, &sys, argv[1])) == AQ_OK)
+            fprintf(stderr, "API token %s revoked: a request sending it is refused from now on\n", argv[1]);
     } else if (rc == AQ_OK) {
-        long long id = account_id(store, argv[1]);
+        long long id = npos == 2 ? account_id(store, argv[1]) : 0;
         char tok[65];
         if (id < 0) {
             fprintf(stderr, "aimaq: error: no account '%s' in the store '%s'\n", argv[1], cli_db_path(db));
@@ -140,7 +150,10 @@ static int run(int argc, char **argv)
             aq_ctx_free(ctx);
             return AQ_EXIT_INPUT;
         }
-        if ((rc = aq_ws_token_new(store, &sys, id, label, tok)) == AQ_OK) {
+        if (tokens) {
+            if ((rc = aq_ws_tokens(store, &sys, id, &t)) == AQ_OK)
+                rc = cli_write(ctx, t, fmt, output);
+        } else if ((rc = aq_ws_token_new(store, &sys, id, label, tok)) == AQ_OK) {
             printf("%s\n", tok);
             fprintf(stderr, "API token for '%s' (shown once; send it as 'Authorization: Bearer TOKEN')\n", argv[1]);
         }

@@ -1,6 +1,7 @@
-# account.sh -- aimaq account add|list|token: the first administrator of an
-# empty workspace made from the CLI (the system account), passwords from
-# $AIMAQ_PASSWORD or stdin only, stored as Argon2id hashes, never in clear.
+# account.sh -- aimaq account add|list|token|tokens|revoke|disable|enable: the
+# first administrator of an empty workspace made from the CLI (the system
+# account), passwords from $AIMAQ_PASSWORD or stdin only, stored as Argon2id
+# hashes, never in clear; API tokens listed by id and revoked one by one.
 . tests/cli/lib.inc
 DB=$(new_store ws.db) || { finish; exit 1; }
 printf 'code,parent,level,name_en\n000000000,,country,Kazakhstan\n750000000,000000000,region,Almaty\n751110000,750000000,district,Almaly\n' > "$T/units.csv"
@@ -49,6 +50,50 @@ has "$T/err" "no account 'nobody'"
 # The audit log saw every change, made by the system account.
 eq "$(dbq "$DB" "SELECT count(*) FROM audit WHERE account = 'system' AND action = 'account-add'")" "3" "audited account-add"
 eq "$(dbq "$DB" "SELECT count(*) FROM audit WHERE action = 'token-new' AND object = 'account almaty' AND new_value = 'nightly'")" "1" "audited token-new"
+# Listing tokens: id = the first 12 hex digits of the SHA-256, never the
+# secret nor the whole hash; all of them, or one account's.
+expect 0 "$AIMAQ" account token ministry --label 'ministry script' --db "$DB"
+mtok=$(cat "$T/out")
+msha=$(printf '%s' "$mtok" | sha256sum | cut -d' ' -f1)
+aid=${sha:0:12}
+mid=${msha:0:12}
+expect 0 "$AIMAQ" account tokens --db "$DB" --format csv
+has "$T/out" "id,account,label,created_at"
+has "$T/out" "$aid,almaty,nightly,"
+has "$T/out" "$mid,ministry,ministry script,"
+eq "$(wc -l < "$T/out")" "3" "header and two tokens"
+hasnt "$T/out" "$tok"
+hasnt "$T/out" "$mtok"
+hasnt "$T/out" "$sha"
+expect 0 "$AIMAQ" account tokens almaty --db "$DB" --format json
+has "$T/out" "\"$aid\""
+hasnt "$T/out" "ministry"
+expect 2 "$AIMAQ" account tokens nobody --db "$DB"
+has "$T/err" "no account 'nobody'"
+expect 1 "$AIMAQ" account tokens almaty ministry --db "$DB"
+# Revoking one token: the ministry's goes, audited as made by the system
+# account with the id (never the secret); almaty's stays; the account too.
+expect 0 "$AIMAQ" account revoke "$mid" --db "$DB"
+has "$T/err" "API token $mid revoked"
+eq "$(dbq "$DB" "SELECT count(*) FROM api_tokens WHERE token_sha = '$msha'")" "0" "ministry token revoked"
+eq "$(dbq "$DB" "SELECT count(*) FROM api_tokens WHERE token_sha = '$sha'")" "1" "almaty token kept"
+eq "$(dbq "$DB" "SELECT disabled FROM accounts WHERE name = 'ministry'")" "0" "ministry still enabled"
+eq "$(dbq "$DB" "SELECT account || '|' || old_value || '|' || new_value FROM audit WHERE action = 'token-revoke' AND object = 'account ministry, token $mid'")" "system|ministry script|revoked" "audited token-revoke"
+eq "$(dbq "$DB" "SELECT count(*) FROM audit WHERE object LIKE '%$mtok%' OR old_value LIKE '%$mtok%' OR new_value LIKE '%$mtok%'")" "0" "no secret in the audit log"
+expect 0 "$AIMAQ" account tokens --db "$DB" --format csv
+hasnt "$T/out" "$mid"
+# Again: not found; not an id; no id.
+expect 2 "$AIMAQ" account revoke "$mid" --db "$DB"
+has "$T/err" "no API token with id '$mid'"
+expect 1 "$AIMAQ" account revoke "$mtok" --db "$DB"
+has "$T/err" "expected the 12 hex digits"
+expect 1 "$AIMAQ" account revoke --db "$DB"
+# Two hashes sharing the first 12 digits (made by hand): refused, both kept.
+dbq "$DB" "INSERT INTO api_tokens(token_sha, account_id, label) VALUES ('abcdefabcdef$(printf '%052d' 0)', 3, 'twin'), ('abcdefabcdef$(printf '%051d' 0)1', 3, 'twin')"
+expect 2 "$AIMAQ" account revoke ABCDEFABCDEF --db "$DB"
+has "$T/err" "token id 'abcdefabcdef' is ambiguous: 2 API tokens"
+eq "$(dbq "$DB" "SELECT count(*) FROM api_tokens WHERE label = 'twin'")" "2" "ambiguous id: nothing revoked"
+dbq "$DB" "DELETE FROM api_tokens WHERE label = 'twin'"
 # Disabling an account ends its tokens at once; it is audited with the old
 # and new state; enabling lets it log in again but the tokens stay gone.
 eq "$(dbq "$DB" "SELECT count(*) FROM api_tokens t JOIN accounts a ON a.id = t.account_id WHERE a.name = 'almaty'")" "1" "a token before"
