@@ -1,5 +1,6 @@
 /*
- * api_auth.c -- logging in and out, who am I, API tokens, accounts.
+ * api_auth.c -- logging in and out, who am I, API tokens (issued, listed,
+ * revoked), accounts.
  *
  * The session token travels only in an HttpOnly, SameSite=Strict cookie,
  * so page scripts cannot read it and other sites cannot send it; the CSRF
@@ -96,6 +97,40 @@ void srv_api_token(srv_worker *w, const srv_request *rq, const srv_caller *who, 
             reply_object(rs, 201, json_pack("{s:s, s:s}", "token", token, "label", label));
     }
     json_decref(body);
+}
+
+/* GET /api/tokens[?account_id=N]: the caller's tokens, or (an
+ * administrator) everyone's or one account's. Never a secret: ids only. */
+void srv_api_tokens(srv_worker *w, const srv_request *rq, const srv_caller *who, srv_response *rs, const char *arg)
+{
+    (void)arg;
+    static const char *const allowed[] = {"account_id", NULL};
+    size_t account = 0;
+    if (!srv_query_only(rq, rs, allowed) || !srv_query_size(rq, rs, "account_id", (size_t)1 << 53, 0, &account))
+        return;
+    aq_table *t = NULL;
+    int rc = aq_ws_tokens(w->store, &who->account, (long long)account, &t);
+    if (rc == AQ_EDENIED) { /* a look-up: the library leaves the audit to us */
+        char why[512];
+        snprintf(why, sizeof why, "%s", aq_errmsg(w->ctx));
+        srv_audit_denied(w, rq, who, why);
+        srv_reply_error(rs, 403, "%s", why);
+        return;
+    }
+    srv_reply_listing(w, rs, rc, t);
+}
+
+/* DELETE /api/tokens/ID: revokes one token (the library decides who may
+ * and audits both the revocation and a refusal). */
+void srv_api_token_revoke(srv_worker *w, const srv_request *rq, const srv_caller *who, srv_response *rs,
+                          const char *arg)
+{
+    (void)rq;
+    int rc = aq_ws_token_revoke(w->store, &who->account, arg);
+    if (rc)
+        srv_reply_rc(w, rs, rc);
+    else
+        reply_object(rs, 200, json_pack("{s:s, s:b}", "id", arg, "revoked", 1));
 }
 
 void srv_api_accounts(srv_worker *w, const srv_request *rq, const srv_caller *who, srv_response *rs, const char *arg)

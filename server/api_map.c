@@ -72,6 +72,26 @@ static void remember(srv *server, const char *key, char *html, size_t len)
 static const char *const store_sections[] = {"map", "lisa", "bars", "dots", "lorenz", "series", "population",
                                              "provenance", NULL};
 
+/* Is CODE, a population indicator the request named, in the store? Else
+ * 404 naming it: the report would draw unweighted without a word of why
+ * (it notes only a known indicator without values). The default
+ * "population" is not checked: a store without one is drawn unweighted,
+ * as the report says. */
+static bool population_known(srv_worker *w, srv_response *rs, const char *code)
+{
+    aq_page_query q = {.what = "indicators", .indicator = code, .limit = 1};
+    aq_table *t = NULL;
+    long long total = 0;
+    int rc = aq_store_page(w->store, &q, &t, &total);
+    aq_table_free(t);
+    if (rc)
+        srv_reply_rc(w, rs, rc);
+    else if (total == 0)
+        srv_reply_error(rs, 404, "no population indicator '%s' in the store: name one of GET /api/indicators, or leave "
+                        "\"population\" out to use the indicator 'population' when there is one", code);
+    return rc == AQ_OK && total > 0;
+}
+
 /* GET /api/map (the choropleth) and GET /api/chart?section=NAME. */
 static void section(srv_worker *w, const srv_request *rq, srv_response *rs, const char *name)
 {
@@ -106,6 +126,8 @@ static void section(srv_worker *w, const srv_request *rq, srv_response *rs, cons
     snprintf(key, sizeof key, "%lld|%s|%s|%s|%s|%s|%d", aq_ws_dataset_horizon(w->store), store_sections[k], o.value,
              o.level, o.lang, o.population ? o.population : "", o.classes);
     if (cached(w->server, key, rs))
+        return;
+    if (srv_query(rq, "population") && !population_known(w, rs, o.population))
         return;
     char *html = NULL;
     size_t len = 0;

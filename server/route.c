@@ -19,7 +19,8 @@ enum access { PUBLIC, CALLER };
 
 typedef struct route {
     const char *method;
-    const char *pattern;  /* '*' matches one path segment of digits: the arg */
+    const char *pattern;  /* '*' matches one path segment of digits, '%' one of
+                             hex digits (a token id): the arg */
     enum access access;
     srv_handler *handler;
 } route;
@@ -30,12 +31,17 @@ static void health(srv_worker *w, const srv_request *rq, const srv_caller *who, 
     srv_reply_json(rs, 200, "{\"status\":\"ok\",\"version\":\"" AQ_VERSION "\"}");
 }
 
+/* Handlers of api_auth.c not yet declared in srv.h. */
+srv_handler srv_api_tokens, srv_api_token_revoke;
+
 static const route routes[] = {
     {"GET", "/api/health", PUBLIC, health},
     {"POST", "/api/login", PUBLIC, srv_api_login},
     {"POST", "/api/logout", CALLER, srv_api_logout},
     {"GET", "/api/me", CALLER, srv_api_me},
     {"POST", "/api/tokens", CALLER, srv_api_token},
+    {"GET", "/api/tokens", CALLER, srv_api_tokens},
+    {"DELETE", "/api/tokens/%", CALLER, srv_api_token_revoke},
     {"GET", "/api/accounts", CALLER, srv_api_accounts},
     {"POST", "/api/accounts", CALLER, srv_api_account_add},
     {"POST", "/api/accounts/disable", CALLER, srv_api_account_disable},
@@ -60,14 +66,19 @@ static const route routes[] = {
     {"POST", "/api/results/*/reproduce", CALLER, srv_api_reproduce},
 };
 
-/* Matches PATH against PATTERN; ARG receives the digits '*' matched. */
+static bool is_digit(char c, bool hex)
+{
+    return (c >= '0' && c <= '9') || (hex && ((c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F')));
+}
+
+/* Matches PATH against PATTERN; ARG receives the digits '*' or '%' matched. */
 static bool match(const char *pattern, const char *path, char arg[24])
 {
     arg[0] = '\0';
     while (*pattern && *path) {
-        if (*pattern == '*') {
+        if (*pattern == '*' || *pattern == '%') {
             size_t n = 0;
-            while (path[n] >= '0' && path[n] <= '9')
+            while (is_digit(path[n], *pattern == '%'))
                 n++;
             if (n == 0 || n >= 24)
                 return false;

@@ -6,6 +6,7 @@
  */
 #include "aq_test.h"
 #include "srv.h"
+#include "ws_int.h" /* aq__ws_sha256_hex: a token's public id */
 
 #include <jansson.h>
 #include <stdarg.h>
@@ -52,9 +53,10 @@ typedef struct client {
 
 /* Sends METHOD PATH (query after '?', '&'-separated, no escaping) with an
  * optional JSON BODY as client C; returns the status, *json the parsed
- * body (caller json_decref's it; NULL when not JSON). */
-static int call(srv_worker *w, client *c, const char *method, const char *target, const char *body, json_t **json,
-                const char *upload)
+ * body (caller json_decref's it; NULL when not JSON), *text (when TEXT is
+ * not NULL) the body as it came (caller frees). */
+static int call_text(srv_worker *w, client *c, const char *method, const char *target, const char *body, json_t **json,
+                     const char *upload, char **text)
 {
     char path[512], qbuf[512];
     srv_request rq = {.method = method, .client = "127.0.0.1"};
@@ -84,12 +86,49 @@ static int call(srv_worker *w, client *c, const char *method, const char *target
     srv_handle(w, &rq, &rs);
     if (json)
         *json = rs.body.data ? json_loads(rs.body.data, 0, NULL) : NULL;
+    if (text)
+        *text = strdup(rs.body.data ? rs.body.data : "");
     if (c && !strncmp(rs.set_cookie, "aq_session=", 11)) {
         size_t n = strcspn(rs.set_cookie + 11, ";");
         snprintf(c->session, sizeof c->session, "%.*s", (int)n, rs.set_cookie + 11);
     }
     aq__buf_free(&rs.body);
     return rs.status;
+}
+
+static int call(srv_worker *w, client *c, const char *method, const char *target, const char *body, json_t **json,
+                const char *upload)
+{
+    return call_text(w, c, method, target, body, json, upload, NULL);
+}
+
+/* The string member KEY of O, "" when there is none. */
+static const char *jstr(json_t *o, const char *key)
+{
+    const char *v = json_string_value(json_object_get(o, key));
+    return v ? v : "";
+}
+
+/* The public id of an API token: the first 12 hex digits of its SHA-256. */
+static void token_id(const char *token, char id[13])
+{
+    char sha[65];
+    aq__ws_sha256_hex(token, strlen(token), sha);
+    memcpy(id, sha, 12);
+    id[12] = '\0';
+}
+
+/* The number of items of a listing whose "id" is ID, -1 when the reply is
+ * not a listing. */
+static int items_with_id(json_t *j, const char *id)
+{
+    json_t *items = json_object_get(j, "items");
+    if (!json_is_array(items))
+        return -1;
+    int n = 0;
+    for (size_t i = 0; i < json_array_size(items); i++)
+        n += !strcmp(jstr(json_array_get(items, i), "id"), id);
+    return n;
 }
 
 static void login(srv_worker *w, client *c, const char *name, const char *password)
@@ -285,17 +324,101 @@ int main(void)
     AQ_CHECK(count_audit(s, "approve") >= 1);
 
     /* API tokens for scripts: no cookie, no CSRF needed. */
+    char an_tok[65] = "", ed_tok[65] = "", an_id[13], ed_id[13];
     AQ_EQ_INT(call(&w, &an, "POST", "/api/tokens", "{\"label\":\"nightly\"}", &j, NULL), 201);
-    client script = {.bearer = json_string_value(json_object_get(j, "token"))};
+    snprintf(an_tok, sizeof an_tok, "%s", jstr(j, "token"));
+    json_decref(j);
+    client script = {.bearer = an_tok};
     AQ_EQ_INT(call(&w, &script, "GET", "/api/datasets", NULL, NULL, NULL), 200);
     client forged = {.bearer = "0000000000000000000000000000000000000000000000000000000000000000"};
     AQ_EQ_INT(call(&w, &forged, "GET", "/api/datasets", NULL, NULL, NULL), 401);
+
+    /* Listing tokens: ids only (the first 12 hex digits of the SHA-256);
+     * one's own, or every account's for an administrator. */
+    client ad;
+    login(&w, &ad, "admin", "admin-password-1");
+    AQ_EQ_INT(call(&w, &ed, "POST", "/api/tokens", "{\"label\":\"abay upload\"}", &j, NULL), 201);
+    snprintf(ed_tok, sizeof ed_tok, "%s", jstr(j, "token"));
+    json_decref(j);
+    client ed_script = {.bearer = ed_tok};
+    token_id(an_tok, an_id);
+    token_id(ed_tok, ed_id);
+    char *text = NULL;
+    AQ_EQ_INT(call_text(&w, &an, "GET", "/api/tokens", NULL, &j, NULL, &text), 200);
+    AQ_EQ_INT(json_array_size(json_object_get(j, "items")), 1);
+    AQ_EQ_INT(items_with_id(j, an_id), 1);
+    json_t *item = json_array_get(json_object_get(j, "items"), 0);
+    AQ_EQ_STR(json_string_value(json_object_get(item, "account")), "analyst");
+    AQ_EQ_STR(json_string_value(json_object_get(item, "label")), "nightly");
+    AQ_EQ_INT(json_string_length(json_object_get(item, "created_at")), 20);
+    AQ_EQ_INT(json_object_size(item), 4); /* id, account, label, created_at: no secret, no hash */
+    AQ_CHECK(text && !strstr(text, an_tok));
+    free(text);
+    json_decref(j);
+    AQ_EQ_INT(call(&w, &ed_script, "GET", "/api/tokens", NULL, &j, NULL), 200);
+    AQ_EQ_INT(json_array_size(json_object_get(j, "items")), 1);
+    AQ_EQ_INT(items_with_id(j, ed_id), 1);
+    json_decref(j);
+    AQ_EQ_INT(call(&w, &ad, "GET", "/api/tokens", NULL, &j, NULL), 200);
+    AQ_EQ_INT(json_array_size(json_object_get(j, "items")), 2);
+    AQ_EQ_INT(items_with_id(j, an_id) + items_with_id(j, ed_id), 2);
+    json_decref(j);
+    AQ_EQ_INT(call(&w, &ed, "GET", "/api/me", NULL, &j, NULL), 200);
+    long long abay_id = json_integer_value(json_object_get(json_object_get(j, "account"), "id"));
+    json_decref(j);
+    AQ_EQ_INT(call(&w, &an, "GET", "/api/me", NULL, &j, NULL), 200);
+    long long analyst_id = json_integer_value(json_object_get(json_object_get(j, "account"), "id"));
+    json_decref(j);
+    snprintf(target, sizeof target, "/api/tokens?account_id=%lld", abay_id);
+    AQ_EQ_INT(call(&w, &ad, "GET", target, NULL, &j, NULL), 200);
+    AQ_EQ_INT(json_array_size(json_object_get(j, "items")), 1);
+    AQ_EQ_INT(items_with_id(j, ed_id), 1);
+    json_decref(j);
+    /* ... another's tokens are not a regional editor's to see: 403, logged. */
+    long long denied1 = count_audit(s, "denied");
+    snprintf(target, sizeof target, "/api/tokens?account_id=%lld", analyst_id);
+    AQ_EQ_INT(call(&w, &ed, "GET", target, NULL, NULL, NULL), 403);
+    AQ_EQ_INT(count_audit(s, "denied"), denied1 + 1);
+    AQ_EQ_INT(call(&w, &ed, "GET", "/api/tokens?colour=red", NULL, NULL, NULL), 400);
+    AQ_EQ_INT(call(&w, &ed, "GET", "/api/tokens?account_id=x", NULL, NULL, NULL), 400);
+
+    /* Revoking: another's token is 403 for a non-admin (logged by the
+     * library) and keeps working; a cookie needs the CSRF token. */
+    snprintf(target, sizeof target, "/api/tokens/%s", an_id);
+    AQ_EQ_INT(call(&w, &ed, "DELETE", target, NULL, &j, NULL), 403);
+    AQ_CHECK(strstr(jstr(j, "error"), "only an administrator may revoke") != NULL);
+    json_decref(j);
+    AQ_EQ_INT(count_audit(s, "denied"), denied1 + 2);
+    AQ_EQ_INT(call(&w, &script, "GET", "/api/datasets", NULL, NULL, NULL), 200);
+    snprintf(target, sizeof target, "/api/tokens/%s", ed_id);
+    AQ_EQ_INT(call(&w, &nocsrf, "DELETE", target, NULL, NULL, NULL), 403);
+    AQ_EQ_INT(count_audit(s, "denied"), denied1 + 3);
+    AQ_EQ_INT(call(&w, &ed_script, "GET", "/api/datasets", NULL, NULL, NULL), 200);
+    /* The editor revokes its own: the token is refused (401) at once, the
+     * session goes on; again is 404. */
+    AQ_EQ_INT(call(&w, &ed, "DELETE", target, NULL, &j, NULL), 200);
+    AQ_CHECK(json_is_true(json_object_get(j, "revoked")));
+    json_decref(j);
+    AQ_EQ_INT(call(&w, &ed_script, "GET", "/api/datasets", NULL, NULL, NULL), 401);
+    AQ_EQ_INT(call(&w, &ed, "GET", "/api/me", NULL, NULL, NULL), 200);
+    AQ_EQ_INT(call(&w, &ed, "DELETE", target, NULL, &j, NULL), 404);
+    AQ_CHECK(strstr(jstr(j, "error"), "no API token with id") != NULL);
+    json_decref(j);
+    AQ_EQ_INT(call(&w, &ad, "DELETE", "/api/tokens/12345", NULL, NULL, NULL), 400);
+    AQ_EQ_INT(call(&w, &ad, "DELETE", "/api/tokens/xyz", NULL, NULL, NULL), 404);
+    AQ_EQ_INT(call(&w, &ad, "GET", "/api/tokens/abc", NULL, NULL, NULL), 405);
+    AQ_EQ_INT(call(&w, NULL, "DELETE", "/api/tokens/abc", NULL, NULL, NULL), 401);
+    /* An administrator revokes the analyst's script token. */
+    snprintf(target, sizeof target, "/api/tokens/%s", an_id);
+    AQ_EQ_INT(call(&w, &ad, "DELETE", target, NULL, NULL, NULL), 200);
+    AQ_EQ_INT(call(&w, &script, "GET", "/api/datasets", NULL, NULL, NULL), 401);
+    AQ_EQ_INT(count_audit(s, "token-revoke"), 2);
+    AQ_EQ_INT(call(&w, &ad, "GET", "/api/tokens", NULL, &j, NULL), 200);
+    AQ_EQ_INT(json_array_size(json_object_get(j, "items")), 0);
     json_decref(j);
 
     /* An administrator disables the editor: its session ends at once, it
      * cannot log in; only an administrator may do it. */
-    client ad;
-    login(&w, &ad, "admin", "admin-password-1");
     AQ_EQ_INT(call(&w, &an, "POST", "/api/accounts/disable", "{\"name\":\"abay\",\"disabled\":true}", NULL, NULL), 403);
     AQ_EQ_INT(call(&w, &ad, "POST", "/api/accounts/disable", "{\"name\":\"abay\",\"disabled\":1}", NULL, NULL), 400);
     AQ_EQ_INT(call(&w, &ed, "GET", "/api/me", NULL, NULL, NULL), 200);
@@ -364,6 +487,30 @@ int main(void)
 
     /* The map is drawn (no boundaries here: the section says so). */
     AQ_EQ_INT(call(&w, &an, "GET", "/api/map?indicator=grp_pc&level=region&lang=en", NULL, NULL, NULL), 200);
+
+    /* A population indicator the store does not have is 404 naming it, not
+     * a map silently drawn unweighted; the map and charts alike. */
+    AQ_EQ_INT(call(&w, &an, "GET", "/api/map?indicator=grp_pc&level=region&population=popul", NULL, &j, NULL), 404);
+    AQ_CHECK(strstr(jstr(j, "error"), "no population indicator 'popul'") != NULL);
+    json_decref(j);
+    AQ_EQ_INT(call(&w, &an, "GET", "/api/chart?section=lorenz&indicator=grp_pc&level=region&population=popul", NULL,
+                   NULL, NULL), 404);
+    /* A known one with values weights the Lorenz curve ... */
+    text = NULL;
+    AQ_EQ_INT(call_text(&w, &an, "GET", "/api/chart?section=lorenz&indicator=grp_pc&level=region&population=population"
+                        "&lang=en", NULL, NULL, NULL, &text), 200);
+    AQ_CHECK(text && strstr(text, "Regions weighted by population") != NULL);
+    free(text);
+    /* ... and a known one without values for these units is drawn as
+     * before, with the report's note (pop_d has district values only). */
+    AQ_EQ_INT(aq_store_import(s, write_file("pop_d.csv", "code,period,pop_d\n100200000,2022,75000\n"), &io, &ir), AQ_OK);
+    aq_import_result_clear(&ir);
+    AQ_EQ_INT(call(&w, &an, "GET", "/api/map?indicator=grp_pc&level=region&population=pop_d", NULL, NULL, NULL), 200);
+    text = NULL;
+    AQ_EQ_INT(call_text(&w, &an, "GET", "/api/chart?section=population&indicator=grp_pc&level=region&population=pop_d"
+                        "&lang=en", NULL, NULL, NULL, &text), 200);
+    AQ_CHECK(text && strstr(text, "No population figures for these units.") != NULL);
+    free(text);
 
     srv_map_cache_free(&server);
     pthread_mutex_destroy(&server.lock);
