@@ -116,15 +116,6 @@ static inline const char *aq_test_store_file(char *buf, size_t size, const char 
     return buf;
 }
 
-/* Where the test's store NAME lives, to give to aq_store_open (or to
- * `aimaq --db`): with AQ_TEST_DB unset, aq_test_store_file's fresh path;
- * with it set, a fresh empty database aq_<name>_<pid> (NAME lowercased,
- * other characters '_') made on AQ_TEST_DB's server from template0, and
- * buf gets AQ_TEST_DB's URI with that database's name in place of its own.
- * The pid keeps parallel tests (ctest -j) apart; a second call with the
- * same NAME in one process drops the first database. The databases go when
- * the throwaway server is stopped. A server that cannot be reached ends the
- * test program with a message (status 1). */
 /* AQ_TEST_DB's URI with the database DB in place of its own:
  * postgresql://USER@HOST/DB?PARAMS. Ends the program if AQ_TEST_DB is not
  * a URI. */
@@ -144,6 +135,15 @@ static inline const char *aq_test_pg_uri(char *buf, size_t size, const char *db)
 
 static inline void aq_test_no_notice(void *arg, const char *message) { (void)arg, (void)message; }
 
+/* Where the test's store NAME lives, to give to aq_store_open (or to
+ * `aimaq --db`): with AQ_TEST_DB unset, aq_test_store_file's fresh path;
+ * with it set, a fresh empty database aq_<name>_<pid> (NAME lowercased,
+ * other characters '_') made on AQ_TEST_DB's server from template0, and
+ * buf gets AQ_TEST_DB's URI with that database's name in place of its own.
+ * The pid keeps parallel tests (ctest -j) apart; a second call with the
+ * same NAME in one process drops the first database. The databases go when
+ * the throwaway server is stopped. A server that cannot be reached ends the
+ * test program with a message (status 1). */
 static inline const char *aq_test_store(char *buf, size_t size, const char *name)
 {
     if (!aq_test_on_pg())
