@@ -57,7 +57,9 @@ server() {
     case "$cmd" in
     start)
         if [ "$fsync" = off ]; then
-            sh scripts/pg_test_server.sh start "$dir" 2> /dev/null
+            # its timing line goes to stderr; shown only when it fails
+            sh scripts/pg_test_server.sh start "$dir" 2> "$dir.log" || { cat "$dir.log" >&2; return 1; }
+            rm -f "$dir.log"
             return
         fi
         local bin port=${AQ_PG_PORT:-5432}
