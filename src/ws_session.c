@@ -3,9 +3,9 @@
  *
  * Tokens are 32 random bytes shown once as hex; the store keeps only their
  * SHA-256, so a stolen store file opens no session. An API token is named
- * in listings and revocations by the first 12 hex digits of that hash. Logins are rate limited
- * per name and per client address, so guessing passwords online is slow
- * whichever of the two an attacker varies.
+ * in listings and revocations by the first 12 hex digits of that hash.
+ * Logins are rate limited per name and per client address, so guessing
+ * passwords online is slow whichever of the two an attacker varies.
  */
 #include "ws_int.h"
 
@@ -370,8 +370,12 @@ static int token_id(aq_store *s, const char *id, char out[AQ_TOKEN_ID_LEN + 1])
         hex = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
         out[i] = (char)(c >= 'A' && c <= 'F' ? c - 'A' + 'a' : c);
     }
+    /* A pasted secret is not echoed: messages reach logs and screens. */
+    if (!hex && aq__ws_token_wellformed(id))
+        return aq__err(s->ctx, AQ_EUSAGE, "that is an API token itself, not its id: give the %d hex digits the "
+                       "token listing shows (and revoke it: it has been pasted)", AQ_TOKEN_ID_LEN);
     if (!hex)
-        return aq__err(s->ctx, AQ_EUSAGE, "token id '%.40s': expected the %d hex digits the token listing shows",
+        return aq__err(s->ctx, AQ_EUSAGE, "token id '%.24s': expected the %d hex digits the token listing shows",
                        id ? id : "", AQ_TOKEN_ID_LEN);
     out[n] = '\0';
     return AQ_OK;
@@ -381,9 +385,10 @@ int aq_ws_tokens(aq_store *s, const aq_account *actor, long long account_id, aq_
 {
     if (!actor)
         return aq__err(s->ctx, AQ_EDENIED, "listing API tokens needs an account");
+    const char *role = aq_role_name(actor->role) ? aq_role_name(actor->role) : "no role";
     if (actor->role != AQ_ROLE_ADMIN && account_id && account_id != actor->id)
         return aq__err(s->ctx, AQ_EDENIED, "'%s' (%s) may list only its own API tokens: only an administrator "
-                       "sees other accounts' tokens", actor->name, aq_role_name(actor->role) ? aq_role_name(actor->role) : "no role");
+                       "sees other accounts' tokens", actor->name, role);
     long long who = actor->role == AQ_ROLE_ADMIN ? account_id : actor->id;
     char filter[32] = "";
     if (who)
@@ -442,8 +447,9 @@ int aq_ws_token_revoke(aq_store *s, const aq_account *actor, const char *id)
     char object[128];
     snprintf(object, sizeof object, "account %s, token %s", rc == AQ_OK ? owner.name : "?", low);
     if (rc == AQ_OK && owner.id != actor->id && actor->role != AQ_ROLE_ADMIN) {
+        const char *role = aq_role_name(actor->role) ? aq_role_name(actor->role) : "no role";
         aq__err(s->ctx, AQ_EDENIED, "'%s' (%s) may not revoke token %s: it is another account's, and only an "
-                "administrator may revoke those", actor->name, aq_role_name(actor->role) ? aq_role_name(actor->role) : "no role", low);
+                "administrator may revoke those", actor->name, role, low);
         return aq__ws_denied(s, actor, object); /* rolls back */
     }
     if (rc == AQ_OK)

@@ -199,7 +199,11 @@ static void token_revocation(aq_ctx *ctx, aq_store *s, const aq_account *admin, 
     AQ_CHECK(strstr(aq_errmsg(ctx), "token id '12345': expected the 12 hex digits") != NULL);
     AQ_EQ_INT(aq_ws_token_revoke(s, admin, "0123456789ag"), AQ_EUSAGE);
     AQ_EQ_INT(aq_ws_token_revoke(s, admin, NULL), AQ_EUSAGE);
-    AQ_EQ_INT(aq_ws_token_revoke(s, admin, ed_tok), AQ_EUSAGE); /* the secret itself is not the id */
+    AQ_EQ_INT(aq_ws_token_revoke(s, admin, ed_tok), AQ_EUSAGE); /* the secret itself is not the id ... */
+    AQ_CHECK(strstr(aq_errmsg(ctx), "that is an API token itself, not its id") != NULL);
+    char head[9];
+    snprintf(head, sizeof head, "%s", ed_tok);
+    AQ_CHECK(strstr(aq_errmsg(ctx), head) == NULL); /* ... and is not echoed */
     const char *unknown = strcmp(ed_id, "000000000000") && strcmp(min_id, "000000000000") ? "000000000000" : "ffffffffffff";
     AQ_EQ_INT(aq_ws_token_revoke(s, admin, unknown), AQ_ENOTFOUND);
     AQ_CHECK(strstr(aq_errmsg(ctx), "no API token with id") != NULL);
