@@ -59,6 +59,8 @@ int aq__obs_open(aq__import *im, const char *table, aq__obs **out)
     snprintf(sql, sizeof sql, "INSERT INTO %s(unit_id, indicator_id, period, dataset_id, value, flags)"
              " VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT DO NOTHING", table);
     int rc = aq__store_prepare_persistent(im->s, sql, &b->ins);
+    if (rc == AQ_OK && aq__db_bind_int64(b->ins, 4, im->dataset_id))
+        rc = aq__oom(im->ctx);
     if (rc == AQ_OK && b->batched && !(b->changes = aq__xcalloc(im->ctx, OBS_BATCH + 64, sizeof *b->changes)))
         rc = AQ_ENOMEM;
     if (rc) {
@@ -92,8 +94,8 @@ static int bind_value(aq_db_stmt *st, size_t k, void *arg)
     const aq__obs *b = arg;
     const obs_value *v = &b->v[k];
     if (aq__db_bind_int64(st, 1, v->unit) || aq__db_bind_int64(st, 2, v->ind) ||
-        aq__db_bind_text(st, 3, v->period) || aq__db_bind_int64(st, 4, b->im->dataset_id) ||
-        aq__db_bind_double(st, 5, v->value) || aq__db_bind_text(st, 6, v->flags))
+        aq__db_bind_text(st, 3, v->period) || aq__db_bind_double(st, 5, v->value) ||
+        aq__db_bind_text(st, 6, v->flags)) /* ?4, the dataset, is bound once at open */
         return AQ_DB_ERROR;
     return 0;
 }
@@ -237,7 +239,9 @@ int aq__obs_add(aq__obs *b, size_t row, const char *column, int64_t unit, int64_
         b->reject_mark = im->nrejects;
     obs_value *v = &b->v[b->n];
     *v = (obs_value){.unit = unit, .ind = ind, .value = value, .row = row, .column = column};
-    snprintf(v->period, sizeof v->period, "%s", period);
+    size_t plen = strnlen(period, sizeof v->period - 1); /* periods are normalised: at most 10 bytes */
+    memcpy(v->period, period, plen);
+    v->period[plen] = '\0';
     if (flags && !(v->flags = aq__strdup(flags)))
         return aq__oom(im->ctx);
     b->n++;
