@@ -17,6 +17,15 @@
  * otherwise it is rolled back to the savepoint and written row by row as
  * on SQLite, so that what is stored and rejected is exactly the same on
  * both engines.
+ *
+ * Foreign keys: the import resolved every unit, indicator and dataset id
+ * itself, in this transaction, so checking them again for each value is
+ * waste: SQLite's are off during an import (store_import.c), and on
+ * PostgreSQL, where they are triggers that took 70 % of an import's time
+ * (bench/results/postgresql-2026-11-27.md), a batch runs with
+ * session_replication_role = replica when the role may set it (a
+ * superuser, or granted SET on it since PostgreSQL 15), set back to origin
+ * before the savepoint is released. A batch written in turn keeps them.
  */
 #include "import.h"
 
@@ -44,8 +53,33 @@ struct aq__obs {
     size_t n, cap;
     size_t reject_mark; /* rejects before the batch's first value */
     bool batched;       /* PostgreSQL: rows wait for a full batch */
+    bool skip_fk;       /* PostgreSQL: batches may run without foreign-key triggers */
     int64_t *changes;
 };
+
+/* The first column of SQL's first row as an integer (true is 1), 0 when
+ * it fails or returns nothing. */
+static int64_t query_int(aq_store *s, const char *sql)
+{
+    aq_db_stmt *st;
+    int64_t v = 0;
+    if (aq__db_prepare(s->db, sql, false, &st) == 0) {
+        if (aq__db_step(st) == AQ_DB_ROW)
+            v = aq__db_column_int64(st, 0);
+        aq__db_finalize(st);
+    }
+    return v;
+}
+
+/* May this PostgreSQL role set session_replication_role? Asked rather than
+ * tried, so that a refusal leaves no error in the server's log. */
+static bool may_skip_fk(aq_store *s)
+{
+    if (query_int(s, "SELECT current_setting('is_superuser') = 'on'"))
+        return true;
+    return query_int(s, "SELECT count(*) FROM pg_proc WHERE proname = 'has_parameter_privilege'") > 0 &&
+           query_int(s, "SELECT has_parameter_privilege('session_replication_role', 'SET')");
+}
 
 int aq__obs_open(aq__import *im, const char *table, aq__obs **out)
 {
@@ -63,6 +97,7 @@ int aq__obs_open(aq__import *im, const char *table, aq__obs **out)
         rc = aq__oom(im->ctx);
     if (rc == AQ_OK && b->batched && !(b->changes = aq__xcalloc(im->ctx, OBS_BATCH + 64, sizeof *b->changes)))
         rc = AQ_ENOMEM;
+    b->skip_fk = rc == AQ_OK && b->batched && may_skip_fk(im->s);
     if (rc) {
         aq__obs_close(b);
         return rc;
@@ -211,14 +246,16 @@ static int flush(aq__obs *b)
         drop_values(b, 0);
         return rc;
     }
-    if ((rc = aq__store_exec(im->s, "SAVEPOINT aq_obs")) != AQ_OK)
+    if ((rc = aq__store_exec(im->s, b->skip_fk ? "SAVEPOINT aq_obs; SET LOCAL session_replication_role = replica"
+                                               : "SAVEPOINT aq_obs")) != AQ_OK)
         return rc;
     bool whole = aq__db_run_each(b->ins, b->n, bind_value, b, b->changes, NULL) == 0;
     for (size_t k = 0; whole && k < b->n; k++)
         whole = b->changes[k] == 1;
     if (whole) {
         im->res->observations += b->n;
-        rc = aq__store_exec(im->s, "RELEASE aq_obs");
+        rc = aq__store_exec(im->s, b->skip_fk ? "SET LOCAL session_replication_role = origin; RELEASE aq_obs"
+                                              : "RELEASE aq_obs");
     } else if ((rc = aq__store_exec(im->s, "ROLLBACK TO aq_obs; RELEASE aq_obs")) == AQ_OK) {
         /* a repeat, or a failure that the writing in turn will name */
         size_t mid = im->nrejects;
