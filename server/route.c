@@ -31,9 +31,6 @@ static void health(srv_worker *w, const srv_request *rq, const srv_caller *who, 
     srv_reply_json(rs, 200, "{\"status\":\"ok\",\"version\":\"" AQ_VERSION "\"}");
 }
 
-/* Handlers of api_auth.c not yet declared in srv.h. */
-srv_handler srv_api_tokens, srv_api_token_revoke;
-
 static const route routes[] = {
     {"GET", "/api/health", PUBLIC, health},
     {"POST", "/api/login", PUBLIC, srv_api_login},

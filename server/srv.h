@@ -144,7 +144,7 @@ const char *srv_lang(const srv_request *rq);
 typedef void srv_handler(srv_worker *w, const srv_request *rq, const srv_caller *who, srv_response *rs,
                          const char *arg);
 
-srv_handler srv_api_login, srv_api_logout, srv_api_me, srv_api_token;
+srv_handler srv_api_login, srv_api_logout, srv_api_me, srv_api_token, srv_api_tokens, srv_api_token_revoke;
 srv_handler srv_api_units, srv_api_indicators, srv_api_observations, srv_api_datasets;
 srv_handler srv_api_upload, srv_api_edit, srv_api_submissions, srv_api_approve, srv_api_reject, srv_api_audit;
 srv_handler srv_api_disparity, srv_api_potential, srv_api_results, srv_api_result, srv_api_reproduce;
