@@ -173,6 +173,49 @@ static void refusals(aq_ctx *ctx)
     AQ_CHECK(strstr(aq_errmsg(ctx), "is not an aimaq store") != NULL);
 }
 
+/* A store opened read-only: a write the library does not refuse itself is
+ * refused by the engine (SQLite: a read-only connection; PostgreSQL:
+ * read-only transactions), with the store named. On PostgreSQL also a
+ * connection the server ends: the next call fails as a lost connection,
+ * not as an empty answer. */
+static void readonly_and_lost(aq_ctx *ctx)
+{
+    char target[1024];
+    aq_store *s = NULL;
+    AQ_EQ_INT(aq_store_open(ctx, aq_test_store(target, sizeof target, "t_store_ro.db"), AQ_STORE_CREATE, &s), AQ_OK);
+    aq_import_result r;
+    AQ_EQ_INT(aq_store_import(s, write_file("t_store_ro_units.csv", "code,level\nR,region\nS,region\n"), NULL, &r), AQ_OK);
+    aq_import_result_clear(&r);
+    aq_store_close(s);
+    s = NULL;
+    AQ_EQ_INT(aq_store_open(ctx, target, AQ_STORE_READONLY, &s), AQ_OK);
+    if (!s)
+        return;
+    AQ_EQ_INT(aq_store_link_units(s, "R", "S", "2018-01-01", 0.5), AQ_EIO);
+    AQ_CHECK(strstr(aq_errmsg(ctx), "is read-only") != NULL);
+    aq_store_close(s);
+    if (!aq_test_on_pg())
+        return;
+
+    AQ_EQ_INT(aq_store_open(ctx, target, 0, &s), AQ_OK);
+    if (!s)
+        return;
+    /* The server ends every other connection to this database (as an
+     * administrator's pg_terminate_backend or a restart would). */
+    PGconn *c = PQconnectdb(target);
+    PGresult *kill = PQexec(c, "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
+                               " WHERE datname = current_database() AND pid <> pg_backend_pid()");
+    AQ_EQ_STR(PQresultStatus(kill) == PGRES_TUPLES_OK ? PQgetvalue(kill, 0, 0) : PQerrorMessage(c), "1");
+    PQclear(kill);
+    PQfinish(c);
+    aq_table *t = NULL;
+    aq_selection sel = {.level = "region"};
+    AQ_EQ_INT(aq_store_select(s, &sel, &t), AQ_EIO);
+    AQ_CHECK(strstr(aq_errmsg(ctx), "lost the connection") != NULL);
+    aq_table_free(t);
+    aq_store_close(s);
+}
+
 /* PostgreSQL's counterparts (run when AQ_TEST_DB is set): a database that
  * is not there, and one that holds somebody else's tables. */
 static void pg_refusals(aq_ctx *ctx)
@@ -204,6 +247,7 @@ int main(void)
     reforms(ctx);
     all_or_nothing(ctx);
     refusals(ctx);
+    readonly_and_lost(ctx);
     if (aq_test_on_pg())
         pg_refusals(ctx);
     aq_ctx_free(ctx);
