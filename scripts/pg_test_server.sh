@@ -10,7 +10,11 @@
 #
 # A test server, never a deployment: it listens on a Unix socket in DIR only
 # (no TCP), trusts every local connection (role aimaq, a superuser, so tests
-# may create and drop databases), and runs with fsync off. PostgreSQL refuses
+# may create and drop databases), and runs with fsync off. A second role,
+# aimaq_plain (LOGIN CREATEDB, nothing else), is what a deployment's role
+# usually is: the same URI with aimaq_plain@ runs tests through the paths a
+# role without superuser rights takes (an import keeps its foreign-key
+# triggers). PostgreSQL refuses
 # to run as root, so as root the cluster belongs to the user postgres (which
 # must be able to reach DIR); otherwise to the current user.
 #
@@ -89,8 +93,9 @@ start() {
   t2=$(now_ms)
   # LOCALE 'C': ORDER BY code in byte order, as SQLite's BINARY collation.
   psql -X -q -h "$dir" -p "$port" -U aimaq -d postgres \
-    -c "CREATE DATABASE aimaq_test TEMPLATE template0 ENCODING 'UTF8' LOCALE 'C'" > /dev/null ||
-    die "cannot create the database aimaq_test (log: $dir/server.log)"
+    -c "CREATE DATABASE aimaq_test TEMPLATE template0 ENCODING 'UTF8' LOCALE 'C'" \
+    -c "CREATE ROLE aimaq_plain LOGIN CREATEDB" > /dev/null ||
+    die "cannot create the database aimaq_test or the role aimaq_plain (log: $dir/server.log)"
   t3=$(now_ms)
   echo "pg_test_server: PostgreSQL $("$bin/postgres" --version | awk "{print \$3}") in $dir, port $port:" \
     "initdb $((t1 - t0)) ms, start $((t2 - t1)) ms, CREATE DATABASE $((t3 - t2)) ms" >&2

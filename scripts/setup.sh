@@ -89,6 +89,12 @@ case "$mode" in
     pg_t1=$(date +%s)
     pg_rc=0
     (cd build && AQ_TEST_DB=$pg_uri ctest --output-on-failure -j "$jobs") || pg_rc=$?
+    # The tests that write the store once more as a role without superuser
+    # rights (aimaq_plain), as a deployment's: its imports keep PostgreSQL's
+    # foreign-key triggers, which a superuser's skip.
+    pg_plain=$(echo "$pg_uri" | sed 's|://aimaq@|://aimaq_plain@|')
+    (cd build && AQ_TEST_DB=$pg_plain ctest --output-on-failure -j "$jobs" \
+      -R 'unit/t_store$|unit/t_workspace|cli/(import|import_repeats|bad_inputs|account|serve)$') || pg_rc=$?
     pg_t2=$(date +%s)
     pg_stop
     echo "setup: the PostgreSQL pass took $((pg_t2 - pg_t0)) s (server $((pg_t1 - pg_t0)) s, ctest $((pg_t2 - pg_t1)) s)" >&2
