@@ -13,7 +13,7 @@ cc=${CC_FUZZ:-clang}
 jobs=${FUZZ_JOBS:-$(nproc)}
 mkdir -p "$out/obj"
 
-pkgs="gdal sqlite3 jansson yaml-0.1 libutf8proc gsl libsodium"
+pkgs="gdal sqlite3 libpq jansson yaml-0.1 libutf8proc gsl libsodium"
 san="-fsanitize=address,undefined -fno-sanitize-recover=undefined"
 cflags="-std=gnu11 -g -O1 -fno-omit-frame-pointer $san -Wall -Wextra -Wshadow -Wno-unused-parameter
         -fopenmp -I$root/include -I$root/src $(pkg-config --cflags $pkgs)"
