@@ -85,6 +85,23 @@ static inline const char *aq_test_path(char *buf, size_t size, const char *name)
     return buf;
 }
 
+/* Writes TEXT to the scratch file NAME (aq_test_path) and returns its
+ * path, which stays valid for the next 7 calls (a ring of 8 buffers: a
+ * test may hold a few paths at once). */
+static inline const char *aq_test_write_file(const char *name, const char *text)
+{
+    static char path[8][512];
+    static int k;
+    char *p = path[k++ % 8];
+    aq_test_path(p, 512, name);
+    FILE *f = fopen(p, "w");
+    if (f) {
+        fputs(text, f);
+        fclose(f);
+    }
+    return p;
+}
+
 /*
  * Stores on either engine. The suite runs twice in CI (scripts/setup.sh
  * test): once on SQLite files, once with AQ_TEST_DB set to the URI of a

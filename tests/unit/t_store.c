@@ -12,18 +12,6 @@
 #include <string.h>
 #include <unistd.h>
 
-static const char *write_file(const char *name, const char *text)
-{
-    static char path[8][512];
-    static int k;
-    char *p = path[k++ % 8];
-    aq_test_path(p, 512, name);
-    FILE *f = fopen(p, "w");
-    fputs(text, f);
-    fclose(f);
-    return p;
-}
-
 /* A new store on this run's engine (aq_test_store). */
 static aq_store *fresh(aq_ctx *ctx, const char *name)
 {
@@ -53,19 +41,19 @@ static void reforms(aq_ctx *ctx)
     aq_store *s = fresh(ctx, "t_store_reform.db");
     AQ_EQ_INT(aq_store_schema_version(s), 3); /* 1 model, 2 workspace, 3 level index */
     aq_import_result r;
-    const char *units = write_file("t_store_units.csv",
+    const char *units = aq_test_write_file("t_store_units.csv",
                                    "code,parent,level,name_en,valid_from\nC,,country,Country,\nR,C,region,R,\n"
                                    "S,C,region,S,2018-01-01\nT,C,region,T,2022-01-01\n");
     AQ_EQ_INT(aq_store_import(s, units, NULL, &r), AQ_OK);
     AQ_EQ_INT(r.units_added, 4);
     AQ_EQ_STR(r.shape, "units");
     aq_import_result_clear(&r);
-    const char *links = write_file("t_store_links.csv", "from,to,date,share\nR,R,2018-01-01,0.7\nR,S,2018-01-01,0.3\n"
+    const char *links = aq_test_write_file("t_store_links.csv", "from,to,date,share\nR,R,2018-01-01,0.7\nR,S,2018-01-01,0.3\n"
                                                          "S,S,2022-01-01,0.5\nS,T,2022-01-01,0.5\n");
     AQ_EQ_INT(aq_store_import(s, links, NULL, &r), AQ_OK);
     AQ_EQ_STR(r.shape, "links");
     aq_import_result_clear(&r);
-    const char *obs = write_file("t_store_obs.csv", "code,year,people,rate\nR,2017,1000,8\nC,2017,1000,8\n");
+    const char *obs = aq_test_write_file("t_store_obs.csv", "code,year,people,rate\nR,2017,1000,8\nC,2017,1000,8\n");
     AQ_EQ_INT(aq_store_import(s, obs, NULL, &r), AQ_OK);
     AQ_EQ_INT(r.observations, 4);
     aq_import_result_clear(&r);
@@ -110,7 +98,7 @@ static void reforms(aq_ctx *ctx)
         aq_table_free(t);
     }
     /* A later dataset with the same observation wins; the earlier stays. */
-    const char *again = write_file("t_store_obs2.csv", "code,year,people\nR,2017,1100\n");
+    const char *again = aq_test_write_file("t_store_obs2.csv", "code,year,people\nR,2017,1100\n");
     AQ_EQ_INT(aq_store_import(s, again, NULL, &r), AQ_OK);
     aq_import_result_clear(&r);
     const char *people[] = {"people", NULL};
@@ -132,10 +120,10 @@ static void all_or_nothing(aq_ctx *ctx)
 {
     aq_store *s = fresh(ctx, "t_store_oom.db");
     aq_import_result r;
-    const char *units = write_file("t_store_oom_units.csv", "code,level\nA,region\nB,region\nC,region\n");
+    const char *units = aq_test_write_file("t_store_oom_units.csv", "code,level\nA,region\nB,region\nC,region\n");
     AQ_EQ_INT(aq_store_import(s, units, NULL, &r), AQ_OK);
     aq_import_result_clear(&r);
-    const char *obs = write_file("t_store_oom_obs.csv", "code,year,x,y\nA,2020,1,2\nB,2020,3,4\nC,2020,5,6\n");
+    const char *obs = aq_test_write_file("t_store_oom_obs.csv", "code,year,x,y\nA,2020,1,2\nB,2020,3,4\nC,2020,5,6\n");
     int failures = 0, succeeded = 0;
     for (long n = 1; n < 2000 && !succeeded; n++) {
         aq_debug_fail_alloc_after(n);
@@ -168,7 +156,7 @@ static void refusals(aq_ctx *ctx)
     aq_store *s = NULL;
     AQ_EQ_INT(aq_store_open(ctx, aq_test_path(path, sizeof path, "t_store_absent.db"), AQ_STORE_READONLY, &s), AQ_EIO);
     AQ_CHECK(strstr(aq_errmsg(ctx), "no store at") != NULL);
-    const char *junk = write_file("t_store_junk.db", "this is not a database at all, not even close................................................");
+    const char *junk = aq_test_write_file("t_store_junk.db", "this is not a database at all, not even close................................................");
     AQ_EQ_INT(aq_store_open(ctx, junk, AQ_STORE_CREATE, &s), AQ_ESTORE);
     AQ_CHECK(strstr(aq_errmsg(ctx), "is not an aimaq store") != NULL);
 }
@@ -184,7 +172,7 @@ static void readonly_and_lost(aq_ctx *ctx)
     aq_store *s = NULL;
     AQ_EQ_INT(aq_store_open(ctx, aq_test_store(target, sizeof target, "t_store_ro.db"), AQ_STORE_CREATE, &s), AQ_OK);
     aq_import_result r;
-    AQ_EQ_INT(aq_store_import(s, write_file("t_store_ro_units.csv", "code,level\nR,region\nS,region\n"), NULL, &r), AQ_OK);
+    AQ_EQ_INT(aq_store_import(s, aq_test_write_file("t_store_ro_units.csv", "code,level\nR,region\nS,region\n"), NULL, &r), AQ_OK);
     aq_import_result_clear(&r);
     aq_store_close(s);
     s = NULL;

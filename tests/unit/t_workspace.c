@@ -21,18 +21,6 @@
 #define ADMIN_PW "correct horse battery staple"
 #define EDITOR_PW "Алматы-2025-пароль"
 
-static const char *write_file(const char *name, const char *text)
-{
-    static char path[4][512];
-    static int k;
-    char *p = path[k++ % 4];
-    aq_test_path(p, 512, name);
-    FILE *f = fopen(p, "w");
-    fputs(text, f);
-    fclose(f);
-    return p;
-}
-
 /* A store with part of KATO: Almaty city (75) with two districts, Astana
  * (71) with one (codes and names from examples/kz/units.csv). */
 static aq_store *fresh(aq_ctx *ctx, const char *name)
@@ -40,7 +28,7 @@ static aq_store *fresh(aq_ctx *ctx, const char *name)
     char target[1024];
     aq_store *s = NULL;
     AQ_EQ_INT(aq_store_open(ctx, aq_test_store(target, sizeof target, name), AQ_STORE_CREATE, &s), AQ_OK);
-    const char *units = write_file("t_ws_units.csv",
+    const char *units = aq_test_write_file("t_ws_units.csv",
                                    "code,parent,level,name_en\n000000000,,country,Kazakhstan\n"
                                    "750000000,000000000,region,Almaty\n751110000,750000000,district,Almaly\n"
                                    "751210000,750000000,district,Alatau\n710000000,000000000,region,Astana\n"

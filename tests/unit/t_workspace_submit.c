@@ -16,18 +16,6 @@
 #include <string.h>
 #include <unistd.h>
 
-static const char *write_file(const char *name, const char *text)
-{
-    static char path[8][512];
-    static int k;
-    char *p = path[k++ % 8];
-    aq_test_path(p, 512, name);
-    FILE *f = fopen(p, "w");
-    fputs(text, f);
-    fclose(f);
-    return p;
-}
-
 static long long count(aq_store *s, const char *sql)
 {
     aq_db_stmt *st;
@@ -76,12 +64,12 @@ static void coordination(aq_ctx *ctx)
     aq_import_result r;
     /* Part of KATO (examples/kz/units.csv): Almaty city 75 with two
      * districts, Astana 71 with one. */
-    AQ_EQ_INT(aq_store_import(s, write_file("t_wss_units.csv",
+    AQ_EQ_INT(aq_store_import(s, aq_test_write_file("t_wss_units.csv",
                   "code,parent,level,name_en\n000000000,,country,Kazakhstan\n750000000,000000000,region,Almaty\n"
                   "751110000,750000000,district,Almaly\n751210000,750000000,district,Alatau\n"
                   "710000000,000000000,region,Astana\n711110000,710000000,district,Almaty district\n"), NULL, &r), AQ_OK);
     aq_import_result_clear(&r);
-    AQ_EQ_INT(aq_store_import(s, write_file("t_wss_pop.csv",
+    AQ_EQ_INT(aq_store_import(s, aq_test_write_file("t_wss_pop.csv",
                   "code,year,population,area\n751110000,2023,200000,30\n751210000,2023,300000,40\n711110000,2023,400000,50\n"),
                   NULL, &r), AQ_OK);
     aq_import_result_clear(&r);
@@ -98,7 +86,7 @@ static void coordination(aq_ctx *ctx)
 
     /* A regional editor's file waits, unseen. */
     long long sub1 = 0;
-    const char *mine = write_file("t_wss_mine.csv", "code,year,population\n751110000,2023,210000\n751210000,2023,310000\n");
+    const char *mine = aq_test_write_file("t_wss_mine.csv", "code,year,population\n751110000,2023,210000\n751210000,2023,310000\n");
     AQ_EQ_INT(aq_ws_submit_file(s, &editor, mine, "almaty-2023.csv", NULL, &sub1), AQ_OK);
     AQ_NEAR(population(s, "751110000", 0), 200000, 0);
     AQ_NEAR(population(s, "751210000", 0), 300000, 0);
@@ -122,7 +110,7 @@ static void coordination(aq_ctx *ctx)
     /* Outside its scope: refused, naming the unit and the scope; nothing
      * written, the refusal audited. */
     long long datasets = count(s, "SELECT count(*) FROM datasets");
-    const char *theirs = write_file("t_wss_theirs.csv", "code,year,population\n751110000,2023,1\n711110000,2023,2\n");
+    const char *theirs = aq_test_write_file("t_wss_theirs.csv", "code,year,population\n751110000,2023,1\n711110000,2023,2\n");
     AQ_EQ_INT(aq_ws_submit_file(s, &editor, theirs, "astana.csv", NULL, NULL), AQ_EDENIED);
     AQ_CHECK(strstr(aq_errmsg(ctx), "unit 711110000 is outside the scope 750000000") != NULL);
     AQ_EQ_INT(count(s, "SELECT count(*) FROM datasets"), datasets);
@@ -131,17 +119,17 @@ static void coordination(aq_ctx *ctx)
     AQ_EQ_INT(count(s, "SELECT count(*) FROM audit WHERE action = 'denied' AND account = 'almaty' AND object = 'file astana.csv'"
                        " AND new_value LIKE '%711110000%'"), 1);
     /* Units, new indicators: the central bodies' job. */
-    AQ_EQ_INT(aq_ws_submit_file(s, &editor, write_file("t_wss_u.csv", "code,parent,level\n751999000,750000000,district\n"),
+    AQ_EQ_INT(aq_ws_submit_file(s, &editor, aq_test_write_file("t_wss_u.csv", "code,parent,level\n751999000,750000000,district\n"),
                                 "units.csv", NULL, NULL), AQ_EDENIED);
     AQ_CHECK(strstr(aq_errmsg(ctx), "'units.csv' is a table of units") != NULL); /* the user's name, not the path */
-    AQ_EQ_INT(aq_ws_submit_file(s, &editor, write_file("t_wss_new.csv", "code,year,schools\n751110000,2023,12\n"),
+    AQ_EQ_INT(aq_ws_submit_file(s, &editor, aq_test_write_file("t_wss_new.csv", "code,year,schools\n751110000,2023,12\n"),
                                 "schools.csv", NULL, NULL), AQ_EDENIED);
     AQ_CHECK(strstr(aq_errmsg(ctx), "indicator 'schools' is not in the store") != NULL);
     AQ_EQ_INT(count(s, "SELECT count(*) FROM indicators WHERE code = 'schools'"), 0);
     AQ_EQ_INT(count(s, "SELECT count(*) FROM units WHERE code = '751999000'"), 0);
     AQ_EQ_INT(aq_ws_submit_file(s, &viewer, mine, "x.csv", NULL, NULL), AQ_EDENIED);
     /* A file with a bad row is refused whole, naming the user's file. */
-    AQ_EQ_INT(aq_ws_submit_file(s, &editor, write_file("t_wss_bad.csv", "code,year,population\n751110000,2023,1\n759999999,2023,2\n"),
+    AQ_EQ_INT(aq_ws_submit_file(s, &editor, aq_test_write_file("t_wss_bad.csv", "code,year,population\n751110000,2023,1\n759999999,2023,2\n"),
                                 "bad.csv", NULL, NULL), AQ_EINPUT);
     AQ_CHECK(strstr(aq_errmsg(ctx), "'bad.csv': 1 row rejected, nothing imported") != NULL);
     AQ_CHECK(strstr(aq_errmsg(ctx), "unknown unit '759999999'") != NULL);
@@ -213,7 +201,7 @@ static void coordination(aq_ctx *ctx)
     AQ_NEAR(population(s, "711110000", 0), 401000, 0);
     AQ_EQ_INT(count(s, "SELECT count(*) FROM audit WHERE action = 'edit' AND account = 'ministry'"
                        " AND old_value = '400000' AND new_value = '401000'"), 1);
-    AQ_EQ_INT(aq_ws_submit_file(s, &central, write_file("t_wss_c.csv", "code,year,population,hospitals\n751110000,2023,220000,3\n"),
+    AQ_EQ_INT(aq_ws_submit_file(s, &central, aq_test_write_file("t_wss_c.csv", "code,year,population,hospitals\n751110000,2023,220000,3\n"),
                                 "central.csv", NULL, NULL), AQ_OK);
     AQ_NEAR(population(s, "751110000", 0), 220000, 0);
     AQ_NEAR(population(s, "751110000", h2), 210000, 0);
@@ -396,7 +384,7 @@ static void concurrent(aq_ctx *ctx)
     aq_store *s = NULL;
     AQ_EQ_INT(aq_store_open(ctx, aq_test_store(path, sizeof path, "t_ws_concurrent.db"), AQ_STORE_CREATE, &s), AQ_OK);
     aq_import_result r;
-    AQ_EQ_INT(aq_store_import(s, write_file("t_wsc_units.csv", "code,parent,level,population,year\n"
+    AQ_EQ_INT(aq_store_import(s, aq_test_write_file("t_wsc_units.csv", "code,parent,level,population,year\n"
                   "750000000,,region,2000000,1999\n751110000,750000000,district,200000,1999\n"), NULL, &r), AQ_OK);
     aq_import_result_clear(&r);
     aq_account sys, central, editor;
