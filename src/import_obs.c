@@ -106,18 +106,18 @@ int aq__obs_open(aq__import *im, const char *table, aq__obs **out)
     return AQ_OK;
 }
 
-static void drop_values(aq__obs *b, size_t from)
+static void drop_values(aq__obs *b)
 {
-    for (size_t k = from; k < b->n; k++)
+    for (size_t k = 0; k < b->n; k++)
         aq__free(b->v[k].flags);
-    b->n = from;
+    b->n = 0;
 }
 
 void aq__obs_close(aq__obs *b)
 {
     if (!b)
         return;
-    drop_values(b, 0);
+    drop_values(b);
     aq__db_finalize(b->ins);
     aq__free(b->v);
     aq__free(b->changes);
@@ -243,7 +243,7 @@ static int flush(aq__obs *b)
     int rc = AQ_OK;
     if (!b->batched) {
         rc = write_in_turn(b);
-        drop_values(b, 0);
+        drop_values(b);
         return rc;
     }
     if ((rc = aq__store_exec(im->s, b->skip_fk ? "SAVEPOINT aq_obs; SET LOCAL session_replication_role = replica"
@@ -262,7 +262,7 @@ static int flush(aq__obs *b)
         if ((rc = write_in_turn(b)) == AQ_OK)
             rc = merge_rejects(im, b->reject_mark, mid);
     }
-    drop_values(b, 0);
+    drop_values(b);
     return rc;
 }
 
