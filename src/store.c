@@ -12,6 +12,7 @@
 
 #include <errno.h>
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <strings.h>
 #include <string.h>
@@ -43,6 +44,29 @@ int aq__store_fail(aq_store *s, const char *what)
                            s->path, strerror(sys));
         return aq__err(s->ctx, AQ_ESTORE, "%s: %s (store '%s')", what, msg, s->path);
     }
+}
+
+int aq__store_run(aq_store *s, const char *what, const char *sql, const char *types, ...)
+{
+    aq_db_stmt *st;
+    int rc = aq__store_prepare(s, sql, &st);
+    if (rc)
+        return rc;
+    va_list ap;
+    va_start(ap, types);
+    for (int i = 0; types[i] && rc == AQ_OK; i++) {
+        int bad = types[i] == 't'   ? aq__db_bind_text(st, i + 1, va_arg(ap, const char *))
+                  : types[i] == 'i' ? aq__db_bind_int64(st, i + 1, va_arg(ap, long long))
+                                    : -1;
+        if (bad)
+            rc = bad < 0 ? aq__err(s->ctx, AQ_EINTERNAL, "aq__store_run: parameter type '%c'", types[i])
+                         : aq__oom(s->ctx);
+    }
+    va_end(ap);
+    if (rc == AQ_OK && aq__db_step(st) != AQ_DB_DONE)
+        rc = aq__store_fail(s, what);
+    aq__db_finalize(st);
+    return rc;
 }
 
 bool aq__store_row(aq_store *s, aq_db_stmt *st, int *rc)

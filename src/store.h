@@ -44,6 +44,11 @@ int aq__store_prepare_persistent(aq_store *s, const char *sql, aq_db_stmt **st);
 int aq__store_cached(aq_store *s, const char *sql, aq_db_stmt **st);
 /* Resets a cached statement and clears its bindings. */
 void aq__store_release(aq_db_stmt *st);
+/* Runs SQL that returns no rows, its parameters ?1, ?2, ... bound from the
+ * arguments after TYPES, one letter each: 't' text (const char *; NULL
+ * binds NULL), 'i' integer (long long). A failure's message starts with
+ * WHAT. Returns AQ_OK or the error; aq__db_changes tells the rows changed. */
+int aq__store_run(aq_store *s, const char *what, const char *sql, const char *types, ...);
 /* Steps ST: true while it gives a row; false when done, or on a failure,
  * which also sets *RC (and the context's error) from the engine's message:
  * a loop over rows ends the same way for both, and the caller tells them

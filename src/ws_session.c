@@ -92,29 +92,14 @@ static int wait_seconds(aq_store *s, const char *column, const char *key, long l
     return rc;
 }
 
-static int exec_bound(aq_store *s, const char *sql, const char *a, const char *b, long long n, const char *what)
-{
-    aq_db_stmt *st;
-    int rc = aq__store_prepare(s, sql, &st);
-    if (rc)
-        return rc;
-    aq__db_bind_text(st, 1, a);
-    aq__db_bind_text(st, 2, b);
-    aq__db_bind_int64(st, 3, n);
-    if (aq__db_step(st) != AQ_DB_DONE)
-        rc = aq__store_fail(s, what);
-    aq__db_finalize(st);
-    return rc;
-}
-
 static int login_failed(aq_store *s, const char *name, const char *client, long long now, const char *why)
 {
     char object[96];
     snprintf(object, sizeof object, "account %.63s", name);
     int rc = aq__ws_begin(s);
     if (rc == AQ_OK)
-        rc = exec_bound(s, "INSERT INTO login_failures(name, client, at) VALUES (?1, ?2, ?3)", name, client, now,
-                        "cannot record a failed login");
+        rc = aq__store_run(s, "cannot record a failed login",
+                           "INSERT INTO login_failures(name, client, at) VALUES (?1, ?2, ?3)", "tti", name, client, now);
     if (rc == AQ_OK)
         rc = aq__ws_audit(s, NULL, "login-failed", object, NULL, why, client);
     rc = aq__ws_end(s, rc);
@@ -204,10 +189,10 @@ int aq_ws_login(aq_store *s, const char *name, const char *password, const char 
     if ((rc = aq__ws_begin(s)) != AQ_OK)
         return rc;
     /* Old sessions and failures go when someone logs in: the tables stay small. */
-    rc = exec_bound(s, "DELETE FROM sessions WHERE expires_at <= ?3", NULL, NULL, now, "cannot end old sessions");
+    rc = aq__store_run(s, "cannot end old sessions", "DELETE FROM sessions WHERE expires_at <= ?1", "i", now);
     if (rc == AQ_OK)
-        rc = exec_bound(s, "DELETE FROM login_failures WHERE name = ?1 OR at <= ?3", name, NULL,
-                        now - AQ_WS_LOGIN_WINDOW, "cannot clear failed logins");
+        rc = aq__store_run(s, "cannot clear failed logins", "DELETE FROM login_failures WHERE name = ?1 OR at <= ?2", "ti",
+                           name, now - AQ_WS_LOGIN_WINDOW);
     aq_db_stmt *st = NULL;
     if (rc == AQ_OK)
         rc = aq__store_prepare(s, "INSERT INTO sessions(token_sha, account_id, csrf, expires_at) VALUES (?1, ?2, ?3, ?4)", &st);
@@ -290,7 +275,7 @@ int aq_ws_logout(aq_store *s, const char *token)
     bool known = aq_ws_session(s, token, &acc, NULL) == AQ_OK;
     int rc = aq__ws_begin(s);
     if (rc == AQ_OK)
-        rc = exec_bound(s, "DELETE FROM sessions WHERE token_sha = ?1", sha, NULL, 0, "cannot end the session");
+        rc = aq__store_run(s, "cannot end the session", "DELETE FROM sessions WHERE token_sha = ?1", "t", sha);
     if (rc == AQ_OK && known && aq__db_changes(s->db) > 0) {
         char object[96];
         snprintf(object, sizeof object, "account %s", acc.name);
@@ -453,7 +438,7 @@ int aq_ws_token_revoke(aq_store *s, const aq_account *actor, const char *id)
         return aq__ws_denied(s, actor, object); /* rolls back */
     }
     if (rc == AQ_OK)
-        rc = exec_bound(s, "DELETE FROM api_tokens WHERE token_sha = ?1", sha, NULL, 0, "cannot revoke the token");
+        rc = aq__store_run(s, "cannot revoke the token", "DELETE FROM api_tokens WHERE token_sha = ?1", "t", sha);
     if (rc == AQ_OK && aq__db_changes(s->db) != 1)
         rc = aq__err(s->ctx, AQ_EINTERNAL, "revoking token %s deleted %lld rows instead of 1", low,
                      (long long)aq__db_changes(s->db));

@@ -312,21 +312,6 @@ static int load_submission(aq_store *s, long long id, pending_sub *p)
 
 /* Runs SQL binding ?1 = A and, if it has one, ?2 = B; *CHANGES gets the
  * rows changed. */
-static int exec2(aq_store *s, const char *sql, long long a, long long b, long long *changes)
-{
-    aq_db_stmt *st;
-    int rc = aq__store_prepare(s, sql, &st);
-    if (rc)
-        return rc;
-    aq__db_bind_int64(st, 1, a);
-    if (aq__db_param_count(st) >= 2)
-        aq__db_bind_int64(st, 2, b);
-    rc = step_done(s, st, "cannot apply the decision");
-    if (changes)
-        *changes = aq__db_changes(s->db);
-    return rc;
-}
-
 static int count2(aq_store *s, const char *sql, long long a, long long *n)
 {
     aq_db_stmt *st;
@@ -384,13 +369,16 @@ static int approve(aq_store *s, const aq_account *actor, long long id, const pen
                     p->dataset, &replaced);
     }
     if (rc == AQ_OK)
-        rc = exec2(s, "INSERT INTO observations(unit_id, indicator_id, period, dataset_id, value, flags)"
-                      " SELECT unit_id, indicator_id, period, ?2, value, flags FROM pending_observations WHERE dataset_id = ?1",
-                   p->dataset, *new_id, &moved);
+        rc = aq__store_run(s, "cannot apply the decision", "INSERT INTO observations(unit_id, indicator_id, period,"
+                           " dataset_id, value, flags) SELECT unit_id, indicator_id, period, ?2, value, flags"
+                           " FROM pending_observations WHERE dataset_id = ?1", "ii", p->dataset, *new_id);
     if (rc == AQ_OK)
-        rc = exec2(s, "DELETE FROM pending_observations WHERE dataset_id = ?1", p->dataset, 0, NULL);
+        moved = aq__db_changes(s->db);
     if (rc == AQ_OK)
-        rc = exec2(s, "DELETE FROM datasets WHERE id = ?1", p->dataset, 0, NULL);
+        rc = aq__store_run(s, "cannot apply the decision", "DELETE FROM pending_observations WHERE dataset_id = ?1", "i",
+                           p->dataset);
+    if (rc == AQ_OK)
+        rc = aq__store_run(s, "cannot apply the decision", "DELETE FROM datasets WHERE id = ?1", "i", p->dataset);
     if (rc == AQ_OK && strcmp(p->kind, "file") == 0) {
         char desc[256];
         snprintf(object, sizeof object, "submission %lld: file %s", id, p->file);
@@ -424,9 +412,11 @@ int aq_ws_decide(aq_store *s, const aq_account *actor, long long id, int approve
     if (rc == AQ_OK && approve_it) {
         rc = approve(s, actor, id, &p, &dataset);
     } else if (rc == AQ_OK) {
-        rc = exec2(s, "DELETE FROM pending_observations WHERE dataset_id = ?1", p.dataset, 0, NULL);
+        rc = aq__store_run(s, "cannot apply the decision", "DELETE FROM pending_observations WHERE dataset_id = ?1", "i",
+                           p.dataset);
         if (rc == AQ_OK)
-            rc = exec2(s, "UPDATE datasets SET status = 'rejected' WHERE id = ?1", p.dataset, 0, NULL);
+            rc = aq__store_run(s, "cannot apply the decision", "UPDATE datasets SET status = 'rejected' WHERE id = ?1", "i",
+                               p.dataset);
         char desc[320];
         snprintf(desc, sizeof desc, "rejected: %s", comment);
         if (strcmp(p.kind, "file") == 0)
