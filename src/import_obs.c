@@ -57,28 +57,20 @@ struct aq__obs {
     int64_t *changes;
 };
 
-/* The first column of SQL's first row as an integer (true is 1), 0 when
- * it fails or returns nothing. */
-static int64_t query_int(aq_store *s, const char *sql)
-{
-    aq_db_stmt *st;
-    int64_t v = 0;
-    if (aq__db_prepare(s->db, sql, false, &st) == 0) {
-        if (aq__db_step(st) == AQ_DB_ROW)
-            v = aq__db_column_int64(st, 0);
-        aq__db_finalize(st);
-    }
-    return v;
-}
-
 /* May this PostgreSQL role set session_replication_role? Asked rather than
  * tried, so that a refusal leaves no error in the server's log. */
 static bool may_skip_fk(aq_store *s)
 {
-    if (query_int(s, "SELECT current_setting('is_superuser') = 'on'"))
+    int64_t yes = 0;
+    if (aq__store_int(s, &yes, "store", "SELECT current_setting('is_superuser') = 'on'", "") == AQ_OK && yes)
         return true;
-    return query_int(s, "SELECT count(*) FROM pg_proc WHERE proname = 'has_parameter_privilege'") > 0 &&
-           query_int(s, "SELECT has_parameter_privilege('session_replication_role', 'SET')");
+    /* has_parameter_privilege is PostgreSQL 15's: asked only where it
+     * exists (a failed statement would abort the import's transaction) */
+    if (aq__store_int(s, &yes, "store", "SELECT count(*) FROM pg_proc WHERE proname = 'has_parameter_privilege'", "") ||
+        !yes)
+        return false;
+    return aq__store_int(s, &yes, "store", "SELECT has_parameter_privilege('session_replication_role', 'SET')", "") ==
+               AQ_OK && yes;
 }
 
 int aq__obs_open(aq__import *im, const char *table, aq__obs **out)

@@ -46,25 +46,52 @@ int aq__store_fail(aq_store *s, const char *what)
     }
 }
 
-int aq__store_run(aq_store *s, const char *what, const char *sql, const char *types, ...)
+/* Prepares SQL and binds AP by TYPES (aq__store_run). */
+static int prepare_bound(aq_store *s, const char *sql, const char *types, va_list ap, aq_db_stmt **out)
 {
-    aq_db_stmt *st;
+    aq_db_stmt *st = NULL;
     int rc = aq__store_prepare(s, sql, &st);
-    if (rc)
-        return rc;
-    va_list ap;
-    va_start(ap, types);
-    for (int i = 0; types[i] && rc == AQ_OK; i++) {
+    for (int i = 0; rc == AQ_OK && types[i]; i++) {
         int bad = types[i] == 't'   ? aq__db_bind_text(st, i + 1, va_arg(ap, const char *))
                   : types[i] == 'i' ? aq__db_bind_int64(st, i + 1, va_arg(ap, long long))
                                     : -1;
         if (bad)
-            rc = bad < 0 ? aq__err(s->ctx, AQ_EINTERNAL, "aq__store_run: parameter type '%c'", types[i])
-                         : aq__oom(s->ctx);
+            rc = bad < 0 ? aq__err(s->ctx, AQ_EINTERNAL, "store: parameter type '%c'", types[i]) : aq__oom(s->ctx);
     }
+    if (rc) {
+        aq__db_finalize(st);
+        st = NULL;
+    }
+    *out = st;
+    return rc;
+}
+
+int aq__store_run(aq_store *s, const char *what, const char *sql, const char *types, ...)
+{
+    aq_db_stmt *st;
+    va_list ap;
+    va_start(ap, types);
+    int rc = prepare_bound(s, sql, types, ap, &st);
     va_end(ap);
     if (rc == AQ_OK && aq__db_step(st) != AQ_DB_DONE)
         rc = aq__store_fail(s, what);
+    aq__db_finalize(st);
+    return rc;
+}
+
+int aq__store_int(aq_store *s, int64_t *out, const char *what, const char *sql, const char *types, ...)
+{
+    aq_db_stmt *st;
+    va_list ap;
+    va_start(ap, types);
+    int rc = prepare_bound(s, sql, types, ap, &st);
+    va_end(ap);
+    int step = rc == AQ_OK ? aq__db_step(st) : AQ_DB_ERROR;
+    if (step == AQ_DB_ROW)
+        *out = aq__db_column_int64(st, 0);
+    else if (rc == AQ_OK)
+        rc = step == AQ_DB_DONE ? aq__err(s->ctx, AQ_EINTERNAL, "%s: no row from the store", what)
+                                : aq__store_fail(s, what);
     aq__db_finalize(st);
     return rc;
 }

@@ -49,6 +49,9 @@ void aq__store_release(aq_db_stmt *st);
  * binds NULL), 'i' integer (long long). A failure's message starts with
  * WHAT. Returns AQ_OK or the error; aq__db_changes tells the rows changed. */
 int aq__store_run(aq_store *s, const char *what, const char *sql, const char *types, ...);
+/* Like aq__store_run for SQL that returns a row: *OUT gets its first
+ * column as an integer (true is 1). No row is an error too. */
+int aq__store_int(aq_store *s, int64_t *out, const char *what, const char *sql, const char *types, ...);
 /* Steps ST: true while it gives a row; false when done, or on a failure,
  * which also sets *RC (and the context's error) from the engine's message:
  * a loop over rows ends the same way for both, and the caller tells them

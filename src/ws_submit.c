@@ -310,24 +310,6 @@ static int load_submission(aq_store *s, long long id, pending_sub *p)
     return rc;
 }
 
-/* Runs SQL binding ?1 = A and, if it has one, ?2 = B; *CHANGES gets the
- * rows changed. */
-static int count2(aq_store *s, const char *sql, long long a, long long *n)
-{
-    aq_db_stmt *st;
-    int rc = aq__store_prepare(s, sql, &st);
-    if (rc)
-        return rc;
-    if (aq__db_param_count(st) >= 1)
-        aq__db_bind_int64(st, 1, a);
-    if (aq__db_step(st) == AQ_DB_ROW)
-        *n = aq__db_column_int64(st, 0);
-    else
-        rc = aq__store_fail(s, "cannot apply the decision");
-    aq__db_finalize(st);
-    return rc;
-}
-
 /* Makes the pending dataset live as a new dataset; audits what changed. */
 static int approve(aq_store *s, const aq_account *actor, long long id, const pending_sub *p, long long *new_id)
 {
@@ -364,9 +346,12 @@ static int approve(aq_store *s, const aq_account *actor, long long id, const pen
         if (rc == AQ_OK)
             rc = aq__ws_audit(s, actor, "approve", object, oldtxt, newtxt, NULL);
     } else if (rc == AQ_OK) {
-        rc = count2(s, "SELECT count(*) FROM pending_observations p WHERE p.dataset_id = ?1 AND EXISTS (SELECT 1 FROM observations o"
-                       " WHERE o.indicator_id = p.indicator_id AND o.period = p.period AND o.unit_id = p.unit_id)",
-                    p->dataset, &replaced);
+        int64_t n = 0;
+        rc = aq__store_int(s, &n, "cannot apply the decision", "SELECT count(*) FROM pending_observations p"
+                           " WHERE p.dataset_id = ?1 AND EXISTS (SELECT 1 FROM observations o WHERE"
+                           " o.indicator_id = p.indicator_id AND o.period = p.period AND o.unit_id = p.unit_id)",
+                           "i", p->dataset);
+        replaced = n;
     }
     if (rc == AQ_OK)
         rc = aq__store_run(s, "cannot apply the decision", "INSERT INTO observations(unit_id, indicator_id, period,"
