@@ -57,6 +57,14 @@ int aq__weights_moments(aq_ctx *ctx, const aq_weights *w, double *s0, double *s1
 /* The number of threads a kernel should use (context setting, 0 = all). */
 int aq__spatial_threads(aq_ctx *ctx);
 
+/* Runs QUERY(ARG, p, bi, bd) for every point p < N on the context's
+ * threads; each thread owns scratch for K neighbour indices (BI) and K
+ * squared distances (BD), which QUERY fills and copies out. The k-d tree
+ * (weights_knn.c) and the grid (weights_grid.c) share it. Returns AQ_OK or
+ * AQ_ENOMEM. */
+int aq__knn_each(aq_ctx *ctx, size_t n, size_t k, void (*query)(void *arg, size_t p, uint32_t *bi, double *bd),
+                 void *arg);
+
 /* Checks that Y (n values) has no missing value and is not constant; WHAT
  * names the variable in messages. Unit names come from the weights' ids. */
 int aq__spatial_check_values(aq_ctx *ctx, const aq_weights *w, const double *y, size_t n,

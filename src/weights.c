@@ -19,6 +19,28 @@ int aq__spatial_threads(aq_ctx *ctx)
     return t > 0 ? t : omp_get_max_threads();
 }
 
+int aq__knn_each(aq_ctx *ctx, size_t n, size_t k, void (*query)(void *arg, size_t p, uint32_t *bi, double *bd),
+                 void *arg)
+{
+    int nt = aq__spatial_threads(ctx), failed = 0;
+#pragma omp parallel num_threads(nt)
+    {
+        uint32_t *bi = aq__malloc(k * sizeof *bi);
+        double *bd = aq__malloc(k * sizeof *bd);
+        if (!bi || !bd) {
+#pragma omp atomic write
+            failed = 1;
+        }
+#pragma omp for schedule(dynamic, 1024)
+        for (long p = 0; p < (long)n; p++)
+            if (bi && bd)
+                query(arg, (size_t)p, bi, bd);
+        aq__free(bi);
+        aq__free(bd);
+    }
+    return failed ? aq__oom(ctx) : AQ_OK;
+}
+
 double aq__norm_sf(double z) { return 0.5 * erfc(z / sqrt(2.0)); }
 
 const char *aq__weights_unit_name(const aq_weights *w, size_t i, char *buf, size_t size)

@@ -19,7 +19,6 @@
 #include "spatial_int.h"
 
 #include <math.h>
-#include <omp.h>
 #include <string.h>
 
 typedef struct grid {
@@ -130,6 +129,20 @@ static void query(const grid *g, size_t s, size_t k, double *bd, uint32_t *bi)
     }
 }
 
+typedef struct {
+    const grid *g;
+    size_t k;
+    uint32_t *nbr;
+} grid_job;
+
+/* The K nearest of the point in grid slot S, written to its unit's row. */
+static void grid_one(void *arg, size_t s, uint32_t *bi, double *bd)
+{
+    const grid_job *j = arg;
+    query(j->g, s, j->k, bd, bi);
+    memcpy(j->nbr + (size_t)j->g->id[s] * j->k, bi, j->k * sizeof *bi);
+}
+
 int aq__knn_grid(aq_ctx *ctx, const double *x, const double *y, size_t n, size_t k,
                  uint32_t *nbr)
 {
@@ -193,25 +206,8 @@ int aq__knn_grid(aq_ctx *ctx, const double *x, const double *y, size_t n, size_t
         g.start[c] = g.start[c - 1];
     g.start[0] = 0;
     aq__free(cell);
-    int nt = aq__spatial_threads(ctx), failed = 0;
-#pragma omp parallel num_threads(nt)
-    {
-        double *bd = aq__malloc(k * sizeof *bd);
-        uint32_t *bi = aq__malloc(k * sizeof *bi);
-        if (!bd || !bi) {
-#pragma omp atomic write
-            failed = 1;
-        }
-#pragma omp for schedule(dynamic, 4096)
-        for (long s = 0; s < (long)n; s++) {
-            if (!bd || !bi)
-                continue;
-            query(&g, (size_t)s, k, bd, bi);
-            memcpy(nbr + (size_t)g.id[s] * k, bi, k * sizeof *bi);
-        }
-        aq__free(bd);
-        aq__free(bi);
-    }
+    grid_job job = {&g, k, nbr};
+    int rc = aq__knn_each(ctx, n, k, grid_one, &job);
     grid_free(&g);
-    return failed ? aq__oom(ctx) : AQ_OK;
+    return rc;
 }

@@ -343,34 +343,30 @@ static double tree_d2(double d, enum aq_metric metric)
 
 /* The K nearest neighbours of every point: nbr[i*k ..] and, if dist is
  * non-NULL, their distances in the caller's units. */
+typedef struct {
+    const kdtree *t;
+    size_t k;
+    enum aq_metric metric;
+    uint32_t *nbr;
+    double *dist;
+} knn_job;
+
+static void knn_one(void *arg, size_t p, uint32_t *bi, double *bd)
+{
+    const knn_job *j = arg;
+    kd_knn(j->t, p, j->k, bi, bd);
+    size_t i = j->t->idx[p], k = j->k;
+    memcpy(j->nbr + i * k, bi, k * sizeof *bi);
+    if (j->dist)
+        for (size_t a = 0; a < k; a++)
+            j->dist[i * k + a] = true_dist(bd[a], j->metric);
+}
+
 static int knn_lists(aq_ctx *ctx, const kdtree *t, size_t k, enum aq_metric metric,
                      uint32_t *nbr, double *dist)
 {
-    int nt = aq__spatial_threads(ctx), failed = 0;
-    long n = (long)t->n;
-#pragma omp parallel num_threads(nt)
-    {
-        uint32_t *bi = aq__malloc(k * sizeof *bi);
-        double *bd = aq__malloc(k * sizeof *bd);
-        if (!bi || !bd) {
-#pragma omp atomic write
-            failed = 1;
-        }
-#pragma omp for schedule(dynamic, 1024)
-        for (long p = 0; p < n; p++) {
-            if (!bi || !bd)
-                continue;
-            kd_knn(t, (size_t)p, k, bi, bd);
-            size_t i = t->idx[p];
-            memcpy(nbr + i * k, bi, k * sizeof *bi);
-            if (dist)
-                for (size_t a = 0; a < k; a++)
-                    dist[i * k + a] = true_dist(bd[a], metric);
-        }
-        aq__free(bi);
-        aq__free(bd);
-    }
-    return failed ? aq__oom(ctx) : AQ_OK;
+    knn_job job = {t, k, metric, nbr, dist};
+    return aq__knn_each(ctx, t->n, k, knn_one, &job);
 }
 
 int aq_weights_knn(aq_ctx *ctx, const double *x, const double *y, size_t n,
