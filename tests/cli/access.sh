@@ -102,22 +102,10 @@ has "$T/err" "1 centre(s) are off the network (more than 5 km from a node): line
 
 # From the store: settlements of a level with their population of a period,
 # centres = the current units of another level (their polygon centroids).
-# A small store: four settlements with points, two districts with polygons
-# (centroids (76, 43) and (80, 50)), population in 2022 and 2023, income.
-printf 'code,parent,level,kind,name_kk,name_ru,name_en,valid_from,valid_to,classifier\nR1,,region,region,R1,R1,R1,,,\nD1,R1,district,district,D1,D1,D1,,,\nD2,R1,district,district,D2,D2,D2,,,\nD0,R1,district,district,D0,D0,D0,,2018-01-01,\nA,D1,settlement,village,A,A,A,,,\nB,D1,settlement,village,B,B,B,,,\nC,D2,settlement,village,C,C,C,,,\nE,D2,settlement,village,E,E,E,,,\n' > "$T/u.csv"
-cat > "$T/pts.geojson" <<'JSON'
-{"type":"FeatureCollection","features":[
-{"type":"Feature","properties":{"code":"A"},"geometry":{"type":"Point","coordinates":[76.0,43.0]}},
-{"type":"Feature","properties":{"code":"B"},"geometry":{"type":"Point","coordinates":[76.5,43.0]}},
-{"type":"Feature","properties":{"code":"C"},"geometry":{"type":"Point","coordinates":[77.0,44.0]}},
-{"type":"Feature","properties":{"code":"E"},"geometry":{"type":"Point","coordinates":[80.0,50.0]}},
-{"type":"Feature","properties":{"code":"D1"},"geometry":{"type":"Polygon","coordinates":[[[75.9,42.9],[76.1,42.9],[76.1,43.1],[75.9,43.1],[75.9,42.9]]]}},
-{"type":"Feature","properties":{"code":"D2"},"geometry":{"type":"Polygon","coordinates":[[[79,49],[81,49],[81,51],[79,51],[79,49]]]}}
-]}
-JSON
-printf 'code,period,population,income\nA,2023,100,10\nB,2023,200,20\nC,2023,300,30\nE,2023,50,40\nA,2022,90,9\n' > "$T/pop.csv"
-DB=$(new_store s.db) || { finish; exit 1; } # this run's engine (lib.inc)
-for f in u.csv pts.geojson pop.csv; do "$AIMAQ" import "$T/$f" --db "$DB" >/dev/null || bad "import $f"; done
+# A small store (tests/data/small_store): four settlements with points, two
+# districts with polygons (centroids (76, 43) and (80, 50)), population in
+# 2022 and 2023, income; on this run's engine.
+DB=$(small_store s.db) || { finish; exit 1; }
 expect 0 "$AIMAQ" access --straight-line --db "$DB" --level settlement --period 2023 --centres-level district --format csv
 has "$T/out" "B,1,0,200,52.85982877990"
 has "$T/out" "E,3,0,50,0,D2,"
