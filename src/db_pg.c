@@ -129,16 +129,21 @@ static int fail_result(pg_db *d, const PGresult *res)
 }
 
 /* Checks a result of a command; takes ownership of RES. */
-static int command_done(pg_db *d, PGresult *res)
+/* Records what RES says on the connection: the rows a command changed, or
+ * its failure. Returns 0 or AQ_DB_ERROR; RES stays the caller's. */
+static int answered(pg_db *d, PGresult *res)
 {
     ExecStatusType status = PQresultStatus(res);
-    int rc = 0;
-    if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK) {
-        d->cls = AQ_DBE_NONE;
-        d->changes = strtoll(PQcmdTuples(res), NULL, 10);
-    } else {
-        rc = fail_result(d, res);
-    }
+    if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK)
+        return fail_result(d, res);
+    d->cls = AQ_DBE_NONE;
+    d->changes = strtoll(PQcmdTuples(res), NULL, 10);
+    return 0;
+}
+
+static int command_done(pg_db *d, PGresult *res)
+{
+    int rc = answered(d, res);
     PQclear(res);
     return rc;
 }
@@ -382,27 +387,18 @@ static int run(pg_stmt *s)
             s->types[i] = OID_TEXT;
     PGresult *res;
     if (s->persistent && !s->prepared) {
-        res = PQprepare(d->conn, s->name, s->sql, s->nparams, s->types);
-        if (PQresultStatus(res) != PGRES_COMMAND_OK) {
-            fail_result(d, res);
-            PQclear(res);
+        if (command_done(d, PQprepare(d->conn, s->name, s->sql, s->nparams, s->types)))
             return AQ_DB_ERROR;
-        }
-        PQclear(res);
         s->prepared = true;
     }
     if (s->persistent)
         res = PQexecPrepared(d->conn, s->name, s->nparams, s->values, s->lengths, s->formats, 0);
     else
         res = PQexecParams(d->conn, s->sql, s->nparams, s->types, s->values, s->lengths, s->formats, 0);
-    ExecStatusType status = PQresultStatus(res);
-    if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK) {
-        fail_result(d, res);
+    if (answered(d, res)) {
         PQclear(res);
         return AQ_DB_ERROR;
     }
-    d->cls = AQ_DBE_NONE;
-    d->changes = strtoll(PQcmdTuples(res), NULL, 10);
     s->res = res;
     s->row = -1;
     return 0;
