@@ -377,7 +377,32 @@ void aq__store_now(char *buf, size_t size, int offset, bool millis)
         snprintf(buf, size, "%sZ", base);
 }
 
+bool aq__store_snapshot_begin(aq_store *s)
+{
+    if (aq__db_backend(s->db) != AQ_DB_SQLITE || aq__db_in_transaction(s->db))
+        return false;
+    /* A failed BEGIN leaves each pass on its own snapshot, as before; the
+     * fill pass never writes past the rows it counted. */
+    return aq__db_exec(s->db, "BEGIN") == 0;
+}
+
+void aq__store_snapshot_end(aq_store *s, bool began)
+{
+    if (began && aq__db_in_transaction(s->db) && aq__db_exec(s->db, "COMMIT") != 0)
+        aq__db_exec(s->db, "ROLLBACK"); /* it only read: nothing is lost */
+}
+
+static int query_table(aq_store *s, const char *sql, const char *const *args, aq_table **out);
+
 int aq__store_query_table(aq_store *s, const char *sql, const char *const *args, aq_table **out)
+{
+    bool snapshot = aq__store_snapshot_begin(s);
+    int rc = query_table(s, sql, args, out);
+    aq__store_snapshot_end(s, snapshot);
+    return rc;
+}
+
+static int query_table(aq_store *s, const char *sql, const char *const *args, aq_table **out)
 {
     aq_db_stmt *st;
     int rc = aq__store_cached(s, sql, &st);

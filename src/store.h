@@ -70,4 +70,15 @@ void aq__store_now(char *buf, size_t size, int offset, bool millis);
  * terminated; a NULL entry in the middle binds NULL is not supported). */
 int aq__store_query_table(aq_store *s, const char *sql, const char *const *args, aq_table **out);
 
+/* A query read twice (count the rows, then fill a table sized by the
+ * count) must see one snapshot. On SQLite every run of a statement outside
+ * a transaction reads the newest commit, so a writer committing between the
+ * two passes (an approval while the server draws a map) once made the
+ * second pass longer than the table the first one sized. Outside a
+ * transaction this opens a deferred one on SQLite, which holds one read
+ * snapshot until aq__store_snapshot_end; PostgreSQL rewinds its held result
+ * and needs none. Returns whether it opened one, for aq__store_snapshot_end. */
+bool aq__store_snapshot_begin(aq_store *s);
+void aq__store_snapshot_end(aq_store *s, bool began);
+
 #endif

@@ -122,12 +122,17 @@ int aq_store_select(aq_store *s, const aq_selection *sel, aq_table **out)
     if (rc == AQ_OK)
         rc = aq__store_prepare(s, sql.data, &st);
     aq_table *t = NULL;
+    bool snapshot = false;
     if (rc == AQ_OK) {
         aq__db_bind_text(st, 1, sel->level);
         aq__db_bind_text(st, 2, sel->under);
         aq__db_bind_text(st, 3, sel->period);
         aq__db_bind_int64(st, 4, sel->max_dataset);
-        /* Count the distinct (unit, period) rows: results are ordered by them. */
+        /* Count the distinct (unit, period) rows: results are ordered by them.
+         * Both passes read one snapshot (a commit between them would add
+         * rows the table has no room for); the fill stops at the count all
+         * the same. */
+        snapshot = aq__store_snapshot_begin(s);
         size_t n = 0;
         char last[320] = "";
         while (rc == AQ_OK && aq__store_row(s, st, &rc)) {
@@ -152,6 +157,8 @@ int aq_store_select(aq_store *s, const aq_selection *sel, aq_table **out)
             char key[320];
             snprintf(key, sizeof key, "%s\x1f%s", aq__db_column_text(st, 0), aq__db_column_text(st, 6));
             if (strcmp(key, last) != 0) {
+                if ((size_t)(row + 1) >= n)
+                    break;
                 row++;
                 memcpy(last, key, sizeof last);
                 for (size_t j = 0; j < 7 && rc == AQ_OK; j++)
@@ -168,6 +175,7 @@ int aq_store_select(aq_store *s, const aq_selection *sel, aq_table **out)
         }
     }
     aq__db_finalize(st);
+    aq__store_snapshot_end(s, snapshot);
     aq__buf_free(&sql);
     for (size_t k = 0; k < nind; k++)
         aq__free(codes[k]);
