@@ -227,6 +227,14 @@ int aq_format_parse(const char *name, enum aq_format *out);
  * three digits. Returns 1 and sets *out on success, 0 if S is not a number. */
 int aq_parse_number(const char *s, size_t len, char decimal, double *out);
 
+/* Parses one number typed by a person, whose decimal mark is not known
+ * ("2 917,9", "2917.9", "1 234 567"): S is read with either mark. Where
+ * both readings succeed and differ ("1,234" is 1.234 or 1234), DECIMAL
+ * ('.' or ',', the convention of the person's language) decides; with
+ * DECIMAL 0 such text is ambiguous. Returns 1 and sets *out, 0 if S is not
+ * a number, -1 if it is ambiguous (*out unchanged). */
+int aq_parse_number_typed(const char *s, size_t len, char decimal, double *out);
+
 /* ---------------------------------------------------------------------
  * Names: normalisation and transliteration for matching Kazakh, Russian
  * and English names.

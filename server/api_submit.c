@@ -87,29 +87,78 @@ void srv_api_upload(srv_worker *w, const srv_request *rq, const srv_caller *who,
         reply_submission(rs, id, status_after(&who->account));
 }
 
+/* The new value of an edit, as the request gives it: a JSON number, or the
+ * text a person typed ("2 917,9", "1 234 567"), read by aimaq's number
+ * parser with "decimal" (the page's convention) deciding only text that
+ * reads two ways. Removing a value must be asked for by name
+ * ("remove": true): a null or unreadable value once went through as a
+ * removal and deleted a figure the editor meant to change. Sets *x (NaN for
+ * a removal) or replies 400 and returns false. */
+static bool edit_value(json_t *body, srv_response *rs, double *x)
+{
+    json_t *v = json_object_get(body, "value"), *remove = json_object_get(body, "remove"),
+           *mark = json_object_get(body, "decimal");
+    if (remove && !json_is_boolean(remove)) {
+        srv_reply_error(rs, 400, "\"remove\" must be true or false");
+        return false;
+    }
+    if (remove && json_is_true(remove)) {
+        if (v) {
+            srv_reply_error(rs, 400, "give either \"value\" or \"remove\": true, not both");
+            return false;
+        }
+        *x = NAN;
+        return true;
+    }
+    if (!v || json_is_null(v)) {
+        srv_reply_error(rs, 400, "\"value\" is missing: give the new value, or \"remove\": true to remove the value");
+        return false;
+    }
+    if (json_is_number(v)) {
+        *x = json_number_value(v);
+        return true;
+    }
+    if (!json_is_string(v)) {
+        srv_reply_error(rs, 400, "\"value\" must be a number or the number as text, such as \"2 917,9\"");
+        return false;
+    }
+    const char *m = mark && json_is_string(mark) ? json_string_value(mark) : NULL;
+    if (mark && (!m || (strcmp(m, ",") && strcmp(m, ".")))) {
+        srv_reply_error(rs, 400, "\"decimal\" must be \",\" or \".\"");
+        return false;
+    }
+    const char *text = json_string_value(v);
+    size_t len = json_string_length(v);
+    int got = memchr(text, '\0', len) ? 0 : aq_parse_number_typed(text, len, m ? m[0] : 0, x);
+    if (got == 1)
+        return true;
+    /* The caller's own text, cut short: it names what was not understood. */
+    if (got < 0)
+        srv_reply_error(rs, 400, "\"value\" '%.40s' reads two ways (a decimal mark or a thousands separator):"
+                        " give \"decimal\", or write it without doubt, such as 1 234 or 1,2340", text);
+    else
+        srv_reply_error(rs, 400, "\"value\" '%.40s' is not a number (write it as 2 917,9, 2917.9 or 1 234 567)", text);
+    return false;
+}
+
 void srv_api_edit(srv_worker *w, const srv_request *rq, const srv_caller *who, srv_response *rs, const char *arg)
 {
     (void)arg;
     json_t *body = srv_body_object(rq, rs);
     const char *unit, *indicator, *period, *comment;
+    double x = NAN;
     if (!body)
         return;
-    json_t *v = json_object_get(body, "value");
     if (srv_body_string(body, rs, "unit", true, &unit) && srv_body_string(body, rs, "indicator", true, &indicator) &&
         srv_body_string(body, rs, "period", true, &period) && srv_body_string(body, rs, "comment", false, &comment) &&
         srv_check_value(rs, "unit", unit) && srv_check_value(rs, "indicator", indicator) &&
-        srv_check_value(rs, "period", period)) {
-        if (!v || !(json_is_number(v) || json_is_null(v))) {
-            srv_reply_error(rs, 400, "\"value\" must be a number, or null to remove the value");
-        } else {
-            double x = json_is_null(v) ? NAN : json_number_value(v);
-            long long id = 0;
-            int rc = aq_ws_submit_edit(w->store, &who->account, unit, indicator, period, x, comment, &id);
-            if (rc)
-                srv_reply_rc(w, rs, rc);
-            else
-                reply_submission(rs, id, status_after(&who->account));
-        }
+        srv_check_value(rs, "period", period) && edit_value(body, rs, &x)) {
+        long long id = 0;
+        int rc = aq_ws_submit_edit(w->store, &who->account, unit, indicator, period, x, comment, &id);
+        if (rc)
+            srv_reply_rc(w, rs, rc);
+        else
+            reply_submission(rs, id, status_after(&who->account));
     }
     json_decref(body);
 }

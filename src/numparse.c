@@ -206,3 +206,24 @@ int aq_parse_number(const char *s, size_t len, char decimal, double *out)
     *out = v;
     return 1;
 }
+
+int aq_parse_number_typed(const char *s, size_t len, char decimal, double *out)
+{
+    /* A person typing one value gives no column to learn the decimal mark
+     * from, so both readings are tried: '2 917,9' and '2 917.9' each read
+     * only one way, and only text such as '1,234' that reads both ways
+     * (1.234 or 1234) needs the page's convention. */
+    double comma = 0, point = 0;
+    int by_comma = aq_parse_number(s, len, ',', &comma);
+    int by_point = aq_parse_number(s, len, '.', &point);
+    if (by_comma && by_point && comma != point) {
+        if (decimal != ',' && decimal != '.')
+            return -1;
+        *out = decimal == ',' ? comma : point;
+        return 1;
+    }
+    if (!by_comma && !by_point)
+        return 0;
+    *out = by_comma ? comma : point;
+    return 1;
+}

@@ -18,7 +18,7 @@ const WORDS = {
     role_admin: 'әкімші', role_central: 'орталық талдаушы', role_regional: 'өңірлік редактор', role_viewer: 'қараушы',
     id: '№', kind: 'Түрі', status: 'Күйі', by: 'Кім', at: 'Қашан', rows: 'Жолдар', action: 'Әрекет',
     object: 'Нысан', old: 'Бұрынғы', new: 'Жаңа', code: 'Код', measure: 'Өлшем', horizon: 'Деректер нұсқасы',
-    sha: 'Нәтиже хэші'
+    sha: 'Нәтиже хэші', remove_value: 'Мәнді жою', removes: 'мәнді жояды', confirm_remove: 'Мәнді шынымен жою керек пе?'
   },
   ru: {
     high: 'высокий', medium: 'средний', low: 'низкий', uninhabited: 'без населения', excluded: 'не оценены',
@@ -34,7 +34,8 @@ const WORDS = {
     sent_live: 'Внесено', comment: 'Причина:', role_admin: 'администратор', role_central: 'центральный аналитик',
     role_regional: 'региональный редактор', role_viewer: 'наблюдатель', id: '№', kind: 'Вид', status: 'Статус',
     by: 'Кто', at: 'Когда', rows: 'Строк', action: 'Действие', object: 'Объект', old: 'Было', new: 'Стало',
-    code: 'Код', measure: 'Мера', horizon: 'Версия данных', sha: 'Хэш результата'
+    code: 'Код', measure: 'Мера', horizon: 'Версия данных', sha: 'Хэш результата',
+    remove_value: 'Удалить значение', removes: 'удаляет значение', confirm_remove: 'Действительно удалить значение?'
   },
   en: {
     high: 'high', medium: 'medium', low: 'low', uninhabited: 'uninhabited', excluded: 'not scored',
@@ -50,7 +51,8 @@ const WORDS = {
     comment: 'Reason:', role_admin: 'administrator', role_central: 'central analyst', role_regional: 'regional editor',
     role_viewer: 'viewer', id: 'No.', kind: 'Kind', status: 'Status', by: 'By', at: 'At', rows: 'Rows',
     action: 'Action', object: 'Object', old: 'Old', new: 'New', code: 'Code', measure: 'Measure',
-    horizon: 'Data version', sha: 'Output hash'
+    horizon: 'Data version', sha: 'Output hash', remove_value: 'Remove the value', removes: 'removes the value',
+    confirm_remove: 'Really remove the value?'
   }
 };
 
@@ -164,10 +166,13 @@ async function loadData() {
 
 async function loadSubmissions() {
   const data = await api('GET', '/api/submissions');
+  // An edit without a new value removes one: said in words, so that an
+  // analyst never approves a removal by mistake for a blank cell.
+  data.items.forEach((row) => { if (row.kind === 'edit' && row.value === null) row.value = t('removes'); });
   const central = ['admin', 'central'].includes(state.account.role);
   fillTable($('submissions-table'), data.items, [['id', 'id'], ['kind', 'kind'], ['status', 'status'],
     ['submitted_by', 'by'], ['submitted_at', 'at'], ['file', 'file'], ['unit', 'unit'], ['indicator', 'indicator'],
-    ['period', 'period'], ['value', 'value', true], ['rows', 'rows', true]],
+    ['period', 'period'], ['old_value', 'old', true], ['value', 'new', true], ['rows', 'rows', true]],
   central ? (td, row) => {
     if (row.status !== 'pending') { td.textContent = row.comment || ''; return; }
     const ok = document.createElement('button');
@@ -290,15 +295,27 @@ async function start() {
       await loadSubmissions();
     } catch (e) { $('upload-status').textContent = e.message; $('upload-status').className = 'error'; }
   };
-  $('edit-form').onsubmit = async (ev) => {
-    ev.preventDefault();
+  // The value goes as typed ("2 917,9"): the server reads it with aimaq's
+  // number parser and names what it cannot read; the page's language says
+  // which mark is decimal when text reads two ways ("1,234").
+  const sendEdit = async (change) => {
     try {
       const r = await api('POST', '/api/edits', { unit: $('edit-unit').value, indicator: $('edit-indicator').value,
-        period: $('edit-period').value, value: Number($('edit-value').value.replace(',', '.')) });
+        period: $('edit-period').value, ...change });
       $('edit-status').textContent = `${t(r.status === 'pending' ? 'sent_pending' : 'sent_live')} (№ ${r.submission})`;
       $('edit-status').className = 'ok';
       await loadSubmissions();
     } catch (e) { $('edit-status').textContent = e.message; $('edit-status').className = 'error'; }
+  };
+  $('edit-form').onsubmit = (ev) => {
+    ev.preventDefault();
+    return sendEdit({ value: $('edit-value').value, decimal: state.lang === 'en' ? '.' : ',' });
+  };
+  $('edit-remove').onclick = () => {
+    if (!['edit-unit', 'edit-indicator', 'edit-period'].every((id) => $(id).reportValidity())) return undefined;
+    const what = [$('edit-unit').value, $('edit-indicator').value, $('edit-period').value].join(' · ');
+    if (!confirm(`${t('confirm_remove')}\n${what}`)) return undefined;
+    return sendEdit({ remove: true });
   };
   $('disparity-form').onsubmit = async (ev) => {
     ev.preventDefault();

@@ -54,9 +54,25 @@ live() {
 }
 eq "$(live 100000000)" 4321.5 "Abay's live value after the approval"
 eq "$(live 750000000)" 8985.6 "Almaty's value, which the editor could not change"
-eq "$(dbq "$DB" "SELECT kind, status, file, coalesce(comment, '') FROM submissions ORDER BY id")" \
-  "file|approved|abay_grp_2022.csv|
-file|rejected|abay_grp_2019.csv|the 2019 figure, not 2022" "the submissions"
+eq "$(dbq "$DB" "SELECT kind, status, coalesce(file, ''), coalesce(period, ''), coalesce(comment, '') FROM submissions ORDER BY id")" \
+  "file|approved|abay_grp_2022.csv||
+file|rejected|abay_grp_2019.csv||the 2019 figure, not 2022
+edit|approved||2021|
+edit|approved||2020|
+edit|approved||2019|
+edit|approved||2018|
+edit|rejected||2023|keep the 2023 census figure" "the submissions"
+# The values typed in the dashboard as people write them, stored exactly.
+value_of() { # value_of CODE INDICATOR PERIOD
+  dbq "$DB" "SELECT coalesce(CAST(o.value AS TEXT), 'NULL') FROM observations o JOIN units u ON u.id = o.unit_id
+               JOIN indicators i ON i.id = o.indicator_id
+             WHERE u.code = '$1' AND i.code = '$2' AND o.period = '$3' ORDER BY o.dataset_id DESC LIMIT 1"
+}
+for p in 2021 2020 2019; do eq "$(value_of 100000000 grp_pc_kzt_thousand $p)" 2917.9 "Abay $p typed in the dashboard"; done
+got=$(value_of 100000000 grp_pc_kzt_thousand 2018)
+[ "$got" = 1234567.0 ] || [ "$got" = 1234567 ] && ok || bad "Abay 2018 typed as '1 234 567': got '$got'"
+got=$(value_of 100000000 population_male 2023)
+[ "$got" = 298770.0 ] || [ "$got" = 298770 ] && ok || bad "the value whose removal was rejected: got '$got'"
 eq "$(dbq "$DB" "SELECT count(*) FROM observations WHERE value = 9999")" 0 "values of the rejected file"
 eq "$(dbq "$DB" "SELECT count(*) FROM audit WHERE account = 'abay' AND action = 'denied' AND object LIKE '%750000000%'")" 1 \
   "the refused edit of Almaty in the audit log"

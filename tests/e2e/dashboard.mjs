@@ -22,6 +22,9 @@ const URL = process.env.URL;
 const SHOTS = process.env.SHOTS;
 const UPLOAD = process.env.UPLOAD;
 const UPLOAD_WRONG = process.env.UPLOAD_WRONG;
+// Abay's GRP per capita typed in the edit form as people write numbers;
+// serve_browser.sh checks the stored values (2917.9 three times, 1234567).
+const TYPED = [['2021', '2 917,9'], ['2020', '2917,9'], ['2019', '2 917.9'], ['2018', '1 234 567']];
 let checks = 0;
 const ok = (what) => { checks++; console.log(`ok - ${what}`); };
 
@@ -108,6 +111,45 @@ try {
   const wrong = (await page.locator('#upload-status').textContent()).match(/№ (\d+)/)[1];
   ok(`a second upload is submission ${wrong}, pending`);
 
+  // Single values typed as the page itself writes numbers (Kazakh: "2 917,9"):
+  // each goes to the server as typed and is stored exactly (serve_browser.sh
+  // reads the store); what is no number is refused with the server's words.
+  await page.fill('#edit-unit', '100000000');
+  await page.fill('#edit-indicator', 'grp_pc_kzt_thousand');
+  const editStatus = async (click) => {
+    const prev = await page.locator('#edit-status').textContent();
+    await page.click(click);
+    await page.waitForFunction((p) => {
+      const s = document.getElementById('edit-status').textContent;
+      return s.length > 0 && s !== p;
+    }, prev, { timeout: 15000 });
+    return { text: await page.locator('#edit-status').textContent(), cls: await page.locator('#edit-status').getAttribute('class') };
+  };
+  for (const [period, value] of TYPED) {
+    await page.fill('#edit-period', period);
+    await page.fill('#edit-value', value);
+    const r = await editStatus('#edit-submit');
+    assert.equal(r.cls, 'ok', `${value}: ${r.text}`);
+    assert.match(r.text, /орталық талдаушының бекітуін күтуде \(№ \d+\)/, r.text);
+  }
+  ok(`typed values ${TYPED.map(([, v]) => `"${v}"`).join(', ')} are each submitted`);
+  await page.fill('#edit-period', '2017');
+  await page.fill('#edit-value', '2 9x7,9');
+  const typo = await editStatus('#edit-submit');
+  assert.equal(typo.cls, 'error');
+  assert.match(typo.text, /'2 9x7,9' is not a number/);
+  ok(`a typo is refused with the server's message: ${typo.text}`);
+  // A removal is its own button and asks first: Abay's males in 2023.
+  await page.fill('#edit-indicator', 'population_male');
+  await page.fill('#edit-period', '2023');
+  await page.fill('#edit-value', '');
+  let asked = '';
+  page.once('dialog', (d) => { asked = d.message(); d.accept(); });
+  const removal = await editStatus('#edit-remove');
+  assert.match(asked, /Мәнді шынымен жою керек пе\?\n100000000 · population_male · 2023/, asked);
+  assert.equal(removal.cls, 'ok', removal.text);
+  ok(`the removal asks first ("${asked.split('\n')[0]}") and is submitted`);
+
   // Through the API, with the session's own token: another region's value.
   const refused = await page.evaluate(async () => {
     const me = await (await fetch('/api/me')).json();
@@ -147,6 +189,26 @@ try {
   await rejected.locator('td.status-rejected').waitFor({ timeout: 15000 });
   assert.match(await rejected.textContent(), /the 2019 figure, not 2022/);
   ok(`the analyst rejects submission ${wrong} with a reason`);
+  // The removal says so in words, beside the value it would remove; the
+  // analyst rejects it. The typed edits are approved one by one.
+  const removing = page.locator('#submissions-table tbody tr', { hasText: 'population_male' }).first();
+  const cells = await removing.locator('td').evaluateAll((tds) => tds.map((td) => td.textContent));
+  assert.ok(cells.includes('мәнді жояды'), cells.join(' | '));
+  assert.ok(cells.map(plain).includes('298 770'), cells.join(' | '));
+  ok(`the removal is shown as "мәнді жояды" beside the old value 298 770`);
+  page.once('dialog', (d) => d.accept('keep the 2023 census figure'));
+  await removing.locator('button.reject').click();
+  await page.locator('#submissions-table tbody tr', { hasText: 'population_male' }).first()
+    .locator('td.status-rejected').waitFor({ timeout: 15000 });
+  for (const [period] of TYPED) {
+    const row = page.locator('#submissions-table tbody tr', { hasText: 'grp_pc_kzt_thousand' })
+      .filter({ has: page.locator('td', { hasText: new RegExp(`^${period}$`) }) }).first();
+    await row.locator('button.approve').click();
+    await page.locator('#submissions-table tbody tr', { hasText: 'grp_pc_kzt_thousand' })
+      .filter({ has: page.locator('td', { hasText: new RegExp(`^${period}$`) }) }).first()
+      .locator('td.status-approved').waitFor({ timeout: 15000 });
+  }
+  ok('the analyst rejects the removal and approves the four typed edits');
   await page.screenshot({ path: `${SHOTS}/04-analyst-approved.png`, fullPage: true });
 
   await tab(page, 'map');
