@@ -18,6 +18,11 @@
  *  - The library never prints and never exits. Warnings go to the context's
  *    warning callback (by default they are dropped).
  *  - Strings are UTF-8.
+ *
+ * Linking: `cmake --install` puts libaimaq.so (SONAME libaimaq.so.0, the
+ * public aq_ names only), libaimaq.a, these headers and aimaq.pc in place;
+ * build with `cc prog.c $(pkg-config --cflags --libs aimaq)`. examples/c/
+ * has two small programs. The headers compile as C11 and as C++.
  */
 #ifndef AIMAQ_H
 #define AIMAQ_H
@@ -267,9 +272,16 @@ enum {
     AQ_STORE_CREATE = 2    /* create the file and schema if absent      */
 };
 
-/* Opens (and, with AQ_STORE_CREATE, creates or migrates) the store at PATH.
- * Returns AQ_OK, AQ_EIO (cannot open), AQ_ESTORE (not an aimaq store, or a
- * newer schema than this library knows). */
+/* Opens (and, with AQ_STORE_CREATE, creates or migrates) the store at PATH:
+ * a SQLite file, or a PostgreSQL database given as a connection URI
+ * (postgresql://user@host/dbname or postgres://...; the first writing
+ * call creates the schema in an empty database; docs/postgresql.md).
+ * The store reports every later failure on CTX, the context it was opened
+ * with: CTX must outlive the store, and the store and CTX belong to one
+ * thread at a time (open one store per thread, as the server does per
+ * worker). Returns AQ_OK, AQ_EIO (cannot open, or the server cannot be
+ * reached), AQ_ESTORE (not an aimaq store, or a newer schema than this
+ * library knows). */
 int aq_store_open(aq_ctx *ctx, const char *path, int flags, aq_store **out);
 /* Closes the store (an import in progress was already committed or rolled
  * back by its call). NULL is accepted. */

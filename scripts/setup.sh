@@ -38,6 +38,8 @@ if [ "$mode" = test ]; then
   command -v node >/dev/null 2>&1 || need="$need nodejs"
   command -v npm >/dev/null 2>&1 || need="$need npm"
   # The fuzz smoke (tests/fuzz/): clang and its libFuzzer runtime.
+  # tests/cli/install.sh compiles each public header as C++ too.
+  command -v c++ >/dev/null 2>&1 || need="$need g++"
   command -v clang >/dev/null 2>&1 || need="$need clang"
   ls "$(clang -print-resource-dir 2>/dev/null)"/lib/linux/libclang_rt.fuzzer-*.a >/dev/null 2>&1 ||
     need="$need libclang-rt-14-dev"
