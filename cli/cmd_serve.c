@@ -64,11 +64,11 @@ static int run(int argc, char **argv)
         {"log", CLI_STRING, &log, "FILE", "append the access log to FILE (default standard error)"},
         {"secure-cookies", CLI_FLAG, &secure, NULL, "mark cookies Secure (when a TLS proxy is in front)"},
         {"trusted-proxy", CLI_STRING, &proxy, "ADDR[,ADDR]",
-         "proxies (IPv4) whose X-Forwarded-For names the client (default none: the header is ignored)"},
+         "proxies (IPv4) whose X-Forwarded-For is believed (default none)"},
         {"connections-per-address", CLI_INT, &per_address, "N",
-         "connections one address may hold at once (default 64; 0 = no limit, e.g. behind a proxy)"},
+         "connections one address may hold (default 64; 0 = no limit)"},
         {"header-timeout", CLI_INT, &header_timeout, "SECONDS",
-         "a request's headers must all arrive within this many seconds (default 20)"},
+         "seconds a request's headers may take in all (default 20)"},
         {NULL, 0, NULL, NULL, NULL}};
     int npos, rc = cli_parse(&cmd_serve, opts, argc, argv, &npos);
     if (rc >= 0)

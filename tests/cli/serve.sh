@@ -280,6 +280,12 @@ serve_stop
 # server of its own, behind a "proxy" at 127.0.0.1; other loopback
 # addresses (127.0.0.2) are clients it does not trust.
 # ========================================================================
+expect 1 "$AIMAQ" serve --db "$DB" --trusted-proxy 127.0.0.1,10.0.0.300 --listen 127.0.0.1:1
+has "$T/err" "--trusted-proxy must be IPv4 addresses separated by commas (at most 16), e.g. 127.0.0.1,10.0.0.2, not '10.0.0.300'"
+expect 1 "$AIMAQ" serve --db "$DB" --connections-per-address -1
+has "$T/err" "--connections-per-address must be 0 (no limit) to 4096, not -1"
+expect 1 "$AIMAQ" serve --db "$DB" --header-timeout 0
+has "$T/err" "--header-timeout must be 1 to 3600 seconds, not 0"
 serve_start "$DB" "${SPOOL_ARG[@]}" --trusted-proxy 127.0.0.1 --connections-per-address 10 --header-timeout 3 ||
   { finish; exit 1; }
 has "$T/serve.err" "AQ_PWHASH_FAST=1: the test mode" # said at the start: serve_lib.inc sets it
