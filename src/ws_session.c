@@ -70,20 +70,21 @@ static bool same_hash(aq_db_stmt *st, int col, const char sha[65])
     return h && aq__db_column_bytes(st, col) == 64 && sodium_memcmp(h, sha, 64) == 0;
 }
 
-/* Seconds to wait after the newest of N remembered failures of which FREE
- * cost nothing: 2, 4, 8 ... seconds, at most the window. */
-static long long backoff(long long n, long long free)
+/* Seconds to wait after the newest of N remembered failures when the
+ * first ALLOWANCE of them cost nothing: 0 below it, then 2, 4, 8 ...
+ * seconds, at most the window. */
+static long long backoff(long long n, long long allowance)
 {
-    long long k = n - free + 1;
+    long long k = n - allowance + 1;
     if (k <= 0)
         return 0;
     return k >= 10 ? AQ_WS_LOGIN_WINDOW : (1LL << k) < AQ_WS_LOGIN_WINDOW ? 1LL << k : AQ_WS_LOGIN_WINDOW;
 }
 
-/* Raises *WAIT to the seconds the failures SQL counts (count and newest
- * time, of the window from ?1; NAME as ?2 and CLIENT as ?3 when given)
- * still ask for when FREE of them cost nothing. */
-static int wait_seconds(aq_store *s, const char *sql, const char *name, const char *client, long long free,
+/* Raises *WAIT to the seconds still to wait for the failures SQL counts
+ * (count and newest time of those after ?1, the window's start; NAME is
+ * bound next when not NULL, then CLIENT) when ALLOWANCE cost nothing. */
+static int wait_seconds(aq_store *s, const char *sql, const char *name, const char *client, long long allowance,
                         long long now, long long *wait)
 {
     aq_db_stmt *st;
@@ -98,7 +99,7 @@ static int wait_seconds(aq_store *s, const char *sql, const char *name, const ch
     int step = aq__db_step(st);
     if (step == AQ_DB_ROW) {
         long long n = aq__db_column_int64(st, 0), last = aq__db_column_int64(st, 1);
-        long long w = n > 0 ? last + backoff(n, free) - now : 0;
+        long long w = n > 0 ? last + backoff(n, allowance) - now : 0;
         if (w > *wait)
             *wait = w;
     } else {
