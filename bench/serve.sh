@@ -122,8 +122,9 @@ for engine in $engines; do
   rm -rf "$DATA/spool"
   mkdir -p "$DATA/spool"
   PORT=$((20000 + RANDOM % 40000))
+  # (every wrk connection is from 127.0.0.1: no per-address limit)
   "$AIMAQ" serve --db "$DB" --listen 127.0.0.1:$PORT --threads "$SERVE_THREADS" --spool "$DATA/spool" \
-    --log "$DATA/access.log" 2> "$DATA/serve.err" &
+    --log "$DATA/access.log" --connections-per-address 0 2> "$DATA/serve.err" &
   SPID=$!
   for _ in $(seq 1 100); do
     curl -s -o /dev/null "http://127.0.0.1:$PORT/api/health" && break

@@ -14,7 +14,7 @@ static int run(int argc, char **argv);
 
 const cli_command cmd_serve = {
     "serve", "run the shared workspace: JSON API and dashboard over HTTP",
-    "aimaq serve [--db STORE] [--listen 127.0.0.1:8080]",
+    "aimaq serve [--db STORE] [--listen 127.0.0.1:8080] [--trusted-proxy ADDR[,ADDR]]",
     "Serves the store to a team: the dashboard (map, tables, submissions,\n"
     "language switch) at /, and the JSON API at /api/ (docs/server.md). Every\n"
     "request except the login needs an account: create the first one with\n"
@@ -23,6 +23,8 @@ const cli_command cmd_serve = {
     "are spooled in DB.uploads/ (a killed server leaves the store untouched;\n"
     "for a PostgreSQL store, NAME.uploads/ in the working directory, NAME\n"
     "being the database's).\n"
+    "Behind a TLS proxy, name it with --trusted-proxy: only then is its\n"
+    "X-Forwarded-For believed, and logins back off per real client address.\n"
     "Stops cleanly on Ctrl-C or SIGTERM.\n\n"
     "examples:\n"
     "  AIMAQ_PASSWORD=... aimaq account add admin --role admin --db kz.db\n"
@@ -51,7 +53,8 @@ static void pg_spool(const char *uri, char *buf, size_t size)
 static int run(int argc, char **argv)
 {
     const char *db = NULL, *listen = "127.0.0.1:8080", *spool = NULL, *log = NULL;
-    long threads = 4;
+    long threads = 4, per_address = 64, header_timeout = 20;
+    const char *proxy = NULL;
     int secure = 0;
     cli_option opts[] = {
         {"db", CLI_STRING, &db, "STORE", "the store: a file or a postgresql:// URI (default $AIMAQ_DB or aimaq.db)"},
@@ -60,6 +63,12 @@ static int run(int argc, char **argv)
         {"spool", CLI_STRING, &spool, "DIR", "directory for uploads in progress (default DB.uploads, or NAME.uploads)"},
         {"log", CLI_STRING, &log, "FILE", "append the access log to FILE (default standard error)"},
         {"secure-cookies", CLI_FLAG, &secure, NULL, "mark cookies Secure (when a TLS proxy is in front)"},
+        {"trusted-proxy", CLI_STRING, &proxy, "ADDR[,ADDR]",
+         "proxies (IPv4) whose X-Forwarded-For is believed (default none)"},
+        {"connections-per-address", CLI_INT, &per_address, "N",
+         "connections one address may hold (default 64; 0 = no limit)"},
+        {"header-timeout", CLI_INT, &header_timeout, "SECONDS",
+         "seconds a request's headers may take in all (default 20)"},
         {NULL, 0, NULL, NULL, NULL}};
     int npos, rc = cli_parse(&cmd_serve, opts, argc, argv, &npos);
     if (rc >= 0)
@@ -68,8 +77,13 @@ static int run(int argc, char **argv)
         return cli_usage_error("serve: unexpected argument '%s' (the store is --db STORE)", argv[0]);
     if (threads < 1 || threads > 256)
         return cli_usage_error("serve: --threads must be 1 to 256, not %ld", threads);
+    if (per_address < 0 || per_address > 4096)
+        return cli_usage_error("serve: --connections-per-address must be 0 (no limit) to 4096, not %ld", per_address);
+    if (header_timeout < 1 || header_timeout > 3600)
+        return cli_usage_error("serve: --header-timeout must be 1 to 3600 seconds, not %ld", header_timeout);
     srv_config cfg = {.db = cli_db_path(db), .listen = listen, .threads = (int)threads, .secure_cookies = secure,
-                      .log_path = log};
+                      .log_path = log, .trusted_proxy = proxy, .per_address = (int)per_address,
+                      .header_timeout = (int)header_timeout};
     char spool_default[4096];
     if (!spool) {
         if (strstr(cfg.db, "://"))

@@ -18,7 +18,7 @@
  *    audits its own refusal (action "denied", the message as new_value);
  *    the look-ups (aq_ws_may_change, aq_ws_session, aq_ws_token_account)
  *    do not: the caller audits the request it refuses. Failed logins are
- *    audited by aq_ws_login ("login-failed", "login-refused").
+ *    audited by aq_ws_login ("login-failed"; "login-refused" counts).
  *  - Secrets (passwords, session and API tokens) are never stored: only
  *    Argon2id hashes of passwords (libsodium crypto_pwhash_str) and
  *    SHA-256 hashes of tokens. Tokens are 32 random bytes, hex.
@@ -88,18 +88,27 @@ int aq_ws_accounts(aq_store *s, aq_table **out);
 /* --- Sessions and tokens ----------------------------------------------- */
 
 /* Checks NAME and PASSWORD and opens a session of 12 hours. CLIENT is the
- * client's address, used for rate limiting: after 5 failed attempts for
- * one name or one address within 15 minutes, further attempts are refused
- * (AQ_EDENIED, "too many failed logins ... try again in N s") without the
- * password being checked. SESSION receives the session token (the cookie
- * value), CSRF the token the client must echo in X-CSRF-Token on every
- * state-changing request. Failures are audited; the message does not say
- * whether the name or the password was wrong (an unknown name costs the
- * same Argon2id verification as a known one). A success clears the name's
- * failures. Refused (rate-limited) attempts leave one "login-refused"
- * record a minute per name and address, so a flood of them cannot fill
- * the disk. The rate check and the recording of a failure are separate
- * transactions, so concurrent guesses may exceed the limit by a few.
+ * client's address (NULL: one shared by every caller without one), used
+ * for the backoff: failures are remembered for 15 minutes; after 3 for
+ * one name from one address, or 20 from one address for any names, each
+ * further attempt of that pair or address waits 2, 4, 8 ... s (at most
+ * 15 minutes) after its newest failure and is refused meanwhile
+ * (AQ_EDENIED, "too many failed logins for 'NAME' from this address: try
+ * again in N s") without the password being checked. Other addresses are
+ * not slowed, so nobody can lock a name out. SESSION receives the session
+ * token (the cookie value), CSRF the token the client must echo in
+ * X-CSRF-Token on every state-changing request. Failures are audited;
+ * the message does not say whether the name or the password was wrong
+ * (an unknown name costs the same Argon2id verification as a known one).
+ * A success clears the failures of its name and address. Refused attempts
+ * are counted per address and minute; a minute's counts are audited when
+ * it is over (at the next attempt), as one "login-refused" record for
+ * each of the 10 addresses refused most and one for the rest, so a flood
+ * of them cannot fill the append-only audit. Outside the test mode
+ * (AQ_PWHASH_FAST=1) a hash weaker than the INTERACTIVE cost is checked
+ * in a real hash's time and, the password being right, replaced by one at
+ * that cost. The backoff check and the recording of a failure are
+ * separate transactions, so concurrent guesses may exceed it by a few.
  * Returns AQ_OK, AQ_EDENIED, AQ_ESTORE. */
 int aq_ws_login(aq_store *s, const char *name, const char *password,
                 const char *client, char session[65], char csrf[65],

@@ -8,6 +8,14 @@
  * handed to the import only when complete, so a server killed mid-upload
  * leaves a stray spool file (removed at the next start) and an untouched
  * store.
+ *
+ * The front door: one address may hold --connections-per-address
+ * connections at once (MHD refuses the rest), and a request's headers
+ * must all arrive within --header-timeout seconds of its start, however
+ * slowly they trickle (MHD's own timeout restarts with every byte): the
+ * main thread closes the laggards once a second. The client of a request
+ * is the peer's address, or, when the peer is a --trusted-proxy, the
+ * right-most address of X-Forwarded-For that is not a trusted proxy.
  */
 #include "srv.h"
 #include "cli.h" /* exit codes: the server is a command of the tool */
@@ -21,10 +29,21 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/time.h>
 #include <time.h>
 #include <unistd.h>
+
+/* One open connection, for the header deadline. */
+typedef struct srv_conn {
+    struct srv_conn *prev, *next;
+    int fd;
+    struct timespec since;  /* when its current request started            */
+    bool reading;           /* the current request's headers are not all in */
+    char peer[64];
+} srv_conn;
 
 /* What one connection's request has gathered so far. */
 typedef struct conn {
@@ -92,6 +111,67 @@ static const char *header(struct MHD_Connection *mc, const char *name)
     return MHD_lookup_connection_value(mc, MHD_HEADER_KIND, name);
 }
 
+static bool trusted(const srv *server, const struct in_addr *a)
+{
+    for (size_t i = 0; i < server->ntrusted; i++)
+        if (server->trusted[i].s_addr == a->s_addr)
+            return true;
+    return false;
+}
+
+/* Appends every X-Forwarded-For header, comma-separated, in their order:
+ * several such headers mean the same as one joined list (RFC 9110 5.3). */
+static enum MHD_Result collect_forwarded(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+    (void)kind;
+    aq_buf *b = cls;
+    if (key && value && !strcasecmp(key, "X-Forwarded-For")) {
+        if (b->len)
+            aq__buf_append(b, ",", 1);
+        aq__buf_append(b, value, strlen(value));
+    }
+    return MHD_YES;
+}
+
+/* The client of a request from a trusted proxy: the right-most address of
+ * X-Forwarded-For that is not a trusted proxy (the ones left of it were
+ * written by whoever sent the request, so prove nothing), normalised into
+ * CLIENT. CLIENT stays the proxy's when there is none, or when that entry
+ * is not an address. */
+static void forwarded_client(const srv *server, struct MHD_Connection *mc, char client[64])
+{
+    aq_buf b = {0};
+    MHD_get_connection_values(mc, MHD_HEADER_KIND, collect_forwarded, &b);
+    char *list = b.data;
+    for (size_t n = list && !b.failed ? b.len : 0; n > 0;) {
+        size_t start = n;
+        while (start > 0 && list[start - 1] != ',')
+            start--;
+        char entry[64];
+        size_t a = start, z = n;
+        while (a < z && (list[a] == ' ' || list[a] == '\t'))
+            a++;
+        while (z > a && (list[z - 1] == ' ' || list[z - 1] == '\t'))
+            z--;
+        n = start > 0 ? start - 1 : 0;
+        if (z - a >= sizeof entry)
+            break;
+        memcpy(entry, list + a, z - a);
+        entry[z - a] = '\0';
+        struct in_addr v4;
+        struct in6_addr v6;
+        if (inet_pton(AF_INET, entry, &v4) == 1) {
+            if (trusted(server, &v4))
+                continue;
+            inet_ntop(AF_INET, &v4, client, 64);
+        } else if (inet_pton(AF_INET6, entry, &v6) == 1) {
+            inet_ntop(AF_INET6, &v6, client, 64);
+        }
+        break;
+    }
+    aq__buf_free(&b);
+}
+
 /* Opens the spool file of an upload named NAME, keeping its extension so
  * the importer reads it in the right format. */
 static void open_upload(srv *server, conn *c, const char *name)
@@ -125,17 +205,26 @@ static conn *start(srv *server, struct MHD_Connection *mc, const char *url, cons
     c->rq.path = url;
     MHD_get_connection_values(mc, MHD_GET_ARGUMENT_KIND, collect_arg, c);
     c->rq.session = MHD_lookup_connection_value(mc, MHD_COOKIE_KIND, "aq_session");
+    /* The scheme is case-insensitive (RFC 9110 11.1): "bearer" too. */
     const char *auth = header(mc, MHD_HTTP_HEADER_AUTHORIZATION);
-    if (auth && !strncmp(auth, "Bearer ", 7))
-        c->rq.bearer = auth + 7;
+    if (auth && !strncasecmp(auth, "Bearer", 6) && (auth[6] == ' ' || auth[6] == '\t')) {
+        const char *t = auth + 7;
+        while (*t == ' ' || *t == '\t')
+            t++;
+        c->rq.bearer = t;
+    }
     c->rq.csrf = header(mc, "X-CSRF-Token");
     c->rq.content_type = header(mc, MHD_HTTP_HEADER_CONTENT_TYPE);
     c->rq.accept_language = header(mc, MHD_HTTP_HEADER_ACCEPT_LANGUAGE);
     const union MHD_ConnectionInfo *ci = MHD_get_connection_info(mc, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-    if (ci && ci->client_addr && ci->client_addr->sa_family == AF_INET)
-        inet_ntop(AF_INET, &((const struct sockaddr_in *)ci->client_addr)->sin_addr, c->client, sizeof c->client);
-    else
+    if (ci && ci->client_addr && ci->client_addr->sa_family == AF_INET) {
+        const struct in_addr *peer = &((const struct sockaddr_in *)ci->client_addr)->sin_addr;
+        inet_ntop(AF_INET, peer, c->client, sizeof c->client);
+        if (trusted(server, peer))
+            forwarded_client(server, mc, c->client);
+    } else {
         snprintf(c->client, sizeof c->client, "unknown");
+    }
     c->rq.client = c->client;
     const char *len = header(mc, MHD_HTTP_HEADER_CONTENT_LENGTH);
     unsigned long long declared = len ? strtoull(len, NULL, 10) : 0;
@@ -170,17 +259,124 @@ static void receive(conn *c, const char *data, size_t size)
     }
 }
 
-static void log_request(srv *server, const conn *c, int status, size_t bytes)
+/* Writes S as one field of the access log: every byte but printable
+ * ASCII, and the space, backslash and quote, as \xHH, so that a decoded
+ * %0A or %20 in a path can neither start a forged line nor shift the
+ * fields. An empty field is "-". */
+static void log_field(FILE *f, const char *s)
+{
+    if (!s || !*s)
+        fputc('-', f);
+    for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p; p++) {
+        if (*p <= 0x20 || *p >= 0x7f || *p == '\\' || *p == '"')
+            fprintf(f, "\\x%02x", *p);
+        else
+            fputc(*p, f);
+    }
+    fputc(' ', f);
+}
+
+/* One line of the access log: time, client, method, path, status, bytes
+ * and milliseconds since START. */
+static void log_line(srv *server, const char *client, const char *method, const char *path, int status, size_t bytes,
+                     const struct timespec *start)
 {
     struct timespec now;
     clock_gettime(CLOCK_MONOTONIC, &now);
-    double ms = (double)(now.tv_sec - c->start.tv_sec) * 1e3 + (double)(now.tv_nsec - c->start.tv_nsec) / 1e6;
+    double ms = (double)(now.tv_sec - start->tv_sec) * 1e3 + (double)(now.tv_nsec - start->tv_nsec) / 1e6;
     char when[32];
     time_t t = time(NULL);
     struct tm tm;
     gmtime_r(&t, &tm);
     strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    fprintf(server->log, "%s %s %s %s %d %zu %.2fms\n", when, c->client, c->rq.method, c->rq.path, status, bytes, ms);
+    flockfile(server->log); /* one line at a time from the pool's threads */
+    fprintf(server->log, "%s ", when);
+    log_field(server->log, client);
+    log_field(server->log, method);
+    log_field(server->log, path);
+    fprintf(server->log, "%d %zu %.2fms\n", status, bytes, ms);
+    funlockfile(server->log);
+}
+
+static void log_request(srv *server, const conn *c, int status, size_t bytes)
+{
+    log_line(server, c->client, c->rq.method, c->rq.path, status, bytes, &c->start);
+}
+
+/* The tracked connection of MC (NULL when MHD has none for it). */
+static srv_conn *tracked(struct MHD_Connection *mc)
+{
+    const union MHD_ConnectionInfo *ci = MHD_get_connection_info(mc, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+    return ci ? ci->socket_context : NULL;
+}
+
+/* Marks whether MC is reading a request's headers (from now on). */
+static void set_reading(srv *server, struct MHD_Connection *mc, bool reading)
+{
+    srv_conn *t = tracked(mc);
+    if (!t)
+        return;
+    pthread_mutex_lock(&server->conns_lock);
+    t->reading = reading;
+    if (reading)
+        clock_gettime(CLOCK_MONOTONIC, &t->since);
+    pthread_mutex_unlock(&server->conns_lock);
+}
+
+/* Keeps the list of open connections the header deadline looks at. MHD
+ * closes a socket only after telling CLOSED, so a socket on the list,
+ * looked at under the lock, is still this connection's. */
+static void notify_connection(void *cls, struct MHD_Connection *mc, void **socket_context,
+                              enum MHD_ConnectionNotificationCode code)
+{
+    srv *server = cls;
+    srv_conn *t = *socket_context;
+    if (code == MHD_CONNECTION_NOTIFY_STARTED) {
+        const union MHD_ConnectionInfo *fd = MHD_get_connection_info(mc, MHD_CONNECTION_INFO_CONNECTION_FD);
+        const union MHD_ConnectionInfo *ci = MHD_get_connection_info(mc, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+        if (!fd || !(t = calloc(1, sizeof *t)))
+            return; /* untracked: MHD's idle timeout still applies */
+        t->fd = fd->connect_fd;
+        t->reading = true;
+        clock_gettime(CLOCK_MONOTONIC, &t->since);
+        if (ci && ci->client_addr && ci->client_addr->sa_family == AF_INET)
+            inet_ntop(AF_INET, &((const struct sockaddr_in *)ci->client_addr)->sin_addr, t->peer, sizeof t->peer);
+        pthread_mutex_lock(&server->conns_lock);
+        t->next = server->conns;
+        if (server->conns)
+            server->conns->prev = t;
+        server->conns = t;
+        pthread_mutex_unlock(&server->conns_lock);
+        *socket_context = t;
+    } else if (t) {
+        pthread_mutex_lock(&server->conns_lock);
+        if (t->prev)
+            t->prev->next = t->next;
+        else
+            server->conns = t->next;
+        if (t->next)
+            t->next->prev = t->prev;
+        pthread_mutex_unlock(&server->conns_lock);
+        free(t);
+        *socket_context = NULL;
+    }
+}
+
+/* Closes every connection whose request's headers took longer than the
+ * deadline: shutdown() makes MHD read the end and close it itself. */
+static void close_laggards(srv *server)
+{
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    pthread_mutex_lock(&server->conns_lock);
+    for (srv_conn *t = server->conns; t; t = t->next)
+        if (t->reading && (double)(now.tv_sec - t->since.tv_sec) + (double)(now.tv_nsec - t->since.tv_nsec) / 1e9 >=
+                              server->cfg.header_timeout) {
+            shutdown(t->fd, SHUT_RDWR);
+            t->reading = false;
+            log_line(server, t->peer, NULL, NULL, 408, 0, &t->since);
+        }
+    pthread_mutex_unlock(&server->conns_lock);
 }
 
 static enum MHD_Result respond(srv *server, struct MHD_Connection *mc, conn *c, srv_response *rs)
@@ -213,6 +409,7 @@ static enum MHD_Result answer(void *cls, struct MHD_Connection *mc, const char *
     srv *server = cls;
     conn *c = *state;
     if (!c) {
+        set_reading(server, mc, false); /* the headers are all in */
         *state = c = start(server, mc, url, method);
         if (!c || !c->refuse)
             return c ? MHD_YES : MHD_NO;
@@ -268,7 +465,8 @@ static enum MHD_Result answer(void *cls, struct MHD_Connection *mc, const char *
  * and its spool file. */
 static void completed(void *cls, struct MHD_Connection *mc, void **state, enum MHD_RequestTerminationCode toe)
 {
-    (void)cls, (void)mc, (void)toe;
+    (void)toe;
+    set_reading(cls, mc, true); /* a kept-alive connection's next request: the deadline starts again */
     conn *c = *state;
     if (!c)
         return;
@@ -338,6 +536,25 @@ static bool parse_listen(const char *listen, struct sockaddr_in *addr)
     return inet_pton(AF_INET, strcmp(host, "localhost") ? host : "127.0.0.1", &addr->sin_addr) == 1;
 }
 
+/* "ADDR[,ADDR]" (IPv4 addresses) into ADDRS; false naming the bad one. */
+static bool parse_trusted(const char *list, struct in_addr *addrs, size_t max, size_t *n)
+{
+    *n = 0;
+    for (const char *p = list; p && *p;) {
+        size_t len = strcspn(p, ",");
+        char one[64];
+        snprintf(one, sizeof one, "%.*s", (int)(len < sizeof one ? len : sizeof one - 1), p);
+        if (*n == max || len >= sizeof one || inet_pton(AF_INET, one, &addrs[*n]) != 1) {
+            fprintf(stderr, "aimaq serve: --trusted-proxy must be IPv4 addresses separated by commas (at most %zu), "
+                    "e.g. 127.0.0.1,10.0.0.2, not '%.*s'\n", max, (int)len, p);
+            return false;
+        }
+        ++*n;
+        p += len + (p[len] == ',');
+    }
+    return true;
+}
+
 int srv_run(const srv_config *cfg)
 {
     srv server = {.cfg = *cfg};
@@ -347,6 +564,12 @@ int srv_run(const srv_config *cfg)
                 cfg->listen);
         return AQ_EXIT_USAGE;
     }
+    struct in_addr trusted_addrs[16];
+    if (!parse_trusted(cfg->trusted_proxy, trusted_addrs, 16, &server.ntrusted))
+        return AQ_EXIT_USAGE;
+    server.trusted = trusted_addrs;
+    if (server.cfg.header_timeout <= 0)
+        server.cfg.header_timeout = 20;
     /* Open (and migrate) the store once before serving, so a bad store is
      * a clear error at start and not a 503 on every request. */
     aq_ctx *ctx = aq_ctx_new();
@@ -369,6 +592,7 @@ int srv_run(const srv_config *cfg)
     setvbuf(server.log, NULL, _IOLBF, 0); /* whole lines, as they happen */
     pthread_key_create(&server.worker_key, NULL);
     pthread_mutex_init(&server.lock, NULL);
+    pthread_mutex_init(&server.conns_lock, NULL);
     /* Signals are taken by sigwait below, not by the pool threads. */
     sigset_t stop;
     sigemptyset(&stop);
@@ -383,15 +607,24 @@ int srv_run(const srv_config *cfg)
     struct MHD_Daemon *d = MHD_start_daemon(
         MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG, 0, NULL, NULL, answer, &server,
         MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr, MHD_OPTION_THREAD_POOL_SIZE, (unsigned)cfg->threads,
-        MHD_OPTION_NOTIFY_COMPLETED, completed, &server, MHD_OPTION_CONNECTION_TIMEOUT, 60u,
-        MHD_OPTION_CONNECTION_LIMIT, 4096u, MHD_OPTION_UNESCAPE_CALLBACK, unescape, NULL, MHD_OPTION_END);
+        MHD_OPTION_NOTIFY_COMPLETED, completed, &server, MHD_OPTION_NOTIFY_CONNECTION, notify_connection, &server,
+        MHD_OPTION_CONNECTION_TIMEOUT, 60u, MHD_OPTION_CONNECTION_LIMIT, 4096u, MHD_OPTION_PER_IP_CONNECTION_LIMIT,
+        (unsigned)(cfg->per_address > 0 ? cfg->per_address : 0), MHD_OPTION_UNESCAPE_CALLBACK, unescape, NULL,
+        MHD_OPTION_END);
     if (!d) {
         fprintf(stderr, "aimaq serve: cannot listen on %s: %s\n", cfg->listen, strerror(errno));
         rc = AQ_EXIT_INPUT;
     } else {
+        const char *fast = getenv("AQ_PWHASH_FAST");
+        if (fast && !strcmp(fast, "1"))
+            fprintf(stderr, "aimaq serve: AQ_PWHASH_FAST=1: the test mode: password hashes of libsodium's minimum "
+                            "cost are made and accepted as they are; never in production\n");
         fprintf(stderr, "aimaq serve: listening on http://%s/ (store %s); stop with Ctrl-C\n", cfg->listen, cfg->db);
+        /* Once a second: the header deadline; else wait for the signal. */
+        const struct timespec tick = {1, 0};
         int sig;
-        sigwait(&stop, &sig);
+        while ((sig = sigtimedwait(&stop, NULL, &tick)) != SIGINT && sig != SIGTERM)
+            close_laggards(&server);
         fprintf(stderr, "aimaq serve: stopping\n");
         MHD_stop_daemon(d);
     }
@@ -404,6 +637,7 @@ int srv_run(const srv_config *cfg)
     srv_map_cache_free(&server);
     pthread_key_delete(server.worker_key);
     pthread_mutex_destroy(&server.lock);
+    pthread_mutex_destroy(&server.conns_lock);
     if (server.log != stderr)
         fclose(server.log);
     return rc;

@@ -124,6 +124,15 @@ void srv_handle(srv_worker *w, const srv_request *rq, srv_response *rs)
     rs->status = 0;
     aq_clear_error(w->ctx);
     aq_ws_set_client(w->store, rq->client); /* every audit record names the caller's address */
+    /* A repeated parameter is refused rather than one of its values taken
+     * in silence: ?limit=10&limit=99999 is a mistake or a probe. */
+    for (size_t i = 1; i < rq->nquery; i++)
+        for (size_t k = 0; k < i; k++)
+            if (!strcmp(rq->query[i].key, rq->query[k].key)) {
+                srv_reply_error(rs, 400, "query parameter '%.64s' is given more than once: give it once",
+                                rq->query[i].key);
+                return;
+            }
     if (strncmp(rq->path, "/api/", 5) != 0) {
         if (strcmp(rq->method, "GET") && strcmp(rq->method, "HEAD"))
             srv_reply_error(rs, 405, "method %s is not allowed on %.200s", rq->method, rq->path);

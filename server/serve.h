@@ -15,6 +15,10 @@ typedef struct srv_config {
     int threads;          /* worker threads                                */
     bool secure_cookies;  /* add the Secure attribute (behind TLS)         */
     const char *log_path; /* access log, or NULL = stderr                  */
+    const char *trusted_proxy; /* "ADDR[,ADDR]": peers whose X-Forwarded-For
+                                  names the client, or NULL               */
+    int per_address;      /* connections one address may hold (0 = any)   */
+    int header_timeout;   /* seconds a request's headers may take in all   */
 } srv_config;
 
 /* Runs the server until SIGINT or SIGTERM. Returns 0, or an exit code

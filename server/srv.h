@@ -20,6 +20,7 @@
 #include "serve.h"
 #include "aq_int.h" /* the string builder: the server is part of the binary */
 
+#include <netinet/in.h>
 #include <pthread.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -75,6 +76,10 @@ struct srv {
     size_t nworkers, capworkers;
     struct srv_map_cache *maps;
     FILE *log;                 /* the access log                              */
+    struct in_addr *trusted;   /* --trusted-proxy addresses                   */
+    size_t ntrusted;
+    pthread_mutex_t conns_lock; /* guards the connections list             */
+    struct srv_conn *conns;    /* open connections, for the header deadline  */
 };
 
 /* One worker thread's handles. */

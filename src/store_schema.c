@@ -158,6 +158,12 @@ static const char *const sqlite_migrations[] = {
     /* 3: pages of one level in code order (the server's listings, and
      * selections by level) read the index instead of every unit. */
     "CREATE INDEX units_level_code ON units(level, code);\n",
+    /* 4: refused (rate-limited) logins counted per client address and
+     * minute; the count goes to the append-only audit as one record when
+     * the minute is over (ws_session.c), so a flood of refusals cannot
+     * fill it. */
+    "CREATE TABLE login_refusals(client TEXT NOT NULL PRIMARY KEY, since INTEGER NOT NULL,\n"
+    "  refused INTEGER NOT NULL, last_name TEXT);\n",
 };
 
 
@@ -305,6 +311,9 @@ static const char *const pg_migrations[] = {
     "  output_sha256 TEXT COLLATE \"C\");\n",
     /* 3 */
     "CREATE INDEX units_level_code ON units(level, code);\n",
+    /* 4 */
+    "CREATE TABLE login_refusals(client TEXT COLLATE \"C\" NOT NULL PRIMARY KEY, since BIGINT NOT NULL,\n"
+    "  refused BIGINT NOT NULL, last_name TEXT COLLATE \"C\");\n",
 };
 
 _Static_assert(sizeof sqlite_migrations == sizeof pg_migrations, "both engines have every schema version");

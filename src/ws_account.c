@@ -143,7 +143,18 @@ static int check_scope(aq_store *s, const char *scope, char out[256])
     return rc;
 }
 
-static int hash_password(aq_store *s, const char *password, char out[crypto_pwhash_STRBYTES])
+bool aq__ws_pwhash_weak(const char *hash)
+{
+    const char *p = hash ? strstr(hash, "$m=") : NULL;
+    unsigned long m = 0, t = 0;
+    if (!p || sscanf(p, "$m=%lu,t=%lu,", &m, &t) != 2)
+        return false; /* not Argon2: crypto_pwhash_str_verify refuses it anyway */
+    return m < crypto_pwhash_MEMLIMIT_INTERACTIVE / 1024 || t < crypto_pwhash_OPSLIMIT_INTERACTIVE;
+}
+
+_Static_assert(crypto_pwhash_STRBYTES == 128, "aq__ws_pwhash's buffer is crypto_pwhash_STRBYTES");
+
+int aq__ws_pwhash(aq_store *s, const char *password, char out[crypto_pwhash_STRBYTES])
 {
     if (sodium_init() < 0)
         return aq__err(s->ctx, AQ_EINTERNAL, "libsodium could not be initialised");
@@ -187,7 +198,7 @@ int aq_ws_account_add(aq_store *s, const aq_account *actor, const char *name, co
         rc = aq__err(s->ctx, AQ_EINPUT, "an account '%s' exists already", name);
     char hash[crypto_pwhash_STRBYTES];
     if (rc == AQ_OK)
-        rc = hash_password(s, password, hash); /* before the transaction: it takes a while */
+        rc = aq__ws_pwhash(s, password, hash); /* before the transaction: it takes a while */
     if (rc)
         return rc;
     aq_db_stmt *st = NULL;

@@ -10,11 +10,18 @@
 
 #include <stdint.h>
 
-/* Seconds a session lives, and the login rate limit: LIMIT failures per
- * name or per client address within WINDOW seconds. */
+/* Seconds a session lives, and the login backoff: failed logins are
+ * remembered for WINDOW seconds; one name from one client address may fail
+ * PAIR_FREE times, one address (any names) ADDR_FREE times, before each
+ * further attempt of that pair or address waits 2, 4, 8 ... seconds after
+ * its newest failure, at most WINDOW. Refused attempts are counted per
+ * address and minute; each closed minute's counts go to the audit as one
+ * record per address for the REFUSAL_TOP busiest and one for the rest. */
 #define AQ_WS_SESSION_SECONDS (12 * 3600)
-#define AQ_WS_LOGIN_LIMIT 5
 #define AQ_WS_LOGIN_WINDOW (15 * 60)
+#define AQ_WS_LOGIN_PAIR_FREE 3
+#define AQ_WS_LOGIN_ADDR_FREE 20
+#define AQ_WS_REFUSAL_TOP 10
 
 /* Transactions of the workspace: BEGIN IMMEDIATE (a writer waits for the
  * lock up front instead of failing half-way), COMMIT, ROLLBACK. */
@@ -39,9 +46,17 @@ int aq__ws_account_by_name(aq_store *s, const char *name, aq_account *out, int *
 int aq__ws_account_by_id(aq_store *s, long long id, aq_account *out, int *disabled);
 
 /* Password hashing costs: libsodium's INTERACTIVE limits, or its minimum
- * when the environment sets AQ_PWHASH_FAST=1 (tests only: such hashes are
- * cheap to attack). */
+ * when the environment sets AQ_PWHASH_FAST=1 (the test mode: such hashes
+ * are cheap to attack and quick to check, a timing oracle). Outside the
+ * test mode a login treats a hash below the INTERACTIVE cost as weak:
+ * it is checked in the time of a real one and replaced by one at the
+ * INTERACTIVE cost when the password is right. */
 bool aq__ws_pwhash_fast(void);
+/* Hashes PASSWORD at the cost aq__ws_pwhash_fast says. */
+int aq__ws_pwhash(aq_store *s, const char *password, char out[128]);
+/* Is HASH an Argon2 hash of less memory or fewer passes than libsodium's
+ * INTERACTIVE limits (as AQ_PWHASH_FAST=1 makes)? */
+bool aq__ws_pwhash_weak(const char *hash);
 /* Fills an account from a row (id, name, role, scope) of ST from column 0. */
 void aq__ws_account_from_row(aq_db_stmt *st, aq_account *out);
 

@@ -4,8 +4,11 @@
  * Tokens are 32 random bytes shown once as hex; the store keeps only their
  * SHA-256, so a stolen store file opens no session. An API token is named
  * in listings and revocations by the first 12 hex digits of that hash.
- * Logins are rate limited per name and per client address, so guessing
- * passwords online is slow whichever of the two an attacker varies.
+ * Failed logins slow down further attempts exponentially per name and
+ * client address, and (with more room) per address over all names: online
+ * guessing is slow whichever an attacker varies, and guesses from one
+ * place never lock a name's owner out of another. Refused attempts are
+ * counted, not audited one by one (flush_refusals).
  */
 #include "ws_int.h"
 
@@ -67,29 +70,116 @@ static bool same_hash(aq_db_stmt *st, int col, const char sha[65])
     return h && aq__db_column_bytes(st, col) == 64 && sodium_memcmp(h, sha, 64) == 0;
 }
 
-/* Seconds until KEY (name or client) may try again, 0 when it may now: the
- * fifth newest failure in the window must leave it first. */
-static int wait_seconds(aq_store *s, const char *column, const char *key, long long now, long long *wait)
+/* Seconds to wait after the newest of N remembered failures when the
+ * first ALLOWANCE of them cost nothing: 0 below it, then 2, 4, 8 ...
+ * seconds, at most the window. */
+static long long backoff(long long n, long long allowance)
 {
-    char sql[160];
-    snprintf(sql, sizeof sql, "SELECT at FROM login_failures WHERE %s = ?1 AND at > ?2 ORDER BY at DESC LIMIT 1 OFFSET %d",
-             column, AQ_WS_LOGIN_LIMIT - 1);
+    long long k = n - allowance + 1;
+    if (k <= 0)
+        return 0;
+    return k >= 10 ? AQ_WS_LOGIN_WINDOW : (1LL << k) < AQ_WS_LOGIN_WINDOW ? 1LL << k : AQ_WS_LOGIN_WINDOW;
+}
+
+/* Raises *WAIT to the seconds still to wait for the failures SQL counts
+ * (count and newest time of those after ?1, the window's start; NAME is
+ * bound next when not NULL, then CLIENT) when ALLOWANCE cost nothing. */
+static int wait_seconds(aq_store *s, const char *sql, const char *name, const char *client, long long allowance,
+                        long long now, long long *wait)
+{
     aq_db_stmt *st;
     int rc = aq__store_prepare(s, sql, &st);
     if (rc)
         return rc;
-    aq__db_bind_text(st, 1, key);
-    aq__db_bind_int64(st, 2, now - AQ_WS_LOGIN_WINDOW);
+    aq__db_bind_int64(st, 1, now - AQ_WS_LOGIN_WINDOW);
+    int k = 2;
+    if (name)
+        aq__db_bind_text(st, k++, name);
+    aq__db_bind_text(st, k, client);
     int step = aq__db_step(st);
     if (step == AQ_DB_ROW) {
-        long long w = aq__db_column_int64(st, 0) + AQ_WS_LOGIN_WINDOW - now;
+        long long n = aq__db_column_int64(st, 0), last = aq__db_column_int64(st, 1);
+        long long w = n > 0 ? last + backoff(n, allowance) - now : 0;
         if (w > *wait)
             *wait = w;
-    } else if (step != AQ_DB_DONE) {
+    } else {
         rc = aq__store_fail(s, "cannot read the login failures");
     }
     aq__db_finalize(st);
     return rc;
+}
+
+/* The UTC time T as the store writes times. */
+static void utc(long long t, char out[32])
+{
+    time_t tt = (time_t)t;
+    struct tm tm;
+    gmtime_r(&tt, &tm);
+    strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+/* Audits the refused logins of the minutes before NOW's, and forgets them:
+ * one "login-refused" record for each of the AQ_WS_REFUSAL_TOP addresses
+ * refused most, with the count, and one for all the others together.
+ * Inside the caller's transaction. */
+static int flush_refusals(aq_store *s, long long now)
+{
+    struct { char client[64], name[64]; long long since, n; } top[AQ_WS_REFUSAL_TOP];
+    int ntop = 0;
+    long long rest = 0, rest_addresses = 0, rest_since = 0, cur = now - now % 60;
+    aq_db_stmt *st;
+    int rc = aq__store_prepare(s, "SELECT client, since, refused, last_name FROM login_refusals WHERE since < ?1"
+                                  " ORDER BY refused DESC, client", &st);
+    if (rc)
+        return rc;
+    aq__db_bind_int64(st, 1, cur);
+    while (rc == AQ_OK && aq__store_row(s, st, &rc)) {
+        long long since = aq__db_column_int64(st, 1), n = aq__db_column_int64(st, 2);
+        if (ntop < AQ_WS_REFUSAL_TOP) {
+            const char *c = aq__db_column_text(st, 0), *nm = aq__db_column_text(st, 3);
+            snprintf(top[ntop].client, sizeof top[ntop].client, "%s", c ? c : "");
+            snprintf(top[ntop].name, sizeof top[ntop].name, "%s", nm ? nm : "");
+            top[ntop].since = since;
+            top[ntop++].n = n;
+        } else {
+            rest += n;
+            rest_since = rest_addresses++ == 0 || since < rest_since ? since : rest_since;
+        }
+    }
+    aq__db_finalize(st);
+    char when[32], why[256];
+    for (int i = 0; i < ntop && rc == AQ_OK; i++) {
+        utc(top[i].since, when);
+        snprintf(why, sizeof why, "%lld refused logins (rate limited) in the minute from %s, the last for account '%s'",
+                 top[i].n, when, top[i].name);
+        rc = aq__ws_audit(s, NULL, "login-refused", "logins", NULL, why, top[i].client[0] ? top[i].client : NULL);
+    }
+    if (rc == AQ_OK && rest_addresses > 0) {
+        utc(rest_since, when);
+        snprintf(why, sizeof why, "%lld refused logins (rate limited) from %lld more addresses in the minutes from %s",
+                 rest, rest_addresses, when);
+        rc = aq__ws_audit(s, NULL, "login-refused", "logins", NULL, why, NULL);
+    }
+    if (rc == AQ_OK && ntop > 0)
+        rc = aq__store_run(s, "cannot forget the audited refusals", "DELETE FROM login_refusals WHERE since < ?1", "i",
+                           cur);
+    return rc;
+}
+
+/* Counts a refused login of NAME from CLIENT in this minute's count of
+ * CLIENT (auditing the minutes before): a flood of refusals, which cost
+ * nothing to send, writes one audit record per address and minute. */
+static int login_refused(aq_store *s, const char *name, const char *client, long long now)
+{
+    int rc = aq__ws_begin(s);
+    if (rc == AQ_OK)
+        rc = flush_refusals(s, now);
+    if (rc == AQ_OK)
+        rc = aq__store_run(s, "cannot count a refused login",
+                           "INSERT INTO login_refusals(client, since, refused, last_name) VALUES (?1, ?2, 1, ?3)"
+                           " ON CONFLICT (client) DO UPDATE SET refused = login_refusals.refused + 1,"
+                           " last_name = excluded.last_name", "tit", client, now - now % 60, name);
+    return aq__ws_end(s, rc);
 }
 
 static int login_failed(aq_store *s, const char *name, const char *client, long long now, const char *why)
@@ -98,35 +188,19 @@ static int login_failed(aq_store *s, const char *name, const char *client, long 
     snprintf(object, sizeof object, "account %.63s", name);
     int rc = aq__ws_begin(s);
     if (rc == AQ_OK)
+        rc = flush_refusals(s, now);
+    if (rc == AQ_OK)
+        rc = aq__store_run(s, "cannot forget old failed logins", "DELETE FROM login_failures WHERE at <= ?1", "i",
+                           now - AQ_WS_LOGIN_WINDOW);
+    if (rc == AQ_OK)
         rc = aq__store_run(s, "cannot record a failed login",
                            "INSERT INTO login_failures(name, client, at) VALUES (?1, ?2, ?3)", "tti", name, client, now);
     if (rc == AQ_OK)
-        rc = aq__ws_audit(s, NULL, "login-failed", object, NULL, why, client);
+        rc = aq__ws_audit(s, NULL, "login-failed", object, NULL, why, *client ? client : NULL);
     rc = aq__ws_end(s, rc);
     if (rc)
         return rc;
     return aq__err(s->ctx, AQ_EDENIED, "login refused: unknown name or wrong password");
-}
-
-/* Was a refused login of OBJECT from CLIENT audited in the last minute?
- * Refusals cost nothing to send, so one record a minute stands for the
- * rest; only the newest 1000 records are looked at (a rowid range). */
-static bool refusal_logged(aq_store *s, const char *object, const char *client)
-{
-    aq_db_stmt *st;
-    bool found = false;
-    if (aq__store_prepare(s, "SELECT 1 FROM audit WHERE id > (SELECT coalesce(max(id), 0) - 1000 FROM audit)"
-                             " AND action = 'login-refused' AND object = ?1 AND client IS NOT DISTINCT FROM ?2"
-                             " AND at > ?3", &st) != AQ_OK)
-        return false;
-    char cutoff[32];
-    aq__store_now(cutoff, sizeof cutoff, -60, true);
-    aq__db_bind_text(st, 1, object);
-    aq__db_bind_text(st, 2, client);
-    aq__db_bind_text(st, 3, cutoff);
-    found = aq__db_step(st) == AQ_DB_ROW;
-    aq__db_finalize(st);
-    return found;
 }
 
 /* The account of NAME and its password hash, if it exists and is enabled. */
@@ -156,20 +230,24 @@ int aq_ws_login(aq_store *s, const char *name, const char *password, const char 
         return aq__err(s->ctx, AQ_EINTERNAL, "libsodium could not be initialised");
     if (!name || !*name || strlen(name) > 63 || !password)
         return aq__err(s->ctx, AQ_EDENIED, "login refused: unknown name or wrong password");
+    if (!client)
+        client = ""; /* every caller without an address shares one */
+    /* The backoff is per name and address, so guesses at a name from one
+     * place never lock its owner out of another; and per address over all
+     * names, with more room (many people behind one proxy), so one place
+     * cannot try every name quickly either. */
     long long now = (long long)time(NULL), wait = 0;
-    int rc = wait_seconds(s, "name", name, now, &wait);
-    if (rc == AQ_OK && client && *client)
-        rc = wait_seconds(s, "client", client, now, &wait);
+    int rc = wait_seconds(s, "SELECT count(*), coalesce(max(at), 0) FROM login_failures WHERE at > ?1 AND name = ?2"
+                             " AND client = ?3", name, client, AQ_WS_LOGIN_PAIR_FREE, now, &wait);
+    if (rc == AQ_OK)
+        rc = wait_seconds(s, "SELECT count(*), coalesce(max(at), 0) FROM login_failures WHERE at > ?1 AND client = ?2",
+                          NULL, client, AQ_WS_LOGIN_ADDR_FREE, now, &wait);
     if (rc)
         return rc;
     if (wait > 0) {
-        char object[96], why[160];
-        snprintf(object, sizeof object, "account %.63s", name);
-        snprintf(why, sizeof why, "rate limited: %d failed logins within %d minutes", AQ_WS_LOGIN_LIMIT,
-                 AQ_WS_LOGIN_WINDOW / 60);
-        if (!refusal_logged(s, object, client))
-            aq__ws_audit(s, NULL, "login-refused", object, NULL, why, client);
-        return aq__err(s->ctx, AQ_EDENIED, "too many failed logins for '%s' or from this address: try again in %lld s",
+        if (login_refused(s, name, client, now))
+            aq_clear_error(s->ctx); /* the refusal stands even if the count is busy */
+        return aq__err(s->ctx, AQ_EDENIED, "too many failed logins for '%s' from this address: try again in %lld s",
                        name, wait);
     }
     aq_account acc;
@@ -177,22 +255,41 @@ int aq_ws_login(aq_store *s, const char *name, const char *password, const char 
     bool found = false;
     if ((rc = find_login(s, name, &acc, hash, &found)) != AQ_OK)
         return rc;
+    bool test_mode = aq__ws_pwhash_fast(), weak = found && !test_mode && aq__ws_pwhash_weak(hash);
     if (!found)
-        snprintf(hash, sizeof hash, "%s", aq__ws_pwhash_fast() ? DUMMY_HASH_FAST : DUMMY_HASH);
+        snprintf(hash, sizeof hash, "%s", test_mode ? DUMMY_HASH_FAST : DUMMY_HASH);
     bool ok = crypto_pwhash_str_verify(hash, password, strlen(password)) == 0 && found;
+    /* A weak hash (made in the test mode) checks in microseconds: spend a
+     * real check's time too, so timing does not single its account out. */
+    if (weak) {
+        char dummy[crypto_pwhash_STRBYTES];
+        snprintf(dummy, sizeof dummy, "%s", DUMMY_HASH);
+        if (crypto_pwhash_str_verify(dummy, password, strlen(password)) == 0)
+            ok = false; /* cannot happen: nobody knows the dummy's password */
+    }
     if (!ok)
         return login_failed(s, name, client, now, found ? "wrong password" : "unknown name");
+    char rehash[crypto_pwhash_STRBYTES] = "";
+    if (weak && (rc = aq__ws_pwhash(s, password, rehash)) != AQ_OK)
+        return rc;
     char token[65], sha[65], check[65];
     aq__ws_random_hex(token);
     aq__ws_random_hex(check);
     token_sha(token, sha);
     if ((rc = aq__ws_begin(s)) != AQ_OK)
         return rc;
-    /* Old sessions and failures go when someone logs in: the tables stay small. */
-    rc = aq__store_run(s, "cannot end old sessions", "DELETE FROM sessions WHERE expires_at <= ?1", "i", now);
+    /* Old sessions and failures go when someone logs in: the tables stay
+     * small. This pair's failures go too; others' stay. */
+    rc = flush_refusals(s, now);
     if (rc == AQ_OK)
-        rc = aq__store_run(s, "cannot clear failed logins", "DELETE FROM login_failures WHERE name = ?1 OR at <= ?2", "ti",
-                           name, now - AQ_WS_LOGIN_WINDOW);
+        rc = aq__store_run(s, "cannot end old sessions", "DELETE FROM sessions WHERE expires_at <= ?1", "i", now);
+    if (rc == AQ_OK)
+        rc = aq__store_run(s, "cannot clear failed logins",
+                           "DELETE FROM login_failures WHERE (name = ?1 AND client = ?2) OR at <= ?3", "tti", name,
+                           client, now - AQ_WS_LOGIN_WINDOW);
+    if (rc == AQ_OK && weak)
+        rc = aq__store_run(s, "cannot store the new password hash", "UPDATE accounts SET pw_hash = ?1 WHERE id = ?2",
+                           "ti", rehash, (long long)acc.id);
     aq_db_stmt *st = NULL;
     if (rc == AQ_OK)
         rc = aq__store_prepare(s, "INSERT INTO sessions(token_sha, account_id, csrf, expires_at) VALUES (?1, ?2, ?3, ?4)", &st);
@@ -208,8 +305,11 @@ int aq_ws_login(aq_store *s, const char *name, const char *password, const char 
     char object[96];
     snprintf(object, sizeof object, "account %s", acc.name);
     if (rc == AQ_OK)
-        rc = aq__ws_audit(s, &acc, "login", object, NULL, NULL, client);
+        rc = aq__ws_audit(s, &acc, "login", object, NULL,
+                          weak ? "the password's weak (test-mode) hash replaced by one at the INTERACTIVE cost" : NULL,
+                          *client ? client : NULL);
     rc = aq__ws_end(s, rc);
+    sodium_memzero(rehash, sizeof rehash);
     if (rc == AQ_OK) {
         memcpy(session, token, 65);
         memcpy(csrf, check, 65);

@@ -261,8 +261,9 @@ eq "$(dbq "$DB" "SELECT count(*) FROM submissions WHERE period = '2031' AND stat
 st 200 GET '/api/observations?indicator=grp_pc_kzt_thousand&period=2031&limit=100' "${AUTH[@]}"
 eq "$(total)" 50 "the writers' values through the API"
 
-# SQL in the login's name and password: refused (and, after five, rate limited).
-for v in "${sqlvals[@]}"; do
+# SQL in the login's name and password: refused (and, after 20 failures
+# from one address, rate limited: twice over, 28 attempts).
+for v in "${sqlvals[@]}" "${sqlvals[@]}"; do
   ve=$(printf '%s' "$v" | sed 's/\\/\\\\/g; s/"/\\"/g')
   code=$(http POST /api/login -d "{\"name\":\"$ve\",\"password\":\"$ve\"}")
   case $code in 400 | 401 | 429) ok ;; *) bad "login as $v: status $code" ;; esac
@@ -270,5 +271,174 @@ done
 has "$T/body" "too many failed logins"
 
 serve_stop
+
+# ========================================================================
+# --- the front door (issue 13): login backoff per name and address, the
+# trusted proxy's X-Forwarded-For, a flood of refused logins, connections
+# per address, the header deadline, the access log's escapes, the bearer
+# scheme's case, repeated parameters, and test-mode (weak) hashes. A
+# server of its own, behind a "proxy" at 127.0.0.1; other loopback
+# addresses (127.0.0.2) are clients it does not trust.
+# ========================================================================
+expect 1 "$AIMAQ" serve --db "$DB" --trusted-proxy 127.0.0.1,10.0.0.300 --listen 127.0.0.1:1
+has "$T/err" "--trusted-proxy must be IPv4 addresses separated by commas (at most 16), e.g. 127.0.0.1,10.0.0.2, not '10.0.0.300'"
+expect 1 "$AIMAQ" serve --db "$DB" --connections-per-address -1
+has "$T/err" "--connections-per-address must be 0 (no limit) to 4096, not -1"
+expect 1 "$AIMAQ" serve --db "$DB" --header-timeout 0
+has "$T/err" "--header-timeout must be 1 to 3600 seconds, not 0"
+serve_start "$DB" "${SPOOL_ARG[@]}" --trusted-proxy 127.0.0.1 --connections-per-address 10 --header-timeout 3 ||
+  { finish; exit 1; }
+has "$T/serve.err" "AQ_PWHASH_FAST=1: the test mode" # said at the start: serve_lib.inc sets it
+# The bearer scheme is case-insensitive; another word is not the scheme.
+st 200 GET /api/me -H "Authorization: bearer $TOKEN"
+st 200 GET /api/me -H "Authorization: BEARER  $TOKEN"
+st 401 GET /api/me -H "Authorization: Bearerx $TOKEN"
+# A repeated query parameter is refused, naming it.
+st 400 GET '/api/units?level=region&level=district' "${AUTH[@]}"
+has "$T/body" "query parameter 'level' is given more than once"
+st 400 GET '/api/units?limit=1&offset=0&limit=99999' "${AUTH[@]}"
+has "$T/body" "query parameter 'limit' is given more than once"
+# Control characters, spaces, quotes and backslashes of a path are escaped
+# in the access log: no forged line, every line 7 fields.
+http GET '/api/x%0A2026-01-01T00:00:00Z%206.6.6.6%20GET%20/api/health%20200%200%200.01ms%22%5C%1B' > /dev/null
+has "$T/access.log" ' GET /api/x\x0a2026-01-01T00:00:00Z\x206.6.6.6\x20GET\x20/api/health\x20200\x200\x200.01ms\x22\x5c\x1b 404 '
+eq "$(grep -c '^2026-01-01T00:00:00Z' "$T/access.log")" 0 "forged lines in the access log"
+eq "$(awk 'NF != 7' "$T/access.log" | wc -l)" 0 "access log lines without exactly 7 fields"
+# The client is the right-most X-Forwarded-For address that is not a
+# trusted proxy, from the trusted proxy only (several headers are one list).
+login_as() { # login_as NAME PASSWORD [CURL ARGS]: the status; the body in $T/body
+  local n=$1 p=$2
+  shift 2
+  http POST /api/login -d "{\"name\":\"$n\",\"password\":\"$p\"}" "$@"
+}
+eq "$(login_as reader wrong-password-0 -H 'X-Forwarded-For: 6.6.6.6, 10.9.8.7')" 401 "a wrong password"
+eq "$(login_as reader wrong-password-0 -H 'X-Forwarded-For: 6.6.6.6' -H 'X-Forwarded-For: 10.9.8.8, 127.0.0.1')" 401 \
+  "a wrong password"
+eq "$(login_as reader wrong-password-0 --interface 127.0.0.2 -H 'X-Forwarded-For: 10.9.8.9')" 401 "a wrong password"
+last_failed() { dbq "$DB" "SELECT client FROM audit WHERE action = 'login-failed' ORDER BY id DESC LIMIT 1 OFFSET $1"; }
+eq "$(last_failed 2)" 10.9.8.7 "client of a login through the proxy"
+eq "$(last_failed 1)" 10.9.8.8 "client through the proxy, two headers"
+eq "$(last_failed 0)" 127.0.0.2 "client of an untrusted peer (its X-Forwarded-For ignored)"
+has "$T/access.log" ' 10.9.8.7 POST /api/login 401 '
+# Aimed lockout: wrong passwords for admin from one address make that
+# address wait (even with the right password), not admin's owner. (Three
+# more failures written directly make the wait 16 s, not 2: a slow
+# machine does not outwait it.)
+for i in 1 2 3; do eq "$(login_as admin "guess-$i-password" -H 'X-Forwarded-For: 10.66.0.1')" 401 "guess $i"; done
+for i in 1 2 3; do dbq "$DB" "INSERT INTO login_failures(name, client, at) VALUES ('admin', '10.66.0.1', $(date +%s))"; done
+eq "$(login_as admin admin-password-1 -H 'X-Forwarded-For: 10.66.0.1')" 401 "the guesser's address, backing off"
+has "$T/body" "too many failed logins for 'admin' from this address: try again in"
+eq "$(login_as admin admin-password-1 -H 'X-Forwarded-For: 10.66.0.2')" 200 "admin from another address"
+# A flood of 500 logins with a new name each, on one connection from one
+# address: 20 are checked and audited, the rest refused, counted, and
+# audited at most once a minute; the audit stays small.
+audit_from() { dbq "$DB" "SELECT count(*) FROM audit WHERE client = '$1'"; }
+flood=$(timeout 60 python3 - "$PORT" << 'EOF'
+import http.client, json, sys
+c = http.client.HTTPConnection("127.0.0.1", int(sys.argv[1]), timeout=10)
+failed = refused = other = 0
+for i in range(500):
+    body = json.dumps({"name": "flood%d" % i, "password": "whatever-password"})
+    c.request("POST", "/api/login", body, {"X-Forwarded-For": "10.66.0.3", "Content-Type": "application/json"})
+    r = c.getresponse()
+    text = r.read().decode()
+    if r.status == 401 and "too many failed logins" in text: refused += 1
+    elif r.status == 401: failed += 1
+    else: other += 1
+print(failed, refused, other)
+EOF
+)
+read -r nfailed nrefused nother <<< "$flood"
+[ "${nfailed:-0}" -ge 20 ] && [ "${nfailed:-99}" -le 23 ] && ok || bad "flood: $nfailed logins checked, wanted 20 to 23"
+eq "$((nfailed + nrefused))|$nother" "500|0" "flood: checked and refused logins"
+n=$(audit_from 10.66.0.3)
+[ "$n" -ge 20 ] && [ "$n" -le 25 ] && ok || bad "flood: $n audit records from 10.66.0.3, wanted 20 to 25"
+# Every refusal is counted: in the audit once its minute is over (a
+# minute may have ended during the flood), else in login_refusals.
+nrec=$(dbq "$DB" "SELECT count(*) FROM audit WHERE action = 'login-refused' AND client = '10.66.0.3'")
+[ "$nrec" -le 1 ] && ok || bad "flood: $nrec login-refused records, wanted at most 1"
+audited=$(dbq "$DB" "SELECT new_value FROM audit WHERE action = 'login-refused' AND client = '10.66.0.3'" |
+  awk '{n += $1} END {print n + 0}')
+counted=$(dbq "$DB" "SELECT coalesce(sum(refused), 0) FROM login_refusals WHERE client = '10.66.0.3'")
+eq "$((audited + counted))" "$nrefused" "flood: refusals audited and counted"
+# Connections per address and the header deadline, with python sockets:
+# 14 idle sockets from 127.0.0.1 (4 over the limit of 10: closed at
+# once), a request from 127.0.0.2 answered meanwhile; once the 14 are
+# gone, one from 127.0.0.1 too; a request trickling its headers a byte
+# every 0.2 s is closed 3 s after it started; a slow one that finishes
+# its headers in time is answered.
+conns=$(timeout 60 python3 - "$PORT" << 'EOF'
+import select, socket, sys, time
+port = int(sys.argv[1])
+def get(source):
+    s = socket.socket()
+    s.settimeout(5)
+    s.bind((source, 0))
+    s.connect(("127.0.0.1", port))
+    s.sendall(b"GET /api/health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+    data = b""
+    try:
+        while True:
+            d = s.recv(4096)
+            if not d: break
+            data += d
+    except OSError: pass
+    s.close()
+    return data.split(b" ")[1].decode() if data.startswith(b"HTTP/") else "none"
+held = [socket.create_connection(("127.0.0.1", port)) for i in range(14)]
+closed = set()
+end = time.time() + 1.0
+while time.time() < end:
+    ready, _, _ = select.select([s for s in held if s not in closed], [], [], 0.1)
+    for s in ready:
+        try: d = s.recv(1)
+        except OSError: d = b""
+        if not d: closed.add(s)
+print(len(closed), get("127.0.0.2"), end=" ")
+for s in held: s.close()
+time.sleep(0.3)
+print(get("127.0.0.1"), end=" ")
+s = socket.create_connection(("127.0.0.1", port))
+s.settimeout(0.2)
+start = time.time()
+s.sendall(b"GET /api/health HTTP/1.1\r\n")
+while time.time() - start < 10:
+    try: s.sendall(b"X")
+    except OSError: break
+    try:
+        if s.recv(1) == b"": break
+    except socket.timeout: pass
+    except OSError: break
+print("%d" % round(time.time() - start), end=" ")
+s.close()
+s = socket.create_connection(("127.0.0.1", port))
+s.settimeout(5)
+for part in (b"GET /api/health HTTP/1.1\r\n", b"Host: x\r\n", b"Connection: close\r\n", b"\r\n"):
+    s.sendall(part)
+    time.sleep(0.4)
+print(s.recv(100).split(b" ")[1].decode())
+EOF
+)
+read -r nclosed other_addr after trickle slow <<< "$conns"
+eq "$nclosed" 4 "sockets over the per-address limit, closed"
+eq "$other_addr" 200 "another address while one holds its limit"
+eq "$after" 200 "the address once its sockets are closed"
+[ "${trickle:-99}" -ge 3 ] && [ "${trickle:-99}" -le 5 ] && ok || bad "a trickled request closed after ${trickle:-?} s, wanted 3 to 5"
+eq "$slow" 200 "slow headers within the deadline"
+has "$T/access.log" ' 127.0.0.1 - - 408 0 '
+serve_stop
+# A weak (test-mode) hash outside the test mode: the login works and the
+# hash is replaced by one at the INTERACTIVE cost.
+weak="SELECT count(*) FROM accounts WHERE name = 'reader' AND pw_hash LIKE '\$argon2id\$v=19\$m=8,t=1,%'"
+eq "$(dbq "$DB" "$weak")" 1 "the reader's test-mode hash"
+AQ_PWHASH_FAST=0 serve_start "$DB" "${SPOOL_ARG[@]}" || { finish; exit 1; }
+hasnt "$T/serve.err" "test mode"
+eq "$(login_as reader reader-password-1)" 200 "a test-mode account's login outside the test mode"
+eq "$(dbq "$DB" "$weak")" 0 "the reader's test-mode hash, after its login outside the test mode"
+eq "$(dbq "$DB" "SELECT count(*) FROM accounts WHERE name = 'reader' AND pw_hash LIKE '\$argon2id\$v=19\$m=65536,t=2,p=1\$%'")" 1 \
+  "the reader's INTERACTIVE hash"
+eq "$(login_as reader reader-password-1)" 200 "the login with the new hash"
+serve_stop
+# ========================================================================
 on_pg || eq "$(sqlite3 "$DB" 'PRAGMA integrity_check')" ok "integrity at the end"
 finish

@@ -232,6 +232,12 @@ int main(void)
     AQ_EQ_INT(call(&w, &vw, "GET", "/api/units?limit=99999", NULL, NULL, NULL), 400);
     AQ_EQ_INT(call(&w, &vw, "GET", "/api/units?limit=-1", NULL, NULL, NULL), 400);
     AQ_EQ_INT(call(&w, &vw, "GET", "/api/units?colour=red", NULL, NULL, NULL), 400);
+    /* A repeated parameter is refused naming it, not read as its first value. */
+    AQ_EQ_INT(call(&w, &vw, "GET", "/api/units?level=region&limit=1&level=district", NULL, &j, NULL), 400);
+    AQ_EQ_STR(jstr(j, "error"), "query parameter 'level' is given more than once: give it once");
+    json_decref(j);
+    AQ_EQ_INT(call(&w, &vw, "GET", "/api/units?limit=1&limit=1", NULL, NULL, NULL), 400);
+    AQ_EQ_INT(call(&w, NULL, "GET", "/app.js?v=1&v=2", NULL, NULL, NULL), 400);
     /* SQL metacharacters are values like any other: no match, no harm. */
     AQ_EQ_INT(call(&w, &vw, "GET", "/api/units?code=1'%20OR%20'1'='1", NULL, &j, NULL), 200);
     AQ_EQ_INT(json_integer_value(json_object_get(j, "total")), 0);

@@ -1,6 +1,6 @@
 /*
- * t_workspace.c -- accounts, roles, sessions, API tokens, the login rate
- * limit, territorial scope and the append-only audit log of the shared
+ * t_workspace.c -- accounts, roles, sessions, API tokens, the login
+ * backoff, territorial scope and the append-only audit log of the shared
  * workspace (aimaq_workspace.h).
  *
  * Password hashes use libsodium's minimum cost (AQ_PWHASH_FAST=1) except
@@ -47,6 +47,26 @@ static int count(aq_store *s, const char *sql)
         n = (int)aq__db_column_int64(st, 0);
     aq__db_finalize(st);
     return n;
+}
+
+/* Records N failed logins of NAME from CLIENT now, as aq_ws_login does. */
+static void add_failures(aq_store *s, const char *name, const char *client, int n)
+{
+    char sql[256];
+    snprintf(sql, sizeof sql, "INSERT INTO login_failures(name, client, at) VALUES ('%s', '%s', %lld)", name, client,
+             (long long)time(NULL));
+    for (int i = 0; i < n; i++)
+        aq__db_exec(s->db, sql);
+}
+
+/* Does the context's message say to try again in SECONDS s (or one less,
+ * across a second boundary)? */
+static bool wait_is(aq_ctx *ctx, int seconds)
+{
+    char a[48], b[48];
+    snprintf(a, sizeof a, "try again in %d s", seconds);
+    snprintf(b, sizeof b, "try again in %d s", seconds - 1);
+    return strstr(aq_errmsg(ctx), a) || strstr(aq_errmsg(ctx), b);
 }
 
 /* Does the file PATH contain the bytes of NEEDLE? */
@@ -340,31 +360,107 @@ static void accounts(aq_ctx *ctx)
     AQ_EQ_INT(aq_ws_session(s, tok, &who, NULL), AQ_EDENIED);
     AQ_EQ_INT(aq_ws_logout(s, "not a token"), AQ_OK);
 
-    /* The rate limit: 5 failures for one name within 15 minutes, then even
-     * the right password is refused without being checked. */
-    for (int i = 0; i < 5; i++) {
+    /* The backoff: one name from one address fails 3 times freely; then
+     * even the right password is refused, unchecked, for 2 s after the
+     * newest failure ... */
+    for (int i = 0; i < 3; i++) {
         AQ_EQ_INT(aq_ws_login(s, "viewer", "wrong password!", "10.0.0.3", tok, csrf, &who), AQ_EDENIED);
         AQ_CHECK(strstr(aq_errmsg(ctx), "unknown name or wrong password") != NULL);
     }
-    AQ_EQ_INT(aq_ws_login(s, "viewer", "just looking at it", "10.0.0.4", tok, csrf, &who), AQ_EDENIED);
-    AQ_CHECK(strstr(aq_errmsg(ctx), "too many failed logins") != NULL);
-    AQ_CHECK(strstr(aq_errmsg(ctx), "try again in 9") != NULL); /* 900 s, or 899 across a second boundary */
-    AQ_EQ_INT(count(s, "SELECT count(*) FROM audit WHERE action = 'login-failed' AND object = 'account viewer'"), 5);
-    AQ_EQ_INT(aq_ws_login(s, "viewer", "just looking at it", "10.0.0.4", tok, csrf, &who), AQ_EDENIED);
-    /* One record a minute stands for a burst of refused attempts. */
-    AQ_EQ_INT(count(s, "SELECT count(*) FROM audit WHERE action = 'login-refused'"), 1);
-    /* ... and per client address: 5 failures from one address, any names. */
-    for (int i = 0; i < 5; i++) {
+    AQ_EQ_INT(aq_ws_login(s, "viewer", "just looking at it", "10.0.0.3", tok, csrf, &who), AQ_EDENIED);
+    AQ_CHECK(strstr(aq_errmsg(ctx), "too many failed logins for 'viewer' from this address") != NULL);
+    AQ_CHECK(wait_is(ctx, 2));
+    AQ_EQ_INT(count(s, "SELECT count(*) FROM audit WHERE action = 'login-failed' AND object = 'account viewer'"
+                       " AND client = '10.0.0.3'"), 3);
+    /* ... while its owner logs in from another address: guesses aimed at
+     * a name do not lock its owner out. */
+    AQ_EQ_INT(aq_ws_login(s, "viewer", "just looking at it", "10.0.0.4", tok, csrf, &who), AQ_OK);
+    /* The delay doubles with each failure (6 failures: 16 s), up to 15
+     * minutes (12 failures: 2^10 s is over 900). */
+    add_failures(s, "viewer", "10.0.0.3", 3);
+    AQ_EQ_INT(aq_ws_login(s, "viewer", "just looking at it", "10.0.0.3", tok, csrf, &who), AQ_EDENIED);
+    AQ_CHECK(wait_is(ctx, 16));
+    add_failures(s, "viewer", "10.0.0.3", 6);
+    AQ_EQ_INT(aq_ws_login(s, "viewer", "just looking at it", "10.0.0.3", tok, csrf, &who), AQ_EDENIED);
+    AQ_CHECK(wait_is(ctx, 900));
+    /* Per address over all names, with more room: 20 failures from one
+     * address, then every name from it waits; other addresses do not. */
+    for (int i = 0; i < 20; i++) {
         char name[24];
         snprintf(name, sizeof name, "guess%d", i);
         AQ_EQ_INT(aq_ws_login(s, name, "whatever12345", "10.6.6.6", tok, csrf, &who), AQ_EDENIED);
+        AQ_CHECK(strstr(aq_errmsg(ctx), "unknown name or wrong password") != NULL);
     }
     AQ_EQ_INT(aq_ws_login(s, "ministry", "central analyst pw", "10.6.6.6", tok, csrf, &who), AQ_EDENIED);
     AQ_CHECK(strstr(aq_errmsg(ctx), "too many failed logins") != NULL);
+    AQ_CHECK(wait_is(ctx, 2));
     AQ_EQ_INT(aq_ws_login(s, "ministry", "central analyst pw", "10.0.0.5", tok, csrf, &who), AQ_OK);
+    /* Refused attempts cost nothing to send: a flood of them, each with
+     * another name, is counted per address and minute, and the audit gets
+     * one record with the count when the minute is over. (The test moves
+     * the minutes by hand: "since" later, so that the real minute cannot
+     * end in the middle, then earlier.) */
+    AQ_EQ_INT(count(s, "SELECT count(*) FROM audit WHERE action = 'login-refused'"), 0); /* the minute is not over */
+    aq__db_exec(s->db, "UPDATE login_refusals SET since = since - 60");
+    AQ_EQ_INT(aq_ws_login(s, "flood", "whatever12345", "10.6.6.6", tok, csrf, &who), AQ_EDENIED);
+    /* (the viewer's three above: one record, or two if a minute ended between them) */
+    AQ_CHECK(count(s, "SELECT count(*) FROM audit WHERE action = 'login-refused' AND client = '10.0.0.3'") >= 1);
+    aq__db_exec(s->db, "UPDATE login_refusals SET since = since + 600");
+    int audit0 = count(s, "SELECT count(*) FROM audit");
+    for (int i = 0; i < 300; i++) {
+        char name[24];
+        snprintf(name, sizeof name, "flood%d", i);
+        AQ_EQ_INT(aq_ws_login(s, name, "whatever12345", "10.6.6.6", tok, csrf, &who), AQ_EDENIED);
+        AQ_CHECK(strstr(aq_errmsg(ctx), "too many failed logins") != NULL);
+    }
+    AQ_EQ_INT(count(s, "SELECT count(*) FROM audit"), audit0);
+    AQ_EQ_INT(count(s, "SELECT refused FROM login_refusals WHERE client = '10.6.6.6'"), 301);
+    aq__db_exec(s->db, "UPDATE login_refusals SET since = since - 660"); /* the minute is over */
+    AQ_EQ_INT(aq_ws_login(s, "flood", "whatever12345", "10.6.6.6", tok, csrf, &who), AQ_EDENIED);
+    AQ_EQ_INT(count(s, "SELECT count(*) FROM audit"), audit0 + 1);
+    AQ_EQ_INT(count(s, "SELECT count(*) FROM audit WHERE action = 'login-refused' AND client = '10.6.6.6' AND new_value"
+                       " LIKE '301 refused logins (rate limited) in the minute from %, the last for account ''flood299'''"),
+              1);
+    AQ_EQ_INT(count(s, "SELECT refused FROM login_refusals WHERE client = '10.6.6.6'"), 1); /* a new minute */
+    /* However many addresses are refused, a minute writes at most 11
+     * records: the 10 busiest addresses, and one for all the others
+     * (12 more addresses with 1 to 12 refusals; 10.6.6.6 has 1). */
+    for (int i = 1; i <= 12; i++) {
+        char sql[160];
+        snprintf(sql, sizeof sql, "INSERT INTO login_refusals(client, since, refused, last_name) VALUES ('10.7.0.%d', %lld, %d, 'x')",
+                 i, (long long)time(NULL) - 60, i);
+        aq__db_exec(s->db, sql);
+    }
+    aq__db_exec(s->db, "UPDATE login_refusals SET since = since - 60");
+    AQ_EQ_INT(aq_ws_login(s, "x", "whatever12345", "10.6.6.6", tok, csrf, &who), AQ_EDENIED);
+    AQ_EQ_INT(count(s, "SELECT count(*) FROM audit"), audit0 + 1 + 11);
+    AQ_EQ_INT(count(s, "SELECT count(*) FROM audit WHERE action = 'login-refused' AND client = '10.7.0.12'"
+                       " AND new_value LIKE '12 refused logins %'"), 1);
+    AQ_EQ_INT(count(s, "SELECT count(*) FROM audit WHERE action = 'login-refused' AND client IS NULL"
+                       " AND new_value LIKE '4 refused logins (rate limited) from 3 more addresses %'"), 1);
     /* Failures older than the window no longer count. */
     aq__db_exec(s->db, "UPDATE login_failures SET at = at - 901");
-    AQ_EQ_INT(aq_ws_login(s, "viewer", "just looking at it", "10.0.0.4", tok, csrf, &who), AQ_OK);
+    AQ_EQ_INT(aq_ws_login(s, "viewer", "just looking at it", "10.0.0.3", tok, csrf, &who), AQ_OK);
+    AQ_EQ_INT(aq_ws_login(s, "ministry", "central analyst pw", "10.6.6.6", tok, csrf, &who), AQ_OK);
+
+    /* A weak hash (made in the test mode, AQ_PWHASH_FAST=1) stays as it is
+     * in the test mode; outside it, a wrong password leaves it, the right
+     * one replaces it by a hash at the INTERACTIVE cost. */
+    const char *weak_q = "SELECT count(*) FROM accounts WHERE name = 'ministry' AND pw_hash LIKE '$argon2id$v=19$m=8,t=1,%'";
+    AQ_EQ_INT(count(s, weak_q), 1);
+    unsetenv("AQ_PWHASH_FAST");
+    AQ_EQ_INT(aq_ws_login(s, "ministry", "not the password", "10.0.0.9", tok, csrf, &who), AQ_EDENIED);
+    AQ_EQ_INT(count(s, weak_q), 1);
+    AQ_EQ_INT(aq_ws_login(s, "ministry", "central analyst pw", "10.0.0.9", tok, csrf, &who), AQ_OK);
+    AQ_EQ_INT(count(s, "SELECT count(*) FROM accounts WHERE name = 'ministry'"
+                       " AND pw_hash LIKE '$argon2id$v=19$m=65536,t=2,p=1$%'"), 1);
+    AQ_EQ_INT(count(s, "SELECT count(*) FROM audit WHERE action = 'login' AND object = 'account ministry'"
+                       " AND new_value LIKE '%weak (test-mode) hash replaced by one at the INTERACTIVE cost'"), 1);
+    AQ_EQ_INT(aq_ws_login(s, "ministry", "central analyst pw", "10.0.0.9", tok, csrf, &who), AQ_OK);
+    setenv("AQ_PWHASH_FAST", "1", 1);
+    AQ_CHECK(aq__ws_pwhash_weak("$argon2id$v=19$m=8,t=1,p=1$3BZUc5Aytp66SKnD3iNTaA$ErJ"));
+    AQ_CHECK(!aq__ws_pwhash_weak("$argon2id$v=19$m=65536,t=2,p=1$iPWE9ud1XpVkZJnMd5Nw3w$0Op"));
+    AQ_CHECK(!aq__ws_pwhash_weak("$argon2id$v=19$m=262144,t=4,p=1$iPWE9ud1XpVkZJnMd5Nw3w$0Op")); /* stronger */
 
     /* API tokens. */
     char api[65], ed_api[65];
