@@ -111,16 +111,14 @@ if declare -F asuser > /dev/null; then
   has "$T/err" "cannot write the store '$RO/s.db'"
   has "$T/err" "ermission denied"
   eq "$(counts "$RO/s.db")" "$before" "read-only store after a refused import"
-  # Reading a read-only store in a read-only directory (a shared archive).
-  asuser "$AIMAQ" datasets --db "$RO/s.db" --format csv > "$T/out" 2> "$T/err"
-  code=$?
-  if [ "$code" = 0 ]; then ok; has "$T/out" "units.csv"
-  else
-    eq "$code" 2 "exit code of reading a read-only store"
-    has "$T/err" "$RO/s.db"
-    # SQLite needs the -shm file of a WAL store; aimaq says "not an aimaq store".
-    want "$T/err" "read-only" "reading a store in a read-only directory should work or say the directory is read-only"
-  fi
+  # Reading a read-only store in a read-only directory (a shared archive,
+  # read-only media): SQLite cannot make the WAL store's -shm file there,
+  # so aimaq opens it immutable (issue 13); listing and checking work.
+  rm -f "$RO/s.db-wal" "$RO/s.db-shm"
+  expect 0 asuser "$AIMAQ" datasets --db "$RO/s.db" --format csv
+  has "$T/out" "units.csv"
+  expect 0 asuser "$AIMAQ" check --db "$RO/s.db"
+  [ -e "$RO/s.db-shm" ] && bad "reading a read-only store made its -shm file" || ok
   # An input file the user may not read.
   expect 2 asuser "$AIMAQ" read "$RO/secret.csv"
   has "$T/err" "cannot open '$RO/secret.csv'"
