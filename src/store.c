@@ -369,7 +369,11 @@ int aq_store_open(aq_ctx *ctx, const char *path, int flags, aq_store **out)
                      s->path, s->version, (int)schema);
         goto fail;
     }
-    if (!url && (rc = aq__store_exec(s, "PRAGMA foreign_keys=ON; PRAGMA cache_size=-262144")) != AQ_OK)
+    /* recursive_triggers: a REPLACE's implicit delete then fires the DELETE
+     * triggers, so the audit log's refuse it even without the schema's
+     * own refusal of a replacing insert. */
+    if (!url && (rc = aq__store_exec(s, "PRAGMA foreign_keys=ON; PRAGMA cache_size=-262144;"
+                                         " PRAGMA recursive_triggers=ON")) != AQ_OK)
         goto fail;
     *out = s;
     return AQ_OK;
@@ -482,4 +486,42 @@ int aq__store_query_table(aq_store *s, const char *sql, const char *const *args,
     }
     *out = t;
     return AQ_OK;
+}
+
+int aq__store_query_page(aq_store *s, const char *sql, const char *const *args, size_t offset, size_t limit,
+                         aq_table **out, long long *total)
+{
+    size_t n = 0;
+    while (args && args[n])
+        n++;
+    if (n > 14)
+        return aq__err(s->ctx, AQ_EINTERNAL, "store: a page query binds at most 14 parameters");
+    const char *all[17];
+    for (size_t i = 0; i < n; i++)
+        all[i] = args[i];
+    char lim[32], off[32];
+    /* No limit is every row: a count no listing reaches, as neither engine
+     * takes the same "no limit" word. */
+    snprintf(lim, sizeof lim, "%zu", limit ? limit : (size_t)INT64_MAX);
+    snprintf(off, sizeof off, "%zu", offset);
+    all[n] = lim;
+    all[n + 1] = off;
+    all[n + 2] = NULL;
+    aq_buf q = {0}, c = {0};
+    aq__buf_printf(&q, "%s LIMIT CAST(?%zu AS BIGINT) OFFSET CAST(?%zu AS BIGINT)", sql, n + 1, n + 2);
+    aq__buf_printf(&c, "SELECT CAST(count(*) AS BIGINT) AS n FROM (%s) AS listing", sql);
+    int rc = q.failed || c.failed ? aq__oom(s->ctx) : AQ_OK;
+    aq_table *t = NULL;
+    if (rc == AQ_OK && total) {
+        rc = aq__store_query_table(s, c.data, n ? args : NULL, &t);
+        if (rc == AQ_OK)
+            *total = aq_table_nrows(t) ? (long long)aq_table_numbers(t, 0)[0] : 0;
+        aq_table_free(t);
+        t = NULL;
+    }
+    if (rc == AQ_OK)
+        rc = aq__store_query_table(s, q.data, all, out);
+    aq__buf_free(&q);
+    aq__buf_free(&c);
+    return rc;
 }

@@ -125,6 +125,6 @@ if on_pg; then
   eq "$(dbq "$DB" 'SELECT version FROM aimaq_schema')" "3" "schema version"
 else
   eq "$(sqlite3 "$DB" 'PRAGMA integrity_check')" "ok" "integrity_check"
-  eq "$(sqlite3 "$DB" 'PRAGMA user_version')" "3" "schema version"
+  eq "$(sqlite3 "$DB" 'PRAGMA user_version')" "4" "schema version"
 fi
 finish
