@@ -51,7 +51,7 @@ static void pg_spool(const char *uri, char *buf, size_t size)
 static int run(int argc, char **argv)
 {
     const char *db = NULL, *listen = "127.0.0.1:8080", *spool = NULL, *log = NULL;
-    long threads = 4;
+    long threads = 4, max_results = 1000;
     int secure = 0;
     cli_option opts[] = {
         {"db", CLI_STRING, &db, "STORE", "the store: a file or a postgresql:// URI (default $AIMAQ_DB or aimaq.db)"},
@@ -59,6 +59,8 @@ static int run(int argc, char **argv)
         {"threads", CLI_INT, &threads, "N", "worker threads (default 4)"},
         {"spool", CLI_STRING, &spool, "DIR", "directory for uploads in progress (default DB.uploads, or NAME.uploads)"},
         {"log", CLI_STRING, &log, "FILE", "append the access log to FILE (default standard error)"},
+        {"max-results", CLI_INT, &max_results, "N",
+         "analysis results kept per account: recording more expires its oldest (default 1000; 0 = no cap)"},
         {"secure-cookies", CLI_FLAG, &secure, NULL, "mark cookies Secure (when a TLS proxy is in front)"},
         {NULL, 0, NULL, NULL, NULL}};
     int npos, rc = cli_parse(&cmd_serve, opts, argc, argv, &npos);
@@ -68,8 +70,10 @@ static int run(int argc, char **argv)
         return cli_usage_error("serve: unexpected argument '%s' (the store is --db STORE)", argv[0]);
     if (threads < 1 || threads > 256)
         return cli_usage_error("serve: --threads must be 1 to 256, not %ld", threads);
+    if (max_results < 0)
+        return cli_usage_error("serve: --max-results must be 0 (no cap) or more, not %ld", max_results);
     srv_config cfg = {.db = cli_db_path(db), .listen = listen, .threads = (int)threads, .secure_cookies = secure,
-                      .log_path = log};
+                      .log_path = log, .max_results = max_results ? max_results : -1};
     char spool_default[4096];
     if (!spool) {
         if (strstr(cfg.db, "://"))

@@ -51,6 +51,13 @@ bool srv_query_size(const srv_request *rq, srv_response *rs, const char *key, si
     return true;
 }
 
+bool srv_query_page(const srv_request *rq, srv_response *rs, aq_ws_page *page)
+{
+    *page = (aq_ws_page){0};
+    return srv_query_size(rq, rs, "offset", (size_t)1 << 40, 0, &page->offset) &&
+           srv_query_size(rq, rs, "limit", SRV_PAGE_MAX, SRV_PAGE_DEFAULT, &page->limit);
+}
+
 bool srv_check_value(srv_response *rs, const char *field, const char *s)
 {
     if (!s)

@@ -15,6 +15,8 @@ typedef struct srv_config {
     int threads;          /* worker threads                                */
     bool secure_cookies;  /* add the Secure attribute (behind TLS)         */
     const char *log_path; /* access log, or NULL = stderr                  */
+    long max_results;     /* results kept per account: 0 = the default
+                             (AQ_WS_RESULTS_CAP), -1 = no cap             */
 } srv_config;
 
 /* Runs the server until SIGINT or SIGTERM. Returns 0, or an exit code
