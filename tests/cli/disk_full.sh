@@ -119,6 +119,21 @@ if declare -F asuser > /dev/null; then
   has "$T/out" "units.csv"
   expect 0 asuser "$AIMAQ" check --db "$RO/s.db"
   [ -e "$RO/s.db-shm" ] && bad "reading a read-only store made its -shm file" || ok
+  # Unless its -wal file holds changes (copied while a writer had it open):
+  # those need the -shm, and the message says why the directory matters.
+  RW=$T/rw RO2=$T/ro2
+  mkdir "$RW" "$RO2"
+  cp "$DB" "$RW/w.db"
+  { echo "PRAGMA wal_autocheckpoint=0; INSERT INTO levels VALUES ('x', 9, 'x');"; sleep 2; } | sqlite3 "$RW/w.db" > /dev/null &
+  writer=$!
+  for i in $(seq 1 40); do [ -s "$RW/w.db-wal" ] && break; sleep 0.05; done
+  cp "$RW/w.db" "$RW/w.db-wal" "$RO2/"
+  wait "$writer"
+  chmod 444 "$RO2/w.db" "$RO2/w.db-wal"
+  chmod 555 "$RO2"
+  expect 2 asuser "$AIMAQ" datasets --db "$RO2/w.db"
+  has "$T/err" "its directory '$RO2' is not writable, and SQLite must write the store's -shm file there"
+  chmod 755 "$RO2"
   # An input file the user may not read.
   expect 2 asuser "$AIMAQ" read "$RO/secret.csv"
   has "$T/err" "cannot open '$RO/secret.csv'"
