@@ -127,8 +127,8 @@ bool srv_query_size(const srv_request *rq, srv_response *rs, const char *key, si
 /* Checks that every query parameter is one of ALLOWED (NULL-terminated);
  * replies 400 naming the first unknown one otherwise. */
 bool srv_query_only(const srv_request *rq, srv_response *rs, const char *const *allowed);
-/* The page every listing takes: ?offset= (default 0) and ?limit= (default
- * SRV_PAGE_DEFAULT, at most SRV_PAGE_MAX). False after a 400. */
+/* The page every listing takes: ?offset= (default 0) and ?limit= (1 to
+ * SRV_PAGE_MAX, default SRV_PAGE_DEFAULT). False after a 400. */
 bool srv_query_page(const srv_request *rq, srv_response *rs, aq_ws_page *page);
 
 /* --- params.c --------------------------------------------------------- */

@@ -570,6 +570,8 @@ int main(void)
             json_decref(j);
             snprintf(t2, sizeof t2, "%s?limit=10001", lists[i]);
             AQ_EQ_INT(call(&w, &ad, "GET", t2, NULL, NULL, NULL), 400);
+            snprintf(t2, sizeof t2, "%s?limit=0", lists[i]); /* not "every row" */
+            AQ_EQ_INT(call(&w, &ad, "GET", t2, NULL, NULL, NULL), 400);
         }
         /* The audit log pages after an id too: offsets count from there. */
         AQ_EQ_INT(call(&w, &ad, "GET", "/api/audit?after=3&limit=2&offset=1", NULL, &j, NULL), 200);
