@@ -238,7 +238,11 @@ int aq_ws_submissions_page(aq_store *s, const aq_account *actor, const char *sta
  * "account-add", "token-new", "token-revoke", "result", ...) to OBJECT,
  * with the OLD and NEW values (any may be NULL) from the client address
  * CLIENT. The log is
- * append-only: the schema refuses UPDATE and DELETE on it. */
+ * append-only: the schema refuses UPDATE, DELETE and a replacing or
+ * hashless INSERT on it; each record also carries its link of the hash
+ * chain (aq_ws_audit_verify), which is why every record must be written
+ * through this function (or aq__ws_audit inside the library). Runs in the
+ * caller's write transaction, or in one of its own. */
 int aq_ws_audit(aq_store *s, const aq_account *actor, const char *action,
                 const char *object, const char *old_value, const char *new_value,
                 const char *client);
