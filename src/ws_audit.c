@@ -94,8 +94,9 @@ static int chain_walk(aq_store *s, long long *bad, long long *count, char head[6
  * records before the chain began, which the first hash then covers. */
 static int chain_tail(aq_store *s, long long *last_id, char prev[65])
 {
+    /* Cached, as the insert below: every audited request runs both. */
     aq_db_stmt *st;
-    int rc = aq__store_prepare(s, "SELECT id, sha256 FROM audit ORDER BY id DESC LIMIT 1", &st);
+    int rc = aq__store_cached(s, "SELECT id, sha256 FROM audit ORDER BY id DESC LIMIT 1", &st);
     if (rc)
         return rc;
     bool walk = false;
@@ -108,7 +109,7 @@ static int chain_tail(aq_store *s, long long *last_id, char prev[65])
         else
             snprintf(prev, 65, "%s", aq__db_column_text(st, 1));
     }
-    aq__db_finalize(st);
+    aq__store_release(st);
     if (rc == AQ_OK && walk) {
         long long bad = 0, n = 0;
         char why[160];
@@ -166,8 +167,8 @@ int aq__ws_audit(aq_store *s, const aq_account *actor, const char *action, const
     if (rc == AQ_OK) {
         row.id = last + 1;
         chain_hash(prev, &row, sha);
-        rc = aq__store_prepare(s, "INSERT INTO audit(id, at, account, action, object, old_value, new_value, client,"
-                                  " sha256) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)", &st);
+        rc = aq__store_cached(s, "INSERT INTO audit(id, at, account, action, object, old_value, new_value, client,"
+                                 " sha256) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)", &st);
     }
     if (rc == AQ_OK) {
         aq__db_bind_int64(st, 1, row.id);
@@ -177,7 +178,8 @@ int aq__ws_audit(aq_store *s, const aq_account *actor, const char *action, const
         if (aq__db_step(st) != AQ_DB_DONE)
             rc = aq__store_fail(s, "cannot write the audit log");
     }
-    aq__db_finalize(st);
+    if (st)
+        aq__store_release(st);
     if (own)
         rc = aq__ws_end(s, rc);
     return rc;
