@@ -53,7 +53,7 @@ static void pg_spool(const char *uri, char *buf, size_t size)
 static int run(int argc, char **argv)
 {
     const char *db = NULL, *listen = "127.0.0.1:8080", *spool = NULL, *log = NULL;
-    long threads = 4, per_address = 64, header_timeout = 20;
+    long threads = 4, per_address = 64, header_timeout = 20, max_results = 1000;
     const char *proxy = NULL;
     int secure = 0;
     cli_option opts[] = {
@@ -62,6 +62,8 @@ static int run(int argc, char **argv)
         {"threads", CLI_INT, &threads, "N", "worker threads (default 4)"},
         {"spool", CLI_STRING, &spool, "DIR", "directory for uploads in progress (default DB.uploads, or NAME.uploads)"},
         {"log", CLI_STRING, &log, "FILE", "append the access log to FILE (default standard error)"},
+        {"max-results", CLI_INT, &max_results, "N",
+         "analysis results kept per account: recording more expires its oldest (default 1000; 0 = no cap)"},
         {"secure-cookies", CLI_FLAG, &secure, NULL, "mark cookies Secure (when a TLS proxy is in front)"},
         {"trusted-proxy", CLI_STRING, &proxy, "ADDR[,ADDR]",
          "proxies (IPv4) whose X-Forwarded-For is believed (default none)"},
@@ -81,9 +83,11 @@ static int run(int argc, char **argv)
         return cli_usage_error("serve: --connections-per-address must be 0 (no limit) to 4096, not %ld", per_address);
     if (header_timeout < 1 || header_timeout > 3600)
         return cli_usage_error("serve: --header-timeout must be 1 to 3600 seconds, not %ld", header_timeout);
+    if (max_results < 0)
+        return cli_usage_error("serve: --max-results must be 0 (no cap) or more, not %ld", max_results);
     srv_config cfg = {.db = cli_db_path(db), .listen = listen, .threads = (int)threads, .secure_cookies = secure,
                       .log_path = log, .trusted_proxy = proxy, .per_address = (int)per_address,
-                      .header_timeout = (int)header_timeout};
+                      .header_timeout = (int)header_timeout, .max_results = max_results ? max_results : -1};
     char spool_default[4096];
     if (!spool) {
         if (strstr(cfg.db, "://"))

@@ -61,6 +61,14 @@ typedef struct aq_account {
  * file owns it); the server must never act as it for a request. */
 void aq_account_system(aq_account *out);
 
+/* One page of a workspace listing (the *_page functions): OFFSET rows
+ * skipped, at most LIMIT rows returned (0 = every row); TOTAL receives the
+ * number of rows of the whole listing. A NULL page is every row. */
+typedef struct aq_ws_page {
+    size_t offset, limit;
+    long long total;
+} aq_ws_page;
+
 /* --- Accounts ---------------------------------------------------------- */
 
 /* Creates an account. ACTOR must be an administrator (the system account
@@ -84,6 +92,7 @@ int aq_ws_account_disable(aq_store *s, const aq_account *actor, const char *name
 
 /* Lists the accounts: id, name, role, scope, created_at, disabled. */
 int aq_ws_accounts(aq_store *s, aq_table **out);
+int aq_ws_accounts_page(aq_store *s, aq_ws_page *page, aq_table **out);
 
 /* --- Sessions and tokens ----------------------------------------------- */
 
@@ -144,6 +153,8 @@ enum { AQ_TOKEN_ID_LEN = 12 };
  * asking for another account's tokens), AQ_ESTORE. */
 int aq_ws_tokens(aq_store *s, const aq_account *actor, long long account_id,
                  aq_table **out);
+int aq_ws_tokens_page(aq_store *s, const aq_account *actor, long long account_id,
+                      aq_ws_page *page, aq_table **out);
 
 /* Revokes the API token whose id (as aq_ws_tokens lists it; upper-case
  * hex is accepted) is ID: it is deleted, and a request sending it is
@@ -217,10 +228,17 @@ int aq_ws_decide(aq_store *s, const aq_account *actor, long long id, int approve
 /* Lists submissions, newest first: id, kind ("file" or "edit"), status
  * ("pending", "approved", "rejected"), submitted_by, submitted_at, file,
  * dataset_id, unit, indicator, period, value, old_value, rows, decided_by,
- * decided_at, comment. STATUS filters when not NULL. A regional editor
- * sees its own submissions only. */
+ * decided_at, comment. STATUS filters when not NULL. Who sees what:
+ * central analysts and administrators (the approvers) every submission; a
+ * regional editor its own only, whatever their status (not those of other
+ * editors, even of the same scope: a pending value is the submitter's
+ * until an approver decides); a viewer, or no ACTOR, the approved ones
+ * only, as pending values are invisible to every reader until approved and
+ * rejected ones never became data. */
 int aq_ws_submissions(aq_store *s, const aq_account *actor, const char *status,
                       aq_table **out);
+int aq_ws_submissions_page(aq_store *s, const aq_account *actor, const char *status,
+                           aq_ws_page *page, aq_table **out);
 
 /* --- Audit log ---------------------------------------------------------- */
 
@@ -229,7 +247,11 @@ int aq_ws_submissions(aq_store *s, const aq_account *actor, const char *status,
  * "account-add", "token-new", "token-revoke", "result", ...) to OBJECT,
  * with the OLD and NEW values (any may be NULL) from the client address
  * CLIENT. The log is
- * append-only: the schema refuses UPDATE and DELETE on it. */
+ * append-only: the schema refuses UPDATE, DELETE and a replacing or
+ * hashless INSERT on it; each record also carries its link of the hash
+ * chain (aq_ws_audit_verify), which is why every record must be written
+ * through this function (or aq__ws_audit inside the library). Runs in the
+ * caller's write transaction, or in one of its own. */
 int aq_ws_audit(aq_store *s, const aq_account *actor, const char *action,
                 const char *object, const char *old_value, const char *new_value,
                 const char *client);
@@ -241,8 +263,25 @@ int aq_ws_audit(aq_store *s, const aq_account *actor, const char *action,
 void aq_ws_set_client(aq_store *s, const char *client);
 
 /* Lists audit records with id > AFTER_ID, oldest first, at most LIMIT
- * (0 = 1000): id, at, account, action, object, old_value, new_value, client. */
+ * (0 = 1000): id, at, account, action, object, old_value, new_value, client,
+ * sha256 (the record's link of the hash chain, aq_ws_audit_verify). */
 int aq_ws_audit_list(aq_store *s, long long after_id, size_t limit, aq_table **out);
+/* The same as a page of the records with id > AFTER_ID. */
+int aq_ws_audit_page(aq_store *s, long long after_id, aq_ws_page *page, aq_table **out);
+
+/* Verifies the audit log's hash chain: every record stores the SHA-256 of
+ * the previous record's hash and its own content (id, time, account,
+ * action, object, old and new value, client), so a record rewritten,
+ * deleted or inserted anywhere but at the end breaks the chain at the
+ * first record after the change (docs/guarantees.md). *BAD_ID receives
+ * the id of the first record whose hash does not follow (0 when the chain
+ * holds), *COUNT the number of records, HEAD (may be NULL) the last
+ * record's hash ("" for an empty log): kept elsewhere, it also shows the
+ * end of the log was not cut off. Records written before the chain
+ * existed (schema 3 and earlier) have no stored hash of their own and
+ * are covered by the first stored one. The message says what is wrong.
+ * Returns AQ_OK (chain holds), AQ_EINPUT (broken: *BAD_ID), AQ_ESTORE. */
+int aq_ws_audit_verify(aq_store *s, long long *bad_id, long long *count, char head[65]);
 
 /* --- Listing with paging ------------------------------------------------- */
 
@@ -288,6 +327,7 @@ int aq_ws_method_get(aq_store *s, const char *key, char **text, char sha[65]);
 
 /* Lists methodologies: name, sha256, stored_at, stored_by. */
 int aq_ws_methods(aq_store *s, aq_table **out);
+int aq_ws_methods_page(aq_store *s, aq_ws_page *page, aq_table **out);
 
 /* The newest live dataset id: a selection made with max_dataset set to it
  * sees exactly what the store holds now, even after later imports and
@@ -310,6 +350,18 @@ int aq_ws_result_record(aq_store *s, const aq_account *actor, const char *kind,
 /* Lists results, newest first: id, kind, created_at, created_by, params,
  * method_sha256, horizon, datasets, output_sha256 (not the output). */
 int aq_ws_results(aq_store *s, aq_table **out);
+int aq_ws_results_page(aq_store *s, aq_ws_page *page, aq_table **out);
+
+/* The default number of results kept per account (aq_ws_set_results_cap). */
+enum { AQ_WS_RESULTS_CAP = 1000 };
+
+/* Sets how many results each account keeps through this store handle
+ * (AQ_WS_RESULTS_CAP unless set; 0 = no cap). Recording a result beyond
+ * the cap deletes that account's oldest results, in the same transaction,
+ * so the account keeps its CAP newest ones; the "result" audit record says
+ * how many expired (the audit log keeps every result's output hash). Only
+ * the recording account's results expire: nobody can push out another's. */
+void aq_ws_set_results_cap(aq_store *s, size_t cap);
 
 /* One result's params, method hash, horizon and output (caller frees the
  * strings with aq_free). AQ_ENOTFOUND if none. */

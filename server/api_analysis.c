@@ -250,6 +250,8 @@ static void run_and_record(srv_worker *w, const srv_request *rq, const srv_calle
         return;
     }
     long long horizon = aq_ws_dataset_horizon(w->store), id = 0;
+    if (w->server->cfg.max_results) /* --max-results; 0 leaves the library's default */
+        aq_ws_set_results_cap(w->store, w->server->cfg.max_results < 0 ? 0 : (size_t)w->server->cfg.max_results);
     char *output = NULL, *ptext = json_dumps(params, JSON_COMPACT | JSON_SORT_KEYS), sha[65] = "";
     int rc = ptext ? analyses[a].run(w, params, horizon, &output, sha) : AQ_ENOMEM;
     if (rc == AQ_OK)
@@ -285,10 +287,13 @@ void srv_api_potential(srv_worker *w, const srv_request *rq, const srv_caller *w
 
 void srv_api_results(srv_worker *w, const srv_request *rq, const srv_caller *who, srv_response *rs, const char *arg)
 {
-    (void)rq, (void)who, (void)arg;
+    (void)who, (void)arg;
+    aq_ws_page page;
     aq_table *t = NULL;
-    int rc = aq_ws_results(w->store, &t);
-    srv_reply_listing(w, rs, rc, t);
+    if (!srv_query_page(rq, rs, &page))
+        return;
+    int rc = aq_ws_results_page(w->store, &page, &t);
+    srv_reply_ws_page(w, rs, rc, t, &page);
 }
 
 void srv_api_result(srv_worker *w, const srv_request *rq, const srv_caller *who, srv_response *rs, const char *arg)

@@ -104,12 +104,12 @@ void srv_api_token(srv_worker *w, const srv_request *rq, const srv_caller *who, 
 void srv_api_tokens(srv_worker *w, const srv_request *rq, const srv_caller *who, srv_response *rs, const char *arg)
 {
     (void)arg;
-    static const char *const allowed[] = {"account_id", NULL};
     size_t account = 0;
-    if (!srv_query_only(rq, rs, allowed) || !srv_query_size(rq, rs, "account_id", (size_t)1 << 53, 0, &account))
+    aq_ws_page page;
+    if (!srv_query_page(rq, rs, &page) || !srv_query_size(rq, rs, "account_id", (size_t)1 << 53, 0, &account))
         return;
     aq_table *t = NULL;
-    int rc = aq_ws_tokens(w->store, &who->account, (long long)account, &t);
+    int rc = aq_ws_tokens_page(w->store, &who->account, (long long)account, &page, &t);
     if (rc == AQ_EDENIED) { /* a look-up: the library leaves the audit to us */
         char why[512];
         snprintf(why, sizeof why, "%s", aq_errmsg(w->ctx));
@@ -117,7 +117,7 @@ void srv_api_tokens(srv_worker *w, const srv_request *rq, const srv_caller *who,
         srv_reply_error(rs, 403, "%s", why);
         return;
     }
-    srv_reply_listing(w, rs, rc, t);
+    srv_reply_ws_page(w, rs, rc, t, &page);
 }
 
 /* DELETE /api/tokens/ID: revokes one token (the library decides who may
@@ -136,14 +136,17 @@ void srv_api_token_revoke(srv_worker *w, const srv_request *rq, const srv_caller
 void srv_api_accounts(srv_worker *w, const srv_request *rq, const srv_caller *who, srv_response *rs, const char *arg)
 {
     (void)arg;
+    aq_ws_page page;
+    if (!srv_query_page(rq, rs, &page))
+        return;
     if (who->account.role != AQ_ROLE_ADMIN) {
         srv_audit_denied(w, rq, who, "only an administrator may list the accounts");
         srv_reply_error(rs, 403, "only an administrator may list the accounts");
         return;
     }
     aq_table *t = NULL;
-    int rc = aq_ws_accounts(w->store, &t);
-    srv_reply_listing(w, rs, rc, t);
+    int rc = aq_ws_accounts_page(w->store, &page, &t);
+    srv_reply_ws_page(w, rs, rc, t, &page);
 }
 
 void srv_api_account_add(srv_worker *w, const srv_request *rq, const srv_caller *who, srv_response *rs, const char *arg)

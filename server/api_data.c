@@ -6,14 +6,16 @@
 
 #include <string.h>
 
-/* Reads the filters common to all listings into Q; false after a 400. */
-static bool page_query(const srv_request *rq, srv_response *rs, const char *const *allowed, aq_page_query *q)
+/* Reads the page and the filters common to all listings into Q (the route
+ * declares which it takes: params.c); false after a 400. */
+static bool page_query(const srv_request *rq, srv_response *rs, aq_page_query *q)
 {
     size_t horizon = 0;
-    if (!srv_query_only(rq, rs, allowed) || !srv_query_size(rq, rs, "offset", (size_t)1 << 40, 0, &q->offset) ||
-        !srv_query_size(rq, rs, "limit", SRV_PAGE_MAX, 100, &q->limit) ||
-        !srv_query_size(rq, rs, "horizon", (size_t)1 << 50, 0, &horizon))
+    aq_ws_page page;
+    if (!srv_query_page(rq, rs, &page) || !srv_query_size(rq, rs, "horizon", (size_t)1 << 50, 0, &horizon))
         return false;
+    q->offset = page.offset;
+    q->limit = page.limit;
     q->max_dataset = (long long)horizon;
     q->level = srv_query(rq, "level");
     q->under = srv_query(rq, "under");
@@ -26,11 +28,10 @@ static bool page_query(const srv_request *rq, srv_response *rs, const char *cons
            srv_check_value(rs, "period", q->period) && srv_check_value(rs, "q", q->search);
 }
 
-static void list(srv_worker *w, const srv_request *rq, srv_response *rs, const char *what,
-                 const char *const *allowed)
+static void list(srv_worker *w, const srv_request *rq, srv_response *rs, const char *what)
 {
     aq_page_query q = {.what = what};
-    if (!page_query(rq, rs, allowed, &q))
+    if (!page_query(rq, rs, &q))
         return;
     aq_table *t = NULL;
     long long total = 0;
@@ -45,28 +46,23 @@ static void list(srv_worker *w, const srv_request *rq, srv_response *rs, const c
 void srv_api_units(srv_worker *w, const srv_request *rq, const srv_caller *who, srv_response *rs, const char *arg)
 {
     (void)who, (void)arg;
-    static const char *const allowed[] = {"level", "under", "code", "q", "offset", "limit", "lang", NULL};
-    list(w, rq, rs, "units", allowed);
+    list(w, rq, rs, "units");
 }
 
 void srv_api_indicators(srv_worker *w, const srv_request *rq, const srv_caller *who, srv_response *rs, const char *arg)
 {
     (void)who, (void)arg;
-    static const char *const allowed[] = {"indicator", "offset", "limit", "lang", NULL};
-    list(w, rq, rs, "indicators", allowed);
+    list(w, rq, rs, "indicators");
 }
 
 void srv_api_observations(srv_worker *w, const srv_request *rq, const srv_caller *who, srv_response *rs, const char *arg)
 {
     (void)who, (void)arg;
-    static const char *const allowed[] = {"indicator", "period", "level", "under", "code", "horizon",
-                                          "offset", "limit", "lang", NULL};
-    list(w, rq, rs, "observations", allowed);
+    list(w, rq, rs, "observations");
 }
 
 void srv_api_datasets(srv_worker *w, const srv_request *rq, const srv_caller *who, srv_response *rs, const char *arg)
 {
     (void)who, (void)arg;
-    static const char *const allowed[] = {"offset", "limit", NULL};
-    list(w, rq, rs, "datasets", allowed);
+    list(w, rq, rs, "datasets");
 }

@@ -95,9 +95,8 @@ static bool population_known(srv_worker *w, srv_response *rs, const char *code)
 /* GET /api/map (the choropleth) and GET /api/chart?section=NAME. */
 static void section(srv_worker *w, const srv_request *rq, srv_response *rs, const char *name)
 {
-    static const char *const allowed[] = {"indicator", "level", "lang", "classes", "population", "section", NULL};
     size_t classes = 5, k = 0;
-    if (!srv_query_only(rq, rs, allowed) || !srv_query_size(rq, rs, "classes", 7, 5, &classes))
+    if (!srv_query_size(rq, rs, "classes", 7, 5, &classes))
         return;
     while (store_sections[k] && strcmp(store_sections[k], name))
         k++;
@@ -162,10 +161,13 @@ void srv_api_chart(srv_worker *w, const srv_request *rq, const srv_caller *who, 
 
 void srv_api_methods(srv_worker *w, const srv_request *rq, const srv_caller *who, srv_response *rs, const char *arg)
 {
-    (void)rq, (void)who, (void)arg;
+    (void)who, (void)arg;
+    aq_ws_page page;
     aq_table *t = NULL;
-    int rc = aq_ws_methods(w->store, &t);
-    srv_reply_listing(w, rs, rc, t);
+    if (!srv_query_page(rq, rs, &page))
+        return;
+    int rc = aq_ws_methods_page(w->store, &page, &t);
+    srv_reply_ws_page(w, rs, rc, t, &page);
 }
 
 void srv_api_method_put(srv_worker *w, const srv_request *rq, const srv_caller *who, srv_response *rs, const char *arg)

@@ -60,9 +60,6 @@ static void hide_spool_path(aq_ctx *ctx, int rc, const char *spool, const char *
 void srv_api_upload(srv_worker *w, const srv_request *rq, const srv_caller *who, srv_response *rs, const char *arg)
 {
     (void)arg;
-    static const char *const allowed[] = {"name", "dataset", "period", "indicator", NULL};
-    if (!srv_query_only(rq, rs, allowed))
-        return;
     const char *name = srv_query(rq, "name");
     if (!rq->upload_path) {
         srv_reply_error(rs, 400, "POST the file itself as the body, with ?name=FILE.csv|.xlsx|.geojson|...");
@@ -166,17 +163,17 @@ void srv_api_edit(srv_worker *w, const srv_request *rq, const srv_caller *who, s
 void srv_api_submissions(srv_worker *w, const srv_request *rq, const srv_caller *who, srv_response *rs, const char *arg)
 {
     (void)arg;
-    static const char *const allowed[] = {"status", NULL};
     const char *status = srv_query(rq, "status");
-    if (!srv_query_only(rq, rs, allowed))
+    aq_ws_page page;
+    if (!srv_query_page(rq, rs, &page))
         return;
     if (status && strcmp(status, "pending") && strcmp(status, "approved") && strcmp(status, "rejected")) {
         srv_reply_error(rs, 400, "\"status\" must be pending, approved or rejected");
         return;
     }
     aq_table *t = NULL;
-    int rc = aq_ws_submissions(w->store, &who->account, status, &t);
-    srv_reply_listing(w, rs, rc, t);
+    int rc = aq_ws_submissions_page(w->store, &who->account, status, &page, &t);
+    srv_reply_ws_page(w, rs, rc, t, &page);
 }
 
 static void decide(srv_worker *w, const srv_request *rq, const srv_caller *who, srv_response *rs, const char *arg,
@@ -213,10 +210,9 @@ void srv_api_reject(srv_worker *w, const srv_request *rq, const srv_caller *who,
 void srv_api_audit(srv_worker *w, const srv_request *rq, const srv_caller *who, srv_response *rs, const char *arg)
 {
     (void)arg;
-    static const char *const allowed[] = {"after", "limit", NULL};
-    size_t after = 0, limit = 0;
-    if (!srv_query_only(rq, rs, allowed) || !srv_query_size(rq, rs, "after", (size_t)1 << 50, 0, &after) ||
-        !srv_query_size(rq, rs, "limit", SRV_PAGE_MAX, 1000, &limit))
+    size_t after = 0;
+    aq_ws_page page;
+    if (!srv_query_page(rq, rs, &page) || !srv_query_size(rq, rs, "after", (size_t)1 << 50, 0, &after))
         return;
     if (who->account.role != AQ_ROLE_ADMIN && who->account.role != AQ_ROLE_CENTRAL) {
         srv_audit_denied(w, rq, who, "the audit log is for administrators and central analysts");
@@ -224,6 +220,6 @@ void srv_api_audit(srv_worker *w, const srv_request *rq, const srv_caller *who, 
         return;
     }
     aq_table *t = NULL;
-    int rc = aq_ws_audit_list(w->store, (long long)after, limit, &t);
-    srv_reply_listing(w, rs, rc, t);
+    int rc = aq_ws_audit_page(w->store, (long long)after, &page, &t);
+    srv_reply_ws_page(w, rs, rc, t, &page);
 }

@@ -78,9 +78,22 @@ static void reply_wrapped(srv_worker *w, srv_response *rs, const char *prefix, c
 
 void srv_reply_page(srv_worker *w, srv_response *rs, const aq_table *t, long long total, size_t offset, size_t limit)
 {
-    char prefix[128];
-    snprintf(prefix, sizeof prefix, "{\"total\":%lld,\"offset\":%zu,\"limit\":%zu,\"items\":", total, offset, limit);
+    char prefix[160], next[32] = "null";
+    size_t end = offset + aq_table_nrows(t);
+    if (aq_table_nrows(t) > 0 && total > 0 && (long long)end < total)
+        snprintf(next, sizeof next, "%zu", end);
+    snprintf(prefix, sizeof prefix, "{\"total\":%lld,\"offset\":%zu,\"limit\":%zu,\"next\":%s,\"items\":", total,
+             offset, limit, next);
     reply_wrapped(w, rs, prefix, t);
+}
+
+void srv_reply_ws_page(srv_worker *w, srv_response *rs, int rc, aq_table *t, const aq_ws_page *page)
+{
+    if (rc)
+        srv_reply_rc(w, rs, rc);
+    else
+        srv_reply_page(w, rs, t, page->total, page->offset, page->limit);
+    aq_table_free(t);
 }
 
 void srv_reply_table(srv_worker *w, srv_response *rs, const aq_table *t)

@@ -51,6 +51,20 @@ bool srv_query_size(const srv_request *rq, srv_response *rs, const char *key, si
     return true;
 }
 
+bool srv_query_page(const srv_request *rq, srv_response *rs, aq_ws_page *page)
+{
+    *page = (aq_ws_page){0};
+    if (!srv_query_size(rq, rs, "offset", (size_t)1 << 40, 0, &page->offset) ||
+        !srv_query_size(rq, rs, "limit", SRV_PAGE_MAX, SRV_PAGE_DEFAULT, &page->limit))
+        return false;
+    /* 0 is "every row" to the library: never a client's to ask. */
+    if (page->limit == 0) {
+        srv_reply_error(rs, 400, "query parameter 'limit' must be a whole number from 1 to %d, not '0'", SRV_PAGE_MAX);
+        return false;
+    }
+    return true;
+}
+
 bool srv_check_value(srv_response *rs, const char *field, const char *s)
 {
     if (!s)

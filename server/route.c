@@ -159,6 +159,8 @@ void srv_handle(srv_worker *w, const srv_request *rq, srv_response *rs)
             srv_reply_error(rs, 403, "this request needs the session's CSRF token in the X-CSRF-Token header");
             return;
         }
+        if (!srv_query_declared(rq, rs, routes[i].method, routes[i].pattern))
+            return;
         /* The workspace library audits the refusals it decides (role,
          * scope); handlers audit the ones they decide themselves. */
         routes[i].handler(w, rq, &who, rs, arg);

@@ -19,6 +19,8 @@ typedef struct srv_config {
                                   names the client, or NULL               */
     int per_address;      /* connections one address may hold (0 = any)   */
     int header_timeout;   /* seconds a request's headers may take in all   */
+    long max_results;     /* results kept per account: 0 = the default
+                             (AQ_WS_RESULTS_CAP), -1 = no cap             */
 } srv_config;
 
 /* Runs the server until SIGINT or SIGTERM. Returns 0, or an exit code

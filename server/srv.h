@@ -30,7 +30,8 @@ enum {
     SRV_MAX_JSON_BODY = 1 << 20,          /* 1 MiB for a JSON request body   */
     SRV_MAX_UPLOAD = 256 << 20,           /* 256 MiB for an uploaded file    */
     SRV_MAX_QUERY_ARGS = 32,
-    SRV_PAGE_MAX = 10000
+    SRV_PAGE_DEFAULT = 100,               /* rows of a listing page ...     */
+    SRV_PAGE_MAX = 10000                  /* ... and the most one may ask   */
 };
 
 
@@ -110,8 +111,12 @@ void srv_reply_error(srv_response *rs, int status, const char *fmt, ...) __attri
 /* Maps a library return code to an HTTP status and replies with the
  * context's message. */
 void srv_reply_rc(srv_worker *w, srv_response *rs, int rc);
-/* {"total": N, "offset": O, "limit": L, "items": [...]} from a table. */
+/* {"total": N, "offset": O, "limit": L, "next": OFFSET|null, "items": [...]}
+ * from a table: NEXT is the offset of the next page, null on the last. */
 void srv_reply_page(srv_worker *w, srv_response *rs, const aq_table *t, long long total, size_t offset, size_t limit);
+/* Replies with the page T a listing call made (PAGE as it was asked, its
+ * total filled), or (RC not AQ_OK) with its error; frees T either way. */
+void srv_reply_ws_page(srv_worker *w, srv_response *rs, int rc, aq_table *t, const aq_ws_page *page);
 /* The table as {"items": [...]}. */
 void srv_reply_table(srv_worker *w, srv_response *rs, const aq_table *t);
 /* Replies with the table T a listing call made, or (RC not AQ_OK) with its
@@ -127,6 +132,15 @@ bool srv_query_size(const srv_request *rq, srv_response *rs, const char *key, si
 /* Checks that every query parameter is one of ALLOWED (NULL-terminated);
  * replies 400 naming the first unknown one otherwise. */
 bool srv_query_only(const srv_request *rq, srv_response *rs, const char *const *allowed);
+/* The page every listing takes: ?offset= (default 0) and ?limit= (1 to
+ * SRV_PAGE_MAX, default SRV_PAGE_DEFAULT). False after a 400. */
+bool srv_query_page(const srv_request *rq, srv_response *rs, aq_ws_page *page);
+
+/* --- params.c --------------------------------------------------------- */
+/* Checks the query against the parameters the route METHOD PATTERN
+ * declares: 400 naming the first unknown one, 500 for a route that
+ * declares none. srv_handle calls it for every routed request. */
+bool srv_query_declared(const srv_request *rq, srv_response *rs, const char *method, const char *pattern);
 /* Is S a safe identifier value (code, period, level): 1-64 bytes, no
  * control characters? Replies 400 naming FIELD otherwise. NULL is fine. */
 bool srv_check_value(srv_response *rs, const char *field, const char *s);

@@ -1,13 +1,15 @@
 /*
  * check_store.c -- the data checks run over the store: the unit hierarchy
  * (units without a parent, parents at a lower level than their children),
- * the units' geometries, and every indicator's values, with the same rules
- * as for a file.
+ * the units' geometries, every indicator's values, with the same rules
+ * as for a file, and the audit log's hash chain.
  */
+#include "aimaq_workspace.h"
 #include "check.h"
 #include "store.h"
 
 #include <math.h>
+#include <stdio.h>
 
 int aq_check_store(aq_store *s, aq_findings **out)
 {
@@ -58,6 +60,15 @@ int aq_check_store(aq_store *s, aq_findings **out)
         aq_table_free(t);
     }
     aq_table_free(inds);
+    /* The audit log: a record rewritten, removed or slipped in past the
+     * schema's triggers breaks the chain at the first record after it. */
+    long long bad = 0, count = 0;
+    if (rc == AQ_OK && (rc = aq_ws_audit_verify(s, &bad, &count, NULL)) == AQ_EINPUT) {
+        char msg[512];
+        snprintf(msg, sizeof msg, "%s", aq_errmsg(s->ctx));
+        aq_clear_error(s->ctx);
+        rc = aq__finding_add(s->ctx, f, AQ_SEV_ERROR, "audit-chain", NULL, NULL, NULL, (double)bad, 0, "%s", msg);
+    }
     if (rc) {
         aq_findings_free(f);
         return rc;

@@ -52,6 +52,7 @@ typedef enum {
     AQ_DBE_IO,         /* an I/O error */
     AQ_DBE_NOTADB,     /* the file is not a database of this engine */
     AQ_DBE_CONNECTION, /* the server cannot be reached or closed the connection */
+    AQ_DBE_CORRUPT,    /* the database file is damaged (SQLite: malformed) */
 } aq_db_errclass;
 
 /* True when TARGET names a PostgreSQL database (postgresql:// or
@@ -60,7 +61,11 @@ bool aq__db_is_url(const char *target);
 
 /* Opens TARGET (see above). READONLY opens for reading only (SQLite: the
  * file read-only; PostgreSQL: read-only transactions). CREATE makes a
- * missing SQLite file (ignored for PostgreSQL). Always sets *OUT, except
+ * missing SQLite file (ignored for PostgreSQL). An SQLite file opened
+ * READONLY in a directory this process may not write, with no write-ahead
+ * log beside it, is opened immutable: SQLite would otherwise need to make
+ * the -shm file there, and a store on read-only media could not even be
+ * read. Always sets *OUT, except
  * when out of memory (then *OUT is NULL), so that a failure's message can
  * be read with aq__db_errmsg; the caller closes it either way. Returns 0 or
  * AQ_DB_ERROR. */

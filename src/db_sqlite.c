@@ -7,7 +7,11 @@
 
 #include <pthread.h>
 #include <sqlite3.h>
+#include <stdio.h>
+#include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 typedef struct {
     aq_db base;
@@ -52,6 +56,7 @@ static aq_db_errclass db_errclass(aq_db *db)
     case SQLITE_READONLY: return AQ_DBE_READONLY;
     case SQLITE_IOERR: case SQLITE_CANTOPEN: return AQ_DBE_IO;
     case SQLITE_NOTADB: return AQ_DBE_NOTADB;
+    case SQLITE_CORRUPT: return AQ_DBE_CORRUPT;
     default: return AQ_DBE_OTHER;
     }
 }
@@ -209,6 +214,39 @@ static const aq_db_driver sqlite_driver = {
  * initialisation, hence once, before the first open. */
 static void sqlite_setup(void) { sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0); }
 
+/* Should PATH, opened read-only, be opened immutable? When its directory
+ * is not writable SQLite cannot make the -shm file a WAL database needs
+ * (a read-only archive, a CD, a read-only mount), and without a -wal
+ * file, or an empty one, the file alone holds everything. With a -wal
+ * that has content, immutable would ignore it: SQLite is left to say why
+ * it cannot read. */
+static bool immutable(const char *path)
+{
+    char dir[4096], wal[4200];
+    const char *slash = strrchr(path, '/');
+    snprintf(dir, sizeof dir, "%.*s", slash ? (int)(slash - path) + (slash == path) : 1, slash ? path : ".");
+    if (access(dir, W_OK) == 0)
+        return false;
+    snprintf(wal, sizeof wal, "%s-wal", path);
+    struct stat sb;
+    return stat(wal, &sb) != 0 || sb.st_size == 0;
+}
+
+/* PATH as an SQLite URI with immutable=1 (aq__free), '%', '?' and '#'
+ * escaped. */
+static char *immutable_uri(const char *path)
+{
+    aq_buf b = {0};
+    aq__buf_puts(&b, "file:");
+    for (const char *p = path; *p; p++)
+        if (*p == '%' || *p == '?' || *p == '#')
+            aq__buf_printf(&b, "%%%02X", (unsigned char)*p);
+        else
+            aq__buf_append(&b, p, 1);
+    aq__buf_puts(&b, "?mode=ro&immutable=1");
+    return aq__buf_take(&b);
+}
+
 int aq__db_sqlite_open(const char *path, bool readonly, bool create, aq_db **out)
 {
     static pthread_once_t once = PTHREAD_ONCE_INIT;
@@ -219,7 +257,9 @@ int aq__db_sqlite_open(const char *path, bool readonly, bool create, aq_db **out
         return AQ_DB_ERROR;
     d->base.drv = &sqlite_driver;
     int flags = readonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0);
-    int rc = sqlite3_open_v2(path, &d->db, flags | SQLITE_OPEN_NOMUTEX, NULL);
+    char *uri = readonly && immutable(path) ? immutable_uri(path) : NULL;
+    int rc = sqlite3_open_v2(uri ? uri : path, &d->db, flags | SQLITE_OPEN_NOMUTEX | (uri ? SQLITE_OPEN_URI : 0), NULL);
+    aq__free(uri);
     if (!d->db) { /* SQLite could not even allocate its handle */
         aq__free(d);
         *out = NULL;

@@ -11,6 +11,7 @@
 #include "table.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -38,6 +39,9 @@ int aq__store_fail(aq_store *s, const char *what)
         return aq__err(s->ctx, AQ_ESTORE, "%s: '%s' is busy (another process is writing); try again", what, s->path);
     case AQ_DBE_CONNECTION:
         return aq__err(s->ctx, AQ_EIO, "%s: lost the connection to '%s': %s", what, s->path, msg);
+    case AQ_DBE_CORRUPT:
+        return aq__err(s->ctx, AQ_ESTORE, "%s: the store '%s' is damaged (%s): restore it from a backup", what,
+                       s->path, msg);
     default:
         if (sys == ENOSPC || sys == EFBIG || sys == EDQUOT)
             return aq__err(s->ctx, AQ_EIO, "%s: the disk holding '%s' is full (%s); the store is unchanged", what,
@@ -170,7 +174,9 @@ static int read_version(aq_store *s)
         aq__db_finalize(st);
         if (step != AQ_DB_ROW)
             return AQ_ESTORE;
-        s->version = (int)v;
+        /* Out of int's range is as unknown as any other value past the
+         * migrations: clamped, it is refused as such (aq_store_open). */
+        s->version = v < INT_MIN ? INT_MIN : v > INT_MAX ? INT_MAX : (int)v;
         if (!pg || v == 0 || pass == 1)
             break;
         sql = "SELECT version FROM aimaq_schema";
@@ -192,12 +198,14 @@ static int migrate(aq_store *s)
 {
     size_t n;
     const char *const *steps = aq__store_migrations(aq__db_backend(s->db), &n);
-    while ((size_t)s->version < n) {
+    while (s->version >= 0 && (size_t)s->version < n) {
         if (aq__db_begin_write(s->db))
             return aq__store_fail(s, "cannot upgrade the store");
         /* Another process may have migrated while this one waited. */
         int rc = read_version(s) ? aq__store_fail(s, "cannot read the store's schema version") : AQ_OK;
         int v = s->version;
+        if (rc == AQ_OK && v < 0)
+            rc = aq__err(s->ctx, AQ_ESTORE, "the store '%s' has schema version %d, which no aimaq writes", s->path, v);
         if (rc == AQ_OK && (size_t)v < n && ((rc = aq__store_exec(s, steps[v])) != AQ_OK ||
                                              (rc = write_version(s, v + 1)) != AQ_OK))
             aq__err_prefix(s->ctx, "cannot upgrade the store '%s' to schema %d", s->path, v + 1);
@@ -277,15 +285,31 @@ static int check_file(aq_ctx *ctx, const char *path, int flags)
     return AQ_OK;
 }
 
-/* Why the first read of the schema failed, said for the engine. */
+/* Why the first read of the schema failed, said for the engine. The
+ * read-only directory is named only when the failure is about permissions
+ * or a read-only file system and the directory is indeed not writable: a
+ * damaged file is not a permissions problem. */
 static int unreadable(aq_store *s)
 {
-    if (aq__db_errclass(s->db) == AQ_DBE_NOTADB)
+    aq_db_errclass cls = aq__db_errclass(s->db);
+    const char *msg = aq__db_errmsg(s->db);
+    if (cls == AQ_DBE_NOTADB)
         return aq__err(s->ctx, AQ_ESTORE, "'%s' is not an aimaq store (not an SQLite database)", s->path);
+    if (cls == AQ_DBE_CORRUPT)
+        return aq__err(s->ctx, AQ_ESTORE, "the store '%s' is damaged (%s): restore it from a backup", s->path, msg);
     if (aq__db_backend(s->db) == AQ_DB_POSTGRESQL)
-        return aq__err(s->ctx, AQ_EIO, "cannot read the store '%s': %s", s->path, aq__db_errmsg(s->db));
-    return aq__err(s->ctx, AQ_EIO, "cannot read the store '%s': %s (a store's directory must be writable for "
-                                   "its -wal and -shm files; this one is read-only)", s->path, aq__db_errmsg(s->db));
+        return aq__err(s->ctx, AQ_EIO, "cannot read the store '%s': %s", s->path, msg);
+    int sys = aq__db_sys_errno(s->db);
+    bool permissions = cls == AQ_DBE_READONLY || sys == EACCES || sys == EPERM || sys == EROFS || cls == AQ_DBE_IO;
+    char dir[4096];
+    const char *slash = strrchr(s->path, '/');
+    snprintf(dir, sizeof dir, "%.*s", slash ? (int)(slash - s->path) + (slash == s->path) : 1, slash ? s->path : ".");
+    if (permissions && access(dir, W_OK) != 0)
+        return aq__err(s->ctx, AQ_EIO, "cannot read the store '%s': %s (its directory '%s' is not writable, and "
+                       "SQLite must write the store's -shm file there to read the changes its -wal file holds: open "
+                       "it once where it is writable, or copy it)", s->path, msg, dir);
+    return aq__err(s->ctx, AQ_EIO, "cannot read the store '%s': %s%s%s", s->path, msg, sys ? ": " : "",
+                   sys ? strerror(sys) : "");
 }
 
 int aq_store_open(aq_ctx *ctx, const char *path, int flags, aq_store **out)
@@ -320,6 +344,13 @@ int aq_store_open(aq_ctx *ctx, const char *path, int flags, aq_store **out)
     }
     size_t schema;
     aq__store_migrations(aq__db_backend(s->db), &schema);
+    /* Only the versions the migrations made are aimaq's: a negative one
+     * (no aimaq writes it) is not taken for an old store and written to. */
+    if (s->version < 0) {
+        rc = aq__err(ctx, AQ_ESTORE, "'%s' is not an aimaq store: its schema version is %d, which no aimaq writes",
+                     s->path, s->version);
+        goto fail;
+    }
     if (s->version > (int)schema) {
         rc = aq__err(ctx, AQ_ESTORE, "the store '%s' has schema %d, newer than this aimaq knows (%d): upgrade aimaq",
                      s->path, s->version, (int)schema);
@@ -338,7 +369,11 @@ int aq_store_open(aq_ctx *ctx, const char *path, int flags, aq_store **out)
                      s->path, s->version, (int)schema);
         goto fail;
     }
-    if (!url && (rc = aq__store_exec(s, "PRAGMA foreign_keys=ON; PRAGMA cache_size=-262144")) != AQ_OK)
+    /* recursive_triggers: a REPLACE's implicit delete then fires the DELETE
+     * triggers, so the audit log's refuse it even without the schema's
+     * own refusal of a replacing insert. */
+    if (!url && (rc = aq__store_exec(s, "PRAGMA foreign_keys=ON; PRAGMA cache_size=-262144;"
+                                         " PRAGMA recursive_triggers=ON")) != AQ_OK)
         goto fail;
     *out = s;
     return AQ_OK;
@@ -476,4 +511,42 @@ static int query_table(aq_store *s, const char *sql, const char *const *args, aq
     }
     *out = t;
     return AQ_OK;
+}
+
+int aq__store_query_page(aq_store *s, const char *sql, const char *const *args, size_t offset, size_t limit,
+                         aq_table **out, long long *total)
+{
+    size_t n = 0;
+    while (args && args[n])
+        n++;
+    if (n > 14)
+        return aq__err(s->ctx, AQ_EINTERNAL, "store: a page query binds at most 14 parameters");
+    const char *all[17];
+    for (size_t i = 0; i < n; i++)
+        all[i] = args[i];
+    char lim[32], off[32];
+    /* No limit is every row: a count no listing reaches, as neither engine
+     * takes the same "no limit" word. */
+    snprintf(lim, sizeof lim, "%zu", limit ? limit : (size_t)INT64_MAX);
+    snprintf(off, sizeof off, "%zu", offset);
+    all[n] = lim;
+    all[n + 1] = off;
+    all[n + 2] = NULL;
+    aq_buf q = {0}, c = {0};
+    aq__buf_printf(&q, "%s LIMIT CAST(?%zu AS BIGINT) OFFSET CAST(?%zu AS BIGINT)", sql, n + 1, n + 2);
+    aq__buf_printf(&c, "SELECT CAST(count(*) AS BIGINT) AS n FROM (%s) AS listing", sql);
+    int rc = q.failed || c.failed ? aq__oom(s->ctx) : AQ_OK;
+    aq_table *t = NULL;
+    if (rc == AQ_OK && total) {
+        rc = aq__store_query_table(s, c.data, n ? args : NULL, &t);
+        if (rc == AQ_OK)
+            *total = aq_table_nrows(t) ? (long long)aq_table_numbers(t, 0)[0] : 0;
+        aq_table_free(t);
+        t = NULL;
+    }
+    if (rc == AQ_OK)
+        rc = aq__store_query_table(s, q.data, all, out);
+    aq__buf_free(&q);
+    aq__buf_free(&c);
+    return rc;
 }

@@ -24,6 +24,8 @@ struct aq_store {
     unsigned cache_next;
     char client[64];  /* who is acting through this handle (the server's
                          caller's address), for audit records; "" = none */
+    long long results_cap; /* results kept per account: 0 = the default
+                              (AQ_WS_RESULTS_CAP), -1 = no cap */
 };
 
 /* The schema's migrations for BACKEND (store_schema.c): element N takes a
@@ -69,6 +71,13 @@ void aq__store_now(char *buf, size_t size, int offset, bool millis);
  * when the column is named geom). Bind text parameters from ARGS (NULL-
  * terminated; a NULL entry in the middle binds NULL is not supported). */
 int aq__store_query_table(aq_store *s, const char *sql, const char *const *args, aq_table **out);
+/* One page of the query SQL (which orders its rows; its parameters are
+ * ?1..?N, N at most 14): the rows after the first OFFSET, at most LIMIT
+ * (0 = all of them), and in *TOTAL (when not NULL) the number of rows of
+ * the whole query (a second statement: outside a transaction, a change
+ * between the two may make them disagree by its rows). */
+int aq__store_query_page(aq_store *s, const char *sql, const char *const *args, size_t offset, size_t limit,
+                         aq_table **out, long long *total);
 
 /* A query read twice (count the rows, then fill a table sized by the
  * count) must see one snapshot. On SQLite every run of a statement outside

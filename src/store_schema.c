@@ -164,6 +164,20 @@ static const char *const sqlite_migrations[] = {
      * fill it. */
     "CREATE TABLE login_refusals(client TEXT NOT NULL PRIMARY KEY, since INTEGER NOT NULL,\n"
     "  refused INTEGER NOT NULL, last_name TEXT);\n",
+    /* 5: the audit log's hash chain (ws_audit.c): each record's SHA-256 of
+     * the previous record's hash and its own content. Records written
+     * before have none and are covered by the first record written after
+     * (aimaq computes it, SQL cannot). An INSERT OR REPLACE would delete
+     * the record it replaces without the DELETE trigger firing (unless
+     * recursive_triggers is on): a record whose id exists is refused before
+     * the conflict is resolved, and so is a record without its hash. The
+     * index finds an account's results, which a cap per account expires. */
+    "ALTER TABLE audit ADD COLUMN sha256 TEXT;\n"
+    "CREATE TRIGGER audit_no_replace BEFORE INSERT ON audit\n"
+    "  WHEN NEW.sha256 IS NULL OR EXISTS (SELECT 1 FROM audit WHERE id = NEW.id)\n"
+    "  BEGIN SELECT RAISE(ABORT, 'the audit log is append-only: a record cannot be replaced, and needs its hash');"
+    " END;\n"
+    "CREATE INDEX results_account ON results(created_by, id);\n",
 };
 
 
@@ -314,6 +328,16 @@ static const char *const pg_migrations[] = {
     /* 4 */
     "CREATE TABLE login_refusals(client TEXT COLLATE \"C\" NOT NULL PRIMARY KEY, since BIGINT NOT NULL,\n"
     "  refused BIGINT NOT NULL, last_name TEXT COLLATE \"C\");\n",
+    /* 5: INSERT ... ON CONFLICT DO UPDATE fires the UPDATE trigger, so
+     * only the hash and the refusal of a record without one are new. */
+    "ALTER TABLE audit ADD COLUMN sha256 TEXT COLLATE \"C\";\n"
+    "CREATE FUNCTION audit_hashed() RETURNS trigger LANGUAGE plpgsql AS $$BEGIN\n"
+    "  IF NEW.sha256 IS NULL THEN\n"
+    "    RAISE EXCEPTION 'the audit log is append-only: a record cannot be replaced, and needs its hash'\n"
+    "      USING ERRCODE = 'restrict_violation';\n"
+    "  END IF; RETURN NEW; END$$;\n"
+    "CREATE TRIGGER audit_needs_hash BEFORE INSERT ON audit FOR EACH ROW EXECUTE FUNCTION audit_hashed();\n"
+    "CREATE INDEX results_account ON results(created_by, id);\n",
 };
 
 _Static_assert(sizeof sqlite_migrations == sizeof pg_migrations, "both engines have every schema version");

@@ -236,11 +236,13 @@ int aq_ws_account_add(aq_store *s, const aq_account *actor, const char *name, co
     return rc;
 }
 
-int aq_ws_accounts(aq_store *s, aq_table **out)
+int aq_ws_accounts_page(aq_store *s, aq_ws_page *page, aq_table **out)
 {
-    return aq__store_query_table(s, "SELECT id, name, role, scope, created_at, disabled FROM accounts ORDER BY id",
-                                 NULL, out);
+    return aq__ws_list(s, "SELECT id, name, role, scope, created_at, disabled FROM accounts ORDER BY id", NULL, page,
+                       out);
 }
+
+int aq_ws_accounts(aq_store *s, aq_table **out) { return aq_ws_accounts_page(s, NULL, out); }
 
 /* Runs SQL with the account id as ?1; WHAT names it in a failure. */
 static int run_for_account(aq_store *s, const char *sql, long long id, const char *what)

@@ -36,6 +36,10 @@ void aq__ws_rollback(aq_store *s);
  * or a statement by itself). */
 int aq__ws_audit(aq_store *s, const aq_account *actor, const char *action, const char *object,
                  const char *old_value, const char *new_value, const char *client);
+/* Runs a listing's SQL (ordered; parameters ?1..) as PAGE asks (NULL =
+ * every row), filling PAGE->total. */
+int aq__ws_list(aq_store *s, const char *sql, const char *const *args, aq_ws_page *page, aq_table **out);
+
 /* Audits a refusal: keeps the context's message (which says why), writes a
  * "denied" record with it outside any transaction, returns AQ_EDENIED. */
 int aq__ws_denied(aq_store *s, const aq_account *actor, const char *object);

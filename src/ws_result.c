@@ -81,11 +81,13 @@ int aq_ws_method_get(aq_store *s, const char *key, char **text, char sha[65])
     return rc;
 }
 
-int aq_ws_methods(aq_store *s, aq_table **out)
+int aq_ws_methods_page(aq_store *s, aq_ws_page *page, aq_table **out)
 {
-    return aq__store_query_table(s, "SELECT name, sha256, stored_at, stored_by FROM methodologies ORDER BY name, stored_at",
-                                 NULL, out);
+    return aq__ws_list(s, "SELECT name, sha256, stored_at, stored_by FROM methodologies ORDER BY name, stored_at, sha256",
+                       NULL, page, out);
 }
+
+int aq_ws_methods(aq_store *s, aq_table **out) { return aq_ws_methods_page(s, NULL, out); }
 
 long long aq_ws_dataset_horizon(aq_store *s)
 {
@@ -156,9 +158,24 @@ int aq_ws_result_record(aq_store *s, const aq_account *actor, const char *kind, 
     }
     aq__db_finalize(st);
     free(datasets); /* jansson's allocation */
-    char object[64], desc[160];
+    /* The cap: this account's oldest results beyond it expire, so one
+     * account recording in a loop fills neither the disk nor listings,
+     * and never pushes out anyone else's. */
+    long long cap = s->results_cap ? s->results_cap : AQ_WS_RESULTS_CAP, expired = 0;
+    if (rc == AQ_OK && cap > 0) {
+        rc = aq__store_run(s, "cannot expire the oldest results",
+                           "DELETE FROM results WHERE created_by = ?1 AND id <= (SELECT id FROM results"
+                           " WHERE created_by = ?1 ORDER BY id DESC LIMIT 1 OFFSET CAST(?2 AS BIGINT))", "ti",
+                           actor ? actor->name : "system", cap);
+        if (rc == AQ_OK)
+            expired = aq__db_changes(s->db);
+    }
+    char object[64], desc[256];
     snprintf(object, sizeof object, "result %lld", rid);
-    snprintf(desc, sizeof desc, "%s at dataset horizon %lld, output sha256 %s", kind, horizon, sum);
+    int len = snprintf(desc, sizeof desc, "%s at dataset horizon %lld, output sha256 %s", kind, horizon, sum);
+    if (expired > 0 && len > 0 && (size_t)len < sizeof desc)
+        snprintf(desc + len, sizeof desc - (size_t)len, "; %lld older result%s of this account expired (cap %lld)",
+                 expired, expired == 1 ? "" : "s", cap);
     if (rc == AQ_OK)
         rc = aq__ws_audit(s, actor, "result", object, NULL, desc, NULL);
     rc = aq__ws_end(s, rc);
@@ -167,11 +184,18 @@ int aq_ws_result_record(aq_store *s, const aq_account *actor, const char *kind, 
     return rc;
 }
 
-int aq_ws_results(aq_store *s, aq_table **out)
+int aq_ws_results_page(aq_store *s, aq_ws_page *page, aq_table **out)
 {
-    return aq__store_query_table(s,
+    return aq__ws_list(s,
         "SELECT id, kind, created_at, created_by, params, method_sha256, horizon, datasets, output_sha256"
-        " FROM results ORDER BY id DESC", NULL, out);
+        " FROM results ORDER BY id DESC", NULL, page, out);
+}
+
+int aq_ws_results(aq_store *s, aq_table **out) { return aq_ws_results_page(s, NULL, out); }
+
+void aq_ws_set_results_cap(aq_store *s, size_t cap)
+{
+    s->results_cap = cap == 0 ? -1 : cap > (size_t)INT64_MAX ? INT64_MAX : (long long)cap;
 }
 
 static int dup_col(aq_store *s, aq_db_stmt *st, int col, char **out)

@@ -468,6 +468,11 @@ static int token_id(aq_store *s, const char *id, char out[AQ_TOKEN_ID_LEN + 1])
 
 int aq_ws_tokens(aq_store *s, const aq_account *actor, long long account_id, aq_table **out)
 {
+    return aq_ws_tokens_page(s, actor, account_id, NULL, out);
+}
+
+int aq_ws_tokens_page(aq_store *s, const aq_account *actor, long long account_id, aq_ws_page *page, aq_table **out)
+{
     if (!actor)
         return aq__err(s->ctx, AQ_EDENIED, "listing API tokens needs an account");
     const char *role = aq_role_name(actor->role) ? aq_role_name(actor->role) : "no role";
@@ -479,11 +484,11 @@ int aq_ws_tokens(aq_store *s, const aq_account *actor, long long account_id, aq_
     if (who)
         snprintf(filter, sizeof filter, "%lld", who);
     const char *args[] = {filter, NULL};
-    return aq__store_query_table(s,
+    return aq__ws_list(s,
         "SELECT substr(t.token_sha, 1, 12) AS id, a.name AS account, t.label, t.created_at"
         " FROM api_tokens t JOIN accounts a ON a.id = t.account_id"
         " WHERE (?1 = '' OR t.account_id = CAST(?1 AS BIGINT)) ORDER BY t.created_at, a.name, t.token_sha",
-        args, out);
+        args, page, out);
 }
 
 /* The one token whose hash starts with ID: its full hash, account and

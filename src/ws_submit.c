@@ -430,17 +430,29 @@ int aq_ws_decide(aq_store *s, const aq_account *actor, long long id, int approve
 
 int aq_ws_submissions(aq_store *s, const aq_account *actor, const char *status, aq_table **out)
 {
+    return aq_ws_submissions_page(s, actor, status, NULL, out);
+}
+
+int aq_ws_submissions_page(aq_store *s, const aq_account *actor, const char *status, aq_ws_page *page,
+                           aq_table **out)
+{
+    /* ?2: the only submitter whose submissions show (a regional editor
+     * sees its own); ?3: 'approved' when only those show (a viewer, or no
+     * account: pending values are invisible to readers until approved). */
     char who[32] = "";
+    bool approver = actor && (actor->role == AQ_ROLE_ADMIN || actor->role == AQ_ROLE_CENTRAL);
     if (actor && actor->role == AQ_ROLE_REGIONAL)
         snprintf(who, sizeof who, "%lld", actor->id);
-    const char *args[] = {status ? status : "", who, NULL};
-    return aq__store_query_table(s,
+    bool editor = who[0] != '\0';
+    const char *args[] = {status ? status : "", who, approver || editor ? "" : "approved", NULL};
+    return aq__ws_list(s,
         "SELECT s.id, s.kind, s.status,"
         " coalesce(a.name, CASE WHEN s.account_id = 0 THEN 'system' END) AS submitted_by, s.submitted_at, s.file,"
         " s.dataset_id, u.code AS unit, i.code AS indicator, s.period, s.value, s.old_value, s.rows,"
         " coalesce(d.name, CASE WHEN s.decided_by = 0 THEN 'system' END) AS decided_by, s.decided_at, s.comment"
         " FROM submissions s LEFT JOIN accounts a ON a.id = s.account_id LEFT JOIN units u ON u.id = s.unit_id"
         " LEFT JOIN indicators i ON i.id = s.indicator_id LEFT JOIN accounts d ON d.id = s.decided_by"
-        " WHERE (?1 = '' OR s.status = ?1) AND (?2 = '' OR s.account_id = CAST(?2 AS BIGINT)) ORDER BY s.id DESC",
-        args, out);
+        " WHERE (?1 = '' OR s.status = ?1) AND (?2 = '' OR s.account_id = CAST(?2 AS BIGINT))"
+        " AND (?3 = '' OR s.status = ?3) ORDER BY s.id DESC",
+        args, page, out);
 }

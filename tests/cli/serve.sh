@@ -261,6 +261,61 @@ eq "$(dbq "$DB" "SELECT count(*) FROM submissions WHERE period = '2031' AND stat
 st 200 GET '/api/observations?indicator=grp_pc_kzt_thousand&period=2031&limit=100' "${AUTH[@]}"
 eq "$(total)" 50 "the writers' values through the API"
 
+# ==== issue 13: every list is a page, unknown parameters are refused, =====
+# ==== pending values are hidden from readers, results are capped     =====
+# (before the login flood below: its rate limit would refuse our logins)
+disp='{"indicator":"grp_pc_kzt_thousand","period":"2022","level":"region"}'
+for i in 1 2 3; do st 201 POST /api/analysis/disparity "${AUTH[@]}" -d "$disp"; done
+nres=$(dbq "$DB" "SELECT count(*) FROM results")
+st 200 GET /api/results "${AUTH[@]}"
+eq "$(total)" "$nres" "total of the results listing"
+has "$T/body" '"offset":0,"limit":100,"next":null,'
+st 200 GET '/api/results?limit=2' "${AUTH[@]}"
+has "$T/body" "\"total\":$nres,\"offset\":0,\"limit\":2,\"next\":2,"
+eq "$(grep -o '"output_sha256"' "$T/body" | wc -l)" 2 "results on a page of 2"
+st 200 GET "/api/results?limit=2&offset=$((nres - 1))" "${AUTH[@]}"
+has "$T/body" '"next":null,'
+eq "$(grep -o '"output_sha256"' "$T/body" | wc -l)" 1 "results on the last page"
+st 400 GET '/api/results?limit=10001' "${AUTH[@]}"
+# Each list takes offset and limit and refuses what it does not declare.
+login admin admin-password-1 "$T/admin.jar"
+for p in /api/units /api/indicators /api/observations /api/datasets /api/tokens /api/accounts /api/submissions \
+  /api/audit /api/methodologies /api/results; do
+  st 200 GET "$p?limit=1&offset=0" -b "$T/admin.jar"
+  has "$T/body" '"offset":0,"limit":1,"next":'
+  st 400 GET "$p?colour=red" -b "$T/admin.jar"
+  has "$T/body" "unknown query parameter 'colour' for $p"
+done
+# ... and so does every other route, whatever its method.
+st 400 POST '/api/login?colour=red' -d '{"name":"reader","password":"reader-password-1"}'
+st 400 GET '/api/results/1?colour=red' "${AUTH[@]}"
+st 400 POST '/api/analysis/disparity?colour=red' "${AUTH[@]}" -d "$disp"
+st 400 GET '/api/health?colour=red'
+has "$T/body" "unknown query parameter 'colour' for /api/health"
+# Abay's pending edit (4100, above) is not a reader's to see.
+login reader reader-password-1 "$T/reader2.jar"
+st 200 GET /api/submissions -b "$T/reader2.jar"
+hasnt "$T/body" '"status":"pending"'
+hasnt "$T/body" '"value":4100'
+st 200 GET '/api/submissions?status=pending' -b "$T/reader2.jar"
+eq "$(total)" 0 "pending submissions a reader sees"
+st 200 GET '/api/submissions?status=pending' "${AUTH[@]}"
+eq "$(total)" "$(dbq "$DB" "SELECT count(*) FROM submissions WHERE status = 'pending'")" "pending submissions an approver sees"
+has "$T/body" '"value":4100'
+st 200 GET '/api/submissions?status=pending' -b "$T/abay.jar"
+has "$T/body" '"value":4100'
+# --max-results: past the cap an account's oldest results expire.
+expect 1 "$AIMAQ" serve --db "$DB" --max-results -1
+has "$T/err" "--max-results must be 0 (no cap) or more"
+serve_stop
+serve_start "$DB" "${SPOOL_ARG[@]}" --max-results 2 || { finish; exit 1; }
+first=$(dbq "$DB" "SELECT min(id) FROM results WHERE created_by = 'analyst'")
+st 201 POST /api/analysis/disparity "${AUTH[@]}" -d "$disp"
+eq "$(dbq "$DB" "SELECT count(*) FROM results WHERE created_by = 'analyst'")" 2 "the analyst's results under a cap of 2"
+st 404 GET "/api/results/$first" "${AUTH[@]}"
+eq "$(dbq "$DB" "SELECT count(*) FROM audit WHERE action = 'result' AND new_value LIKE '%older results of this account expired (cap 2)'")" 1 \
+  "the audit record of the result that expired older ones"
+
 # SQL in the login's name and password: refused (and, after 20 failures
 # from one address, rate limited: twice over, 28 attempts).
 for v in "${sqlvals[@]}" "${sqlvals[@]}"; do

@@ -169,6 +169,20 @@ static long long count_audit(aq_store *s, const char *action)
     return n;
 }
 
+/* The number of results ACCOUNT recorded that the store keeps. */
+static long long count_results(aq_store *s, const char *account)
+{
+    aq_table *t = NULL;
+    long long n = 0;
+    if (aq_ws_results(s, &t) == AQ_OK) {
+        long col = aq_table_find(t, "created_by");
+        for (size_t i = 0; i < aq_table_nrows(t); i++)
+            n += !strcmp(aq_table_text(t, (size_t)col, i), account);
+    }
+    aq_table_free(t);
+    return n;
+}
+
 int main(void)
 {
     AQ_TEST_BEGIN();
@@ -517,6 +531,108 @@ int main(void)
                         "&lang=en", NULL, NULL, NULL, &text), 200);
     AQ_CHECK(text && strstr(text, "No population figures for these units.") != NULL);
     free(text);
+
+    /* ==== issue 13: listings, parameters, pending values, results cap ==== */
+    {
+        /* Every route refuses a parameter it does not declare, naming it:
+         * one table (server/params.c), checked before any handler. */
+        static const char *const every[][2] = {
+            {"GET", "/api/health"}, {"POST", "/api/login"}, {"POST", "/api/logout"}, {"GET", "/api/me"},
+            {"POST", "/api/tokens"}, {"GET", "/api/tokens"}, {"DELETE", "/api/tokens/abc"}, {"GET", "/api/accounts"},
+            {"POST", "/api/accounts"}, {"POST", "/api/accounts/disable"}, {"GET", "/api/units"},
+            {"GET", "/api/indicators"}, {"GET", "/api/observations"}, {"GET", "/api/datasets"}, {"GET", "/api/map"},
+            {"GET", "/api/chart"}, {"POST", "/api/uploads"}, {"POST", "/api/edits"}, {"GET", "/api/submissions"},
+            {"POST", "/api/submissions/1/approve"}, {"POST", "/api/submissions/1/reject"}, {"GET", "/api/audit"},
+            {"GET", "/api/methodologies"}, {"POST", "/api/methodologies"}, {"POST", "/api/analysis/disparity"},
+            {"POST", "/api/analysis/potential"}, {"GET", "/api/results"}, {"GET", "/api/results/1"},
+            {"POST", "/api/results/1/reproduce"}};
+        for (size_t i = 0; i < sizeof every / sizeof every[0]; i++) {
+            char t2[128];
+            snprintf(t2, sizeof t2, "%s?limt=10", every[i][1]);
+            AQ_EQ_INT(call(&w, &ad, every[i][0], t2, "{}", &j, NULL), 400);
+            if (!strstr(jstr(j, "error"), "unknown query parameter 'limt'"))
+                AQ_CHECK(!"every route names the unknown parameter");
+            json_decref(j);
+        }
+        /* Every list is a page: total, offset, limit (default 100, at most
+         * 10,000) and next (the next page's offset, null on the last). */
+        static const char *const lists[] = {"/api/units", "/api/indicators", "/api/observations", "/api/datasets",
+                                            "/api/tokens", "/api/accounts", "/api/submissions", "/api/audit",
+                                            "/api/methodologies", "/api/results"};
+        for (size_t i = 0; i < sizeof lists / sizeof lists[0]; i++) {
+            char t2[128];
+            AQ_EQ_INT(call(&w, &ad, "GET", lists[i], NULL, &j, NULL), 200);
+            AQ_CHECK(json_is_integer(json_object_get(j, "total")));
+            AQ_EQ_INT(json_integer_value(json_object_get(j, "limit")), 100);
+            json_decref(j);
+            snprintf(t2, sizeof t2, "%s?limit=1&offset=0", lists[i]);
+            AQ_EQ_INT(call(&w, &ad, "GET", t2, NULL, &j, NULL), 200);
+            long long total = json_integer_value(json_object_get(j, "total"));
+            AQ_EQ_INT(json_array_size(json_object_get(j, "items")), total > 0 ? 1 : 0);
+            if (total > 1)
+                AQ_EQ_INT(json_integer_value(json_object_get(j, "next")), 1);
+            else
+                AQ_CHECK(json_is_null(json_object_get(j, "next")));
+            json_decref(j);
+            snprintf(t2, sizeof t2, "%s?limit=10001", lists[i]);
+            AQ_EQ_INT(call(&w, &ad, "GET", t2, NULL, NULL, NULL), 400);
+            snprintf(t2, sizeof t2, "%s?limit=0", lists[i]); /* not "every row" */
+            AQ_EQ_INT(call(&w, &ad, "GET", t2, NULL, NULL, NULL), 400);
+        }
+        /* The audit log pages after an id too: offsets count from there. */
+        AQ_EQ_INT(call(&w, &ad, "GET", "/api/audit?after=3&limit=2&offset=1", NULL, &j, NULL), 200);
+        AQ_EQ_INT(json_integer_value(json_object_get(json_array_get(json_object_get(j, "items"), 0), "id")), 5);
+        AQ_EQ_INT(json_integer_value(json_object_get(j, "next")), 3);
+        aq_table *after3 = NULL;
+        AQ_EQ_INT(aq_ws_audit_list(s, 3, 10000, &after3), AQ_OK);
+        AQ_EQ_INT(json_integer_value(json_object_get(j, "total")), (long long)aq_table_nrows(after3));
+        aq_table_free(after3);
+        json_decref(j);
+
+        /* A viewer sees no pending value through the submissions; the
+         * submitter and the approvers do. */
+        client rd, bay;
+        login(&w, &rd, "reader", "reader-password-1");
+        AQ_EQ_INT(call(&w, &ad, "POST", "/api/accounts/disable", "{\"name\":\"abay\",\"disabled\":false}", NULL, NULL),
+                  200);
+        login(&w, &bay, "abay", "abay-password-1");
+        const char *pend = "{\"unit\":\"100400000\",\"indicator\":\"grp_pc\",\"period\":\"2022\",\"value\":777}";
+        AQ_EQ_INT(call(&w, &bay, "POST", "/api/edits", pend, &j, NULL), 201);
+        AQ_EQ_STR(jstr(j, "status"), "pending");
+        json_decref(j);
+        char *body = NULL;
+        AQ_EQ_INT(call_text(&w, &rd, "GET", "/api/submissions", NULL, &j, NULL, &body), 200);
+        AQ_CHECK(body && !strstr(body, "777") && !strstr(body, "pending") && !strstr(body, "rejected"));
+        AQ_CHECK(json_integer_value(json_object_get(j, "total")) >= 1); /* the approved edit */
+        free(body);
+        json_decref(j);
+        AQ_EQ_INT(call(&w, &rd, "GET", "/api/submissions?status=pending", NULL, &j, NULL), 200);
+        AQ_EQ_INT(json_integer_value(json_object_get(j, "total")), 0);
+        json_decref(j);
+        AQ_EQ_INT(call(&w, &bay, "GET", "/api/submissions?status=pending", NULL, &j, NULL), 200);
+        AQ_EQ_INT(json_integer_value(json_object_get(j, "total")), 1);
+        json_decref(j);
+        AQ_EQ_INT(call(&w, &an, "GET", "/api/submissions?status=pending", NULL, &j, NULL), 200);
+        AQ_EQ_INT(json_integer_value(json_object_get(j, "total")), 1);
+        json_decref(j);
+
+        /* The results cap (--max-results): the reader's third result
+         * expires its first; the analyst's stay. */
+        server.cfg.max_results = 2;
+        long long before = count_results(s, "analyst"), first = 0;
+        for (int i = 0; i < 3; i++) {
+            AQ_EQ_INT(call(&w, &rd, "POST", "/api/analysis/disparity", "{\"indicator\":\"grp_pc\",\"period\":\"2022\"}",
+                           &j, NULL), 201);
+            if (i == 0)
+                first = json_integer_value(json_object_get(j, "result"));
+            json_decref(j);
+        }
+        AQ_EQ_INT(count_results(s, "reader"), 2);
+        AQ_EQ_INT(count_results(s, "analyst"), before);
+        snprintf(target, sizeof target, "/api/results/%lld", first);
+        AQ_EQ_INT(call(&w, &rd, "GET", target, NULL, NULL, NULL), 404);
+        server.cfg.max_results = 0;
+    }
 
     srv_map_cache_free(&server);
     pthread_mutex_destroy(&server.lock);
