@@ -286,6 +286,7 @@ typedef struct selection {
     uint32_t *g;         /* dense codes of the kept rows, or NULL */
     size_t *gmap;        /* dense code -> grouping code */
     size_t n, ngroups, missing, dropped;
+    size_t no_value, no_weight; /* of the missing: no value; a value but no weight */
 } selection;
 
 static void selection_free(selection *s)
@@ -307,6 +308,8 @@ static int select_rows(const aq_table *t, const char *vname, const double *x, co
     for (size_t r = 0; r < nrows; r++) {
         if (isnan(x[r]) || (w && isnan(w[r])) || (gr && gr->code[r] == UINT32_MAX)) {
             s->missing++;
+            s->no_value += isnan(x[r]);
+            s->no_weight += !isnan(x[r]) && w && isnan(w[r]);
             continue;
         }
         if (w && (w[r] < 0 || !isfinite(w[r]))) {
@@ -329,6 +332,17 @@ static int select_rows(const aq_table *t, const char *vname, const double *x, co
         }
     }
     s->n = nrows - s->missing - s->dropped;
+    if (s->n < 2 && s->no_weight) {
+        /* Say why, rather than the kernel's "needs at least 2 units, got 0":
+         * the usual cause is a weight of another period (population of
+         * 2023 beside GRP of 2022), which a store selection reads as absent. */
+        fprintf(stderr,
+                "aimaq: error: %s: %zu of the %zu unit(s) with a value of '%s' have no weight '%s', which leaves"
+                " %zu to compare (2 are needed). A weight is read for the same unit and period as its value: give"
+                " weights of that period (from the store, a --period the population data has), or leave out --weight\n",
+                source_name(t), s->no_weight, nrows - s->no_value, vname, wname, s->n);
+        return AQ_EINPUT;
+    }
     s->x = x;
     s->w = w;
     if (s->missing || s->dropped) {

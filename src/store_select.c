@@ -77,13 +77,22 @@ int aq_store_select(aq_store *s, const aq_selection *sel, aq_table **out)
         bool found = false;
         while (rc == AQ_OK && aq__store_row(s, st, &rc)) {
             found = true;
+            /* An indicator named twice (the map's value is also its
+             * population) is one column, not a table that refuses to be
+             * built ("column 'population' appears twice"). */
+            int64_t id = aq__db_column_int64(st, 0);
+            bool seen = false;
+            for (size_t j = 0; j < nind && !seen; j++)
+                seen = ids[j] == id;
+            if (seen)
+                continue;
             size_t cap2 = cap;
             if (aq__grow(ctx, (void **)&ids, &cap, nind + 1, sizeof *ids) ||
                 aq__grow(ctx, (void **)&codes, &cap2, nind + 1, sizeof *codes)) {
                 rc = AQ_ENOMEM;
                 break;
             }
-            ids[nind] = aq__db_column_int64(st, 0);
+            ids[nind] = id;
             if (!(codes[nind++] = aq__strdup(aq__db_column_text(st, 1))))
                 rc = aq__oom(ctx);
         }

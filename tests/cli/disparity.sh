@@ -128,7 +128,11 @@ grep -q "line 4 (code 'C')" "$tmp/err" && grep -q theil_l "$tmp/err" && grep -q 
 [ "$(jq -c '.[0] | [.n, .missing, .dropped_nonpositive]' "$tmp/d.json")" = '[3,1,1]' ] \
     || fail "counts: $(jq -c '.[0] | [.n, .missing, .dropped_nonpositive]' "$tmp/d.json")"
 printf 'code,x\nA,3\n' > "$tmp/one.csv"
+# Values without their weights (population of another year): said so, not
+# "needs at least 2 units, got 0".
+printf 'code,x,w\nA,3,\nB,4,\nC,,10\n' > "$tmp/noweight.csv"
 set +e
+"$AIMAQ" disparity "$tmp/noweight.csv" --value x --weight w 2> "$tmp/err5"; rc5=$?
 "$AIMAQ" disparity "$tmp/one.csv" --value x 2> "$tmp/err"; rc=$?
 "$AIMAQ" disparity "$MEX" --value nosuch 2> "$tmp/err2"; rc2=$?
 "$AIMAQ" convergence "$MEX" --series pcgdp1940,pcgdp2000 --times 1940 2> "$tmp/err3"; rc3=$?
@@ -138,4 +142,6 @@ set -e
 [ $rc2 = 2 ] && grep -q "no column 'nosuch'" "$tmp/err2" || fail "no column: $rc2 $(cat "$tmp/err2")"
 [ $rc3 = 1 ] && grep -q "2 series but 1 times" "$tmp/err3" || fail "mismatched: $rc3 $(cat "$tmp/err3")"
 [ $rc4 = 1 ] || fail "--value is required: $rc4"
+[ $rc5 = 2 ] && grep -q "2 of the 2 unit(s) with a value of 'x' have no weight 'w', which leaves 0 to compare" "$tmp/err5" ||
+  fail "values without weights: $rc5 $(cat "$tmp/err5")"
 echo "disparity.sh: ok"

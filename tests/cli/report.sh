@@ -71,6 +71,10 @@ has "$R" '<td>2022</td><td class="n">20</td><td class="n">11,95</td>'
 has "$R" "Өңірлер халық санымен салмақталған"   # weighted Lorenz curve
 
 # Russian and English.
+# A map of population itself (the value is also the weight): one column,
+# not "column 'population' appears twice".
+expect 0 "$AIMAQ" report --db "$DB" --value population -o "$T/pop.html"
+has "$T/pop.html" "<svg"
 expect 0 "$AIMAQ" report --db "$DB" --lang ru --output "$T/ru.html"
 has "$T/ru.html" '<html lang="ru">'
 has "$T/ru.html" "Кривая Лоренца"
