@@ -194,6 +194,33 @@ int aq_table_set_geometry(aq_ctx *ctx, aq_table *t, size_t row,
  * such column), AQ_EINPUT (a text column), AQ_ENOMEM. */
 int aq_table_points_from_lonlat(aq_ctx *ctx, aq_table *t, const char *lon, const char *lat, size_t *made);
 
+/* Why a cell of a number column holds no value. Statistics offices mark
+ * the cells they leave blank: the Bureau of National Statistics writes x
+ * for a figure withheld as confidential, - (or a dash) where there is no
+ * such value, ... or н/д where the figure is not available. A cell whose
+ * text is neither a number nor a marker, in a column of numbers, is bad:
+ * a typo ('78800O') that an import rejects, never a reason to read the
+ * whole column as text. */
+enum aq_cell_flag {
+    AQ_CELL_EMPTY = 1,      /* nothing in the cell                         */
+    AQ_CELL_CONFIDENTIAL,   /* x, X, х: withheld                            */
+    AQ_CELL_ABSENT,         /* -, --, en or em dash, minus sign: no value   */
+    AQ_CELL_UNAVAILABLE,    /* ..., .., н/д, NA, N/A, null, NaN, #N/A       */
+    AQ_CELL_BAD             /* text that is not a number                    */
+};
+/* One cell of a number column that holds a marker or bad text (its value
+ * is NaN). Empty cells are not listed: they are the NaNs without a note. */
+typedef struct aq_cell_note {
+    size_t row, col;
+    int flag;               /* enum aq_cell_flag, never AQ_CELL_EMPTY      */
+    const char *text;       /* the cell's text as found; borrowed          */
+} aq_cell_note;
+/* The notes of the table's number columns in row, then column order;
+ * *n gets their count (NULL when none). Set by the readers; borrowed. */
+const aq_cell_note *aq_table_notes(const aq_table *t, size_t *n);
+/* "empty", "confidential", "absent", "unavailable", "bad", or NULL. */
+const char *aq_cell_flag_name(int flag);
+
 /* Formats for aq_table_write. */
 enum aq_format {
     AQ_FMT_AUTO = 0, /* from the file name's extension */

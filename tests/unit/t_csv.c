@@ -47,6 +47,57 @@ static void numbers(void)
     AQ_CHECK(!aq_parse_number("", 0, '.', &v));
     AQ_CHECK(!aq_parse_number("1e", 2, '.', &v));
     AQ_CHECK(!aq_parse_number("1e999", 5, '.', &v));
+    /* A leading zero never starts a thousands group. */
+    AQ_CHECK(!aq_parse_number("0,125", 5, '.', &v));
+    AQ_CHECK(!aq_parse_number("0.125", 5, ',', &v));
+    AQ_CHECK(!aq_parse_number("-0.125", 6, ',', &v));
+    AQ_CHECK(aq_parse_number("0,125", 5, ',', &v) && v == 0.125);
+    AQ_CHECK(aq_parse_number("2.500", 5, ',', &v) && v == 2500); /* ambiguous: the reader decides */
+}
+
+/* Three decimals: decided by the column's other values, else the file's,
+ * else the delimiter's custom, and never silently multiplied by 1000. */
+static void three_decimals(aq_ctx *ctx)
+{
+    aq_table *t = read_ok(ctx, "tests/data/io/three_decimals.tsv", NULL);
+    if (t) {
+        const double *share = aq_table_numbers(t, 2), *price = aq_table_numbers(t, 3);
+        AQ_CHECK(share && share[0] == 0.125 && share[1] == 0.5);
+        AQ_CHECK(price && price[0] == 2.5 && price[1] == 1.234); /* the file's point, with a warning */
+        aq_table_free(t);
+    }
+    aq_read_opts o;
+    aq_read_opts_init(&o);
+    o.decimal = ','; /* the share column's 0.125 says otherwise */
+    expect_error(ctx, "tests/data/io/three_decimals.tsv", &o, AQ_EINPUT,
+                 "line 2, column 'share': '0.125' uses a decimal point, but the decimal mark given is ','");
+}
+
+/* One typo in a number column is a bad cell, noted; markers are noted with
+ * their reason; the column stays numbers. */
+static void bad_cells_and_markers(aq_ctx *ctx)
+{
+    aq_table *t = read_ok(ctx, "tests/data/io/markers.csv", NULL);
+    if (!t)
+        return;
+    AQ_EQ_INT(aq_table_coltype(t, 1), AQ_COL_NUMBER);
+    const double *pop = aq_table_numbers(t, 1);
+    AQ_CHECK(pop && pop[0] == 100 && isnan(pop[1]) && pop[2] == 300);
+    size_t n;
+    const aq_cell_note *nt = aq_table_notes(t, &n);
+    AQ_EQ_INT(n, 7);
+    static const int want[] = {AQ_CELL_BAD, AQ_CELL_CONFIDENTIAL, AQ_CELL_ABSENT, AQ_CELL_ABSENT,
+                               AQ_CELL_UNAVAILABLE, AQ_CELL_UNAVAILABLE, AQ_CELL_CONFIDENTIAL};
+    static const char *const text[] = {"78800O", "x", "-", "\xE2\x80\x93", "...", "\xD0\xBD/\xD0\xB4", "X"};
+    for (size_t k = 0; nt && k < n && k < 7; k++) {
+        AQ_EQ_INT(nt[k].flag, want[k]);
+        AQ_EQ_STR(nt[k].text, text[k]);
+        AQ_EQ_INT(nt[k].row, k == 0 ? 1 : k == 6 ? 9 : k + 2);
+        AQ_EQ_INT(nt[k].col, 1);
+    }
+    AQ_CHECK(isnan(pop[8])); /* the empty cell: NaN without a note */
+    AQ_EQ_STR(aq_cell_flag_name(AQ_CELL_CONFIDENTIAL), "confidential");
+    aq_table_free(t);
 }
 
 static void delimited(aq_ctx *ctx)
@@ -78,12 +129,16 @@ static void delimited(aq_ctx *ctx)
         AQ_CHECK(val && val[0] == 1234.5 && val[1] == 2000);
         aq_table_free(t);
     }
-    /* A column numeric for 1,200 rows, then text: the sample is repaired. */
+    /* A column numeric for 1,200 rows, then text for 1,800 (made by
+     * python3 -c "print('code,label,v'); [print(f'U{i},{i if i<1200 else
+     * \"n/a-%d\"%i},{i/2:.1f}') for i in range(3000)]"): the column is
+     * mostly text, so the sample is repaired. */
     t = read_ok(ctx, "tests/data/io/late_text.csv", NULL);
     if (t) {
         AQ_EQ_INT(aq_table_coltype(t, 1), AQ_COL_TEXT);
         AQ_EQ_STR(aq_table_text(t, 1, 5), "5");
         AQ_EQ_STR(aq_table_text(t, 1, 1400), "n/a-1400");
+        AQ_EQ_INT(aq_table_nrows(t), 3000);
         AQ_NEAR(aq_table_numbers(t, 2)[1499], 749.5, 0);
         aq_table_free(t);
     }
@@ -228,6 +283,8 @@ int main(void)
     aq_ctx *ctx = aq_ctx_new();
     numbers();
     delimited(ctx);
+    three_decimals(ctx);
+    bad_cells_and_markers(ctx);
     failures(ctx);
     encodings(ctx);
     gdal_formats(ctx);
