@@ -333,6 +333,22 @@ typedef struct aq_import_opts {
  * aq_read_opts_init, everything else NULL / 0. */
 void aq_import_opts_init(aq_import_opts *opts);
 
+/* What an import did with one column of the file. */
+typedef struct aq_import_column {
+    char *name;
+    char *role;              /* "indicator", or the role ("code", "period",
+                                "name_ru", ...); NULL when left out        */
+    char *left_out;          /* why it is not imported: "text" (most of its
+                                values are not numbers), "empty" (no value
+                                at all), "ignored" (the mapping says so) or
+                                "unmapped" (a number column this shape of
+                                table has no use for); NULL when imported */
+    size_t values;           /* values it gave                            */
+    size_t cells[AQ_CELL_BAD + 1]; /* its cells without a value, by enum
+                                aq_cell_flag: [AQ_CELL_EMPTY] empty, ...,
+                                [AQ_CELL_BAD] rejected (not a number)      */
+} aq_import_column;
+
 /* What an import did. Strings are owned by the result; release it with
  * aq_import_result_clear. */
 typedef struct aq_import_result {
@@ -342,6 +358,13 @@ typedef struct aq_import_result {
     char *shape;             /* "units", "wide" or "long"                 */
     char *defaults;          /* the column roles chosen, for the report   */
     char *checksum;          /* SHA-256 of the file, hex                  */
+    size_t cells_rejected;   /* bad cells (text in a number column): each
+                                one fails the import unless skip_bad_rows,
+                                which keeps the row's other values         */
+    size_t missing;          /* marked cells (x, -, ..., н/д) stored in
+                                missing_values with their reason           */
+    aq_import_column *columns; /* every column of the file, in its order  */
+    size_t ncolumns;
 } aq_import_result;
 
 /* Frees the strings of R and zeroes it. */

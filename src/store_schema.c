@@ -158,6 +158,17 @@ static const char *const sqlite_migrations[] = {
     /* 3: pages of one level in code order (the server's listings, and
      * selections by level) read the index instead of every unit. */
     "CREATE INDEX units_level_code ON units(level, code);\n",
+    /* 4: the cells a file marks as having no value (x confidential, -
+     * absent, ... or н/д unavailable), kept apart from observations so that
+     * no selection ever reads one as a number. */
+    "CREATE TABLE missing_values(\n"
+    "  unit_id INTEGER NOT NULL REFERENCES units(id),\n"
+    "  indicator_id INTEGER NOT NULL REFERENCES indicators(id),\n"
+    "  period TEXT NOT NULL,\n"
+    "  dataset_id INTEGER NOT NULL REFERENCES datasets(id),\n"
+    "  reason TEXT NOT NULL CHECK (reason IN ('confidential', 'absent', 'unavailable')),\n"
+    "  marker TEXT NOT NULL,\n"
+    "  PRIMARY KEY (indicator_id, period, unit_id, dataset_id)) WITHOUT ROWID;\n",
 };
 
 
@@ -305,6 +316,15 @@ static const char *const pg_migrations[] = {
     "  output_sha256 TEXT COLLATE \"C\");\n",
     /* 3 */
     "CREATE INDEX units_level_code ON units(level, code);\n",
+    /* 4 */
+    "CREATE TABLE missing_values(\n"
+    "  unit_id BIGINT NOT NULL REFERENCES units(id),\n"
+    "  indicator_id BIGINT NOT NULL REFERENCES indicators(id),\n"
+    "  period TEXT COLLATE \"C\" NOT NULL,\n"
+    "  dataset_id BIGINT NOT NULL REFERENCES datasets(id),\n"
+    "  reason TEXT COLLATE \"C\" NOT NULL CHECK (reason IN ('confidential', 'absent', 'unavailable')),\n"
+    "  marker TEXT COLLATE \"C\" NOT NULL,\n"
+    "  PRIMARY KEY (indicator_id, period, unit_id, dataset_id));\n",
 };
 
 _Static_assert(sizeof sqlite_migrations == sizeof pg_migrations, "both engines have every schema version");

@@ -37,13 +37,18 @@ sed -i 's/20x1/2021/' "$T/batches.csv"
 expect 0 "$AIMAQ" import "$T/batches.csv" --db "$DB" --batch-rows 2
 has "$T/out" "5 read, 5 accepted, 0 rejected"
 has "$T/out" "observations: 5"
-# Types come from the first 1,000 rows; a batch after them cannot change them.
+# Types come from the first 1,000 rows; a batch after them cannot change
+# them, and a typo there is a bad cell like any other (issue 14).
 { echo code,year,vc; awk -F, 'NR > 1 && NR <= 1101 { print $1 ",2021," NR }' $E/units.csv; echo "100000000,2020,abc"; } > "$T/batchtype.csv"
 expect 2 "$AIMAQ" import "$T/batchtype.csv" --db "$DB" --batch-rows 500
-has "$T/err" "line 1102, column 'vc': 'abc' is not a number written like this column's first values"
-# Read whole, the column is text (a number column may not hold 'abc').
+has "$T/err" "1 cell rejected, nothing imported"
+has "$T/err" "line 1102, column 'vc': 'abc' is not a number (expected a number like the column's other values"
+# Read whole, one 'abc' among 1,100 numbers does not make the column text:
+# the cell is rejected, the store unchanged.
 expect 2 "$AIMAQ" import "$T/batchtype.csv" --db "$DB"
-has "$T/err" "has no number columns to import as indicators"
+has "$T/err" "line 1102, column 'vc': 'abc' is not a number (expected a number like the column's other values"
+expect 2 "$AIMAQ" export --db "$DB" --indicator vc
+has "$T/err" "no indicator 'vc'"
 
 # A year per column: one indicator, named by --indicator or the file.
 printf 'code,region_ru,2008,2009,2010\n110000000,Акмолинская,641.4,700.2,798.1\n150000000,Актюбинская,1231.1,,1523.1\n' > "$T/grp_years.csv"
@@ -122,9 +127,9 @@ has "$T/err" "import: give one FILE"
 # The store passes SQLite's own integrity check after all of this
 # (PostgreSQL has no such check: its constraints held at every statement).
 if on_pg; then
-  eq "$(dbq "$DB" 'SELECT version FROM aimaq_schema')" "3" "schema version"
+  eq "$(dbq "$DB" 'SELECT version FROM aimaq_schema')" "4" "schema version"
 else
   eq "$(sqlite3 "$DB" 'PRAGMA integrity_check')" "ok" "integrity_check"
-  eq "$(sqlite3 "$DB" 'PRAGMA user_version')" "3" "schema version"
+  eq "$(sqlite3 "$DB" 'PRAGMA user_version')" "4" "schema version"
 fi
 finish
