@@ -407,6 +407,11 @@ int aq_store_datasets(aq_store *s, aq_table **out);
 /* Lists the indicators: code, name_kk, name_ru, name_en, unit, direction,
  * description, source. */
 int aq_store_indicators(aq_store *s, aq_table **out);
+/* The cells the imported files marked as having no value, one row each:
+ * unit, indicator, period, reason ("confidential", "absent",
+ * "unavailable"), the marker as written (x, -, ..., н/д) and the dataset,
+ * of live datasets, in indicator, period and unit order. */
+int aq_store_missing(aq_store *s, aq_table **out);
 
 /* Records that FROM_CODE passed SHARE (0..1) of its population to TO_CODE
  * on DATE (YYYY or YYYY-MM-DD), e.g. a split or a merge. One transaction. */

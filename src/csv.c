@@ -47,6 +47,7 @@ typedef struct csv_src {
     char delim;
     bool has_quotes;
     bool lone_cr;     /* some line ends are a CR alone (Excel for Mac's "CSV (Macintosh)") */
+    const char *nul;  /* the first NUL byte, found by the UTF-8 check, or NULL */
     char user_decimal; /* the decimal mark the caller gave (--decimal), or 0 */
     char file_decimal; /* for columns no value decides (file_decimal), or 0 */
     const char *decimal_why; /* ... and why, for the warning */
@@ -912,6 +913,9 @@ static bool utf8_valid_releasing(csv_src *src, size_t *bad)
         /* the same pass looks for quotes (without any, chunks can split
          * anywhere) and for lone CRs (old Mac line ends) */
         src->has_quotes = src->has_quotes || memchr(src->data + off, '"', n) != NULL;
+        const char *nul = src->nul ? NULL : memchr(src->data + off, '\0', n);
+        if (nul)
+            src->nul = nul;
         for (const char *cr = src->data + off, *stop = src->data + off + n;
              !src->lone_cr && (cr = memchr(cr, '\r', (size_t)(stop - cr))) != NULL; cr++)
             src->lone_cr = cr + 1 >= src->data + src->len || cr[1] != '\n';
@@ -919,6 +923,29 @@ static bool utf8_valid_releasing(csv_src *src, size_t *bad)
         off += n;
     }
     return true;
+}
+
+/* The iconv name of a UTF-16 file's encoding, or NULL: a byte order mark,
+ * or (without one) a zero in most odd (LE) or even (BE) bytes of the first
+ * 64, which no UTF-8 or single-byte text has. */
+static const char *utf16_kind(const char *p, size_t len)
+{
+    const unsigned char *u = (const unsigned char *)p;
+    if (len >= 2 && u[0] == 0xFF && u[1] == 0xFE)
+        return "UTF-16LE";
+    if (len >= 2 && u[0] == 0xFE && u[1] == 0xFF)
+        return "UTF-16BE";
+    size_t n = len < 64 ? len & ~(size_t)1 : 64, even = 0, odd = 0;
+    for (size_t i = 0; i < n; i += 2) {
+        even += u[i] == 0 && u[i + 1] != 0;
+        odd += u[i + 1] == 0 && u[i] != 0;
+    }
+    /* ASCII header names are half zeros; Cyrillic ones have none */
+    if (n >= 4 && even == 0 && 4 * odd >= 3 * (n / 2))
+        return "UTF-16LE";
+    if (n >= 4 && odd == 0 && 4 * even >= 3 * (n / 2))
+        return "UTF-16BE";
+    return NULL;
 }
 
 static void src_close(csv_src *src)
@@ -962,12 +989,24 @@ static int src_open(aq_ctx *ctx, csv_src *src, const char *path, const aq_read_o
     madvise(src->map, src->maplen, MADV_SEQUENTIAL);
     src->data = src->map;
     src->len = src->maplen;
+    const char *utf16 = utf16_kind(src->data, src->len);
+    if (utf16) {
+        /* Excel's "Unicode text": UTF-16 with tabs. Converted whole; the
+         * BOM goes with the conversion's first character. */
+        size_t skip = src->len >= 2 && ((unsigned char)src->data[0] == 0xFF || (unsigned char)src->data[0] == 0xFE)
+                          ? 2 : 0, n;
+        int rc = aq__to_utf8(ctx, path, utf16, src->data + skip, src->len - skip, &src->converted, &n);
+        if (rc)
+            return rc;
+        src->data = src->converted;
+        src->len = n;
+    }
     if (src->len >= 3 && memcmp(src->data, "\xEF\xBB\xBF", 3) == 0) {
         src->data += 3;
         src->len -= 3;
     }
     size_t bad;
-    if (!utf8_valid_releasing(src, &bad)) {
+    if (!utf16 && !utf8_valid_releasing(src, &bad)) {
         if (!opts || !opts->encoding) {
             size_t line = 1;
             for (size_t i = 0; i < bad; i++)
@@ -988,9 +1027,25 @@ static int src_open(aq_ctx *ctx, csv_src *src, const char *path, const aq_read_o
             return rc;
         src->data = src->converted;
         src->len = n;
-    } else if (opts && opts->encoding && strcasecmp(opts->encoding, "UTF-8") != 0 &&
+    } else if (!utf16 && opts && opts->encoding && strcasecmp(opts->encoding, "UTF-8") != 0 &&
                strcasecmp(opts->encoding, "UTF8") != 0) {
         aq__warn(ctx, "'%s' is valid UTF-8; --encoding %s was not applied", path, opts->encoding);
+    }
+    /* (the UTF-8 check noted the first NUL of a file read as it is) */
+    const char *nul = src->converted ? memchr(src->data, '\0', src->len) : src->nul;
+    if (nul) {
+        /* A NUL ends a C string: a cell 'R\0001' would be stored as 'R'. */
+        size_t line = 1;
+        const char *bol = src->data;
+        for (const char *q = src->data; q < nul; q++)
+            if (*q == '\n') {
+                line++;
+                bol = q + 1;
+            }
+        return aq__err(ctx, AQ_EINPUT,
+                       "'%s' line %zu, byte %zu: a NUL byte (0x00); expected text (a damaged file, or binary data "
+                       "saved as .csv?)",
+                       path, line, (size_t)(nul - bol) + 1);
     }
     if (src->converted) /* the check above may have stopped at the first non-UTF-8 byte */
         for (const char *cr = src->data, *stop = src->data + src->len;
