@@ -124,6 +124,23 @@ has "$T/err" "no store at '$T/none.db'"
 expect 1 "$AIMAQ" import
 has "$T/err" "import: give one FILE"
 
+# One bad cell never sinks a column (issue 14): a wide table of two
+# indicators over three regions with one typo. Without --skip-bad-rows the
+# import fails whole; with it, every good cell is stored (5 of 6, counted
+# in the store) and the bad one alone goes to the rejects file.
+printf 'code,year,bc_pop,bc_area\n100000000,2023,610189,185.5\n110000000,2023,78797l,146.2\n150000000,2023,928185,300.6\n' > "$T/badcell.csv"
+expect 2 "$AIMAQ" import "$T/badcell.csv" --db "$DB"
+has "$T/err" "1 cell rejected, nothing imported"
+has "$T/err" "line 3, column 'bc_pop': '78797l' is not a number"
+eq "$(dbq "$DB" "SELECT count(*) FROM observations o JOIN indicators i ON i.id = o.indicator_id WHERE i.code LIKE 'bc_%'")" "0" "nothing stored"
+expect 0 "$AIMAQ" import "$T/badcell.csv" --db "$DB" --skip-bad-rows --rejects "$T/badcell.rejects.csv"
+has "$T/out" "rows: 3 read, 3 accepted, 0 rejected; cells: 1 rejected"
+has "$T/out" "observations: 5"
+eq "$(dbq "$DB" "SELECT count(*) FROM observations o JOIN indicators i ON i.id = o.indicator_id WHERE i.code LIKE 'bc_%'")" "5" "every good cell stored"
+eq "$(dbq "$DB" "SELECT o.value FROM observations o JOIN indicators i ON i.id = o.indicator_id JOIN units u ON u.id = o.unit_id WHERE i.code = 'bc_area' AND u.code = '110000000'")" "146.2" "the bad cell's row keeps its other value"
+eq "$(wc -l < "$T/badcell.rejects.csv" | tr -d ' ')" "2" "one reject"
+has "$T/badcell.rejects.csv" "badcell.csv,3,bc_pop,\"'78797l' is not a number"
+
 # The store passes SQLite's own integrity check after all of this
 # (PostgreSQL has no such check: its constraints held at every statement).
 if on_pg; then
