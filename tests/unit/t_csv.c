@@ -184,6 +184,39 @@ static void encodings(aq_ctx *ctx)
     }
 }
 
+/* A spreadsheet's numbers stored as text follow the CSV reader's rules: a
+ * typo is a bad cell, markers are noted, a column of '2.500' takes the
+ * sheet's decimal mark (here the comma of '0,5'). */
+static void spreadsheet_text_numbers(aq_ctx *ctx)
+{
+    aq_table *t = read_ok(ctx, "tests/data/io/text_numbers.xlsx", NULL);
+    if (!t)
+        return;
+    long pop = aq_table_find(t, "pop"), share = aq_table_find(t, "share"), amb = aq_table_find(t, "amb");
+    AQ_CHECK(pop >= 0 && share >= 0 && amb >= 0);
+    const double *p = pop >= 0 ? aq_table_numbers(t, (size_t)pop) : NULL;
+    const double *s = share >= 0 ? aq_table_numbers(t, (size_t)share) : NULL;
+    const double *a = amb >= 0 ? aq_table_numbers(t, (size_t)amb) : NULL;
+    AQ_CHECK(p && p[0] == 610189 && isnan(p[1]) && isnan(p[2]) && p[4] == 300);
+    AQ_CHECK(s && s[2] == 0.125);
+    AQ_CHECK(a && a[0] == 2500 && a[1] == 1234);
+    size_t n;
+    const aq_cell_note *nt = aq_table_notes(t, &n);
+    AQ_EQ_INT(n, 3);
+    if (nt && n == 3) {
+        AQ_EQ_INT(nt[0].flag, AQ_CELL_BAD);
+        AQ_EQ_STR(nt[0].text, "78800O");
+        AQ_EQ_INT(nt[1].flag, AQ_CELL_CONFIDENTIAL);
+        AQ_EQ_INT(nt[2].flag, AQ_CELL_ABSENT);
+        AQ_EQ_INT(nt[2].row, 3);
+    }
+    aq_table_free(t);
+    aq_read_opts o;
+    aq_read_opts_init(&o);
+    o.decimal = '.'; /* the share column's '0,5' says otherwise */
+    expect_error(ctx, "tests/data/io/text_numbers.xlsx", &o, AQ_EINPUT, "column 'share'");
+}
+
 static void gdal_formats(aq_ctx *ctx)
 {
     /* GeoJSON with polygons: geometry and CRS ride along. */
@@ -288,6 +321,7 @@ int main(void)
     failures(ctx);
     encodings(ctx);
     gdal_formats(ctx);
+    spreadsheet_text_numbers(ctx);
     round_trip(ctx);
     column_selection(ctx);
     out_of_memory(ctx);
