@@ -27,6 +27,15 @@ static void missing_text(const aq_import_column *c, char *buf, size_t size)
         snprintf(buf + len, size - len, ")");
 }
 
+/* With --format json the warnings (an ambiguous decimal mark, a column
+ * left out as text, ...) go to standard error as always and into the
+ * report's "warnings", so that a script reading the JSON sees them too. */
+static void collect_warning(void *user, const char *message)
+{
+    fprintf(stderr, "aimaq: warning: %s\n", message);
+    json_array_append_new((json_t *)user, json_string(message));
+}
+
 static void print_human(const char *file, const char *db, const aq_import_result *res, const char *rejects)
 {
     printf("imported '%s' into '%s' as dataset %lld\n", file, db, res->dataset_id);
@@ -66,7 +75,8 @@ static void print_human(const char *file, const char *db, const aq_import_result
     printf("  sha256: %s\n", res->checksum);
 }
 
-static int print_json(const char *file, const char *db, const aq_import_result *res, const char *rejects)
+static int print_json(const char *file, const char *db, const aq_import_result *res, const char *rejects,
+                      json_t *warnings)
 {
     json_t *o = json_object(), *cols = json_array();
     if (!o || !cols)
@@ -99,6 +109,7 @@ static int print_json(const char *file, const char *db, const aq_import_result *
         json_array_append_new(cols, cj);
     }
     json_object_set_new(o, "columns", cols);
+    json_object_set(o, "warnings", warnings);
     json_object_set_new(o, "sha256", json_string(res->checksum));
     char *text = json_dumps(o, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
     json_decref(o);
@@ -189,6 +200,9 @@ static int run(int argc, char **argv)
         o.rejects_path = rejects;
     }
     aq_ctx *ctx = cli_ctx();
+    json_t *warnings = json ? json_array() : NULL;
+    if (warnings)
+        aq_ctx_set_warning_fn(ctx, collect_warning, warnings);
     aq_store *store = NULL;
     aq_import_result res;
     cli_progress *bar = cli_progress_start("importing", 0);
@@ -199,7 +213,7 @@ static int run(int argc, char **argv)
     cli_progress_end(bar);
     if (rc == AQ_OK) {
         if (json) {
-            if (print_json(argv[0], cli_db_path(db), &res, rejects)) {
+            if (print_json(argv[0], cli_db_path(db), &res, rejects, warnings)) {
                 fputs("aimaq: error: out of memory writing the report (the import is done)\n", stderr);
                 oom = true;
             }
@@ -214,5 +228,6 @@ static int run(int argc, char **argv)
     else if (oom)
         rc = AQ_EXIT_INTERNAL;
     aq_ctx_free(ctx);
+    json_decref(warnings);
     return rc;
 }

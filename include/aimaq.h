@@ -336,8 +336,10 @@ void aq_import_opts_init(aq_import_opts *opts);
 /* What an import did with one column of the file. */
 typedef struct aq_import_column {
     char *name;
-    char *role;              /* "indicator", or the role ("code", "period",
-                                "name_ru", ...); NULL when left out        */
+    char *role;              /* "values" (a wide table's indicator, or
+                                period, column), or the role ("code",
+                                "period", "value", "name_ru", ...); NULL
+                                when left out                             */
     char *left_out;          /* why it is not imported: "text" (most of its
                                 values are not numbers), "empty" (no value
                                 at all), "ignored" (the mapping says so) or

@@ -486,7 +486,7 @@ static int describe_columns(aq__import *im)
         else if (!role && aq_table_coltype(t, j) == AQ_COL_TEXT)
             out = "text";
         else if (!role && indicators)
-            role = "indicator";
+            role = "values"; /* of the indicator named after it (or of its period) */
         else if (!role)
             out = "unmapped";
         if (!(c->name = aq__strdup(aq_table_colname(t, j))) || (role && !(c->role = aq__strdup(role))) ||
@@ -507,7 +507,7 @@ static int finish_columns(aq__import *im)
         size_t marked = 0;
         for (int f = AQ_CELL_CONFIDENTIAL; f <= AQ_CELL_BAD; f++)
             marked += c->cells[f];
-        if (c->role && strcmp(c->role, "indicator") == 0 && c->values == 0 && marked == 0) {
+        if (c->role && strcmp(c->role, "values") == 0 && c->values == 0 && marked == 0) {
             aq__free(c->role);
             c->role = NULL;
             if (!(c->left_out = aq__strdup("empty")))

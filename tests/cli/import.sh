@@ -141,6 +141,18 @@ eq "$(dbq "$DB" "SELECT o.value FROM observations o JOIN indicators i ON i.id = 
 eq "$(wc -l < "$T/badcell.rejects.csv" | tr -d ' ')" "2" "one reject"
 has "$T/badcell.rejects.csv" "badcell.csv,3,bc_pop,\"'78797l' is not a number"
 
+# A long table: a marker is kept with its reason, a bad value rejects its
+# row (its only value), an empty value is counted; nothing vanishes.
+printf 'code,indicator,period,value\n110000000,lt_pop,2023,x\n150000000,lt_pop,2023,5\n190000000,lt_pop,2023,7O\n230000000,lt_pop,2023,\n' > "$T/long_markers.csv"
+expect 0 "$AIMAQ" import "$T/long_markers.csv" --db "$DB" --skip-bad-rows --rejects "$T/long_markers.rejects.csv" --format json
+has "$T/out" '"rows_rejected": 1'
+has "$T/out" '"confidential": 1'
+has "$T/out" '"empty": 1'
+has "$T/long_markers.rejects.csv" "long_markers.csv,4,value,"
+expect 0 "$AIMAQ" export --db "$DB" --what missing --format csv
+has "$T/out" "110000000,lt_pop,2023,confidential,x,"
+eq "$(dbq "$DB" "SELECT count(*) FROM observations o JOIN indicators i ON i.id = o.indicator_id WHERE i.code = 'lt_pop'")" "1" "the one value stored"
+
 # The store passes SQLite's own integrity check after all of this
 # (PostgreSQL has no such check: its constraints held at every statement).
 if on_pg; then
