@@ -9,10 +9,15 @@
  * across threads when the file has no quoted fields (a quoted field may hold
  * a newline, so only then can a chunk boundary be found without a scan).
  *
- * Types are decided from a sample and confirmed by the full pass: a value
- * that contradicts the sample (text in a number column, a decimal comma in a
- * decimal-point column) makes the pass run again with that column changed,
- * or stops with a message naming both styles when a column mixes them.
+ * Types are decided from a sample and confirmed by the full pass. Text in a
+ * number column is a bad cell, noted with its text (aq_table_notes) as the
+ * missing-value markers are, so that one typo never turns a column of
+ * numbers into text; only a column that turns out to be mostly text is
+ * read again as text. A number in the other decimal style makes the pass
+ * run again with that column's mark changed when nothing had decided it,
+ * or stops with a message naming both styles. A column whose values all
+ * read both ways ('2.500') takes the file's mark (file_decimal) and the
+ * reader says so: a number is never multiplied by 1000 without a word.
  */
 #include "table.h"
 
