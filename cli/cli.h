@@ -50,6 +50,7 @@ void cli_print_help(const cli_command *cmd, const cli_option *opts, FILE *out);
 typedef struct cli_input {
     const char *db, *indicator, *level, *period, *under;
     const char *layer, *encoding;
+    const char *decimal;                 /* --decimal: "." or ",", or NULL to decide per column */
     const char *const *columns;          /* keep only these columns of a file (NULL = all) */
     const char *const *optional_columns; /* and these when present (labels) */
     int from_store; /* set by cli_input_load when the store was read */
@@ -63,8 +64,14 @@ typedef struct cli_input {
     {"period", CLI_STRING, &(in).period, "PERIOD", "store selection: one period (2022, 2022-Q1, ...)"}, \
     {"under", CLI_STRING, &(in).under, "CODE", "store selection: only units under CODE"},     \
     {"layer", CLI_STRING, &(in).layer, "NAME", "layer or sheet of the input file"},            \
-    {"encoding", CLI_STRING, &(in).encoding, "ENC", "encoding of a non-UTF-8 text file (CP1251, KZ-1048)"}
+    {"encoding", CLI_STRING, &(in).encoding, "ENC", "encoding of a non-UTF-8 text file (CP1251, KZ-1048)"}, \
+    CLI_DECIMAL_OPTION(in)
+/* --decimal, for every command that reads a file. */
+#define CLI_DECIMAL_OPTION(in)                                                                 \
+    {"decimal", CLI_STRING, &(in).decimal, "C", "decimal mark of a text file: '.' or ',' (default: decided per column)"}
 
+/* The read options of IN's --layer, --encoding and --decimal. */
+void cli_read_opts(const cli_input *in, aq_read_opts *ro);
 /* Loads FILE, or (FILE NULL) the selection from the store. */
 int cli_input_load(aq_ctx *ctx, cli_input *in, const char *file, aq_table **out);
 /* The store path: --db, else $AIMAQ_DB, else "aimaq.db". */

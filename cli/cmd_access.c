@@ -81,12 +81,13 @@ static int parse_bands(const char *s, double *upto, double *weight, size_t max, 
     return 0;
 }
 
-/* Reads a file with the --layer and --encoding of the command line. */
+/* Reads a file with the --layer, --encoding and --decimal of the command line. */
 static int load(aq_ctx *ctx, const cli_input *opts, const char *path, aq_table **t)
 {
     cli_input in = {0};
     in.layer = opts->layer;
     in.encoding = opts->encoding;
+    in.decimal = opts->decimal;
     return cli_input_load(ctx, &in, path, t);
 }
 

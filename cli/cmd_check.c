@@ -26,12 +26,14 @@ const cli_command cmd_check = {
 
 static int run(int argc, char **argv)
 {
-    const char *db = NULL, *format = NULL, *output = NULL, *layer = NULL, *encoding = NULL, *lang_opt = NULL;
+    const char *db = NULL, *format = NULL, *output = NULL, *lang_opt = NULL;
+    cli_input in = {0};
     int errors_only = 0;
     cli_option opts[] = {
         {"db", CLI_STRING, &db, "STORE", "check the store (the default without FILE)"},
-        {"layer", CLI_STRING, &layer, "NAME", "layer or sheet of FILE"},
-        {"encoding", CLI_STRING, &encoding, "ENC", "encoding of a non-UTF-8 text file"},
+        {"layer", CLI_STRING, &in.layer, "NAME", "layer or sheet of FILE"},
+        {"encoding", CLI_STRING, &in.encoding, "ENC", "encoding of a non-UTF-8 text file"},
+        CLI_DECIMAL_OPTION(in),
         {"errors-only", CLI_FLAG, &errors_only, NULL, "show only errors"},
         {"lang", CLI_STRING, &lang_opt, "L", "column labels in kk, ru or en (table format)"},
         {"format", CLI_STRING, &format, "F", "table, csv or json"},
@@ -53,9 +55,7 @@ static int run(int argc, char **argv)
     long long audited = 0;
     if (npos == 1) {
         aq_read_opts ro;
-        aq_read_opts_init(&ro);
-        ro.layer = layer;
-        ro.encoding = encoding;
+        cli_read_opts(&in, &ro);
         rc = aq_table_read(ctx, argv[0], &ro, &t);
         if (rc == AQ_OK)
             rc = aq_check_table(ctx, t, &f);

@@ -10,7 +10,7 @@ static int run(int argc, char **argv);
 
 const cli_command cmd_export = {
     "export", "write observations, units, datasets or indicators to CSV, JSON, GeoJSON, GPKG or XLSX",
-    "aimaq export [--what observations|units|datasets|indicators] [selection] --output FILE [--format F]",
+    "aimaq export [--what observations|units|datasets|indicators|missing] [selection] --output FILE [--format F]",
     "The format follows the output file's extension unless --format says.\n"
     "GeoJSON and GeoPackage carry the units' geometries.\n\n"
     "examples:\n"
@@ -23,7 +23,7 @@ static int run(int argc, char **argv)
     cli_input in = {0};
     const char *what = "observations", *format = NULL, *output = NULL;
     cli_option opts[] = {
-        {"what", CLI_STRING, &what, "WHAT", "observations (default), units, datasets or indicators"},
+        {"what", CLI_STRING, &what, "WHAT", "observations (default), units, datasets, indicators or missing (the cells files marked x, -, ..., н/д, with the reason)"},
         CLI_INPUT_OPTIONS(in),
         {"format", CLI_STRING, &format, "F", "csv, json, geojson, gpkg, xlsx or table"},
         {"output", CLI_STRING, &output, "FILE", "the file to write (default: standard output, as a table)"},
@@ -49,10 +49,12 @@ static int run(int argc, char **argv)
             rc = aq_store_datasets(store, &t);
         else if (rc == AQ_OK && strcmp(what, "indicators") == 0)
             rc = aq_store_indicators(store, &t);
+        else if (rc == AQ_OK && strcmp(what, "missing") == 0)
+            rc = aq_store_missing(store, &t);
         else if (rc == AQ_OK) {
             aq_store_close(store);
             aq_ctx_free(ctx);
-            return cli_usage_error("export: --what is observations, units, datasets or indicators, not '%s'", what);
+            return cli_usage_error("export: --what is observations, units, datasets, indicators or missing, not '%s'", what);
         }
         aq_store_close(store);
     }

@@ -4,10 +4,121 @@
  */
 #include "cli.h"
 
+#include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
 
 static int run(int argc, char **argv);
+
+/* The cells of a column without a value, "3 (2 confidential, 1 absent)". */
+static void missing_text(const aq_import_column *c, char *buf, size_t size)
+{
+    size_t total = 0, len = 0;
+    for (int f = AQ_CELL_EMPTY; f < AQ_CELL_BAD; f++)
+        total += c->cells[f];
+    len += (size_t)snprintf(buf, size, "%zu (", total);
+    bool first = true;
+    for (int f = AQ_CELL_EMPTY; f < AQ_CELL_BAD && len < size; f++)
+        if (c->cells[f]) {
+            len += (size_t)snprintf(buf + len, size - len, "%s%zu %s", first ? "" : ", ", c->cells[f], aq_cell_flag_name(f));
+            first = false;
+        }
+    if (len < size)
+        snprintf(buf + len, size - len, ")");
+}
+
+/* With --format json the warnings (an ambiguous decimal mark, a column
+ * left out as text, ...) go to standard error as always and into the
+ * report's "warnings", so that a script reading the JSON sees them too. */
+static void collect_warning(void *user, const char *message)
+{
+    fprintf(stderr, "aimaq: warning: %s\n", message);
+    json_array_append_new((json_t *)user, json_string(message));
+}
+
+static void print_human(const char *file, const char *db, const aq_import_result *res, const char *rejects)
+{
+    printf("imported '%s' into '%s' as dataset %lld\n", file, db, res->dataset_id);
+    printf("  rows: %zu read, %zu accepted, %zu rejected", res->rows_read, res->rows_accepted, res->rows_rejected);
+    if (res->cells_rejected)
+        printf("; cells: %zu rejected", res->cells_rejected);
+    if (res->rows_rejected || res->cells_rejected)
+        printf(" (written to %s)", rejects);
+    printf("\n");
+    printf("  units: %zu added, %zu updated; indicators: %zu added; observations: %zu\n", res->units_added,
+           res->units_updated, res->indicators_added, res->observations);
+    /* Every cell without a value is accounted for, column by column. */
+    bool first = true;
+    for (size_t j = 0; j < res->ncolumns; j++) {
+        const aq_import_column *c = &res->columns[j];
+        size_t n = 0;
+        for (int f = AQ_CELL_EMPTY; f < AQ_CELL_BAD; f++)
+            n += c->cells[f];
+        if (!n)
+            continue;
+        char buf[160];
+        missing_text(c, buf, sizeof buf);
+        printf("%s%s %s", first ? "  missing values (stored with their reason, empty cells counted): " : "; ", c->name, buf);
+        first = false;
+    }
+    if (!first)
+        printf("\n");
+    first = true;
+    for (size_t j = 0; j < res->ncolumns; j++)
+        if (res->columns[j].left_out) {
+            printf("%s%s (%s)", first ? "  columns left out: " : ", ", res->columns[j].name, res->columns[j].left_out);
+            first = false;
+        }
+    if (!first)
+        printf("\n");
+    printf("  columns: %s\n", res->defaults);
+    printf("  sha256: %s\n", res->checksum);
+}
+
+static int print_json(const char *file, const char *db, const aq_import_result *res, const char *rejects,
+                      json_t *warnings)
+{
+    json_t *o = json_object(), *cols = json_array();
+    if (!o || !cols)
+        return -1;
+    json_object_set_new(o, "file", json_string(file));
+    json_object_set_new(o, "store", json_string(db));
+    json_object_set_new(o, "dataset", json_integer(res->dataset_id));
+    json_object_set_new(o, "shape", json_string(res->shape));
+    json_object_set_new(o, "rows_read", json_integer((json_int_t)res->rows_read));
+    json_object_set_new(o, "rows_accepted", json_integer((json_int_t)res->rows_accepted));
+    json_object_set_new(o, "rows_rejected", json_integer((json_int_t)res->rows_rejected));
+    json_object_set_new(o, "cells_rejected", json_integer((json_int_t)res->cells_rejected));
+    json_object_set_new(o, "rejects_file", res->rows_rejected || res->cells_rejected ? json_string(rejects) : json_null());
+    json_object_set_new(o, "units_added", json_integer((json_int_t)res->units_added));
+    json_object_set_new(o, "units_updated", json_integer((json_int_t)res->units_updated));
+    json_object_set_new(o, "indicators_added", json_integer((json_int_t)res->indicators_added));
+    json_object_set_new(o, "observations", json_integer((json_int_t)res->observations));
+    json_object_set_new(o, "missing_stored", json_integer((json_int_t)res->missing));
+    for (size_t j = 0; j < res->ncolumns; j++) {
+        const aq_import_column *c = &res->columns[j];
+        json_t *cj = json_object(), *miss = json_object();
+        json_object_set_new(cj, "name", json_string(c->name));
+        json_object_set_new(cj, "role", c->role ? json_string(c->role) : json_null());
+        json_object_set_new(cj, "left_out", c->left_out ? json_string(c->left_out) : json_null());
+        json_object_set_new(cj, "values", json_integer((json_int_t)c->values));
+        for (int f = AQ_CELL_EMPTY; f < AQ_CELL_BAD; f++)
+            json_object_set_new(miss, aq_cell_flag_name(f), json_integer((json_int_t)c->cells[f]));
+        json_object_set_new(cj, "missing", miss);
+        json_object_set_new(cj, "rejected", json_integer((json_int_t)c->cells[AQ_CELL_BAD]));
+        json_array_append_new(cols, cj);
+    }
+    json_object_set_new(o, "columns", cols);
+    json_object_set(o, "warnings", warnings);
+    json_object_set_new(o, "sha256", json_string(res->checksum));
+    char *text = json_dumps(o, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+    json_decref(o);
+    if (!text)
+        return -1;
+    puts(text);
+    free(text);
+    return 0;
+}
 
 const cli_command cmd_import = {
     "import", "import a file into the store as one dataset (all or nothing)",
@@ -22,7 +133,12 @@ const cli_command cmd_import = {
     "by --indicator (default: the file's base name).\n"
     "Any bad row fails the whole import and leaves the store unchanged, unless\n"
     "--skip-bad-rows is given: then the good rows are imported and the rejects\n"
-    "written to --rejects FILE (default FILE.rejects.csv).\n\n"
+    "written to --rejects FILE (default FILE.rejects.csv).\n"
+    "A cell of a number column that is not a number (a typo: 78800O) is a bad\n"
+    "cell: it fails the import; with --skip-bad-rows only that cell is rejected\n"
+    "and the row's other values are kept. Cells marked x (confidential), - or a\n"
+    "dash (absent), ... or н/д (unavailable) are stored as missing values with\n"
+    "their reason; the report counts them, and every column left out, per column.\n\n"
     "examples:\n"
     "  aimaq import examples/kz/units.csv --db kz.db --classifier 'NK RK 11-2025'\n"
     "  aimaq import examples/kz/grp_per_capita.csv --db kz.db --map examples/kz/grp_per_capita.map.yaml\n"
@@ -31,7 +147,7 @@ const cli_command cmd_import = {
 
 static int run(int argc, char **argv)
 {
-    const char *db = NULL, *delimiter = NULL, *decimal = NULL, *rejects = NULL;
+    const char *db = NULL, *delimiter = NULL, *decimal = NULL, *rejects = NULL, *format = NULL;
     int skip = 0;
     long batch = 0;
     aq_import_opts o;
@@ -51,6 +167,7 @@ static int run(int argc, char **argv)
         {"skip-bad-rows", CLI_FLAG, &skip, NULL, "import the good rows and write the rejects to a file"},
         {"rejects", CLI_STRING, &rejects, "FILE", "where rejected rows go with --skip-bad-rows"},
         {"batch-rows", CLI_INT, &batch, "N", "read CSV in batches of N rows (default: files over 256 MB, 1,000,000)"},
+        {"format", CLI_STRING, &format, "F", "the report: table (default) or json"},
         {NULL, 0, NULL, NULL, NULL}};
     int npos, rc = cli_parse(&cmd_import, opts, argc, argv, &npos);
     if (rc >= 0)
@@ -69,6 +186,9 @@ static int run(int argc, char **argv)
     }
     if (batch < 0)
         return cli_usage_error("import: --batch-rows must be positive");
+    if (format && strcmp(format, "table") && strcmp(format, "json"))
+        return cli_usage_error("import: --format is table or json, not '%s'", format);
+    bool json = format && strcmp(format, "json") == 0, oom = false;
     o.batch_rows = (size_t)batch;
     char rejects_default[4096];
     o.skip_bad_rows = skip;
@@ -80,6 +200,9 @@ static int run(int argc, char **argv)
         o.rejects_path = rejects;
     }
     aq_ctx *ctx = cli_ctx();
+    json_t *warnings = json ? json_array() : NULL;
+    if (warnings)
+        aq_ctx_set_warning_fn(ctx, collect_warning, warnings);
     aq_store *store = NULL;
     aq_import_result res;
     cli_progress *bar = cli_progress_start("importing", 0);
@@ -89,20 +212,22 @@ static int run(int argc, char **argv)
         rc = aq_store_import(store, argv[0], &o, &res);
     cli_progress_end(bar);
     if (rc == AQ_OK) {
-        printf("imported '%s' into '%s' as dataset %lld\n", argv[0], cli_db_path(db), res.dataset_id);
-        printf("  rows: %zu read, %zu accepted, %zu rejected%s%s\n", res.rows_read, res.rows_accepted,
-               res.rows_rejected, res.rows_rejected ? " (written to " : "", res.rows_rejected ? rejects : "");
-        if (res.rows_rejected)
-            printf(")\n");
-        printf("  units: %zu added, %zu updated; indicators: %zu added; observations: %zu\n", res.units_added,
-               res.units_updated, res.indicators_added, res.observations);
-        printf("  columns: %s\n", res.defaults);
-        printf("  sha256: %s\n", res.checksum);
+        if (json) {
+            if (print_json(argv[0], cli_db_path(db), &res, rejects, warnings)) {
+                fputs("aimaq: error: out of memory writing the report (the import is done)\n", stderr);
+                oom = true;
+            }
+        } else {
+            print_human(argv[0], cli_db_path(db), &res, rejects);
+        }
         aq_import_result_clear(&res);
     }
     aq_store_close(store);
     if (rc)
         rc = cli_fail(ctx, rc);
+    else if (oom)
+        rc = AQ_EXIT_INTERNAL;
     aq_ctx_free(ctx);
+    json_decref(warnings);
     return rc;
 }

@@ -36,6 +36,7 @@ static int run(int argc, char **argv)
         {"db", CLI_STRING, &in.db, "STORE", "the store: a file or a postgresql:// URI (default $AIMAQ_DB or aimaq.db)"},
         {"layer", CLI_STRING, &in.layer, "NAME", "layer or sheet of FILE"},
         {"encoding", CLI_STRING, &in.encoding, "ENC", "encoding of a non-UTF-8 text file"},
+        CLI_DECIMAL_OPTION(in),
         {"format", CLI_STRING, &format, "F", "table, csv, json, geojson, gpkg or xlsx"},
         {"output", CLI_STRING, &output, "FILE", "write to FILE"},
         {NULL, 0, NULL, NULL, NULL}};

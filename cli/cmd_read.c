@@ -12,7 +12,7 @@ static int run(int argc, char **argv);
 
 const cli_command cmd_read = {
     "read", "read a file and print or convert it (column types, decimal commas, encodings)",
-    "aimaq read FILE [--layer L] [--encoding ENC] [--format F] [--output FILE] [--schema]",
+    "aimaq read FILE [--layer L] [--encoding ENC] [--decimal C] [--format F] [--output FILE] [--schema]",
     "Delimited text is read by aimaq (delimiter, decimal mark and types detected);\n"
     "XLSX, ODS, GeoJSON, Shapefile and GeoPackage through GDAL.\n\n"
     "examples:\n"
@@ -28,6 +28,7 @@ static int run(int argc, char **argv)
     cli_option opts[] = {
         {"layer", CLI_STRING, &in.layer, "NAME", "layer or sheet of the input file"},
         {"encoding", CLI_STRING, &in.encoding, "ENC", "encoding of a non-UTF-8 text file (CP1251, KZ-1048)"},
+        CLI_DECIMAL_OPTION(in),
         {"format", CLI_STRING, &format, "F", "table, csv, json, geojson, gpkg or xlsx"},
         {"output", CLI_STRING, &output, "FILE", "write to FILE instead of standard output"},
         {"schema", CLI_FLAG, &schema, NULL, "print the columns and their types instead of the rows"},
@@ -43,6 +44,22 @@ static int run(int argc, char **argv)
     aq_ctx *ctx = cli_ctx();
     aq_table *t = NULL, *shown = NULL;
     rc = cli_input_load(ctx, &in, argv[0], &t);
+    if (rc == AQ_OK) {
+        /* Bad cells read as missing: say where, as an import would reject
+         * them (the first 20, then a count). */
+        size_t nn, bad = 0;
+        const aq_cell_note *nt = aq_table_notes(t, &nn);
+        for (size_t k = 0; k < nn; k++) {
+            if (nt[k].flag != AQ_CELL_BAD)
+                continue;
+            if (++bad <= 20)
+                fprintf(stderr, "aimaq read: '%s' line %zu, column '%s': '%s' is not a number (shown as missing; "
+                        "an import rejects it)\n", argv[0], aq_table_source_line(t, nt[k].row),
+                        aq_table_colname(t, nt[k].col), nt[k].text);
+        }
+        if (bad > 20)
+            fprintf(stderr, "aimaq read: ... and %zu more cells that are not numbers\n", bad - 20);
+    }
     if (rc == AQ_OK && schema) {
         size_t nc = aq_table_ncols(t);
         rc = aq_table_new(ctx, nc, &shown);

@@ -89,13 +89,21 @@ static char **split_codes(const char *list)
     return v;
 }
 
+void cli_read_opts(const cli_input *in, aq_read_opts *ro)
+{
+    aq_read_opts_init(ro);
+    ro->layer = in->layer;
+    ro->encoding = in->encoding;
+    /* anything but '.' or ',' is refused by the reader, naming both */
+    if (in->decimal)
+        ro->decimal = strlen(in->decimal) == 1 ? in->decimal[0] : '?';
+}
+
 int cli_input_load(aq_ctx *ctx, cli_input *in, const char *file, aq_table **out)
 {
     if (file) {
         aq_read_opts ro;
-        aq_read_opts_init(&ro);
-        ro.layer = in->layer;
-        ro.encoding = in->encoding;
+        cli_read_opts(in, &ro);
         ro.columns = in->columns;
         ro.optional_columns = in->columns ? in->optional_columns : NULL;
         return aq_table_read(ctx, file, &ro, out);

@@ -199,6 +199,33 @@ int aq_table_set_geometry(aq_ctx *ctx, aq_table *t, size_t row,
  * such column), AQ_EINPUT (a text column), AQ_ENOMEM. */
 int aq_table_points_from_lonlat(aq_ctx *ctx, aq_table *t, const char *lon, const char *lat, size_t *made);
 
+/* Why a cell of a number column holds no value. Statistics offices mark
+ * the cells they leave blank: the Bureau of National Statistics writes x
+ * for a figure withheld as confidential, - (or a dash) where there is no
+ * such value, ... or н/д where the figure is not available. A cell whose
+ * text is neither a number nor a marker, in a column of numbers, is bad:
+ * a typo ('78800O') that an import rejects, never a reason to read the
+ * whole column as text. */
+enum aq_cell_flag {
+    AQ_CELL_EMPTY = 1,      /* nothing in the cell                         */
+    AQ_CELL_CONFIDENTIAL,   /* x, X, х: withheld                            */
+    AQ_CELL_ABSENT,         /* -, --, en or em dash, minus sign: no value   */
+    AQ_CELL_UNAVAILABLE,    /* ..., .., н/д, NA, N/A, null, NaN, #N/A       */
+    AQ_CELL_BAD             /* text that is not a number                    */
+};
+/* One cell of a number column that holds a marker or bad text (its value
+ * is NaN). Empty cells are not listed: they are the NaNs without a note. */
+typedef struct aq_cell_note {
+    size_t row, col;
+    int flag;               /* enum aq_cell_flag, never AQ_CELL_EMPTY      */
+    const char *text;       /* the cell's text as found; borrowed          */
+} aq_cell_note;
+/* The notes of the table's number columns in row, then column order;
+ * *n gets their count (NULL when none). Set by the readers; borrowed. */
+const aq_cell_note *aq_table_notes(const aq_table *t, size_t *n);
+/* "empty", "confidential", "absent", "unavailable", "bad", or NULL. */
+const char *aq_cell_flag_name(int flag);
+
 /* Formats for aq_table_write. */
 enum aq_format {
     AQ_FMT_AUTO = 0, /* from the file name's extension */
@@ -326,6 +353,24 @@ typedef struct aq_import_opts {
  * aq_read_opts_init, everything else NULL / 0. */
 void aq_import_opts_init(aq_import_opts *opts);
 
+/* What an import did with one column of the file. */
+typedef struct aq_import_column {
+    char *name;
+    char *role;              /* "values" (a wide table's indicator, or
+                                period, column), or the role ("code",
+                                "period", "value", "name_ru", ...); NULL
+                                when left out                             */
+    char *left_out;          /* why it is not imported: "text" (most of its
+                                values are not numbers), "empty" (no value
+                                at all), "ignored" (the mapping says so) or
+                                "unmapped" (a number column this shape of
+                                table has no use for); NULL when imported */
+    size_t values;           /* values it gave                            */
+    size_t cells[AQ_CELL_BAD + 1]; /* its cells without a value, by enum
+                                aq_cell_flag: [AQ_CELL_EMPTY] empty, ...,
+                                [AQ_CELL_BAD] rejected (not a number)      */
+} aq_import_column;
+
 /* What an import did. Strings are owned by the result; release it with
  * aq_import_result_clear. */
 typedef struct aq_import_result {
@@ -335,6 +380,13 @@ typedef struct aq_import_result {
     char *shape;             /* "units", "wide" or "long"                 */
     char *defaults;          /* the column roles chosen, for the report   */
     char *checksum;          /* SHA-256 of the file, hex                  */
+    size_t cells_rejected;   /* bad cells (text in a number column): each
+                                one fails the import unless skip_bad_rows,
+                                which keeps the row's other values         */
+    size_t missing;          /* marked cells (x, -, ..., н/д) stored in
+                                missing_values with their reason           */
+    aq_import_column *columns; /* every column of the file, in its order  */
+    size_t ncolumns;
 } aq_import_result;
 
 /* Frees the strings of R and zeroes it. */
@@ -377,6 +429,11 @@ int aq_store_datasets(aq_store *s, aq_table **out);
 /* Lists the indicators: code, name_kk, name_ru, name_en, unit, direction,
  * description, source. */
 int aq_store_indicators(aq_store *s, aq_table **out);
+/* The cells the imported files marked as having no value, one row each:
+ * unit, indicator, period, reason ("confidential", "absent",
+ * "unavailable"), the marker as written (x, -, ..., н/д) and the dataset,
+ * of live datasets, in indicator, period and unit order. */
+int aq_store_missing(aq_store *s, aq_table **out);
 
 /* Records that FROM_CODE passed SHARE (0..1) of its population to TO_CODE
  * on DATE (YYYY or YYYY-MM-DD), e.g. a split or a merge. One transaction. */

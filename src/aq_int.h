@@ -67,6 +67,13 @@ bool aq__ieq(const char *a, const char *b);
 bool aq__is_code_column(const char *name);
 /* Is the token one of the missing-value spellings? */
 bool aq__is_missing_token(const char *s, size_t len);
+/* Which missing-value marker the token is: 0 for none (a value or bad
+ * text), else an enum aq_cell_flag (AQ_CELL_EMPTY for ""). */
+int aq__missing_kind(const char *s, size_t len);
+/* Does the token read as two different numbers with the two decimal marks
+ * ('2.500': 2.5 or 2500)? The two values go to *with_point and *with_comma
+ * (either may be NULL). */
+bool aq__number_ambiguous(const char *s, size_t len, double *with_point, double *with_comma);
 
 /* ---- file input (csv.c, ogr_read.c, encoding.c) ---- */
 bool aq__is_delimited_path(const char *path);

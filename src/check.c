@@ -138,6 +138,29 @@ static const char *period_of(const tcheck *c, size_t i, char *buf, size_t size)
 
 static size_t line_of(const tcheck *c, size_t i) { return aq_table_source(c->t) ? aq_table_source_line(c->t, i) : 0; }
 
+/* What the reader noted: a bad cell (text in a number column) is an error,
+ * as an import rejects it; a marked missing value is shown with its reason. */
+static int check_notes(tcheck *c)
+{
+    size_t n;
+    const aq_cell_note *nt = aq_table_notes(c->t, &n);
+    int rc = AQ_OK;
+    for (size_t k = 0; k < n && rc == AQ_OK; k++) {
+        char pbuf[32];
+        const char *code = code_of(c, nt[k].row), *col = aq_table_colname(c->t, nt[k].col);
+        const char *per = period_of(c, nt[k].row, pbuf, sizeof pbuf);
+        if (nt[k].flag == AQ_CELL_BAD)
+            rc = aq__finding_add(c->ctx, c->f, AQ_SEV_ERROR, "bad-cell", code, col, per, NAN, line_of(c, nt[k].row),
+                                 "'%s' is not a number (expected a number like the column's other values, or a marker "
+                                 "of a missing value: x, -, ..., н/д, or nothing)", nt[k].text);
+        else
+            rc = aq__finding_add(c->ctx, c->f, AQ_SEV_WARNING, "missing", code, col, per, NAN, line_of(c, nt[k].row),
+                                 "'%s' of '%s' is missing (%s: '%s')", col, code ? code : "?",
+                                 aq_cell_flag_name(nt[k].flag), nt[k].text);
+    }
+    return rc;
+}
+
 static int check_codes(tcheck *c, aq__strmap *index, bool parents_in_table)
 {
     int rc = AQ_OK;
@@ -411,6 +434,8 @@ int aq__check_table_into(aq_ctx *ctx, const aq_table *t, bool from_store, aq_fin
     }
     aq__free(tmp);
     aq__free(c.group);
+    if (rc == AQ_OK)
+        rc = check_notes(&c);
     return rc;
 }
 

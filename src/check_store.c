@@ -38,6 +38,20 @@ int aq_check_store(aq_store *s, aq_findings **out)
     }
     aq__db_finalize(st);
     st = NULL;
+    /* The values files marked as missing, each with its reason. */
+    if (rc == AQ_OK)
+        rc = aq__store_prepare(s,
+            "SELECT u.code, i.code, m.period, m.reason, m.marker FROM missing_values m JOIN units u ON u.id = m.unit_id"
+            " JOIN indicators i ON i.id = m.indicator_id JOIN datasets d ON d.id = m.dataset_id"
+            " WHERE d.status = 'live' ORDER BY i.code, m.period, u.code", &st);
+    while (rc == AQ_OK && aq__store_row(s, st, &rc)) {
+        const char *code = aq__db_column_text(st, 0), *ind = aq__db_column_text(st, 1);
+        rc = aq__finding_add(s->ctx, f, AQ_SEV_WARNING, "missing", code, ind, aq__db_column_text(st, 2), NAN, 0,
+                             "'%s' of '%s' is missing (%s: '%s')", ind, code, aq__db_column_text(st, 3),
+                             aq__db_column_text(st, 4));
+    }
+    aq__db_finalize(st);
+    st = NULL;
     /* Each unit's boundary, once (a selection would repeat it per indicator). */
     if (rc == AQ_OK)
         rc = aq__store_prepare(s, "SELECT code, geom FROM units WHERE geom IS NOT NULL ORDER BY code", &st);

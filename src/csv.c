@@ -9,10 +9,15 @@
  * across threads when the file has no quoted fields (a quoted field may hold
  * a newline, so only then can a chunk boundary be found without a scan).
  *
- * Types are decided from a sample and confirmed by the full pass: a value
- * that contradicts the sample (text in a number column, a decimal comma in a
- * decimal-point column) makes the pass run again with that column changed,
- * or stops with a message naming both styles when a column mixes them.
+ * Types are decided from a sample and confirmed by the full pass. Text in a
+ * number column is a bad cell, noted with its text (aq_table_notes) as the
+ * missing-value markers are, so that one typo never turns a column of
+ * numbers into text; only a column that turns out to be mostly text is
+ * read again as text. A number in the other decimal style makes the pass
+ * run again with that column's mark changed when nothing had decided it,
+ * or stops with a message naming both styles. A column whose values all
+ * read both ways ('2.500') takes the file's mark (file_decimal) and the
+ * reader says so: a number is never multiplied by 1000 without a word.
  */
 #include "table.h"
 
@@ -47,7 +52,11 @@ typedef struct csv_src {
     char delim;
     bool has_quotes;
     bool lone_cr;     /* some line ends are a CR alone (Excel for Mac's "CSV (Macintosh)") */
+    const char *nul;  /* the first NUL byte, found by the UTF-8 check, or NULL */
     char user_decimal; /* the decimal mark the caller gave (--decimal), or 0 */
+    char file_decimal; /* for columns no value decides (file_decimal), or 0 */
+    const char *decimal_why; /* ... and why, for the warning */
+    bool *warned;     /* per column: its ambiguity was reported (batches) */
     size_t ncols;
     char **names;
     enum aq_coltype *types;
@@ -65,11 +74,21 @@ typedef struct conflict {
     char token[64];
 } conflict;
 
+/* What a chunk saw of one column. */
+typedef struct colstat {
+    size_t good, bad;    /* numbers read; bad cells (text) */
+    size_t amb_line;     /* the first value that reads both ways, or 0 */
+    char amb_tok[24];
+} colstat;
+
 typedef struct chunk {
     const char *start, *end;
     size_t row0, nrows, line0;
     aq__arena arena;
     /* results */
+    colstat *stat;       /* per file column */
+    aq_cell_note *notes; /* marked and bad cells, in order */
+    size_t nnotes, capnotes;
     int rc;
     size_t bad_line, bad_fields;
     size_t bad_open; /* 1-based field whose opening quote is never closed, or 0 */
@@ -326,7 +345,9 @@ static int read_header(aq_ctx *ctx, csv_src *src, const aq_read_opts *opts)
     src->decimal = aq__calloc(nf, 1);
     src->decimal_fixed = aq__calloc(nf, sizeof(bool));
     src->slot = aq__calloc(nf, sizeof(long));
-    if (!src->names || !src->types || !src->decimal || !src->decimal_fixed || !src->slot || scratch.failed) {
+    src->warned = aq__calloc(nf, sizeof(bool));
+    if (!src->names || !src->types || !src->decimal || !src->decimal_fixed || !src->slot || !src->warned ||
+        scratch.failed) {
         aq__buf_free(&scratch);
         return aq__oom(ctx);
     }
@@ -383,21 +404,59 @@ static int read_header(aq_ctx *ctx, csv_src *src, const aq_read_opts *opts)
     return rc;
 }
 
-/* Decides each column's type and decimal mark from the first rows. */
+/* The decimal mark of a column that no value decides (every value reads
+ * both ways, '2.500', or none has a mark): the one the user gave, else the
+ * one the file's other columns settled on, else the custom of the
+ * delimiter: a point in comma-separated files, a comma in semicolon-
+ * separated ones (Excel in a decimal-comma locale), and for tabs and bars,
+ * which both locales write, the mark the value itself uses (text exported
+ * from a spreadsheet has no thousands separators). Sets src->file_decimal
+ * and src->decimal_why for the warning full_pass gives. */
+static void file_decimal(csv_src *src, size_t ndot, size_t ncomma)
+{
+    if (src->user_decimal) {
+        src->file_decimal = src->user_decimal;
+        src->decimal_why = "as --decimal says";
+    } else if (ndot && !ncomma) {
+        src->file_decimal = '.';
+        src->decimal_why = "as in the file's other number columns";
+    } else if (ncomma && !ndot) {
+        src->file_decimal = ',';
+        src->decimal_why = "as in the file's other number columns";
+    } else if (src->delim == ',') {
+        src->file_decimal = '.';
+        src->decimal_why = "the decimal mark of comma-separated files";
+    } else if (src->delim == ';') {
+        src->file_decimal = ',';
+        src->decimal_why = "the decimal mark of semicolon-separated files";
+    } else {
+        src->file_decimal = 0; /* per column: the mark its values use */
+        src->decimal_why = "the mark the values use: spreadsheets export no thousands separators";
+    }
+}
+
+/* Decides each column's type and decimal mark from the first rows. A value
+ * that reads with only one mark decides its column; one that reads with
+ * neither is text, and the column is text only when most of its values are
+ * (a few are typos, reported cell by cell by the full pass); a column whose
+ * values all read both ways is left to file_decimal. */
 static int sniff_types(aq_ctx *ctx, csv_src *src)
 {
     size_t nc = src->ncols;
     /* Per column: seen a value that fails with '.', with ',', seen a mark. */
     bool *fail_dot = aq__calloc(nc, 1), *fail_comma = aq__calloc(nc, 1);
     size_t *dot_line = aq__calloc(nc, sizeof(size_t)), *comma_line = aq__calloc(nc, sizeof(size_t));
+    /* ... numbers and text seen, the mark of the first ambiguous value ... */
+    size_t *nnum = aq__calloc(nc, sizeof(size_t)), *ntext = aq__calloc(nc, sizeof(size_t));
+    char *amb_mark = aq__calloc(nc, 1);
     /* ... and the first such value of each kind, quoted in the message. */
     typedef char token[2][24];
     token *tok = aq__calloc(nc, sizeof *tok);
     field *f = aq__calloc(nc + 1, sizeof *f);
-    if (!fail_dot || !fail_comma || !f || !dot_line || !comma_line || !tok) {
-        aq__free(fail_dot), aq__free(fail_comma), aq__free(f), aq__free(dot_line), aq__free(comma_line);
-        aq__free(tok);
-        return aq__oom(ctx);
+    int rc = AQ_OK;
+    if (!fail_dot || !fail_comma || !f || !dot_line || !comma_line || !tok || !nnum || !ntext || !amb_mark) {
+        rc = aq__oom(ctx);
+        goto out;
     }
     aq_buf scratch = {0};
     const char *p = src->data + src->body, *end = src->data + src->len;
@@ -408,7 +467,6 @@ static int sniff_types(aq_ctx *ctx, csv_src *src)
             break;
         size_t nf, line = lines + 1;
         p = parse_record(src, p, end, f, nc, &nf, &scratch, &lines, NULL);
-        (void)line;
         for (size_t j = 0; j < nc && j < nf; j++) {
             if (src->types[j] != AQ_COL_NUMBER || src->slot[j] < 0)
                 continue;
@@ -418,29 +476,41 @@ static int sniff_types(aq_ctx *ctx, csv_src *src)
             if (aq__is_missing_token(s, n))
                 continue;
             double v;
-            if (leading_zero_code(s, n)) {
+            if (leading_zero_code(s, n)) { /* '0123': an identifier, the column is codes */
                 src->types[j] = AQ_COL_TEXT;
                 continue;
             }
-            if (!aq_parse_number(s, n, '.', &v) && !fail_dot[j]) {
+            bool dot = aq_parse_number(s, n, '.', &v), comma = aq_parse_number(s, n, ',', &v);
+            if (!dot && !comma) {
+                ntext[j]++;
+                continue;
+            }
+            nnum[j]++;
+            if (!dot && !fail_dot[j]) {
                 fail_dot[j] = true;
                 dot_line[j] = line;
                 quote_token(tok[j][0], sizeof tok[j][0], s, n);
             }
-            if (!aq_parse_number(s, n, ',', &v) && !fail_comma[j]) {
+            if (!comma && !fail_comma[j]) {
                 fail_comma[j] = true;
                 comma_line[j] = line;
                 quote_token(tok[j][1], sizeof tok[j][1], s, n);
             }
-            if (fail_dot[j] && fail_comma[j]) {
-                /* Neither mark reads every value: text, unless each value
-                 * alone is a number, which means the styles are mixed. */
-                if (!aq_parse_number(s, n, '.', &v) && !aq_parse_number(s, n, ',', &v))
-                    src->types[j] = AQ_COL_TEXT;
-            }
+            if (!amb_mark[j] && aq__number_ambiguous(s, n, NULL, NULL))
+                amb_mark[j] = memchr(s, '.', n) ? '.' : ',';
         }
     }
-    int rc = AQ_OK;
+    aq__buf_free(&scratch);
+    size_t ndot = 0, ncomma = 0;
+    for (size_t j = 0; j < nc; j++) {
+        if (src->types[j] == AQ_COL_NUMBER && ntext[j] > nnum[j])
+            src->types[j] = AQ_COL_TEXT;
+        if (src->types[j] != AQ_COL_NUMBER || src->decimal_fixed[j])
+            continue;
+        ndot += fail_comma[j] && !fail_dot[j];
+        ncomma += fail_dot[j] && !fail_comma[j];
+    }
+    file_decimal(src, ndot, ncomma);
     for (size_t j = 0; j < nc && rc == AQ_OK; j++) {
         if (src->types[j] != AQ_COL_NUMBER || src->decimal_fixed[j])
             continue;
@@ -455,11 +525,13 @@ static int sniff_types(aq_ctx *ctx, csv_src *src)
         } else if (fail_dot[j]) {
             src->decimal[j] = ',';
             src->decimal_fixed[j] = true;
+        } else {
+            src->decimal[j] = src->file_decimal ? src->file_decimal : amb_mark[j] ? amb_mark[j] : '.';
         }
     }
-    aq__buf_free(&scratch);
+out:
     aq__free(fail_dot), aq__free(fail_comma), aq__free(f), aq__free(dot_line), aq__free(comma_line);
-    aq__free(tok);
+    aq__free(tok), aq__free(nnum), aq__free(ntext), aq__free(amb_mark);
     return rc;
 }
 
@@ -514,12 +586,32 @@ static size_t count_records(const csv_src *src, const char *p, const char *end)
     return n;
 }
 
+/* Notes a marked or bad cell of a number column (TEXT, N bytes, is copied
+ * for bad cells only: a marker's spelling is one of a few constants). */
+static bool add_note(chunk *c, size_t row, size_t col, int flag, const char *text, size_t n)
+{
+    if (c->nnotes == c->capnotes) {
+        size_t cap = c->capnotes ? 2 * c->capnotes : 64;
+        aq_cell_note *nn = aq__realloc(c->notes, cap * sizeof *nn);
+        if (!nn)
+            return false;
+        c->notes = nn;
+        c->capnotes = cap;
+    }
+    const char *t = aq__arena_strndup(&c->arena, text, n);
+    if (!t)
+        return false;
+    c->notes[c->nnotes++] = (aq_cell_note){.row = row, .col = col, .flag = flag, .text = t};
+    return true;
+}
+
 static void fill_chunk(const csv_src *src, aq_table *t, chunk *c)
 {
     size_t nc = src->ncols;
     field *f = aq__calloc(nc + 1, sizeof *f);
     aq_buf scratch = {0};
-    if (!f) {
+    if (!f || !(c->stat = aq__calloc(nc ? nc : 1, sizeof *c->stat))) {
+        aq__free(f);
         c->rc = AQ_ENOMEM;
         return;
     }
@@ -562,21 +654,39 @@ static void fill_chunk(const csv_src *src, aq_table *t, chunk *c)
                 continue;
             }
             double v;
-            if (aq__is_missing_token(s, n)) {
-                col->num[row] = NAN;
-            } else if (!leading_zero_code(s, n) && aq_parse_number(s, n, src->decimal[j], &v)) {
+            int kind;
+            colstat *st = &c->stat[j];
+            if (!leading_zero_code(s, n) && aq_parse_number(s, n, src->decimal[j], &v)) {
                 col->num[row] = v;
+                st->good++;
+                /* A column no value has decided yet: is this one read
+                 * the other way too? (full_pass warns) */
+                if (!src->decimal_fixed[j] && !st->amb_line && aq__number_ambiguous(s, n, NULL, NULL)) {
+                    st->amb_line = line;
+                    quote_token(st->amb_tok, sizeof st->amb_tok, s, n);
+                }
+            } else if ((kind = aq__missing_kind(s, n)) != 0) {
+                col->num[row] = NAN;
+                if (kind != AQ_CELL_EMPTY && !add_note(c, row, (size_t)src->slot[j], kind, s, n)) {
+                    c->rc = AQ_ENOMEM;
+                    goto out;
+                }
             } else {
                 col->num[row] = NAN;
-                if (!c->has_conflict) {
+                bool other = !leading_zero_code(s, n) && aq_parse_number(s, n, src->decimal[j] == '.' ? ',' : '.', &v);
+                if (other && !c->has_conflict) {
                     c->has_conflict = true;
                     c->first.col = j;
                     c->first.line = line;
-                    c->first.other_decimal = !leading_zero_code(s, n) &&
-                        aq_parse_number(s, n, src->decimal[j] == '.' ? ',' : '.', &v);
-                    size_t m = n < sizeof c->first.token - 1 ? n : sizeof c->first.token - 1;
-                    memcpy(c->first.token, s, m);
-                    c->first.token[m] = '\0';
+                    c->first.other_decimal = true;
+                    quote_token(c->first.token, sizeof c->first.token, s, n);
+                } else if (!other) {
+                    /* text among numbers: a bad cell, not a text column */
+                    st->bad++;
+                    if (!add_note(c, row, (size_t)src->slot[j], AQ_CELL_BAD, s, n)) {
+                        c->rc = AQ_ENOMEM;
+                        goto out;
+                    }
                 }
             }
         }
@@ -684,8 +794,6 @@ static int full_pass(aq_ctx *ctx, csv_src *src, const char *body, const char *en
 #pragma omp parallel for num_threads(nth) schedule(static, 1) if (nth > 1)
     for (int k = 0; k < nth; k++)
         fill_chunk(src, t, &chunks[k]);
-    for (int k = 0; k < nth; k++)
-        aq__arena_merge(&t->arena, &chunks[k].arena);
 
     /* Errors and conflicts are reported in file order: the first chunk's. */
     for (int k = 0; k < nth && rc == AQ_OK; k++) {
@@ -709,31 +817,75 @@ static int full_pass(aq_ctx *ctx, csv_src *src, const char *body, const char *en
                          src->path, cf->line, src->names[cf->col], cf->token, SNIFF_ROWS);
         } else if (c->has_conflict) {
             conflict *cf = &c->first;
-            if (cf->other_decimal && !src->decimal_fixed[cf->col]) {
-                /* The sample had no decimal marks; the data has the other one. */
+            if (!src->decimal_fixed[cf->col]) {
+                /* Nothing had decided the mark; this value does. */
                 src->decimal[cf->col] = src->decimal[cf->col] == '.' ? ',' : '.';
                 src->decimal_fixed[cf->col] = true;
                 rc = -1;
-            } else if (cf->other_decimal && src->user_decimal) {
+            } else if (src->user_decimal) {
                 rc = aq__err(ctx, AQ_EINPUT,
                              "'%s' line %zu, column '%s': '%s' uses a decimal %s, but the decimal mark given is '%c'; "
                              "expected every value of the column written with '%c'",
                              src->path, cf->line, src->names[cf->col], cf->token,
                              src->user_decimal == '.' ? "comma" : "point", src->user_decimal, src->user_decimal);
-            } else if (cf->other_decimal) {
+            } else {
                 rc = aq__err(ctx, AQ_EINPUT,
                              "'%s' line %zu, column '%s': '%s' uses a decimal %s, but earlier values of this column use a decimal %s",
                              src->path, cf->line, src->names[cf->col], cf->token,
                              src->decimal[cf->col] == '.' ? "comma" : "point",
                              src->decimal[cf->col] == '.' ? "point" : "comma");
-            } else {
-                src->types[cf->col] = AQ_COL_TEXT;
-                rc = -1;
             }
         }
     }
+    /* A column whose cells are mostly text is text (the sample saw too
+     * few of them); a few text cells in a number column stay bad cells. */
+    size_t nnotes = 0;
     for (int k = 0; k < nth; k++)
+        nnotes += chunks[k].nnotes;
+    for (size_t j = 0; j < src->ncols && rc == AQ_OK; j++) {
+        if (src->slot[j] < 0 || src->types[j] != AQ_COL_NUMBER)
+            continue;
+        size_t good = 0, bad = 0, amb_line = 0;
+        const char *amb_tok = NULL;
+        for (int k = 0; k < nth; k++) {
+            good += chunks[k].stat[j].good;
+            bad += chunks[k].stat[j].bad;
+            if (!amb_line && chunks[k].stat[j].amb_line) {
+                amb_line = chunks[k].stat[j].amb_line;
+                amb_tok = chunks[k].stat[j].amb_tok;
+            }
+        }
+        if (bad > good && repair) {
+            src->types[j] = AQ_COL_TEXT;
+            rc = -1;
+        } else if (amb_line && !src->decimal_fixed[j] && !src->warned[j]) {
+            /* Said once, after the pass that stands (a repeat may yet
+             * settle the mark). */
+            src->warned[j] = true;
+            double a = 0, b = 0;
+            aq__number_ambiguous(amb_tok, strlen(amb_tok), &a, &b);
+            bool point = src->decimal[j] == '.';
+            aq__warn(ctx,
+                     "'%s' column '%s': the decimal mark is ambiguous: no value decides it, and line %zu has '%s' "
+                     "(%.15g with a decimal point, %.15g with a decimal comma); read with a decimal %s (%s), so it "
+                     "is %.15g: give --decimal %c if it is %.15g",
+                     src->path, src->names[j], amb_line, amb_tok, a, b, point ? "point" : "comma", src->decimal_why,
+                     point ? a : b, point ? ',' : '.', point ? b : a);
+        }
+    }
+    if (rc == AQ_OK && nnotes && !(t->notes = aq__malloc(nnotes * sizeof *t->notes)))
+        rc = aq__oom(ctx);
+    for (int k = 0; k < nth && rc == AQ_OK; k++) {
+        memcpy(t->notes + t->nnotes, chunks[k].notes, chunks[k].nnotes * sizeof *t->notes);
+        t->nnotes += chunks[k].nnotes;
+    }
+    for (int k = 0; k < nth; k++)
+        aq__arena_merge(&t->arena, &chunks[k].arena);
+    for (int k = 0; k < nth; k++) {
         aq__arena_free(&chunks[k].arena);
+        aq__free(chunks[k].stat);
+        aq__free(chunks[k].notes);
+    }
     if (rc != AQ_OK) {
         aq_table_free(t);
         return rc;
@@ -766,6 +918,9 @@ static bool utf8_valid_releasing(csv_src *src, size_t *bad)
         /* the same pass looks for quotes (without any, chunks can split
          * anywhere) and for lone CRs (old Mac line ends) */
         src->has_quotes = src->has_quotes || memchr(src->data + off, '"', n) != NULL;
+        const char *nul = src->nul ? NULL : memchr(src->data + off, '\0', n);
+        if (nul)
+            src->nul = nul;
         for (const char *cr = src->data + off, *stop = src->data + off + n;
              !src->lone_cr && (cr = memchr(cr, '\r', (size_t)(stop - cr))) != NULL; cr++)
             src->lone_cr = cr + 1 >= src->data + src->len || cr[1] != '\n';
@@ -773,6 +928,29 @@ static bool utf8_valid_releasing(csv_src *src, size_t *bad)
         off += n;
     }
     return true;
+}
+
+/* The iconv name of a UTF-16 file's encoding, or NULL: a byte order mark,
+ * or (without one) a zero in most odd (LE) or even (BE) bytes of the first
+ * 64, which no UTF-8 or single-byte text has. */
+static const char *utf16_kind(const char *p, size_t len)
+{
+    const unsigned char *u = (const unsigned char *)p;
+    if (len >= 2 && u[0] == 0xFF && u[1] == 0xFE)
+        return "UTF-16LE";
+    if (len >= 2 && u[0] == 0xFE && u[1] == 0xFF)
+        return "UTF-16BE";
+    size_t n = len < 64 ? len & ~(size_t)1 : 64, even = 0, odd = 0;
+    for (size_t i = 0; i < n; i += 2) {
+        even += u[i] == 0 && u[i + 1] != 0;
+        odd += u[i + 1] == 0 && u[i] != 0;
+    }
+    /* ASCII header names are half zeros; Cyrillic ones have none */
+    if (n >= 4 && even == 0 && 4 * odd >= 3 * (n / 2))
+        return "UTF-16LE";
+    if (n >= 4 && odd == 0 && 4 * even >= 3 * (n / 2))
+        return "UTF-16BE";
+    return NULL;
 }
 
 static void src_close(csv_src *src)
@@ -787,6 +965,7 @@ static void src_close(csv_src *src)
     aq__free(src->decimal);
     aq__free(src->decimal_fixed);
     aq__free(src->slot);
+    aq__free(src->warned);
 }
 
 static int src_open(aq_ctx *ctx, csv_src *src, const char *path, const aq_read_opts *opts)
@@ -815,12 +994,24 @@ static int src_open(aq_ctx *ctx, csv_src *src, const char *path, const aq_read_o
     madvise(src->map, src->maplen, MADV_SEQUENTIAL);
     src->data = src->map;
     src->len = src->maplen;
+    const char *utf16 = utf16_kind(src->data, src->len);
+    if (utf16) {
+        /* Excel's "Unicode text": UTF-16 with tabs. Converted whole; the
+         * BOM goes with the conversion's first character. */
+        size_t skip = src->len >= 2 && ((unsigned char)src->data[0] == 0xFF || (unsigned char)src->data[0] == 0xFE)
+                          ? 2 : 0, n;
+        int rc = aq__to_utf8(ctx, path, utf16, src->data + skip, src->len - skip, &src->converted, &n);
+        if (rc)
+            return rc;
+        src->data = src->converted;
+        src->len = n;
+    }
     if (src->len >= 3 && memcmp(src->data, "\xEF\xBB\xBF", 3) == 0) {
         src->data += 3;
         src->len -= 3;
     }
     size_t bad;
-    if (!utf8_valid_releasing(src, &bad)) {
+    if (!utf16 && !utf8_valid_releasing(src, &bad)) {
         if (!opts || !opts->encoding) {
             size_t line = 1;
             for (size_t i = 0; i < bad; i++)
@@ -841,9 +1032,25 @@ static int src_open(aq_ctx *ctx, csv_src *src, const char *path, const aq_read_o
             return rc;
         src->data = src->converted;
         src->len = n;
-    } else if (opts && opts->encoding && strcasecmp(opts->encoding, "UTF-8") != 0 &&
+    } else if (!utf16 && opts && opts->encoding && strcasecmp(opts->encoding, "UTF-8") != 0 &&
                strcasecmp(opts->encoding, "UTF8") != 0) {
         aq__warn(ctx, "'%s' is valid UTF-8; --encoding %s was not applied", path, opts->encoding);
+    }
+    /* (the UTF-8 check noted the first NUL of a file read as it is) */
+    const char *nul = src->converted ? memchr(src->data, '\0', src->len) : src->nul;
+    if (nul) {
+        /* A NUL ends a C string: a cell 'R\0001' would be stored as 'R'. */
+        size_t line = 1;
+        const char *bol = src->data;
+        for (const char *q = src->data; q < nul; q++)
+            if (*q == '\n') {
+                line++;
+                bol = q + 1;
+            }
+        return aq__err(ctx, AQ_EINPUT,
+                       "'%s' line %zu, byte %zu: a NUL byte (0x00); expected text (a damaged file, or binary data "
+                       "saved as .csv?)",
+                       path, line, (size_t)(nul - bol) + 1);
     }
     if (src->converted) /* the check above may have stopped at the first non-UTF-8 byte */
         for (const char *cr = src->data, *stop = src->data + src->len;

@@ -31,10 +31,15 @@ typedef struct aq__import {
     size_t nrejects, capreject;
     bool *row_rejected;
     aq_import_result *res;
+    aq_db_stmt *missing;   /* INSERT INTO missing_values, or NULL (pending imports) */
 } aq__import;
 
 /* Records that ROW is rejected because of COLUMN (may be NULL). */
 int aq__reject_row(aq__import *im, size_t row, const char *column, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+/* Records that the cell of ROW and COLUMN is rejected (its row's other
+ * values stand). */
+int aq__reject_cell(aq__import *im, size_t row, const char *column, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 /* The text of a cell of a role column, or NULL when missing / no column. */
 const char *aq__role_text(const aq__import *im, enum aq__role role, size_t row, char *buf, size_t size);

@@ -5,7 +5,10 @@
  * given by the caller (decided per column by the reader); the other mark,
  * spaces, U+00A0, U+202F and apostrophes are thousands separators, accepted
  * only between groups of exactly three digits so that '1,5' is never read as
- * fifteen.
+ * fifteen, and never after a leading zero, so that '0.125' is never 125.
+ * '2.500' still reads both ways (2.5 or 2500): the reader decides such a
+ * column from its other values (aq__number_ambiguous) and says so when
+ * nothing decides it.
  *
  * Most numbers in real tables have at most 19 significant digits and a
  * small decimal exponent; for those the value m / 10^k is computed exactly
@@ -102,6 +105,7 @@ int aq_parse_number(const char *s, size_t len, char decimal, double *out)
     bool any_digit = false, fast = true;
     int group_len = -1;         /* digits since the last separator; -1 = none seen */
     int lead_len = 0;           /* digits before the first separator */
+    bool lead_zero = false;     /* the number's first digit is a zero */
 
     if (negative)
         clean[nclean++] = '-';
@@ -119,6 +123,8 @@ int aq_parse_number(const char *s, size_t len, char decimal, double *out)
                     fast = false;
                 }
             }
+            if (!any_digit)
+                lead_zero = *p == '0';
             any_digit = true;
             if (group_len >= 0)
                 group_len++;
@@ -130,8 +136,10 @@ int aq_parse_number(const char *s, size_t len, char decimal, double *out)
         size_t sep = group_sep(p, end, decimal);
         if (sep && *p != decimal) {
             /* A separator needs 1-3 digits before the first one and exactly
-             * three between separators, and a digit right after it. */
-            if (group_len < 0 ? (lead_len < 1 || lead_len > 3) : group_len != 3)
+             * three between separators, and a digit right after it. A
+             * leading zero never starts a group: '0,125' and '0.125' are
+             * a fraction whatever the decimal mark, never 125. */
+            if (group_len < 0 ? (lead_len < 1 || lead_len > 3 || lead_zero) : group_len != 3)
                 return 0;
             if (p + sep >= end || !is_digit(p[sep]))
                 return 0;
@@ -207,23 +215,33 @@ int aq_parse_number(const char *s, size_t len, char decimal, double *out)
     return 1;
 }
 
+bool aq__number_ambiguous(const char *s, size_t len, double *with_point, double *with_comma)
+{
+    /* Only a token holding a mark can differ; most cells hold none. */
+    if (!memchr(s, '.', len) && !memchr(s, ',', len))
+        return false;
+    double a, b;
+    if (!aq_parse_number(s, len, '.', &a) || !aq_parse_number(s, len, ',', &b) || a == b)
+        return false;
+    if (with_point)
+        *with_point = a;
+    if (with_comma)
+        *with_comma = b;
+    return true;
+}
+
 int aq_parse_number_typed(const char *s, size_t len, char decimal, double *out)
 {
     /* A person typing one value gives no column to learn the decimal mark
      * from, so both readings are tried: '2 917,9' and '2 917.9' each read
      * only one way, and only text such as '1,234' that reads both ways
      * (1.234 or 1234) needs the page's convention. */
-    double comma = 0, point = 0;
-    int by_comma = aq_parse_number(s, len, ',', &comma);
-    int by_point = aq_parse_number(s, len, '.', &point);
-    if (by_comma && by_point && comma != point) {
+    double point, comma;
+    if (aq__number_ambiguous(s, len, &point, &comma)) {
         if (decimal != ',' && decimal != '.')
             return -1;
         *out = decimal == ',' ? comma : point;
         return 1;
     }
-    if (!by_comma && !by_point)
-        return 0;
-    *out = by_comma ? comma : point;
-    return 1;
+    return aq_parse_number(s, len, '.', out) || aq_parse_number(s, len, ',', out);
 }

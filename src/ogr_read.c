@@ -4,8 +4,9 @@
  * GeoPackage and the rest of GDAL's vector drivers.
  *
  * Spreadsheets often hold numbers as text ('1 234,5'); such columns are
- * turned into number columns with the same rules as the CSV reader, so a
- * table means the same whichever format it came in.
+ * turned into number columns with the same rules as the CSV reader
+ * (text_numbers: bad cells, markers, the decimal mark), so a table means
+ * the same whichever format it came in.
  */
 #include "table.h"
 
@@ -15,6 +16,7 @@
 #include <ogr_srs_api.h>
 #include <cpl_error.h>
 #include <cpl_string.h>
+#include <stdlib.h>
 #include <string.h>
 
 static bool is_spreadsheet(GDALDatasetH ds)
@@ -45,44 +47,164 @@ static char *crs_string(OGRSpatialReferenceH srs)
     return s;
 }
 
-/* Turns a text column into a number column when every value is a number
- * written one consistent way. */
-static void maybe_numeric(aq__column *c, size_t nrows)
+/* What the values of a spreadsheet's text column say about it. */
+typedef struct evidence {
+    size_t num, text;         /* values that are numbers (with some mark), text */
+    bool codes;               /* a value with a leading zero: identifiers */
+    size_t need_point, need_comma; /* rows (1-based lines) of the first value only one mark reads, or 0 */
+    const char *point_tok, *comma_tok;
+    size_t amb_row;           /* the first value that reads both ways, +1, or 0 */
+} evidence;
+
+static void gather(const aq_table *t, const aq__column *c, evidence *ev)
 {
-    if (aq__is_code_column(c->name))
-        return;
-    char decimal = 0;
-    size_t nvalues = 0;
-    for (int pass = 0; pass < 2 && !decimal; pass++) {
-        char mark = pass == 0 ? '.' : ',';
-        bool ok = true;
-        nvalues = 0;
-        for (size_t i = 0; i < nrows && ok; i++) {
-            const char *s = c->txt[i];
-            double v;
-            if (!s || aq__is_missing_token(s, strlen(s)))
-                continue;
-            nvalues++;
-            size_t n = strlen(s);
-            ok = !(n > 1 && s[0] == '0' && s[1] >= '0' && s[1] <= '9') && aq_parse_number(s, n, mark, &v);
-        }
-        if (ok)
-            decimal = mark;
-    }
-    if (!decimal || nvalues == 0)
-        return;
-    double *num = aq__malloc(sizeof *num * (nrows ? nrows : 1));
-    if (!num)
-        return; /* stays text: correct, only less convenient */
-    for (size_t i = 0; i < nrows; i++) {
+    memset(ev, 0, sizeof *ev);
+    for (size_t i = 0; i < t->nrows && !ev->codes; i++) {
         const char *s = c->txt[i];
-        if (!s || aq__is_missing_token(s, strlen(s)) || !aq_parse_number(s, strlen(s), decimal, &num[i]))
-            num[i] = NAN;
+        size_t n = s ? strlen(s) : 0;
+        double v;
+        if (!s || aq__is_missing_token(s, n))
+            continue;
+        if (n > 1 && s[0] == '0' && s[1] >= '0' && s[1] <= '9') {
+            ev->codes = true;
+            break;
+        }
+        bool dot = aq_parse_number(s, n, '.', &v), comma = aq_parse_number(s, n, ',', &v);
+        if (!dot && !comma) {
+            ev->text++;
+            continue;
+        }
+        ev->num++;
+        if (!comma && !ev->need_point) {
+            ev->need_point = t->lines[i];
+            ev->point_tok = s;
+        }
+        if (!dot && !ev->need_comma) {
+            ev->need_comma = t->lines[i];
+            ev->comma_tok = s;
+        }
+        if (!ev->amb_row && aq__number_ambiguous(s, n, NULL, NULL))
+            ev->amb_row = i + 1;
     }
-    aq__free(c->txt);
-    c->txt = NULL;
-    c->num = num;
-    c->type = AQ_COL_NUMBER;
+}
+
+static int note(aq_ctx *ctx, aq_table *t, size_t *cap, size_t row, size_t col, int flag, const char *text)
+{
+    if (t->nnotes == *cap) {
+        size_t nc = *cap ? 2 * *cap : 16;
+        aq_cell_note *nn = aq__realloc(t->notes, nc * sizeof *nn);
+        if (!nn)
+            return aq__oom(ctx);
+        t->notes = nn;
+        *cap = nc;
+    }
+    t->notes[t->nnotes++] = (aq_cell_note){.row = row, .col = col, .flag = flag, .text = text};
+    return AQ_OK;
+}
+
+static int by_row_then_col(const void *a, const void *b)
+{
+    const aq_cell_note *x = a, *y = b;
+    return x->row != y->row ? (x->row < y->row ? -1 : 1) : x->col != y->col ? (x->col < y->col ? -1 : 1) : 0;
+}
+
+/* Turns the spreadsheet's text columns that hold numbers ('1 234,5') into
+ * number columns, with the CSV reader's rules: a column is numbers unless
+ * most of its values are text (the others are bad cells, noted, never a
+ * reason to lose the column); markers (x, -, ..., н/д) are noted missing;
+ * the decimal mark is the one values decide, else the sheet's other
+ * columns', else the mark the values use, and a column no value decides is
+ * named in a warning; one column written in both styles is an error. */
+static int text_numbers(aq_ctx *ctx, const char *path, aq_table *t, char user_decimal)
+{
+    size_t nc = t->ncols;
+    evidence *ev = aq__xcalloc(ctx, nc ? nc : 1, sizeof *ev);
+    if (!ev)
+        return AQ_ENOMEM;
+    size_t points = 0, commas = 0;
+    for (size_t j = 0; j < nc; j++) {
+        if (t->cols[j].type != AQ_COL_TEXT || aq__is_code_column(t->cols[j].name))
+            continue;
+        gather(t, &t->cols[j], &ev[j]);
+        points += ev[j].need_point && !ev[j].need_comma;
+        commas += ev[j].need_comma && !ev[j].need_point;
+    }
+    char sheet = user_decimal ? user_decimal : points && !commas ? '.' : commas && !points ? ',' : 0;
+    int rc = AQ_OK;
+    size_t cap = t->nnotes;
+    for (size_t j = 0; j < nc && rc == AQ_OK; j++) {
+        aq__column *c = &t->cols[j];
+        evidence *e = &ev[j];
+        if (c->type != AQ_COL_TEXT || aq__is_code_column(c->name) || e->codes || e->num == 0 || e->text > e->num)
+            continue;
+        char decimal;
+        size_t other = user_decimal == '.' ? e->need_comma : user_decimal == ',' ? e->need_point : 0;
+        if (other) {
+            rc = aq__err(ctx, AQ_EINPUT,
+                         "'%s' row %zu, column '%s': '%s' uses a decimal %s, but the decimal mark given is '%c'; "
+                         "expected every value of the column written with '%c'",
+                         path, other, c->name, user_decimal == '.' ? e->comma_tok : e->point_tok,
+                         user_decimal == '.' ? "comma" : "point", user_decimal, user_decimal);
+            break;
+        } else if (user_decimal) {
+            decimal = user_decimal;
+        } else if (e->need_point && e->need_comma) {
+            rc = aq__err(ctx, AQ_EINPUT,
+                         "'%s' column '%s' mixes number styles: row %zu needs a decimal point ('%s'), row %zu a "
+                         "decimal comma ('%s'); make them agree or give --decimal",
+                         path, c->name, e->need_point, e->point_tok, e->need_comma, e->comma_tok);
+            break;
+        } else if (e->need_point || e->need_comma) {
+            decimal = e->need_point ? '.' : ',';
+        } else {
+            const char *s = e->amb_row ? c->txt[e->amb_row - 1] : NULL;
+            decimal = sheet ? sheet : s && strchr(s, ',') && !strchr(s, '.') ? ',' : '.';
+            if (s) {
+                double a = 0, b = 0;
+                aq__number_ambiguous(s, strlen(s), &a, &b);
+                bool point = decimal == '.';
+                aq__warn(ctx,
+                         "'%s' column '%s': the decimal mark is ambiguous: no value decides it, and row %zu has '%s' "
+                         "(%.15g with a decimal point, %.15g with a decimal comma); read with a decimal %s (%s), so it "
+                         "is %.15g: give --decimal %c if it is %.15g",
+                         path, c->name, t->lines[e->amb_row - 1], s, a, b, point ? "point" : "comma",
+                         sheet ? "as in the sheet's other number columns" : "the mark the value uses",
+                         point ? a : b, point ? ',' : '.', point ? b : a);
+            }
+        }
+        double *num = aq__xmalloc(ctx, sizeof *num * (t->nrows ? t->nrows : 1));
+        if (!num) {
+            rc = AQ_ENOMEM;
+            break;
+        }
+        for (size_t i = 0; i < t->nrows && rc == AQ_OK; i++) {
+            const char *s = c->txt[i];
+            size_t n = s ? strlen(s) : 0;
+            int kind;
+            num[i] = NAN;
+            if (!s)
+                continue;
+            if ((kind = aq__missing_kind(s, n)) != 0)
+                rc = note(ctx, t, &cap, i, j, kind, s);
+            else if (!aq_parse_number(s, n, decimal, &num[i])) {
+                num[i] = NAN;
+                rc = note(ctx, t, &cap, i, j, AQ_CELL_BAD, s);
+            }
+        }
+        if (rc) {
+            aq__free(num);
+            break;
+        }
+        /* the texts stay in the arena: the notes point at them */
+        aq__free(c->txt);
+        c->txt = NULL;
+        c->num = num;
+        c->type = AQ_COL_NUMBER;
+    }
+    if (rc == AQ_OK && t->nnotes > 1)
+        qsort(t->notes, t->nnotes, sizeof *t->notes, by_row_then_col);
+    aq__free(ev);
+    return rc;
 }
 
 static int list_layers(aq_ctx *ctx, GDALDatasetH ds, const char *path, const char *want)
@@ -96,7 +218,7 @@ static int list_layers(aq_ctx *ctx, GDALDatasetH ds, const char *path, const cha
     return rc;
 }
 
-static int fill(aq_ctx *ctx, const char *path, OGRLayerH layer, bool sheet, aq_table *t)
+static int fill(aq_ctx *ctx, const char *path, OGRLayerH layer, bool sheet, char user_decimal, aq_table *t)
 {
     OGRFeatureDefnH defn = OGR_L_GetLayerDefn(layer);
     int nf = OGR_FD_GetFieldCount(defn);
@@ -162,9 +284,8 @@ static int fill(aq_ctx *ctx, const char *path, OGRLayerH layer, bool sheet, aq_t
     }
     aq__free(crs);
     t->nrows = row < t->nrows ? row : t->nrows;
-    for (int j = 0; j < nf && rc == AQ_OK; j++)
-        if (t->cols[j].type == AQ_COL_TEXT)
-            maybe_numeric(&t->cols[j], t->nrows);
+    if (rc == AQ_OK)
+        rc = text_numbers(ctx, path, t, user_decimal);
     return rc;
 }
 
@@ -212,7 +333,7 @@ int aq__ogr_read(aq_ctx *ctx, const char *path, const aq_read_opts *opts, aq_tab
         rc = aq_table_new(ctx, (size_t)n, &t);
     }
     if (rc == AQ_OK)
-        rc = fill(ctx, path, layer, is_spreadsheet(ds), t);
+        rc = fill(ctx, path, layer, is_spreadsheet(ds), opts ? opts->decimal : 0, t);
     if (rc == AQ_OK && OGR_FD_GetFieldCount(OGR_L_GetLayerDefn(layer)) == 0 && !t->geom)
         rc = aq__err(ctx, AQ_EINPUT, "'%s' is empty: no columns found", path);
     if (rc == AQ_OK)

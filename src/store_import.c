@@ -21,13 +21,8 @@
 
 #define MAX_REJECTS_SHOWN 20
 
-int aq__reject_row(aq__import *im, size_t row, const char *column, const char *fmt, ...)
+static int add_reject(aq__import *im, size_t row, const char *column, bool whole_row, const char *reason)
 {
-    char reason[512];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(reason, sizeof reason, fmt, ap);
-    va_end(ap);
     if (aq__grow(im->ctx, (void **)&im->rejects, &im->capreject, im->nrejects + 1, sizeof *im->rejects))
         return AQ_ENOMEM;
     aq__reject *r = &im->rejects[im->nrejects];
@@ -41,8 +36,51 @@ int aq__reject_row(aq__import *im, size_t row, const char *column, const char *f
         return aq__oom(im->ctx);
     }
     im->nrejects++;
-    im->row_rejected[row] = true;
+    if (whole_row)
+        im->row_rejected[row] = true;
+    else
+        im->res->cells_rejected++;
     return AQ_OK;
+}
+
+int aq__reject_row(aq__import *im, size_t row, const char *column, const char *fmt, ...)
+{
+    char reason[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(reason, sizeof reason, fmt, ap);
+    va_end(ap);
+    return add_reject(im, row, column, true, reason);
+}
+
+int aq__reject_cell(aq__import *im, size_t row, const char *column, const char *fmt, ...)
+{
+    char reason[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(reason, sizeof reason, fmt, ap);
+    va_end(ap);
+    return add_reject(im, row, column, false, reason);
+}
+
+/* The reader's note on the cell ROW, COL (a marker or bad text), or NULL
+ * for an empty cell. The notes are in row order: found by bisection. */
+static const aq_cell_note *cell_note(const aq__import *im, size_t row, size_t col)
+{
+    size_t n;
+    const aq_cell_note *nt = aq_table_notes(im->t, &n);
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (nt[mid].row < row)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    for (size_t k = lo; k < n && nt[k].row == row; k++)
+        if (nt[k].col == col)
+            return &nt[k];
+    return NULL;
 }
 
 const char *aq__role_text(const aq__import *im, enum aq__role role, size_t row, char *buf, size_t size)
@@ -66,7 +104,8 @@ int aq__import_period(aq__import *im, size_t row, char out[16], bool *ok)
             (txt && aq__period_normalise(txt, out)))
             return AQ_OK;
         char buf[64];
-        const char *shown = aq_table_cell(im->t, (size_t)j, row, buf, sizeof buf);
+        const aq_cell_note *nt = num ? cell_note(im, row, (size_t)j) : NULL;
+        const char *shown = nt ? nt->text : aq_table_cell(im->t, (size_t)j, row, buf, sizeof buf);
         *ok = false;
         const char *col = aq_table_colname(im->t, (size_t)j);
         if (!*shown)
@@ -202,6 +241,40 @@ static int unit_of(aq__import *im, size_t row, int64_t *id, bool *ok)
     return AQ_OK;
 }
 
+/* A number cell without a value: counted by its reason; a marker is kept
+ * in missing_values with its reason, bad text is rejected (the cell, or
+ * for a long table's value the row). Nothing is dropped silently. */
+static int no_value(aq__import *im, size_t row, size_t col, int64_t unit, int64_t ind, const char *period,
+                    bool whole_row)
+{
+    const aq_cell_note *nt = cell_note(im, row, col);
+    int flag = nt ? nt->flag : AQ_CELL_EMPTY;
+    if (col < im->res->ncolumns)
+        im->res->columns[col].cells[flag]++;
+    if (!nt)
+        return AQ_OK;
+    const char *name = aq_table_colname(im->t, col);
+    if (flag == AQ_CELL_BAD) {
+        static const char why[] = "'%s' is not a number (expected a number like the column's other values, or a "
+                                  "marker of a missing value: x, -, ..., н/д, or nothing)";
+        return whole_row ? aq__reject_row(im, row, name, why, nt->text) : aq__reject_cell(im, row, name, why, nt->text);
+    }
+    if (!im->missing) /* a pending import keeps values only */
+        return AQ_OK;
+    aq__db_bind_int64(im->missing, 1, unit);
+    aq__db_bind_int64(im->missing, 2, ind);
+    aq__db_bind_text(im->missing, 3, period);
+    aq__db_bind_int64(im->missing, 4, im->dataset_id);
+    aq__db_bind_text(im->missing, 5, aq_cell_flag_name(flag));
+    aq__db_bind_text(im->missing, 6, nt->text);
+    int step = aq__db_step(im->missing);
+    aq__db_reset(im->missing);
+    if (step != AQ_DB_DONE)
+        return aq__store_fail(im->s, "cannot record a missing value");
+    im->res->missing += aq__db_changes(im->s->db) > 0;
+    return AQ_OK;
+}
+
 static bool is_indicator_column(const aq__import *im, size_t j)
 {
     return aq_table_coltype(im->t, j) == AQ_COL_NUMBER && !aq__roles_claims(&im->roles, im->map, im->t, j);
@@ -294,9 +367,15 @@ static int import_wide(aq__import *im, aq__obs *obs)
             continue;
         const char *flags = aq__role_text(im, AQ_ROLE_FLAGS, i, flagbuf, sizeof flagbuf);
         for (size_t j = 0; j < nc && rc == AQ_OK; j++) {
-            double v = ind[j] ? aq_table_numbers(t, j)[i] : NAN;
-            if (!isnan(v))
-                rc = aq__obs_add(obs, i, aq_table_colname(t, j), unit, ind[j], by_year ? colperiod[j] : period, v, flags);
+            if (!ind[j])
+                continue;
+            double v = aq_table_numbers(t, j)[i];
+            const char *p = by_year ? colperiod[j] : period;
+            if (isnan(v))
+                rc = no_value(im, i, j, unit, ind[j], p, false);
+            else if ((rc = aq__obs_add(obs, i, aq_table_colname(t, j), unit, ind[j], p, v, flags)) == AQ_OK &&
+                     j < im->res->ncolumns)
+                im->res->columns[j].values++;
         }
         if (rc == AQ_OK)
             rc = aq__obs_row_end(obs);
@@ -331,11 +410,19 @@ static int import_long(aq__import *im, aq__obs *obs)
                                 "the indicator code is missing");
             continue;
         }
-        if (isnan(val[i]))
-            continue; /* a missing value is no observation */
+        if (isnan(val[i]) && !cell_note(im, i, vcol)) { /* empty: counted, no indicator needed */
+            rc = no_value(im, i, vcol, 0, 0, period, true);
+            continue;
+        }
         const aq__indicator_meta *meta = meta_for(im->map, icode);
         if ((rc = aq__indicator_id(im, meta && meta->code ? meta->code : icode, meta, &ind)) != AQ_OK)
             break;
+        if (isnan(val[i])) { /* no observation: kept with its reason, or rejected */
+            rc = no_value(im, i, vcol, unit, ind, period, true);
+            continue;
+        }
+        if (vcol < im->res->ncolumns)
+            im->res->columns[vcol].values++;
         rc = aq__obs_add(obs, i, NULL, unit, ind, period, val[i], aq__role_text(im, AQ_ROLE_FLAGS, i, flagbuf, sizeof flagbuf));
         if (rc == AQ_OK)
             rc = aq__obs_row_end(obs);
@@ -376,11 +463,73 @@ static char *describe_roles(const aq__import *im)
     return aq__buf_take(&b);
 }
 
+/* Which columns the import uses, and why it leaves out the others. */
+static int describe_columns(aq__import *im)
+{
+    const aq_table *t = im->t;
+    size_t nc = aq_table_ncols(t);
+    aq_import_result *res = im->res;
+    if (!(res->columns = aq__xcalloc(im->ctx, nc ? nc : 1, sizeof *res->columns)))
+        return AQ_ENOMEM;
+    res->ncolumns = nc;
+    enum aq__shape sh = im->roles.shape;
+    bool has_period = im->roles.col[AQ_ROLE_PERIOD] >= 0 || im->opts->period || (im->map && im->map->period);
+    bool indicators = sh == AQ_SHAPE_WIDE || (sh == AQ_SHAPE_UNITS && has_period);
+    for (size_t j = 0; j < nc; j++) {
+        aq_import_column *c = &res->columns[j];
+        const char *role = NULL, *out = NULL;
+        for (int r = 0; r < AQ_ROLE_COUNT && !role; r++)
+            if (im->roles.col[r] == (long)j)
+                role = aq__role_name((enum aq__role)r);
+        if (!role && aq__roles_claims(&im->roles, im->map, t, j))
+            out = "ignored";
+        else if (!role && aq_table_coltype(t, j) == AQ_COL_TEXT)
+            out = "text";
+        else if (!role && indicators)
+            role = "values"; /* of the indicator named after it (or of its period) */
+        else if (!role)
+            out = "unmapped";
+        if (!(c->name = aq__strdup(aq_table_colname(t, j))) || (role && !(c->role = aq__strdup(role))) ||
+            (out && !(c->left_out = aq__strdup(out))))
+            return aq__oom(im->ctx);
+    }
+    return AQ_OK;
+}
+
+/* After the rows: an indicator column that gave nothing at all (no value,
+ * no marker, nothing rejected) is left out as empty; text columns are
+ * said out loud, since a column of numbers read as text would lose them. */
+static int finish_columns(aq__import *im)
+{
+    aq_import_result *res = im->res;
+    for (size_t j = 0; j < res->ncolumns; j++) {
+        aq_import_column *c = &res->columns[j];
+        size_t marked = 0;
+        for (int f = AQ_CELL_CONFIDENTIAL; f <= AQ_CELL_BAD; f++)
+            marked += c->cells[f];
+        if (c->role && strcmp(c->role, "values") == 0 && c->values == 0 && marked == 0) {
+            aq__free(c->role);
+            c->role = NULL;
+            if (!(c->left_out = aq__strdup("empty")))
+                return aq__oom(im->ctx);
+        }
+        if (c->left_out && strcmp(c->left_out, "text") == 0)
+            aq__warn(im->ctx, "'%s' column '%s' is not imported: most of its values are not numbers (it is text "
+                     "and has no role; name it in a mapping's ignore list to silence this)", im->path, c->name);
+    }
+    return AQ_OK;
+}
+
 static int rejects_message(aq__import *im)
 {
     aq_buf b = {0};
-    aq__buf_printf(&b, "'%s': %zu row%s rejected, nothing imported:", im->path, im->res->rows_rejected,
-                   im->res->rows_rejected == 1 ? "" : "s");
+    size_t rows = im->res->rows_rejected, cells = im->res->cells_rejected;
+    aq__buf_printf(&b, "'%s': ", im->path);
+    if (rows)
+        aq__buf_printf(&b, "%zu row%s%s", rows, rows == 1 ? "" : "s", cells ? " and " : "");
+    if (cells)
+        aq__buf_printf(&b, "%zu cell%s", cells, cells == 1 ? "" : "s");
+    aq__buf_printf(&b, " rejected, nothing imported:");
     for (size_t k = 0; k < im->nrejects && k < MAX_REJECTS_SHOWN; k++) {
         aq__reject *r = &im->rejects[k];
         aq__buf_printf(&b, "\n  line %zu", r->line);
@@ -390,7 +539,8 @@ static int rejects_message(aq__import *im)
     }
     if (im->nrejects > MAX_REJECTS_SHOWN)
         aq__buf_printf(&b, "\n  ... and %zu more", im->nrejects - MAX_REJECTS_SHOWN);
-    aq__buf_puts(&b, "\n(use --skip-bad-rows to import the good rows and write the rejects to a file)");
+    aq__buf_puts(&b, cells ? "\n(use --skip-bad-rows to import the good rows and cells and write the rejects to a file)"
+                           : "\n(use --skip-bad-rows to import the good rows and write the rejects to a file)");
     int rc = aq__err(im->ctx, AQ_EINPUT, "%s", b.data ? b.data : "rows rejected");
     aq__buf_free(&b);
     return rc;
@@ -478,8 +628,15 @@ static int import_table(aq__import *im)
     if (rc)
         return rc;
     aq__obs *obs;
-    if ((rc = aq__obs_open(im, obs_table(im), &obs)) != AQ_OK)
+    if (!im->opts->pending && (rc = aq__store_prepare(im->s, "INSERT INTO missing_values(unit_id, indicator_id,"
+                                                      " period, dataset_id, reason, marker) VALUES (?1, ?2, ?3, ?4,"
+                                                      " ?5, ?6) ON CONFLICT DO NOTHING", &im->missing)) != AQ_OK)
         return rc;
+    if ((rc = aq__obs_open(im, obs_table(im), &obs)) != AQ_OK) {
+        aq__db_finalize(im->missing);
+        im->missing = NULL;
+        return rc;
+    }
     if (im->roles.shape == AQ_SHAPE_LONG) {
         rc = import_long(im, obs);
     } else {
@@ -491,6 +648,8 @@ static int import_table(aq__import *im)
     if (rc == AQ_OK)
         rc = aq__obs_finish(obs); /* before the table is gone: rejects name its rows */
     aq__obs_close(obs);
+    aq__db_finalize(im->missing);
+    im->missing = NULL;
     return rc;
 }
 
@@ -595,6 +754,12 @@ void aq_import_result_clear(aq_import_result *r)
     aq__free(r->shape);
     aq__free(r->defaults);
     aq__free(r->checksum);
+    for (size_t j = 0; j < r->ncolumns; j++) {
+        aq__free(r->columns[j].name);
+        aq__free(r->columns[j].role);
+        aq__free(r->columns[j].left_out);
+    }
+    aq__free(r->columns);
     memset(r, 0, sizeof *r);
 }
 
@@ -626,8 +791,10 @@ int aq_store_import(aq_store *s, const char *path, const aq_import_opts *opts, a
     if (rc == AQ_OK) {
         im.t = t;
         res.defaults = describe_roles(&im);
+        rc = describe_columns(&im);
         im.t = NULL;
-        rc = values_only(&im, t);
+        if (rc == AQ_OK)
+            rc = values_only(&im, t);
     }
     /* Observations reference units, indicators and the dataset that this
      * import resolved itself, in this transaction: SQLite's own foreign-key
@@ -653,13 +820,16 @@ int aq_store_import(aq_store *s, const char *path, const aq_import_opts *opts, a
     if (rc == AQ_OK && opts->scope)
         rc = aq__ws_scope_check_dataset(s, opts->scope, obs_table(&im), im.dataset_id);
     if (rc == AQ_OK) {
-        if (res.rows_rejected && !opts->skip_bad_rows)
+        bool rejected = res.rows_rejected || res.cells_rejected;
+        if (rejected && !opts->skip_bad_rows)
             rc = rejects_message(&im);
-        else if (res.rows_rejected && opts->rejects_path)
+        else if (rejected && opts->rejects_path)
             rc = write_rejects(&im, opts->rejects_path);
-        else if (res.rows_rejected)
+        else if (rejected)
             rc = aq__err(ctx, AQ_EUSAGE, "skipping bad rows needs a file for the rejects");
     }
+    if (rc == AQ_OK)
+        rc = finish_columns(&im);
     if (rc == AQ_OK)
         rc = finish_dataset(&im);
     if (rc == AQ_OK && (rc = aq__store_exec(s, nested ? "RELEASE aq_import" : "COMMIT")) == AQ_OK)

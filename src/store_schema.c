@@ -178,6 +178,17 @@ static const char *const sqlite_migrations[] = {
     "  BEGIN SELECT RAISE(ABORT, 'the audit log is append-only: a record cannot be replaced, and needs its hash');"
     " END;\n"
     "CREATE INDEX results_account ON results(created_by, id);\n",
+    /* 6: the cells a file marks as having no value (x confidential, -
+     * absent, ... or н/д unavailable), kept apart from observations so that
+     * no selection ever reads one as a number. */
+    "CREATE TABLE missing_values(\n"
+    "  unit_id INTEGER NOT NULL REFERENCES units(id),\n"
+    "  indicator_id INTEGER NOT NULL REFERENCES indicators(id),\n"
+    "  period TEXT NOT NULL,\n"
+    "  dataset_id INTEGER NOT NULL REFERENCES datasets(id),\n"
+    "  reason TEXT NOT NULL CHECK (reason IN ('confidential', 'absent', 'unavailable')),\n"
+    "  marker TEXT NOT NULL,\n"
+    "  PRIMARY KEY (indicator_id, period, unit_id, dataset_id)) WITHOUT ROWID;\n",
 };
 
 
@@ -338,6 +349,15 @@ static const char *const pg_migrations[] = {
     "  END IF; RETURN NEW; END$$;\n"
     "CREATE TRIGGER audit_needs_hash BEFORE INSERT ON audit FOR EACH ROW EXECUTE FUNCTION audit_hashed();\n"
     "CREATE INDEX results_account ON results(created_by, id);\n",
+    /* 6 */
+    "CREATE TABLE missing_values(\n"
+    "  unit_id BIGINT NOT NULL REFERENCES units(id),\n"
+    "  indicator_id BIGINT NOT NULL REFERENCES indicators(id),\n"
+    "  period TEXT COLLATE \"C\" NOT NULL,\n"
+    "  dataset_id BIGINT NOT NULL REFERENCES datasets(id),\n"
+    "  reason TEXT COLLATE \"C\" NOT NULL CHECK (reason IN ('confidential', 'absent', 'unavailable')),\n"
+    "  marker TEXT COLLATE \"C\" NOT NULL,\n"
+    "  PRIMARY KEY (indicator_id, period, unit_id, dataset_id));\n",
 };
 
 _Static_assert(sizeof sqlite_migrations == sizeof pg_migrations, "both engines have every schema version");

@@ -33,6 +33,15 @@ int aq_store_indicators(aq_store *s, aq_table **out)
         " FROM indicators i ORDER BY i.code", NULL, out);
 }
 
+int aq_store_missing(aq_store *s, aq_table **out)
+{
+    return aq__store_query_table(s,
+        "SELECT u.code AS unit, i.code AS indicator, m.period, m.reason, m.marker, m.dataset_id AS dataset"
+        " FROM missing_values m JOIN units u ON u.id = m.unit_id JOIN indicators i ON i.id = m.indicator_id"
+        " JOIN datasets d ON d.id = m.dataset_id WHERE d.status = 'live' ORDER BY i.code, m.period, u.code, m.dataset_id",
+        NULL, out);
+}
+
 static int check_exists(aq_store *s, const char *sql, const char *value, const char *what)
 {
     aq_db_stmt *st;

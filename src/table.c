@@ -39,6 +39,7 @@ void aq_table_free(aq_table *t)
     aq__free(t->geomlen);
     aq__free(t->crs);
     aq__free(t->source);
+    aq__free(t->notes);
     aq__free(t);
 }
 
@@ -301,21 +302,57 @@ bool aq__is_code_column(const char *name)
     return n > 5 && aq__ieq(name + n - 5, "_code");
 }
 
-bool aq__is_missing_token(const char *s, size_t len)
+int aq__missing_kind(const char *s, size_t len)
 {
     /* Called for every cell: a number never starts like a missing token
-     * except '-', so most cells are decided by their first byte. */
-    static const struct { const char *s; size_t n; } tokens[] = {
-        {"NA", 2}, {"N/A", 3}, {"n/a", 3}, {"na", 2}, {"-", 1}, {"--", 2}, {"..", 2}, {"...", 3},
-        {"\xE2\x80\xA6", 3}, {"x", 1}, {"X", 1}, {"null", 4}, {"NULL", 4}, {"NaN", 3}, {"nan", 3}, {"#N/A", 4}};
+     * except '-', so most cells are decided by their first byte. The
+     * markers are those of the Bureau of National Statistics' tables: x
+     * (confidential), - and its dashes (no such value), ... and н/д (no
+     * data), and the usual spellings of "not available". */
+    static const struct { const char *s; size_t n; int kind; } tokens[] = {
+        {"x", 1, AQ_CELL_CONFIDENTIAL}, {"X", 1, AQ_CELL_CONFIDENTIAL},
+        {"\xD1\x85", 2, AQ_CELL_CONFIDENTIAL}, {"\xD0\xA5", 2, AQ_CELL_CONFIDENTIAL}, /* Cyrillic х, Х */
+        {"-", 1, AQ_CELL_ABSENT}, {"--", 2, AQ_CELL_ABSENT}, {"\xE2\x80\x93", 3, AQ_CELL_ABSENT},
+        {"\xE2\x80\x94", 3, AQ_CELL_ABSENT}, {"\xE2\x88\x92", 3, AQ_CELL_ABSENT}, /* – — − */
+        {"..", 2, AQ_CELL_UNAVAILABLE}, {"...", 3, AQ_CELL_UNAVAILABLE}, {"\xE2\x80\xA6", 3, AQ_CELL_UNAVAILABLE},
+        {"\xD0\xBD/\xD0\xB4", 5, AQ_CELL_UNAVAILABLE}, {"\xD0\x9D/\xD0\x94", 5, AQ_CELL_UNAVAILABLE}, /* н/д Н/Д */
+        {"NA", 2, AQ_CELL_UNAVAILABLE}, {"N/A", 3, AQ_CELL_UNAVAILABLE}, {"n/a", 3, AQ_CELL_UNAVAILABLE},
+        {"na", 2, AQ_CELL_UNAVAILABLE}, {"null", 4, AQ_CELL_UNAVAILABLE}, {"NULL", 4, AQ_CELL_UNAVAILABLE},
+        {"NaN", 3, AQ_CELL_UNAVAILABLE}, {"nan", 3, AQ_CELL_UNAVAILABLE}, {"#N/A", 4, AQ_CELL_UNAVAILABLE}};
     if (len == 0)
-        return true;
-    if (len > 4 || (s[0] >= '0' && s[0] <= '9'))
-        return false;
+        return AQ_CELL_EMPTY;
+    if (len > 5 || (s[0] >= '0' && s[0] <= '9'))
+        return 0;
     for (size_t i = 0; i < sizeof tokens / sizeof tokens[0]; i++)
         if (tokens[i].n == len && memcmp(tokens[i].s, s, len) == 0)
-            return true;
-    return false;
+            return tokens[i].kind;
+    return 0;
+}
+
+bool aq__is_missing_token(const char *s, size_t len) { return aq__missing_kind(s, len) != 0; }
+
+const char *aq_cell_flag_name(int flag)
+{
+    switch (flag) {
+    case AQ_CELL_EMPTY:
+        return "empty";
+    case AQ_CELL_CONFIDENTIAL:
+        return "confidential";
+    case AQ_CELL_ABSENT:
+        return "absent";
+    case AQ_CELL_UNAVAILABLE:
+        return "unavailable";
+    case AQ_CELL_BAD:
+        return "bad";
+    default:
+        return NULL;
+    }
+}
+
+const aq_cell_note *aq_table_notes(const aq_table *t, size_t *n)
+{
+    *n = t ? t->nnotes : 0;
+    return t && t->nnotes ? t->notes : NULL;
 }
 
 int aq_table_points_from_lonlat(aq_ctx *ctx, aq_table *t, const char *lon, const char *lat, size_t *made)

@@ -25,6 +25,10 @@ struct aq_table {
     size_t *geomlen;
     char *crs;
     char *source;
+    aq_cell_note *notes;          /* marked and bad cells of number
+                                     columns, in row then column order;
+                                     texts in the arena                */
+    size_t nnotes;
 };
 
 /* Appends a column whose values the caller fills (num or txt arrays are

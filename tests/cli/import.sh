@@ -37,13 +37,18 @@ sed -i 's/20x1/2021/' "$T/batches.csv"
 expect 0 "$AIMAQ" import "$T/batches.csv" --db "$DB" --batch-rows 2
 has "$T/out" "5 read, 5 accepted, 0 rejected"
 has "$T/out" "observations: 5"
-# Types come from the first 1,000 rows; a batch after them cannot change them.
+# Types come from the first 1,000 rows; a batch after them cannot change
+# them, and a typo there is a bad cell like any other (issue 14).
 { echo code,year,vc; awk -F, 'NR > 1 && NR <= 1101 { print $1 ",2021," NR }' $E/units.csv; echo "100000000,2020,abc"; } > "$T/batchtype.csv"
 expect 2 "$AIMAQ" import "$T/batchtype.csv" --db "$DB" --batch-rows 500
-has "$T/err" "line 1102, column 'vc': 'abc' is not a number written like this column's first values"
-# Read whole, the column is text (a number column may not hold 'abc').
+has "$T/err" "1 cell rejected, nothing imported"
+has "$T/err" "line 1102, column 'vc': 'abc' is not a number (expected a number like the column's other values"
+# Read whole, one 'abc' among 1,100 numbers does not make the column text:
+# the cell is rejected, the store unchanged.
 expect 2 "$AIMAQ" import "$T/batchtype.csv" --db "$DB"
-has "$T/err" "has no number columns to import as indicators"
+has "$T/err" "line 1102, column 'vc': 'abc' is not a number (expected a number like the column's other values"
+expect 2 "$AIMAQ" export --db "$DB" --indicator vc
+has "$T/err" "no indicator 'vc'"
 
 # A year per column: one indicator, named by --indicator or the file.
 printf 'code,region_ru,2008,2009,2010\n110000000,Акмолинская,641.4,700.2,798.1\n150000000,Актюбинская,1231.1,,1523.1\n' > "$T/grp_years.csv"
@@ -119,12 +124,41 @@ has "$T/err" "no store at '$T/none.db'"
 expect 1 "$AIMAQ" import
 has "$T/err" "import: give one FILE"
 
+# One bad cell never sinks a column (issue 14): a wide table of two
+# indicators over three regions with one typo. Without --skip-bad-rows the
+# import fails whole; with it, every good cell is stored (5 of 6, counted
+# in the store) and the bad one alone goes to the rejects file.
+printf 'code,year,bc_pop,bc_area\n100000000,2023,610189,185.5\n110000000,2023,78797l,146.2\n150000000,2023,928185,300.6\n' > "$T/badcell.csv"
+expect 2 "$AIMAQ" import "$T/badcell.csv" --db "$DB"
+has "$T/err" "1 cell rejected, nothing imported"
+has "$T/err" "line 3, column 'bc_pop': '78797l' is not a number"
+eq "$(dbq "$DB" "SELECT count(*) FROM observations o JOIN indicators i ON i.id = o.indicator_id WHERE i.code LIKE 'bc_%'")" "0" "nothing stored"
+expect 0 "$AIMAQ" import "$T/badcell.csv" --db "$DB" --skip-bad-rows --rejects "$T/badcell.rejects.csv"
+has "$T/out" "rows: 3 read, 3 accepted, 0 rejected; cells: 1 rejected"
+has "$T/out" "observations: 5"
+eq "$(dbq "$DB" "SELECT count(*) FROM observations o JOIN indicators i ON i.id = o.indicator_id WHERE i.code LIKE 'bc_%'")" "5" "every good cell stored"
+eq "$(dbq "$DB" "SELECT o.value FROM observations o JOIN indicators i ON i.id = o.indicator_id JOIN units u ON u.id = o.unit_id WHERE i.code = 'bc_area' AND u.code = '110000000'")" "146.2" "the bad cell's row keeps its other value"
+eq "$(wc -l < "$T/badcell.rejects.csv" | tr -d ' ')" "2" "one reject"
+has "$T/badcell.rejects.csv" "badcell.csv,3,bc_pop,\"'78797l' is not a number"
+
+# A long table: a marker is kept with its reason, a bad value rejects its
+# row (its only value), an empty value is counted; nothing vanishes.
+printf 'code,indicator,period,value\n110000000,lt_pop,2023,x\n150000000,lt_pop,2023,5\n190000000,lt_pop,2023,7O\n230000000,lt_pop,2023,\n' > "$T/long_markers.csv"
+expect 0 "$AIMAQ" import "$T/long_markers.csv" --db "$DB" --skip-bad-rows --rejects "$T/long_markers.rejects.csv" --format json
+has "$T/out" '"rows_rejected": 1'
+has "$T/out" '"confidential": 1'
+has "$T/out" '"empty": 1'
+has "$T/long_markers.rejects.csv" "long_markers.csv,4,value,"
+expect 0 "$AIMAQ" export --db "$DB" --what missing --format csv
+has "$T/out" "110000000,lt_pop,2023,confidential,x,"
+eq "$(dbq "$DB" "SELECT count(*) FROM observations o JOIN indicators i ON i.id = o.indicator_id WHERE i.code = 'lt_pop'")" "1" "the one value stored"
+
 # The store passes SQLite's own integrity check after all of this
 # (PostgreSQL has no such check: its constraints held at every statement).
 if on_pg; then
-  eq "$(dbq "$DB" 'SELECT version FROM aimaq_schema')" "5" "schema version"
+  eq "$(dbq "$DB" 'SELECT version FROM aimaq_schema')" "6" "schema version"
 else
   eq "$(sqlite3 "$DB" 'PRAGMA integrity_check')" "ok" "integrity_check"
-  eq "$(sqlite3 "$DB" 'PRAGMA user_version')" "5" "schema version"
+  eq "$(sqlite3 "$DB" 'PRAGMA user_version')" "6" "schema version"
 fi
 finish

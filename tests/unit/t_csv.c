@@ -47,6 +47,57 @@ static void numbers(void)
     AQ_CHECK(!aq_parse_number("", 0, '.', &v));
     AQ_CHECK(!aq_parse_number("1e", 2, '.', &v));
     AQ_CHECK(!aq_parse_number("1e999", 5, '.', &v));
+    /* A leading zero never starts a thousands group. */
+    AQ_CHECK(!aq_parse_number("0,125", 5, '.', &v));
+    AQ_CHECK(!aq_parse_number("0.125", 5, ',', &v));
+    AQ_CHECK(!aq_parse_number("-0.125", 6, ',', &v));
+    AQ_CHECK(aq_parse_number("0,125", 5, ',', &v) && v == 0.125);
+    AQ_CHECK(aq_parse_number("2.500", 5, ',', &v) && v == 2500); /* ambiguous: the reader decides */
+}
+
+/* Three decimals: decided by the column's other values, else the file's,
+ * else the delimiter's custom, and never silently multiplied by 1000. */
+static void three_decimals(aq_ctx *ctx)
+{
+    aq_table *t = read_ok(ctx, "tests/data/io/three_decimals.tsv", NULL);
+    if (t) {
+        const double *share = aq_table_numbers(t, 2), *price = aq_table_numbers(t, 3);
+        AQ_CHECK(share && share[0] == 0.125 && share[1] == 0.5);
+        AQ_CHECK(price && price[0] == 2.5 && price[1] == 1.234); /* the file's point, with a warning */
+        aq_table_free(t);
+    }
+    aq_read_opts o;
+    aq_read_opts_init(&o);
+    o.decimal = ','; /* the share column's 0.125 says otherwise */
+    expect_error(ctx, "tests/data/io/three_decimals.tsv", &o, AQ_EINPUT,
+                 "line 2, column 'share': '0.125' uses a decimal point, but the decimal mark given is ','");
+}
+
+/* One typo in a number column is a bad cell, noted; markers are noted with
+ * their reason; the column stays numbers. */
+static void bad_cells_and_markers(aq_ctx *ctx)
+{
+    aq_table *t = read_ok(ctx, "tests/data/io/markers.csv", NULL);
+    if (!t)
+        return;
+    AQ_EQ_INT(aq_table_coltype(t, 1), AQ_COL_NUMBER);
+    const double *pop = aq_table_numbers(t, 1);
+    AQ_CHECK(pop && pop[0] == 100 && isnan(pop[1]) && pop[2] == 300);
+    size_t n;
+    const aq_cell_note *nt = aq_table_notes(t, &n);
+    AQ_EQ_INT(n, 7);
+    static const int want[] = {AQ_CELL_BAD, AQ_CELL_CONFIDENTIAL, AQ_CELL_ABSENT, AQ_CELL_ABSENT,
+                               AQ_CELL_UNAVAILABLE, AQ_CELL_UNAVAILABLE, AQ_CELL_CONFIDENTIAL};
+    static const char *const text[] = {"78800O", "x", "-", "\xE2\x80\x93", "...", "\xD0\xBD/\xD0\xB4", "X"};
+    for (size_t k = 0; nt && k < n && k < 7; k++) {
+        AQ_EQ_INT(nt[k].flag, want[k]);
+        AQ_EQ_STR(nt[k].text, text[k]);
+        AQ_EQ_INT(nt[k].row, k == 0 ? 1 : k == 6 ? 9 : k + 2);
+        AQ_EQ_INT(nt[k].col, 1);
+    }
+    AQ_CHECK(isnan(pop[8])); /* the empty cell: NaN without a note */
+    AQ_EQ_STR(aq_cell_flag_name(AQ_CELL_CONFIDENTIAL), "confidential");
+    aq_table_free(t);
 }
 
 static void delimited(aq_ctx *ctx)
@@ -78,12 +129,16 @@ static void delimited(aq_ctx *ctx)
         AQ_CHECK(val && val[0] == 1234.5 && val[1] == 2000);
         aq_table_free(t);
     }
-    /* A column numeric for 1,200 rows, then text: the sample is repaired. */
+    /* A column numeric for 1,200 rows, then text for 1,800 (made by
+     * python3 -c "print('code,label,v'); [print(f'U{i},{i if i<1200 else
+     * \"n/a-%d\"%i},{i/2:.1f}') for i in range(3000)]"): the column is
+     * mostly text, so the sample is repaired. */
     t = read_ok(ctx, "tests/data/io/late_text.csv", NULL);
     if (t) {
         AQ_EQ_INT(aq_table_coltype(t, 1), AQ_COL_TEXT);
         AQ_EQ_STR(aq_table_text(t, 1, 5), "5");
         AQ_EQ_STR(aq_table_text(t, 1, 1400), "n/a-1400");
+        AQ_EQ_INT(aq_table_nrows(t), 3000);
         AQ_NEAR(aq_table_numbers(t, 2)[1499], 749.5, 0);
         aq_table_free(t);
     }
@@ -127,6 +182,39 @@ static void encodings(aq_ctx *ctx)
         AQ_EQ_STR(aq_table_text(t, 1, 1), "Қарағанды");
         aq_table_free(t);
     }
+}
+
+/* A spreadsheet's numbers stored as text follow the CSV reader's rules: a
+ * typo is a bad cell, markers are noted, a column of '2.500' takes the
+ * sheet's decimal mark (here the comma of '0,5'). */
+static void spreadsheet_text_numbers(aq_ctx *ctx)
+{
+    aq_table *t = read_ok(ctx, "tests/data/io/text_numbers.xlsx", NULL);
+    if (!t)
+        return;
+    long pop = aq_table_find(t, "pop"), share = aq_table_find(t, "share"), amb = aq_table_find(t, "amb");
+    AQ_CHECK(pop >= 0 && share >= 0 && amb >= 0);
+    const double *p = pop >= 0 ? aq_table_numbers(t, (size_t)pop) : NULL;
+    const double *s = share >= 0 ? aq_table_numbers(t, (size_t)share) : NULL;
+    const double *a = amb >= 0 ? aq_table_numbers(t, (size_t)amb) : NULL;
+    AQ_CHECK(p && p[0] == 610189 && isnan(p[1]) && isnan(p[2]) && p[4] == 300);
+    AQ_CHECK(s && s[2] == 0.125);
+    AQ_CHECK(a && a[0] == 2500 && a[1] == 1234);
+    size_t n;
+    const aq_cell_note *nt = aq_table_notes(t, &n);
+    AQ_EQ_INT(n, 3);
+    if (nt && n == 3) {
+        AQ_EQ_INT(nt[0].flag, AQ_CELL_BAD);
+        AQ_EQ_STR(nt[0].text, "78800O");
+        AQ_EQ_INT(nt[1].flag, AQ_CELL_CONFIDENTIAL);
+        AQ_EQ_INT(nt[2].flag, AQ_CELL_ABSENT);
+        AQ_EQ_INT(nt[2].row, 3);
+    }
+    aq_table_free(t);
+    aq_read_opts o;
+    aq_read_opts_init(&o);
+    o.decimal = '.'; /* the share column's '0,5' says otherwise */
+    expect_error(ctx, "tests/data/io/text_numbers.xlsx", &o, AQ_EINPUT, "column 'share'");
 }
 
 static void gdal_formats(aq_ctx *ctx)
@@ -228,9 +316,12 @@ int main(void)
     aq_ctx *ctx = aq_ctx_new();
     numbers();
     delimited(ctx);
+    three_decimals(ctx);
+    bad_cells_and_markers(ctx);
     failures(ctx);
     encodings(ctx);
     gdal_formats(ctx);
+    spreadsheet_text_numbers(ctx);
     round_trip(ctx);
     column_selection(ctx);
     out_of_memory(ctx);
