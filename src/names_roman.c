@@ -53,6 +53,7 @@ static const char *latin_mark(int32_t c)
 {
     switch (c) {
     case 0x161: case 0x15F: return "sh"; /* š ş */
+    case 0x15D: return "shch";           /* ŝ: ISO 9 щ */
     case 0x10D: case 0xE7: return "ch";  /* č ç */
     case 0x17E: return "zh";             /* ž */
     case 0xEB: return "yo";              /* ë */
