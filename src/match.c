@@ -647,13 +647,18 @@ int aq_match(aq_store *s, const aq_table *t, const aq_match_opts *opts, aq_table
         long parent = -1;
         bool fuzzy_found = false;
         aq_table_set_number(ctx, r, oc.row, i, (double)aq_table_source_line(t, i));
-        const char *code = code_col >= 0 ? aq_table_text(t, (size_t)code_col, i) : NULL;
+        /* codes read as numbers (a column the reader did not know for a
+         * code column) are compared as the text they were */
+        char codebuf[64], parentbuf[64];
+        const char *code = code_col >= 0 ? aq_table_cell(t, (size_t)code_col, i, codebuf, sizeof codebuf) : NULL;
+        if (code && !*code)
+            code = NULL;
         int64_t u;
         if (code && aq__strmap_get(&m.by_code, code, &u) && m.units[u].at_level) {
             cands_add(&c, (long)u, 0, false);
             method = "code";
         } else {
-            const char *pc = parent_col >= 0 ? aq_table_text(t, (size_t)parent_col, i) : NULL;
+            const char *pc = parent_col >= 0 ? aq_table_cell(t, (size_t)parent_col, i, parentbuf, sizeof parentbuf) : NULL;
             int64_t pu;
             if (pc && aq__strmap_get(&m.by_code, pc, &pu))
                 parent = (long)pu;
@@ -676,9 +681,10 @@ int aq_match(aq_store *s, const aq_table *t, const aq_match_opts *opts, aq_table
                     method = stage_name[ix];
             }
             /* the edit-distance pass, and the candidates of a row left
-             * unmatched: only within a parent, where the units are few */
+             * unmatched: only within a parent, where the units are few, and
+             * not for a name whose only namesakes are of the wrong kind */
             const char *nm = input;
-            if (c.n == 0 && guess && nm && stage_key(&m, IX_ROMAN, nm, NULL)) {
+            if (c.n == 0 && off.n == 0 && guess && nm && stage_key(&m, IX_ROMAN, nm, NULL)) {
                 char *key = aq__strdup(m.kbuf.data);
                 size_t max = fuzzy_max(strlen(m.kbuf.data));
                 cands near = {.n = 0, .renamed = false};
