@@ -19,6 +19,8 @@
  */
 #include "names.h"
 
+#include "aimaq_names.h"
+
 #include <string.h>
 #include <utf8proc.h>
 
@@ -281,4 +283,24 @@ size_t aq__name_distance(const char *a, const char *b, size_t max)
         memcpy(prev, row, (nb + 1) * sizeof *row);
     }
     return prev[nb] <= max ? prev[nb] : big;
+}
+
+int aq_name_roman_key(aq_ctx *ctx, const char *name, int stem, char **out)
+{
+    if (!name || !out)
+        return aq__err(ctx, AQ_EUSAGE, "aq_name_roman_key: name and out must not be NULL");
+    aq_buf b = {NULL, 0, 0, false};
+    int rc = aq__name_roman_append(ctx, name, strlen(name), &b, NULL);
+    if (rc == AQ_OK && !b.data)
+        aq__buf_append(&b, "", 0);
+    if (rc == AQ_OK && b.failed)
+        rc = aq__oom(ctx);
+    if (rc) {
+        aq__buf_free(&b);
+        return rc;
+    }
+    if (stem)
+        b.len = aq__name_stem(b.data, b.len);
+    *out = b.data;
+    return AQ_OK;
 }
