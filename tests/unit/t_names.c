@@ -461,7 +461,7 @@ static void test_random_bytes(void)
         "\xe2\x80\x8b", "\xd9\x84", "\xe9\x98\xbf", "\xf0\x9f\x98\x80", "\t", "'", "Q"};
     const size_t npieces = sizeof pieces / sizeof pieces[0];
     unsigned long long state = 20240601ULL;
-    size_t ok = 0, bad = 0, invalid_out = 0, untrimmed = 0;
+    size_t ok = 0, bad = 0, invalid_out = 0, untrimmed = 0, roman_rc = 0, roman_ascii = 0;
     for (int round = 0; round < 3000; round++) {
         char s[512];
         size_t n = 0;
@@ -475,10 +475,15 @@ static void test_random_bytes(void)
             n += pl;
         }
         s[n] = '\0';
-        char *k = NULL, *l = NULL, *t = NULL;
+        char *k = NULL, *l = NULL, *t = NULL, *r = NULL;
         int rc = aq_name_key(ctx, s, &k, NULL);
         int rc2 = aq_name_loose_key(ctx, s, &l);
         int rc3 = aq_translit_latin(ctx, s, &t);
+        int rc4 = aq_name_roman_key(ctx, s, round & 1, &r);
+        roman_rc += rc4 != rc;
+        for (const char *p = rc4 == AQ_OK ? r : ""; *p; p++)
+            roman_ascii += (unsigned char)*p >= 0x80;
+        aq_free(r);
         if (rc == AQ_OK && rc2 == AQ_OK && rc3 == AQ_OK) {
             ok++;
             size_t bad_at;
@@ -498,6 +503,8 @@ static void test_random_bytes(void)
     AQ_CHECK(ok > 100 && bad > 100);
     AQ_EQ_INT(invalid_out, 0);
     AQ_EQ_INT(untrimmed, 0);
+    AQ_EQ_INT(roman_rc, 0);    /* valid exactly when the strict key is */
+    AQ_EQ_INT(roman_ascii, 0); /* the skeleton is ASCII */
 }
 
 /* The romanisation key of S (names_roman.c), or its stem. */
