@@ -169,11 +169,8 @@ static int run_local(const cli_command *cmd, int is_g, int argc, char **argv)
     aq_local *r = NULL;
     const double *y = NULL;
     int ex = 0;
-    rc = sp_load(ctx, &o, npos ? argv[0] : NULL, &t);
-    if (rc) {
-        ex = cli_fail(ctx, rc);
+    if ((ex = sp_load(ctx, &o, npos ? argv[0] : NULL, &t)))
         goto done;
-    }
     if (sp_column(ctx, t, value, &y)) {
         ex = AQ_EXIT_INPUT;
         goto done;

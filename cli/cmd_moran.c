@@ -87,11 +87,8 @@ static int run_global(const cli_command *cmd, enum gkind kind, int argc, char **
     aq_weights *w = NULL;
     const double *y = NULL, *y2 = NULL;
     int ex = 0;
-    rc = sp_load(ctx, &o, npos ? argv[0] : NULL, &t);
-    if (rc) {
-        ex = cli_fail(ctx, rc);
+    if ((ex = sp_load(ctx, &o, npos ? argv[0] : NULL, &t)))
         goto done;
-    }
     if (sp_column(ctx, t, value, &y) || (value2 && sp_column(ctx, t, value2, &y2)) ||
         (base && sp_column(ctx, t, base, &y2))) {
         ex = AQ_EXIT_INPUT;

@@ -15,7 +15,7 @@ static int run(int argc, char **argv);
 
 const cli_command cmd_name = {
     "name", "show matching keys and the Kazakh Latin transliteration of names",
-    "aimaq name [--key] [--loose] [--latin] [--format F] [--output FILE] [TEXT...]",
+    "aimaq name [--key] [--loose] [--latin] [--roman] [--format F] [--output FILE] [TEXT...]",
     "Each TEXT, or each line of standard input when no TEXT is given, becomes one\n"
     "row: the name, its matching key (NFC, lower case that knows the Kazakh\n"
     "letters, Latin look-alikes inside Cyrillic words folded and the reverse,\n"
@@ -23,11 +23,14 @@ const cli_command cmd_name = {
     "as their Russian-keyboard fallbacks, 'с.', 'а.о.', 'ауданы', 'район' ...\n"
     "removed), the 2021 Kazakh Latin spelling, and how many look-alike letters\n"
     "were folded. --key, --loose and --latin choose columns (default: all).\n"
+    "--roman adds the romanisation key and its stem, which the matcher tries\n"
+    "within a parent of few units: Aksuskiy and Аксуский район are both aksuski.\n"
     "See docs/names.md.\n\n"
     "examples:\n"
     "  aimaq name 'Еңбекшiлдер' 'ЕҢБЕКШІЛДЕР'      # Latin i: same key\n"
     "  aimaq name --latin Қарағанды Ақтөбе        # Qarağandy, Aqtöbe\n"
-    "  cut -d, -f6 kato.csv | aimaq name --loose --format csv",
+    "  cut -d, -f6 kato.csv | aimaq name --loose --format csv\n"
+    "  aimaq name --roman Zhambylskiy 'Жамбыл ауданы'  # stem Jambil for both",
     run};
 
 /* The names to show: arguments, or lines of standard input (owned). */
@@ -75,7 +78,7 @@ static int read_lines(FILE *f, name_list *l)
     return AQ_EXIT_OK;
 }
 
-enum { COL_KEY, COL_LOOSE, COL_LATIN, COL_FOLDED, NCOLS };
+enum { COL_KEY, COL_LOOSE, COL_LATIN, COL_FOLDED, COL_ROMAN, COL_STEM, NCOLS };
 
 /* Fills one row; on a bad name, says which input it was. */
 static int fill_row(aq_ctx *ctx, aq_table *t, const size_t *col, const bool *want, size_t row,
@@ -96,6 +99,12 @@ static int fill_row(aq_ctx *ctx, aq_table *t, const size_t *col, const bool *wan
     aq_free(s);
     if (rc == AQ_OK && want[COL_FOLDED])
         rc = aq_table_set_number(ctx, t, col[COL_FOLDED], row, folded);
+    for (int k = 0; k < 2 && rc == AQ_OK; k++) {
+        s = NULL;
+        if (want[COL_ROMAN + k] && (rc = aq_name_roman_key(ctx, name, k, &s)) == AQ_OK)
+            rc = aq_table_set_text(ctx, t, col[COL_ROMAN + k], row, s);
+        aq_free(s);
+    }
     if (rc == AQ_EINPUT)
         fprintf(stderr, "aimaq: error: %s %zu: %s\n", from_stdin ? "input line" : "argument", row + 1,
                 aq_errmsg(ctx));
@@ -105,11 +114,12 @@ static int fill_row(aq_ctx *ctx, aq_table *t, const size_t *col, const bool *wan
 static int run(int argc, char **argv)
 {
     const char *format = NULL, *output = NULL;
-    int key = 0, loose = 0, latin = 0;
+    int key = 0, loose = 0, latin = 0, roman = 0;
     cli_option opts[] = {
         {"key", CLI_FLAG, &key, NULL, "show the matching key"},
         {"loose", CLI_FLAG, &loose, NULL, "show the loose key (second matching pass)"},
         {"latin", CLI_FLAG, &latin, NULL, "show the 2021 Kazakh Latin transliteration"},
+        {"roman", CLI_FLAG, &roman, NULL, "show the romanisation key and its stem (third matching pass)"},
         {"format", CLI_STRING, &format, "F", "table (default), csv or json"},
         {"output", CLI_STRING, &output, "FILE", "write to FILE instead of standard output"},
         {NULL, 0, NULL, NULL, NULL}};
@@ -119,9 +129,9 @@ static int run(int argc, char **argv)
     enum aq_format fmt = AQ_FMT_AUTO;
     if (format && cli_format(format, &fmt))
         return AQ_EXIT_USAGE;
-    bool all = !key && !loose && !latin;
-    bool want[NCOLS] = {all || key, all || loose, all || latin, all};
-    static const char *const colnames[NCOLS] = {"key", "loose_key", "latin", "folded"};
+    bool all = !key && !loose && !latin && !roman;
+    bool want[NCOLS] = {all || key, all || loose, all || latin, all, roman, roman};
+    static const char *const colnames[NCOLS] = {"key", "loose_key", "latin", "folded", "roman_key", "stem"};
 
     name_list names = {NULL, 0, 0, false};
     if (npos > 0) {

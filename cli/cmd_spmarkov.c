@@ -98,11 +98,8 @@ static int run(int argc, char **argv)
     size_t *cols = NULL, nc = 0;
     double *y = NULL;
     int ex = 0;
-    rc = sp_load(ctx, &o, npos ? argv[0] : NULL, &t);
-    if (rc) {
-        ex = cli_fail(ctx, rc);
+    if ((ex = sp_load(ctx, &o, npos ? argv[0] : NULL, &t)))
         goto done;
-    }
     if ((ex = pick_columns(t, columns, &cols, &nc)))
         goto done;
     if ((ex = sp_weights(ctx, &o, t, AQ_WSTYLE_W, &w)))

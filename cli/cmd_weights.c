@@ -90,11 +90,8 @@ static int run(int argc, char **argv)
     aq_table *t = NULL, *res = NULL;
     aq_weights *w = NULL;
     int ex = 0;
-    rc = sp_load(ctx, &o, npos ? argv[0] : NULL, &t);
-    if (rc) {
-        ex = cli_fail(ctx, rc);
+    if ((ex = sp_load(ctx, &o, npos ? argv[0] : NULL, &t)))
         goto done;
-    }
     if ((ex = sp_weights(ctx, &o, t, AQ_WSTYLE_W, &w)))
         goto done;
     if (lagcol) {

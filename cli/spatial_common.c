@@ -28,9 +28,107 @@ int sp_input_error(const char *fmt, ...)
     return AQ_EXIT_INPUT;
 }
 
+/* Does the --weights SPEC read the rows' geometries? Not for GAL/GWT
+ * files, block weights or points from --x/--y columns. */
+static bool needs_geometry(const sp_opts *o)
+{
+    const char *s = o->weights;
+    if (!s)
+        return false;
+    if (strcmp(s, "queen") == 0 || strcmp(s, "rook") == 0)
+        return true;
+    size_t sl = strlen(s);
+    if (strncmp(s, "block:", 6) == 0 || (sl > 4 && s[sl - 4] == '.'))
+        return false;
+    return !o->xcol && !o->ycol;
+}
+
+/* A label of row I for messages: code and name when the table has them. */
+static void row_label(const aq_table *t, size_t i, char *buf, size_t size)
+{
+    static const char *const names[] = {"name_kk", "name_ru", "name_en", "name", NULL};
+    long cc = aq_table_find(t, "code");
+    const char *code = cc >= 0 ? aq_table_text(t, (size_t)cc, i) : NULL, *name = NULL;
+    for (int k = 0; names[k] && !name; k++) {
+        long c = aq_table_find(t, names[k]);
+        name = c >= 0 ? aq_table_text(t, (size_t)c, i) : NULL;
+    }
+    if (code)
+        snprintf(buf, size, "%s%s%s", code, name ? " " : "", name ? name : "");
+    else
+        snprintf(buf, size, "row %zu", aq_table_source_line(t, i));
+}
+
+/* The rows of T that have a geometry, as a new table (same columns). */
+static int with_geometry(aq_ctx *ctx, const aq_table *t, size_t keep, aq_table **out)
+{
+    aq_table *r = NULL;
+    int rc = aq_table_new(ctx, keep, &r);
+    for (size_t c = 0; c < aq_table_ncols(t) && rc == AQ_OK; c++) {
+        size_t col;
+        rc = aq_table_add_column(ctx, r, aq_table_colname(t, c), (enum aq_coltype)aq_table_coltype(t, c), &col);
+        const double *num = aq_table_numbers(t, c);
+        for (size_t i = 0, j = 0; i < aq_table_nrows(t) && rc == AQ_OK; i++) {
+            size_t len;
+            if (!aq_table_geometry(t, i, &len))
+                continue;
+            rc = num ? aq_table_set_number(ctx, r, col, j, num[i]) : aq_table_set_text(ctx, r, col, j, aq_table_text(t, c, i));
+            j++;
+        }
+    }
+    for (size_t i = 0, j = 0; i < aq_table_nrows(t) && rc == AQ_OK; i++) {
+        size_t len;
+        const unsigned char *g = aq_table_geometry(t, i, &len);
+        if (g)
+            rc = aq_table_set_geometry(ctx, r, j++, g, len, aq_table_crs(t));
+    }
+    if (rc) {
+        aq_table_free(r);
+        return rc;
+    }
+    *out = r;
+    return AQ_OK;
+}
+
 int sp_load(aq_ctx *ctx, sp_opts *o, const char *file, aq_table **t)
 {
-    return cli_input_load(ctx, &o->in, file, t);
+    int rc = cli_input_load(ctx, &o->in, file, t);
+    if (rc)
+        return cli_fail(ctx, rc);
+    size_t n = aq_table_nrows(*t), missing = 0;
+    if (!needs_geometry(o))
+        return 0;
+    for (size_t i = 0; i < n; i++) {
+        size_t len;
+        missing += aq_table_geometry(*t, i, &len) == NULL;
+    }
+    if (missing == 0 || missing == n)
+        return 0; /* none, or all: the weights say what they need */
+    /* name the first few; the full list is one export away */
+    fprintf(stderr, "aimaq: %s: %zu of %zu units have no geometry:", o->skip_missing_geometry ? "note" : "error",
+            missing, n);
+    for (size_t i = 0, shown = 0; i < n && shown < 10; i++) {
+        size_t len;
+        char label[512];
+        if (aq_table_geometry(*t, i, &len))
+            continue;
+        row_label(*t, i, label, sizeof label);
+        fprintf(stderr, "%s %s", shown ? "," : "", label);
+        shown++;
+    }
+    if (missing > 10)
+        fprintf(stderr, " and %zu more", missing - 10);
+    if (!o->skip_missing_geometry) {
+        fprintf(stderr, "; give --skip-missing-geometry to leave them out\n");
+        return AQ_EXIT_INPUT;
+    }
+    fprintf(stderr, "; left out (--skip-missing-geometry): the analysis covers the other %zu\n", n - missing);
+    aq_table *kept = NULL;
+    if ((rc = with_geometry(ctx, *t, n - missing, &kept)))
+        return cli_fail(ctx, rc);
+    aq_table_free(*t);
+    *t = kept;
+    return 0;
 }
 
 int sp_column(aq_ctx *ctx, const aq_table *t, const char *name, const double **v)

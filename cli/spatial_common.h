@@ -20,6 +20,7 @@ typedef struct sp_opts {
     long order;          /* higher order, 0 = none                      */
     long permutations, seed;
     const char *output, *format;
+    int skip_missing_geometry; /* leave out rows without a geometry     */
 } sp_opts;
 
 /* Fills defaults: 999 permutations, seed 12345. */
@@ -41,6 +42,7 @@ void sp_opts_init(sp_opts *o);
     {"metric", CLI_STRING, &(o).metric, "M", "planar or sphere (great-circle km); default from the CRS"}, \
     {"output", CLI_STRING, &(o).output, "FILE", "write to FILE instead of standard output"},      \
     {"format", CLI_STRING, &(o).format, "F", "table, csv, json, geojson or gpkg (default from --output)"}, \
+    {"skip-missing-geometry", CLI_FLAG, &(o).skip_missing_geometry, NULL, "leave out, with a note, the units without a boundary or point (else they stop the command)"}, \
     CLI_INPUT_OPTIONS((o).in)
 
 #define SP_PERM_OPTIONS(o)                                                                       \
@@ -50,7 +52,11 @@ void sp_opts_init(sp_opts *o);
 /* Prints "aimaq: error: ..." and returns AQ_EXIT_INPUT. */
 int sp_input_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
-/* Loads FILE (or the store selection). */
+/* Loads FILE (or the store selection). When the weights are made from
+ * geometries and some rows have none (districts without a boundary in the
+ * store), those rows are named and stop the command, or with
+ * --skip-missing-geometry are left out with a note on standard error.
+ * Returns 0 or an exit code (the message printed). */
 int sp_load(aq_ctx *ctx, sp_opts *o, const char *file, aq_table **t);
 
 /* Builds the weights of --weights for table T, in style DEFAULT_STYLE

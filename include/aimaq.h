@@ -494,6 +494,13 @@ typedef struct aq_match_opts {
                                  unit's descendants (e.g. "region"), or NULL */
     const char *parent_column;/* column holding the parent unit's code, or
                                  NULL for the default (parent, parent_code)  */
+    const char *name_column;  /* the one column of names, or NULL for the
+                                 defaults (name, name_kk, name:kk, ...)      */
+    const char *code_column;  /* the column of unit codes, or NULL for the
+                                 defaults (code, kato)                       */
+    const aq_table *renames;  /* a rename list (columns code and old_name):
+                                 each old name matches the unit of that code
+                                 (method "renamed"), or NULL                 */
 } aq_match_opts;
 
 /* Sets every field of OPTS to NULL. */
@@ -501,16 +508,27 @@ void aq_match_opts_init(aq_match_opts *opts);
 
 /* Matches each row of T to a unit of opts->level: by code when the table
  * has a code column and the code is a unit of that level; else by name
- * (columns name, name_kk, name:kk, name_ru, name:ru, name_en, name:en),
- * restricted to the descendants of the row's parent (a parent code column,
- * or the unit of opts->within whose polygon contains the row's point).
+ * (opts->name_column, or the columns name, name_kk, name:kk, name_ru,
+ * name:ru, name_en, name:en), restricted to the descendants of the row's
+ * parent (a parent code column, or the unit of opts->within whose polygon
+ * contains the row's point, or for a polygon a point inside it).
  * Names are compared by their strict key (aq_name_key) first, then by the
  * loose key (keyboard fallbacks and administrative words such as "с." and
- * "ауданы" ignored) and by transliteration. The result has one row per
- * input row, with its geometry, and the columns row, input_name, parent,
- * code, matched_name, method ("code", "name", "loose"), status ("matched",
- * "unmatched", "ambiguous") and candidates (codes of the ambiguous units).
- * Returns AQ_OK, AQ_ENOTFOUND (unknown level), AQ_EINPUT (no name column). */
+ * "ауданы" ignored) and by transliteration, then by the romanisation key
+ * (every common romanisation of Russian and Kazakh folded with Cyrillic to
+ * one skeleton), then by its stem (Russian adjectival endings such as
+ * "-ский"/"-skiy" cut), then, within a parent, by edit distance on the
+ * romanisation key (a unique nearest unit, one letter off from 8 letters,
+ * two from 12). A name marked as a city ("г.", "қ.", "Қ.Ә.", "қаласы")
+ * never matches a unit of kind district. The result has one row per input
+ * row, with its geometry: every column of T (one named like a column below
+ * becomes input_NAME), then row, input_name, parent, code, matched_name,
+ * method ("code", "name", "loose", "roman", "stem", "fuzzy", "renamed"),
+ * status ("matched", "unmatched", "ambiguous") and candidates (codes of the
+ * ambiguous units; for fuzzy and unmatched rows the nearest units within a
+ * parent as code~distance).
+ * Returns AQ_OK, AQ_ENOTFOUND (unknown level), AQ_EINPUT (no name column,
+ * a named column missing, a rename list's code not in the store). */
 int aq_match(aq_store *s, const aq_table *t, const aq_match_opts *opts, aq_table **out);
 
 #ifdef __cplusplus

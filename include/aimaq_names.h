@@ -3,7 +3,8 @@
  *
  * aimaq.h declares the strict key (aq_name_key) and the transliteration
  * (aq_translit_latin). The loose key here is for a second matching pass
- * after the strict key has failed; see docs/names.md.
+ * after the strict key has failed, the romanisation key for a third; see
+ * docs/names.md.
  * Conventions are those of aimaq.h.
  */
 #ifndef AIMAQ_NAMES_H
@@ -28,6 +29,20 @@ extern "C" {
  * Returns AQ_OK, AQ_EINPUT (NAME is not valid UTF-8; the message gives the
  * byte offset), AQ_EUSAGE (NULL argument), AQ_ENOMEM. */
 int aq_name_loose_key(aq_ctx *ctx, const char *name, char **out);
+
+/* Makes the romanisation key of NAME, the key of the matcher's third pass
+ * (docs/names.md): administrative words and bracketed parts dropped, then
+ * Cyrillic and the common romanisations of Russian and Kazakh (BGN/PCGN,
+ * GOST 7.79 / ISO 9, ICAO Doc 9303, the 2021 Kazakh Latin) folded to one
+ * ASCII skeleton, so that "Aksuskiy", "Aqsuskiy" and "Аксуский район" all
+ * give "aksuski". With STEM nonzero, the key's stem: the Russian
+ * adjectival ending and the final vowels and n cut ("Zhambylskiy" and
+ * "Жамбыл ауданы" both give "Jambil"). The key merges distinct names far
+ * more than the loose key (Шу and Чу, Қарасу and Карасу), so aimaq uses it
+ * only within a parent with few units. *out is allocated; free it with
+ * aq_free. Returns AQ_OK, AQ_EINPUT (invalid UTF-8), AQ_EUSAGE (NULL
+ * argument), AQ_ENOMEM. */
+int aq_name_roman_key(aq_ctx *ctx, const char *name, int stem, char **out);
 
 #ifdef __cplusplus
 }

@@ -68,4 +68,27 @@ int aq__name_loose_append(aq_ctx *ctx, const char *name, size_t len, aq_buf *out
  * never stripped to nothing. Returns the new length; key[len] is set to 0. */
 size_t aq__name_strip_affixes(char *key, size_t len);
 
+/* What a name's administrative words say it is: "г.", "қ.", "Қ.Ә.", "Г.А.",
+ * "қаласы", "city" a city (or its administration); "ауданы", "район",
+ * "district" and the Russian adjectival ending (-ский, -skiy) a district;
+ * else nothing. K is a strict key of N bytes. */
+enum { AQ__KIND_ANY = 0, AQ__KIND_CITY = 1, AQ__KIND_DISTRICT = 2 };
+int aq__name_kind(const char *k, size_t n);
+
+/* Appends the romanisation key of NAME (names_roman.c, docs/names.md): the
+ * strict key without its administrative affixes and bracketed parts,
+ * Cyrillic written in Latin and every common romanisation of Russian and
+ * Kazakh folded to one skeleton, so that "Аксуский район", "Aksuskiy" and
+ * "Aqsuskiy" agree. *kind (may be NULL) gets aq__name_kind of the name.
+ * Returns AQ_OK, AQ_EINPUT (invalid UTF-8), AQ_ENOMEM. */
+int aq__name_roman_append(aq_ctx *ctx, const char *name, size_t len, aq_buf *out, int *kind);
+
+/* Cuts a romanisation key K (N bytes) to its stem in place: the Russian
+ * adjectival ending (-ский) and the final vowels and n that differ between
+ * "Аршалы", "Аршалынский" and "Arshalynskiy". Returns the new length. */
+size_t aq__name_stem(char *k, size_t n);
+
+/* Levenshtein distance of A and B, or MAX + 1 once it exceeds MAX. */
+size_t aq__name_distance(const char *a, const char *b, size_t max);
+
 #endif

@@ -5,6 +5,8 @@ Run from the repository root:  python3 examples/kz/prepare.py ../shared/data
 
 What is derived and how is written in examples/kz/SOURCE.md. Nothing here
 changes a value: files are re-keyed on KATO codes, renamed and filtered.
+districts.geojson is derived by districts.py instead, which needs aimaq and
+the store that run.sh builds (its name matching decides the codes).
 """
 import csv
 import json

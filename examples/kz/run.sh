@@ -13,10 +13,11 @@ rm -f "$DB" "$DB-wal" "$DB-shm"
 E=examples/kz
 step() { printf '\n== %s\n' "$*"; }
 
-step "Import: KATO classifier (NK RK 11-2025), reforms, boundaries, population 2023, GRP per capita 2008-2022"
+step "Import: KATO classifier (NK RK 11-2025), reforms, region and district boundaries, population 2023, GRP per capita 2008-2022"
 "$AQ" import $E/units.csv --db "$DB" --dataset "KATO NK RK 11-2025"
 "$AQ" import $E/reforms.csv --db "$DB" --dataset "Territorial reforms 2018 and 2022"
 "$AQ" import $E/regions.geojson --db "$DB" --dataset "Region boundaries (OpenStreetMap)"
+"$AQ" import $E/districts.geojson --db "$DB" --dataset "District boundaries (geoBoundaries ADM2, matched to KATO)"
 "$AQ" import $E/population_region_2023.csv --db "$DB" --map $E/population.map.yaml
 "$AQ" import $E/population_district_2023.csv --db "$DB" --map $E/population.map.yaml
 "$AQ" import $E/grp_per_capita.csv --db "$DB" --map $E/grp_per_capita.map.yaml

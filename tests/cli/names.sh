@@ -18,6 +18,11 @@ out=$("$AIMAQ" name --latin --format csv Қарағанды Ақтөбе Шым�
 [ "$out" = $'name,latin\nҚарағанды,Qarağandy\nАқтөбе,Aqtöbe\nШымкент,Şymkent\nӨскемен,Öskemen' ] \
     || fail "latin: $out"
 
+# the romanisation key and its stem (--roman; not among the default columns)
+out=$("$AIMAQ" name --roman --format csv Zhambylskiy 'Жамбыл ауданы' Aksuskiy 'Аксуский район')
+[ "$out" = $'name,roman_key,stem\nZhambylskiy,Jambilski,Jambil\nЖамбыл ауданы,Jambil,Jambil\nAksuskiy,aksuski,aks\nАксуский район,aksuski,aks' ] \
+    || fail "roman: $out"
+
 # loose key from standard input (KATO and statistics-table spellings)
 out=$(printf 'Семей Қ.Ә.\nг.Семей\nСемей қаласы\n' | "$AIMAQ" name --loose --format csv | cut -d, -f2)
 [ "$out" = $'loose_key\nсемей\nсемей\nсемей' ] || fail "loose: $out"

@@ -193,7 +193,7 @@ static inline void aq_fuzz_number(const uint8_t *data, size_t size)
     free(s);
 }
 
-/* Names: strict key, loose key, transliteration. The strict key of a key
+/* Names: strict key, loose key, transliteration, romanisation key. The strict key of a key
  * must be the key itself (matching compares keys of keys when a stored key
  * is looked up again). */
 static inline void aq_fuzz_names(const uint8_t *data, size_t size)
@@ -209,6 +209,15 @@ static inline void aq_fuzz_names(const uint8_t *data, size_t size)
     }
     (void)aq_name_loose_key(ctx, s, &loose);
     (void)aq_translit_latin(ctx, s, &lat);
+    /* the romanisation key and its stem: plain ASCII whatever the input */
+    for (int stem = 0; stem < 2; stem++) {
+        char *rom = NULL;
+        if (aq_name_roman_key(ctx, s, stem, &rom) == AQ_OK)
+            for (const char *p = rom; *p; p++)
+                if ((unsigned char)*p >= 0x80)
+                    abort();
+        aq_free(rom);
+    }
     aq_free(key);
     aq_free(again);
     aq_free(loose);

@@ -461,7 +461,7 @@ static void test_random_bytes(void)
         "\xe2\x80\x8b", "\xd9\x84", "\xe9\x98\xbf", "\xf0\x9f\x98\x80", "\t", "'", "Q"};
     const size_t npieces = sizeof pieces / sizeof pieces[0];
     unsigned long long state = 20240601ULL;
-    size_t ok = 0, bad = 0, invalid_out = 0, untrimmed = 0;
+    size_t ok = 0, bad = 0, invalid_out = 0, untrimmed = 0, roman_rc = 0, roman_ascii = 0;
     for (int round = 0; round < 3000; round++) {
         char s[512];
         size_t n = 0;
@@ -475,10 +475,15 @@ static void test_random_bytes(void)
             n += pl;
         }
         s[n] = '\0';
-        char *k = NULL, *l = NULL, *t = NULL;
+        char *k = NULL, *l = NULL, *t = NULL, *r = NULL;
         int rc = aq_name_key(ctx, s, &k, NULL);
         int rc2 = aq_name_loose_key(ctx, s, &l);
         int rc3 = aq_translit_latin(ctx, s, &t);
+        int rc4 = aq_name_roman_key(ctx, s, round & 1, &r);
+        roman_rc += rc4 != rc;
+        for (const char *p = rc4 == AQ_OK ? r : ""; *p; p++)
+            roman_ascii += (unsigned char)*p >= 0x80;
+        aq_free(r);
         if (rc == AQ_OK && rc2 == AQ_OK && rc3 == AQ_OK) {
             ok++;
             size_t bad_at;
@@ -498,6 +503,108 @@ static void test_random_bytes(void)
     AQ_CHECK(ok > 100 && bad > 100);
     AQ_EQ_INT(invalid_out, 0);
     AQ_EQ_INT(untrimmed, 0);
+    AQ_EQ_INT(roman_rc, 0);    /* valid exactly when the strict key is */
+    AQ_EQ_INT(roman_ascii, 0); /* the skeleton is ASCII */
+}
+
+/* The romanisation key of S (names_roman.c), or its stem. */
+static char *roman(const char *s, bool stem)
+{
+    static char buf[8][256];
+    static int next;
+    aq_buf b = {0};
+    if (aq__name_roman_append(ctx, s, strlen(s), &b, NULL) != AQ_OK) {
+        aq__buf_free(&b);
+        return NULL;
+    }
+    if (stem)
+        b.len = aq__name_stem(b.data, b.len);
+    char *r = buf[next++ % 8];
+    snprintf(r, sizeof buf[0], "%s", b.data ? b.data : "");
+    aq__buf_free(&b);
+    return r;
+}
+
+static int kind(const char *s)
+{
+    char *k = key(s);
+    return k ? aq__name_kind(k, strlen(k)) : -1;
+}
+
+/* Names of the same district as KATO, the BNS bulletins, OSM and
+ * geoBoundaries ADM2 write them (tests/data/names/adm2_expected.csv). */
+static void test_roman(void)
+{
+    static const char *const same[][2] = {
+        {"Aksuskiy", "Аксуский район"},            /* ADM2 / KATO name_ru      */
+        {"Karatal`skiy", "Каратальский район"},    /* ь as a backquote          */
+        {"Enbekshikazakhskiy", "Енбекшиказахский район"},
+        {"Qyzylorda", "Кызылорда Г.А."},            /* q, and the affix gone     */
+        {"Qyzylorda", "Қызылорда Қ.Ә."},
+        {"Taldyqorghan", "Талдықорған Қ.Ә."},      /* gh for ғ                  */
+        {"Bukhar-Zhyrauskiy", "Бухар-Жырауский район"},
+        {"Katon-Karagayskiy", "Катон-Карагайский район"},
+        {"Shal Akyna", "Район Шал акына"},
+        {"Fyodorovskiy", "Федоровский район"},      /* yo after a consonant = ё, written е */
+        {"Zhylyoyskiy", "Жылыойский район"},       /* ... but ы + о stays apart */
+        {"Tyul`kubaskiy", "Тюлькубасский район"},  /* doubled letters collapse  */
+        {"Almaty (Alma-Ata)", "Алматы"},            /* the bracketed old name    */
+        {"Jambyl", "Жамбыл"},                      /* 2021 Kazakh Latin j       */
+        {"Žambyl", "Жамбыл"},                      /* ISO 9 ž                   */
+        {"Şardara", "Шардара"},                    /* 2021 Kazakh Latin ş       */
+        {"Shchuchinsk", "Щучинск"},                /* BGN shch                  */
+        {"Yesil", "Есиль"},                        /* BGN ye                    */
+        {"Aqtöbe", "Ақтөбе"},
+        {"Tselinograd", "Целиноград"},            /* ts and c for ц            */
+        {"Celinograd", "Целиноград"},
+        {"Chingirlau", "Чингирлау"},
+    };
+    for (size_t i = 0; i < sizeof same / sizeof same[0]; i++) {
+        char *a = roman(same[i][0], false), *b = roman(same[i][1], false);
+        AQ_CHECK(a && b && strcmp(a, b) == 0);
+        if (a && b && strcmp(a, b) != 0)
+            fprintf(stderr, "  roman(%s) = %s, roman(%s) = %s\n", same[i][0], a, same[i][1], b);
+    }
+    AQ_EQ_STR(roman("Аксуский район", false), "aksuski");
+    AQ_EQ_STR(roman("Шымкент", false), "Wimkent");
+    /* the stem meets the Kazakh noun: Zhambylskiy = Жамбыл ауданы, Аршалы
+     * = Arshalynskiy, Алға = Alginskiy, Жарқайың = Zharkainskiy */
+    static const char *const stems[][2] = {
+        {"Zhambylskiy", "Жамбыл ауданы"}, {"Arshalynskiy", "Аршалы ауданы"}, {"Alginskiy", "Алға ауданы"},
+        {"Zharkainskiy", "Жарқайың ауданы"}, {"Aytekebiyskiy", "Әйтеке би ауданы"},
+        {"Shetskiy", "Шет ауданы"}, {"Lugovskoy", "Луговое"},
+    };
+    for (size_t i = 0; i < sizeof stems / sizeof stems[0]; i++) {
+        char *a = roman(stems[i][0], true), *b = roman(stems[i][1], true);
+        AQ_CHECK(a && b && strcmp(a, b) == 0);
+        if (a && b && strcmp(a, b) != 0)
+            fprintf(stderr, "  stem(%s) = %s, stem(%s) = %s\n", stems[i][0], a, stems[i][1], b);
+    }
+    /* different places stay apart under the stem */
+    AQ_CHECK(strcmp(roman("Ақсу ауданы", true), roman("Ақсуат ауданы", true)) != 0);
+    AQ_CHECK(strcmp(roman("Жамбыл", true), roman("Жуалы", true)) != 0);
+
+    /* kinds: a city mark, a district word or ending, or nothing */
+    AQ_EQ_INT(kind("г.Костанай"), AQ__KIND_CITY);
+    AQ_EQ_INT(kind("Қостанай Қ.Ә."), AQ__KIND_CITY);
+    AQ_EQ_INT(kind("Актау Г.А."), AQ__KIND_CITY);
+    AQ_EQ_INT(kind("Арқалық қаласы"), AQ__KIND_CITY);
+    AQ_EQ_INT(kind("Қостанай ауданы"), AQ__KIND_DISTRICT);
+    AQ_EQ_INT(kind("район Ақсуат"), AQ__KIND_DISTRICT);
+    AQ_EQ_INT(kind("Aksuskiy"), AQ__KIND_DISTRICT);
+    AQ_EQ_INT(kind("Костанайский район"), AQ__KIND_DISTRICT);
+    AQ_EQ_INT(kind("Қостанай"), AQ__KIND_ANY);
+    AQ_EQ_INT(kind("Qyzylorda"), AQ__KIND_ANY);
+    AQ_EQ_INT(kind("г."), AQ__KIND_ANY); /* a mark alone names nothing */
+
+    /* the bounded edit distance */
+    AQ_EQ_INT((int)aq__name_distance("astraHansi", "astraHanski", 2), 1);
+    AQ_EQ_INT((int)aq__name_distance("Cardarinski", "Wardarinski", 2), 1);
+    AQ_EQ_INT((int)aq__name_distance("kitten", "sitting", 3), 3);
+    AQ_EQ_INT((int)aq__name_distance("kitten", "sitting", 2), 3); /* max + 1 */
+    AQ_EQ_INT((int)aq__name_distance("", "abc", 3), 3);
+    AQ_EQ_INT((int)aq__name_distance("abc", "abc", 0), 0);
+    AQ_EQ_INT((int)aq__name_distance("abcdefgh", "a", 2), 3);
 }
 
 int main(void)
@@ -512,6 +619,7 @@ int main(void)
     test_osm_file();
     test_kato_quirks();
     test_random_bytes();
+    test_roman();
     aq_ctx_free(ctx);
     AQ_TEST_END();
 }
