@@ -5,7 +5,7 @@
 const WORDS = {
   kk: {
     high: 'жоғары', medium: 'орташа', low: 'төмен', uninhabited: 'тұрғындары жоқ', excluded: 'бағаланбады',
-    methodology_store: 'Әдістемені сақтау', potential: 'Даму әлеуеті: кластар бойынша жиынтық', methodology: 'Әдістеме', allow_missing: 'Жоқ көрсеткіштерсіз', class: 'Класс', count: 'Саны', population: 'Халық', share: 'Үлесі, %', missing_note: 'Деректерде жоқ, есепке алынбаған көрсеткіштер:', stored: 'Сақталды',
+    methodology_store: 'Әдістемені сақтау', potential: 'Даму әлеуеті: кластар бойынша жиынтық', methodology: 'Әдістеме', allow_missing: 'Деректерде жоқ көрсеткіштерді шығарып, барларымен есептеу', class: 'Класс', count: 'Саны', population: 'Халық', share: 'Үлесі, %', missing_note: 'Деректерде жоқ, есепке алынбаған көрсеткіштер:', stored: 'Сақталды',
     tab_charts: 'Диаграммалар', chart: 'Диаграмма', chart_series: 'Айырмашылықтар динамикасы', chart_bars: 'Рейтинг', chart_dots: 'Орташаға қатысты', chart_lorenz: 'Лоренц қисығы', chart_lisa: 'Кеңістіктік кластерлер (LISA)', chart_population: 'Халық саны', chart_provenance: 'Деректердің шығу тегі',
     title: 'aimaq — аймақтық талдау', language: 'Тіл', logout: 'Шығу', login: 'Кіру', name: 'Аты',
     password: 'Құпиясөз', tab_map: 'Карта', tab_data: 'Деректер', tab_submissions: 'Өтінімдер',
@@ -22,7 +22,7 @@ const WORDS = {
   },
   ru: {
     high: 'высокий', medium: 'средний', low: 'низкий', uninhabited: 'без населения', excluded: 'не оценены',
-    methodology_store: 'Сохранить методику', potential: 'Потенциал развития: сводка по классам', methodology: 'Методика', allow_missing: 'Без отсутствующих показателей', class: 'Класс', count: 'Число', population: 'Население', share: 'Доля, %', missing_note: 'Показатели, которых нет в данных и которые не учтены:', stored: 'Сохранено',
+    methodology_store: 'Сохранить методику', potential: 'Потенциал развития: сводка по классам', methodology: 'Методика', allow_missing: 'Считать по имеющимся показателям, исключив отсутствующие в данных', class: 'Класс', count: 'Число', population: 'Население', share: 'Доля, %', missing_note: 'Показатели, которых нет в данных и которые не учтены:', stored: 'Сохранено',
     tab_charts: 'Диаграммы', chart: 'Диаграмма', chart_series: 'Динамика различий', chart_bars: 'Рейтинг', chart_dots: 'Относительно среднего', chart_lorenz: 'Кривая Лоренца', chart_lisa: 'Пространственные кластеры (LISA)', chart_population: 'Численность населения', chart_provenance: 'Происхождение данных',
     title: 'aimaq — территориальный анализ', language: 'Язык', logout: 'Выйти', login: 'Войти', name: 'Имя',
     password: 'Пароль', tab_map: 'Карта', tab_data: 'Данные', tab_submissions: 'Заявки', tab_analysis: 'Анализ',
@@ -39,7 +39,7 @@ const WORDS = {
   },
   en: {
     high: 'high', medium: 'medium', low: 'low', uninhabited: 'uninhabited', excluded: 'not scored',
-    methodology_store: 'Store a methodology', potential: 'Development potential: class summary', methodology: 'Methodology', allow_missing: 'Without missing indicators', class: 'Class', count: 'Count', population: 'Population', share: 'Share, %', missing_note: 'Indicators not in the data, left out:', stored: 'Stored',
+    methodology_store: 'Store a methodology', potential: 'Development potential: class summary', methodology: 'Methodology', allow_missing: 'Score on the indicators present, leaving out those the data lacks', class: 'Class', count: 'Count', population: 'Population', share: 'Share, %', missing_note: 'Indicators not in the data, left out:', stored: 'Stored',
     tab_charts: 'Charts', chart: 'Chart', chart_series: 'Disparities over time', chart_bars: 'Ranking', chart_dots: 'Relative to the average', chart_lorenz: 'Lorenz curve', chart_lisa: 'Spatial clusters (LISA)', chart_population: 'Population', chart_provenance: 'Provenance',
     title: 'aimaq — territorial analysis', language: 'Language', logout: 'Log out', login: 'Log in', name: 'Name',
     password: 'Password', tab_map: 'Map', tab_data: 'Data', tab_submissions: 'Submissions', tab_analysis: 'Analysis',
