@@ -305,6 +305,9 @@ typedef struct aq_import_opts {
                                 one (AQ_EDENIED otherwise, naming the
                                 units); NULL = no restriction. Also set by
                                 aq_ws_submit_file (a regional editor's).   */
+    int again;               /* 1: import a file whose SHA-256 the store
+                                already has (a dataset of it); 0 = refuse
+                                it with AQ_EINPUT naming that dataset       */
 } aq_import_opts;
 
 /* Sets every field of OPTS to its default: read options as
@@ -320,6 +323,9 @@ typedef struct aq_import_result {
     char *shape;             /* "units", "wide" or "long"                 */
     char *defaults;          /* the column roles chosen, for the report   */
     char *checksum;          /* SHA-256 of the file, hex                  */
+    size_t units_by_name;    /* rows whose unit was found by its name     */
+    char *measure;           /* unit of measure the sheet gives, or NULL  */
+    char *notes;             /* footnotes below the table, or NULL        */
 } aq_import_result;
 
 /* Frees the strings of R and zeroes it. */

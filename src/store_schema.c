@@ -158,6 +158,11 @@ static const char *const sqlite_migrations[] = {
     /* 3: pages of one level in code order (the server's listings, and
      * selections by level) read the index instead of every unit. */
     "CREATE INDEX units_level_code ON units(level, code);\n",
+    /* 4: what a published sheet says around its table: its title, the
+     * unit of measure and the footnotes (docs/import.md). */
+    "ALTER TABLE datasets ADD COLUMN title TEXT;\n"
+    "ALTER TABLE datasets ADD COLUMN measure TEXT;\n"
+    "ALTER TABLE datasets ADD COLUMN notes TEXT;\n",
 };
 
 
@@ -305,6 +310,10 @@ static const char *const pg_migrations[] = {
     "  output_sha256 TEXT COLLATE \"C\");\n",
     /* 3 */
     "CREATE INDEX units_level_code ON units(level, code);\n",
+    /* 4 */
+    "ALTER TABLE datasets ADD COLUMN title TEXT COLLATE \"C\";\n"
+    "ALTER TABLE datasets ADD COLUMN measure TEXT COLLATE \"C\";\n"
+    "ALTER TABLE datasets ADD COLUMN notes TEXT COLLATE \"C\";\n",
 };
 
 _Static_assert(sizeof sqlite_migrations == sizeof pg_migrations, "both engines have every schema version");
