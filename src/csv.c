@@ -366,10 +366,8 @@ static int read_header(aq_ctx *ctx, csv_src *src, const aq_read_opts *opts)
             rc = aq__oom(ctx);
             break;
         }
-        for (size_t i = 0; i < j; i++)
-            if (strcmp(src->names[i], src->names[j]) == 0)
-                rc = aq__err(ctx, AQ_EINPUT, "'%s' line %zu: column '%s' appears twice (columns %zu and %zu)",
-                             src->path, header_line, src->names[j], i + 1, j + 1);
+        /* A name given twice is made unique when the table is made
+         * (aq__table_unique_names: 'X', 'X.1', as pandas reads it). */
         src->types[j] = forced_text(opts, src->names[j]) ? AQ_COL_TEXT : AQ_COL_NUMBER;
         src->decimal[j] = opts && opts->decimal ? opts->decimal : (src->delim == ',' ? '.' : ',');
         src->decimal_fixed[j] = opts && opts->decimal;
@@ -667,6 +665,16 @@ static int full_pass(aq_ctx *ctx, csv_src *src, const char *body, const char *en
     int rc = aq_table_new(ctx, nrows, &t);
     if (rc)
         return rc;
+    bool *kept = aq__xcalloc(ctx, src->ncols ? src->ncols : 1, sizeof *kept);
+    for (size_t j = 0; kept && j < src->ncols; j++)
+        kept[j] = src->slot[j] >= 0;
+    if (!kept || (rc = aq__table_set_source(ctx, t, src->path)) != AQ_OK ||
+        (rc = aq__table_unique_names(ctx, t, src->names, src->ncols, kept)) != AQ_OK) {
+        aq__free(kept);
+        aq_table_free(t);
+        return rc ? rc : AQ_ENOMEM;
+    }
+    aq__free(kept);
     for (long k = 0; rc == AQ_OK; k++) { /* in the order the caller asked for */
         size_t j = 0;
         while (j < src->ncols && src->slot[j] != k)

@@ -166,9 +166,9 @@ int aq__import_resolve_names(aq__import *im)
                                 "parent's row above it)", nm, b.data ? b.data : ambiguous[i]);
             aq__buf_free(&b);
         } else {
-            rc = aq__reject_row(im, i, col, "the name '%s' matches no unit of the store (at any level: %s%s); check "
-                                "the spelling, or import the units first", nm, nlevels ? levels[0].name : "",
-                                nlevels > 1 ? " ... settlement" : "");
+            rc = aq__reject_row(im, i, col, "the name '%s' matches no unit of the store at any level ('%s' has no code "
+                                "column, so its units are found by name): check the spelling, import the units "
+                                "first, or give a code column", nm, im->path);
         }
         if (rc == AQ_OK && im->row_unit[i])
             im->res->units_by_name++;

@@ -96,7 +96,8 @@ static int list_layers(aq_ctx *ctx, GDALDatasetH ds, const char *path, const cha
     return rc;
 }
 
-/* Fills T from LAYER; the first feature is on line LINE0. CONVERT turns
+/* Fills T from LAYER; the first feature is on line LINE0 (0: each on the
+ * sheet row its feature id gives, for a grid read without a header). CONVERT turns
  * text columns of numbers into number columns. */
 static int fill(aq_ctx *ctx, const char *path, OGRLayerH layer, size_t line0, bool convert, aq_table *t)
 {
@@ -124,7 +125,7 @@ static int fill(aq_ctx *ctx, const char *path, OGRLayerH layer, size_t line0, bo
             break;
         }
         GIntBig fid = OGR_F_GetFID(feat);
-        t->lines[row] = line0 == 1 && fid > 0 ? (size_t)fid : row + line0; /* a grid: the sheet's row */
+        t->lines[row] = line0 ? row + line0 : fid > 0 ? (size_t)fid : row + 1; /* 0: a grid, the sheet's row */
         for (int j = 0; j < nf; j++) {
             aq__column *c = &t->cols[j];
             if (!OGR_F_IsFieldSetAndNotNull(feat, j))
@@ -208,7 +209,7 @@ static int read_laid_out(aq_ctx *ctx, const char *path, const aq_read_opts *opts
     aq_table *grid = NULL, *t = NULL;
     int rc = layer ? aq_table_new(ctx, (size_t)count_features(layer), &grid) : AQ_OK;
     if (layer && rc == AQ_OK)
-        rc = fill(ctx, path, layer, 1, false, grid);
+        rc = fill(ctx, path, layer, 0, false, grid);
     GDALClose(ds);
     if (layer && rc == AQ_OK)
         rc = aq__table_set_source(ctx, grid, path);

@@ -159,6 +159,9 @@ long aq_table_find(const aq_table *t, const char *name)
 int aq_table_number_column(aq_ctx *ctx, const aq_table *t, const char *name, const double **values)
 {
     const char *src = t->source ? t->source : "the store selection";
+    int arc = aq__table_check_unambiguous(ctx, t, name, "the command");
+    if (arc)
+        return arc;
     long c = aq_table_find(t, name);
     if (c < 0) {
         aq_buf b = {0};
