@@ -108,7 +108,8 @@ static int fill(aq_ctx *ctx, const char *path, OGRLayerH layer, size_t line0, bo
         OGRFieldDefnH fd = OGR_FD_GetFieldDefn(defn, j);
         OGRFieldType ft = OGR_Fld_GetType(fd);
         const char *name = OGR_Fld_GetNameRef(fd);
-        bool number = (ft == OFTInteger || ft == OFTInteger64 || ft == OFTReal) && !aq__is_code_column(name);
+        bool number = (ft == OFTInteger || ft == OFTInteger64 || ft == OFTReal) && !aq__is_code_column(name) &&
+                      line0 != 0; /* a grid is all text: table_layout.c reads it */
         rc = aq__table_add(ctx, t, name, number ? AQ_COL_NUMBER : AQ_COL_TEXT, NULL);
     }
     if (rc)

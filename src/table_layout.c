@@ -253,6 +253,20 @@ int aq__table_layout(aq_ctx *ctx, const aq_table *g, const aq__layout_opts *o, a
                            "the first row of numbers (or give --header-row N)",
                            path, d0 + 1);
         h1--;
+        row_kind hk = classify(g, h1), dk = classify(g, d0);
+        if (is_title_row(g, h1, &hk) && dk.nonempty >= 2) {
+            aq_buf tb = {0};
+            int rc = aq__clean_label(ctx, cell(g, (size_t)hk.first, h1), &tb);
+            if (rc == AQ_OK)
+                rc = aq__err(ctx, AQ_EINPUT,
+                             "'%s' row %zu looks like a title ('%s'), not a header: it names one column, and the "
+                             "table below it (from row %zu) has %zu; expected a row naming the columns above the "
+                             "first row of numbers (add one, or give --header-row N)",
+                             path, g->lines ? g->lines[h1] : h1 + 1, tb.data, g->lines ? g->lines[d0] : d0 + 1,
+                             dk.nonempty);
+            aq__buf_free(&tb);
+            return rc;
+        }
         h0 = h1;
         while (h0 > skip && h1 - h0 + 1 < MAX_HEADER_ROWS) {
             row_kind k = classify(g, h0 - 1);
