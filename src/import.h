@@ -63,6 +63,9 @@ int aq__import_resolve_names(aq__import *im);
 /* The unit a name resolved to stands for in PERIOD: itself, or its one
  * predecessor when it was formed after the period's end. */
 int aq__unit_for_period(aq__import *im, int64_t unit, const char *period, int64_t *out);
+/* Warns where the units under the country do not add up to its row, for
+ * indicators that are counts (import_names.c). */
+int aq__import_check_total(aq__import *im);
 
 int aq__import_units(aq__import *im);
 int aq__import_links(aq__import *im);

@@ -13,6 +13,7 @@
  * stands for its one predecessor in that period (South Kazakhstan, the
  * row's name before the reform), by the store's reform links.
  */
+#include "check.h"
 #include "import.h"
 #include "table.h"
 
@@ -208,5 +209,56 @@ int aq__unit_for_period(aq__import *im, int64_t unit, const char *period, int64_
     aq__db_finalize(st);
     if (rc == AQ_OK && k == 1)
         *out = from;
+    return rc;
+}
+
+/* Does the country row agree with its regions? Only for an indicator that
+ * is a count (aq__is_count_column: population, number, total ...; never per
+ * capita, rates or shares, which do not add up), and only for a period in
+ * which the table has every child of the country valid at its end, or
+ * whose children already exceed the total. A disagreement is a warning:
+ * the office may publish a total with units it does not list. */
+int aq__import_check_total(aq__import *im)
+{
+    aq_db_stmt *st, *kids;
+    int rc = aq__store_prepare(im->s,
+        "SELECT i.code, o.period, p.code, c.value, sum(o.value), count(*) FROM observations o"
+        " JOIN units u ON u.id = o.unit_id JOIN units p ON p.code = u.parent AND p.level = 'country'"
+        " JOIN observations c ON c.unit_id = p.id AND c.indicator_id = o.indicator_id AND c.period = o.period"
+        " AND c.dataset_id = o.dataset_id JOIN indicators i ON i.id = o.indicator_id"
+        " WHERE o.dataset_id = ?1 GROUP BY i.code, o.period, p.code, c.value ORDER BY i.code, o.period", &st);
+    if (rc)
+        return rc;
+    if ((rc = aq__store_prepare(im->s, "SELECT count(*) FROM units WHERE parent = ?1 AND (valid_from IS NULL OR"
+                                       " valid_from <= ?2) AND (valid_to IS NULL OR valid_to > ?2)", &kids)) != AQ_OK) {
+        aq__db_finalize(st);
+        return rc;
+    }
+    aq__db_bind_int64(st, 1, im->dataset_id);
+    size_t warned = 0;
+    while (rc == AQ_OK && aq__store_row(im->s, st, &rc)) {
+        const char *ind = aq__db_column_text(st, 0), *period = aq__db_column_text(st, 1);
+        double total = aq__db_column_double(st, 3), sum = aq__db_column_double(st, 4);
+        int64_t n = aq__db_column_int64(st, 5), valid = -1;
+        char end[11];
+        if (!aq__is_count_column(ind) || !aq__period_end(period, end))
+            continue;
+        aq__db_reset(kids);
+        aq__db_bind_text(kids, 1, aq__db_column_text(st, 2));
+        aq__db_bind_text(kids, 2, end);
+        if (aq__db_step(kids) == AQ_DB_ROW)
+            valid = aq__db_column_int64(kids, 0);
+        double tol = 0.001 * (total < 0 ? -total : total);
+        bool off = (n == valid && (sum - total > tol || total - sum > tol)) || sum - total > tol;
+        if (off && warned++ < 5)
+            aq__warn(im->ctx, "'%s': indicator '%s', period %s: the %lld units under the country add up to %g, but "
+                     "its row says %g (%+.1f%%); a count should add up", im->path, ind, period, (long long)n, sum,
+                     total, total ? 100 * (sum - total) / total : 0.0);
+    }
+    if (warned > 5)
+        aq__warn(im->ctx, "'%s': ... and %zu more periods whose units do not add up to the country", im->path,
+                 warned - 5);
+    aq__db_finalize(kids);
+    aq__db_finalize(st);
     return rc;
 }

@@ -713,6 +713,8 @@ int aq_store_import(aq_store *s, const char *path, const aq_import_opts *opts, a
     }
     if (rc == AQ_OK && opts->scope)
         rc = aq__ws_scope_check_dataset(s, opts->scope, obs_table(&im), im.dataset_id);
+    if (rc == AQ_OK && res.units_by_name && !opts->pending)
+        rc = aq__import_check_total(&im);
     if (rc == AQ_OK) {
         if (res.rows_rejected && !opts->skip_bad_rows)
             rc = rejects_message(&im);

@@ -14,6 +14,7 @@ has "$T/out" "rows: 22 read, 22 accepted, 0 rejected"
 has "$T/out" "observations: 1111"
 has "$T/out" "units found by name: 22 rows"
 has "$T/out" "unit of measure: тыс.тенге"
+hasnt "$T/err" "add up" # GRP per capita is a ratio: its regions do not sum to the country
 has "$T/out" "2) c 1990 по 2018 годы Туркестанская область и город Шымкент были в составе Южно-Казахстанской области."
 # Every region and year of the clean CSV, to 0.1 as it was rounded.
 dbq "$DB" "SELECT u.code, o.period, o.value FROM observations o JOIN units u ON u.id = o.unit_id
@@ -50,6 +51,13 @@ has "$T/out" "unit of measure: человек"
 eq "$(dbq "$DB" "SELECT u.code || ':' || o.period || ':' || CAST(o.value AS INTEGER) FROM observations o JOIN units u ON u.id = o.unit_id JOIN indicators i ON i.id = o.indicator_id WHERE i.code = 'population' AND u.code IN ('510000000', '610000000') ORDER BY 1" | tr '\n' ' ')" \
    "510000000:2017-Q1:100 510000000:2017:110 510000000:2018-Q1:120 610000000:2018:130 " "Turkestan's row across the reform"
 eq "$(dbq "$DB" "SELECT count(*) FROM observations o JOIN units u ON u.id = o.unit_id WHERE u.parent = '110000000'")" "8" "Akmola's districts"
+# A count (population) whose regions, all 20 of 2023, do not add up to the
+# country's row: a warning names the sums (CSV, Russian header, by name).
+{ echo "Регион,2023 год"; echo "Республика Казахстан,1000"
+  awk -F, '$2 == "000000000" && $9 == "" { print $6 ",40" }' $B/regions_units.csv; } > "$T/pop.csv"
+expect 0 "$AIMAQ" import "$T/pop.csv" --indicator population --db "$DB"
+has "$T/err" "indicator 'population', period 2023: the 20 units under the country add up to 800, but its row says 1000 (-20.0%); a count should add up"
+has "$T/out" "units found by name: 21 rows"
 # --header-row and --skip-rows override what is found.
 expect 0 "$AIMAQ" read $B/districts.xlsx --header-row 4 --format csv
 has "$T/out" "Наименование,I квартал,год,I квартал.1,год.1"
