@@ -13,7 +13,8 @@
  * table, with the title, unit of measure and footnotes attached to it.
  *
  * The body begins at the first row with a number in it (a row whose only
- * numbers are distinct years is a header of years, not data). The header
+ * numbers are distinct years is a header of years, not data), or at the
+ * rows naming only a unit right above it and under the header. The header
  * is the rows above it that name two or more columns, up to four; a row
  * naming one cell, or a cell and a unit of measure, is a title row. In an
  * upper header row a merged cell's value stands only in its first cell:
@@ -243,6 +244,16 @@ int aq__table_layout(aq_ctx *ctx, const aq_table *g, const aq__layout_opts *o, a
             if (d0 == nr)
                 return aq__err(ctx, AQ_EINPUT, "'%s' is empty: no cells found", path);
             d0++;
+        }
+        /* Rows naming only a unit right under the header belong to the
+         * body: a region's row above its districts. */
+        size_t d = d0;
+        for (row_kind k; d > skip && (k = classify(g, d - 1)).nonempty == 1 && k.first == 0;)
+            d--;
+        if (d < d0 && d > skip) {
+            row_kind k = classify(g, d - 1);
+            if (k.nonempty >= 2 && !is_title_row(g, d - 1, &k))
+                d0 = d;
         }
         h1 = d0;
         while (h1 > skip && classify(g, h1 - 1).nonempty == 0)
