@@ -58,8 +58,8 @@ static int run(int argc, char **argv)
         {"skip-bad-rows", CLI_FLAG, &skip, NULL, "import the good rows and write the rejects to a file"},
         {"rejects", CLI_STRING, &rejects, "FILE", "where rejected rows go with --skip-bad-rows"},
         {"batch-rows", CLI_INT, &batch, "N", "read CSV in batches of N rows (default: files over 256 MB, 1,000,000)"},
-        {"header-row", CLI_INT, &header_row, "N", "spreadsheets: the row holding the column names (default: found)"},
-        {"skip-rows", CLI_INT, &skip_rows, "N", "spreadsheets: rows at the top to ignore before the header"},
+        {"header-row", CLI_INT, &header_row, "N", "the row (CSV: line) naming the columns (default: found in spreadsheets)"},
+        {"skip-rows", CLI_INT, &skip_rows, "N", "rows (CSV: lines) at the top to ignore before the header"},
         {"again", CLI_FLAG, &again, NULL, "import a file the store already has (same SHA-256) once more"},
         {NULL, 0, NULL, NULL, NULL}};
     int npos, rc = cli_parse(&cmd_import, opts, argc, argv, &npos);

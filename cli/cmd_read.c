@@ -28,8 +28,8 @@ static int run(int argc, char **argv)
     cli_option opts[] = {
         {"layer", CLI_STRING, &in.layer, "NAME", "layer or sheet of the input file"},
         {"encoding", CLI_STRING, &in.encoding, "ENC", "encoding of a non-UTF-8 text file (CP1251, KZ-1048)"},
-        {"header-row", CLI_INT, &in.header_row, "N", "spreadsheets: the row holding the column names (default: found)"},
-        {"skip-rows", CLI_INT, &in.skip_rows, "N", "spreadsheets: rows at the top to ignore before the header"},
+        {"header-row", CLI_INT, &in.header_row, "N", "the row (CSV: line) naming the columns (default: found in spreadsheets)"},
+        {"skip-rows", CLI_INT, &in.skip_rows, "N", "rows (CSV: lines) at the top to ignore before the header"},
         {"format", CLI_STRING, &format, "F", "table, csv, json, geojson, gpkg or xlsx"},
         {"output", CLI_STRING, &output, "FILE", "write to FILE instead of standard output"},
         {"schema", CLI_FLAG, &schema, NULL, "print the columns and their types instead of the rows"},

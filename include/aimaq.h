@@ -112,11 +112,12 @@ typedef struct aq_read_opts {
     const char *const *optional_columns; /* with columns: NULL-terminated
                                 names also kept, after them, when the file
                                 has them (labels such as code or name)     */
-    size_t header_row;       /* spreadsheets: the 1-based row holding the
-                                column names; 0 = found (below title and
-                                blank rows, see docs/import.md)            */
-    size_t skip_rows;        /* spreadsheets: rows at the top to ignore
-                                before looking for the header; 0 = none    */
+    size_t header_row;       /* the 1-based row (line) holding the column
+                                names; 0 = found in a spreadsheet (below
+                                title and blank rows, docs/import.md), the
+                                first line of delimited text               */
+    size_t skip_rows;        /* rows (lines) at the top to ignore before
+                                looking for the header; 0 = none           */
 } aq_read_opts;
 
 /* Sets every field of OPTS to its default (all NULL / 0). */

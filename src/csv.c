@@ -301,6 +301,13 @@ static int read_header(aq_ctx *ctx, csv_src *src, const aq_read_opts *opts)
 {
     const char *p = src->data, *end = src->data + src->len;
     size_t lines = 0;
+    /* --header-row N / --skip-rows N: the lines above the header (a
+     * bulletin's title) are passed over whole. */
+    size_t skip = opts && opts->header_row ? opts->header_row - 1 : opts ? opts->skip_rows : 0;
+    for (; skip && p < end; skip--, lines++) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        p = nl ? nl + 1 : end;
+    }
     p = skip_blank(p, end, &lines);
     if (p >= end)
         return aq__err(ctx, AQ_EINPUT, "'%s' is empty: expected a header line naming the columns", src->path);
@@ -355,7 +362,8 @@ static int read_header(aq_ctx *ctx, csv_src *src, const aq_read_opts *opts)
             if (named == 1 && n0 > 0 && nf > 1)
                 rc = aq__err(ctx, AQ_EINPUT,
                              "'%s' line %zu looks like a title ('%s'), not a header: only its first column is named; "
-                             "expected the column names on the first line (delete the title rows above them)",
+                             "expected the column names on the first line (delete the title rows above them); "
+                             "or give --header-row N, the line that names the columns",
                              src->path, header_line, title);
             else
                 rc = aq__err(ctx, AQ_EINPUT, "'%s' line %zu: column %zu has no name in the header", src->path,
