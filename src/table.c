@@ -307,7 +307,15 @@ bool aq__is_code_column(const char *name)
         if (aq__ieq(name, names[i]))
             return true;
     size_t n = strlen(name);
-    return n > 5 && aq__ieq(name + n - 5, "_code");
+    if (n > 5 && aq__ieq(name + n - 5, "_code"))
+        return true;
+    /* The Russian and Kazakh headers of a code column (mapping.c's
+     * defaults): 'Код КАТО', 'КАТО', 'КАТО коды', 'Код'. */
+    static const char *const cyrillic[] = {"КАТО", "Като", "като", "Код", "код", "КОД", NULL};
+    for (int i = 0; cyrillic[i]; i++)
+        if (strncmp(name, cyrillic[i], strlen(cyrillic[i])) == 0)
+            return true;
+    return false;
 }
 
 bool aq__is_missing_token(const char *s, size_t len)

@@ -58,6 +58,17 @@ eq "$(dbq "$DB" "SELECT count(*) FROM observations o JOIN units u ON u.id = o.un
 expect 0 "$AIMAQ" import "$T/pop.csv" --indicator population --db "$DB"
 has "$T/err" "indicator 'population', period 2023: the 20 units under the country add up to 800, but its row says 1000 (-20.0%); a count should add up"
 has "$T/out" "units found by name: 21 rows"
+# Column roles in the languages of the data: a Russian long table with
+# codes (kept as text: the country's 000000000), a Kazakh one with names.
+printf 'Код КАТО,Наименование,Год,Значение,Показатель\n000000000,Республика Казахстан,2021,19000000,pop_ru\n' > "$T/ru.csv"
+expect 0 "$AIMAQ" import "$T/ru.csv" --db "$DB"
+has "$T/out" "shape long; code = column 'Код КАТО'; name_ru = column 'Наименование'; period = column 'Год'; indicator = column 'Показатель'; value = column 'Значение'"
+eq "$(dbq "$DB" "SELECT CAST(o.value AS INTEGER) FROM observations o JOIN units u ON u.id = o.unit_id JOIN indicators i ON i.id = o.indicator_id WHERE i.code = 'pop_ru' AND u.code = '000000000' AND o.period = '2021'")" "19000000" "Russian long table"
+printf 'Атауы,Жыл,Көрсеткіш,Мәні\nҚазақстан Республикасы,2021 жыл,pop_kk,19000000\nАқмола облысы,2021 жыл,pop_kk,780000\n' > "$T/kk.csv"
+expect 0 "$AIMAQ" import "$T/kk.csv" --db "$DB"
+has "$T/out" "name_kk = column 'Атауы'; period = column 'Жыл'; indicator = column 'Көрсеткіш'; value = column 'Мәні'"
+eq "$(dbq "$DB" "SELECT u.code || ':' || o.period || ':' || CAST(o.value AS INTEGER) FROM observations o JOIN units u ON u.id = o.unit_id JOIN indicators i ON i.id = o.indicator_id WHERE i.code = 'pop_kk' ORDER BY 1" | tr '\n' ' ')" \
+   "000000000:2021:19000000 110000000:2021:780000 " "Kazakh long table by name"
 # --header-row and --skip-rows override what is found.
 expect 0 "$AIMAQ" read $B/districts.xlsx --header-row 4 --format csv
 has "$T/out" "Наименование,I квартал,год,I квартал.1,год.1"
