@@ -446,18 +446,20 @@ static int write_rejects(aq__import *im, const char *path)
 
 /* ---- the transaction ---- */
 
-/* The same file (by SHA-256) already in the store: a second dataset of it
- * would only double every figure's provenance, so it needs --again. */
+/* The same file (by SHA-256, and the same sheet) already in the store: a
+ * second dataset of it would only double every figure's provenance, so it
+ * needs --again. */
 static int refuse_repeat(aq__import *im, const char *checksum)
 {
     if (im->opts->again || im->opts->pending)
         return AQ_OK;
     aq_db_stmt *st;
     int rc = aq__store_prepare(im->s, "SELECT id, name, imported_at FROM datasets WHERE checksum = ?1 AND status = 'live'"
-                                      " ORDER BY id LIMIT 1", &st);
+                                      " AND coalesce(layer, '') = ?2 ORDER BY id LIMIT 1", &st);
     if (rc)
         return rc;
     aq__db_bind_text(st, 1, checksum);
+    aq__db_bind_text(st, 2, im->opts->read.layer ? im->opts->read.layer : "");
     if (aq__store_row(im->s, st, &rc))
         rc = aq__err(im->ctx, AQ_EINPUT, "'%s' is already in the store: dataset %lld '%s', imported %s, is this same "
                      "file (SHA-256 %.12s...); nothing imported (give --again to import it once more)", im->path,
@@ -469,8 +471,8 @@ static int refuse_repeat(aq__import *im, const char *checksum)
 static int create_dataset(aq__import *im, const char *checksum, const char *title)
 {
     aq_db_stmt *st;
-    int rc = aq__store_prepare(im->s, "INSERT INTO datasets(name, source, checksum, imported_by, shape, status, title, measure, notes)"
-                                      " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) RETURNING id", &st);
+    int rc = aq__store_prepare(im->s, "INSERT INTO datasets(name, source, checksum, imported_by, shape, status, title, measure, notes, layer)"
+                                      " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) RETURNING id", &st);
     if (rc)
         return rc;
     const char *user = im->opts->user ? im->opts->user : getenv("USER");
@@ -483,6 +485,7 @@ static int create_dataset(aq__import *im, const char *checksum, const char *titl
     aq__db_bind_text(st, 7, title);
     aq__db_bind_text(st, 8, im->res->measure);
     aq__db_bind_text(st, 9, im->res->notes);
+    aq__db_bind_text(st, 10, im->opts->read.layer);
     if (aq__db_step(st) == AQ_DB_ROW)
         im->dataset_id = aq__db_column_int64(st, 0);
     else

@@ -159,10 +159,13 @@ static const char *const sqlite_migrations[] = {
      * selections by level) read the index instead of every unit. */
     "CREATE INDEX units_level_code ON units(level, code);\n",
     /* 4: what a published sheet says around its table: its title, the
-     * unit of measure and the footnotes (docs/import.md). */
+     * unit of measure and the footnotes (docs/import.md); and the sheet
+     * (layer) a dataset was read from: another sheet of a file already
+     * imported is no repeat of it. */
     "ALTER TABLE datasets ADD COLUMN title TEXT;\n"
     "ALTER TABLE datasets ADD COLUMN measure TEXT;\n"
-    "ALTER TABLE datasets ADD COLUMN notes TEXT;\n",
+    "ALTER TABLE datasets ADD COLUMN notes TEXT;\n"
+    "ALTER TABLE datasets ADD COLUMN layer TEXT;\n",
 };
 
 
@@ -313,7 +316,8 @@ static const char *const pg_migrations[] = {
     /* 4 */
     "ALTER TABLE datasets ADD COLUMN title TEXT COLLATE \"C\";\n"
     "ALTER TABLE datasets ADD COLUMN measure TEXT COLLATE \"C\";\n"
-    "ALTER TABLE datasets ADD COLUMN notes TEXT COLLATE \"C\";\n",
+    "ALTER TABLE datasets ADD COLUMN notes TEXT COLLATE \"C\";\n"
+    "ALTER TABLE datasets ADD COLUMN layer TEXT COLLATE \"C\";\n",
 };
 
 _Static_assert(sizeof sqlite_migrations == sizeof pg_migrations, "both engines have every schema version");

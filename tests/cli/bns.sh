@@ -37,10 +37,13 @@ expect 0 "$AIMAQ" datasets --db "$DB" --format csv
 has "$T/out" "тыс.тенге,\"1) расчеты ВРП по кварталам начали прозводиться только с 2008 года."
 has "$T/out" "4) Валовой региональный продукт за 1 полугодие 2022 года был пересчитан"
 eq "$(dbq "$DB" "SELECT measure FROM indicators WHERE code = 'grp_pc'")" "тыс.тенге" "measure"
-# The same workbook again is refused; --again imports it once more.
+# The same sheet again is refused; --again imports it once more. The
+# workbook's other sheet is no repeat.
 expect 2 "$AIMAQ" import "$W" --layer 'тыс.тенге' --indicator grp_pc --db "$DB"
 has "$T/err" "is already in the store: dataset 3 '6. ВРП на душу населения.xlsx'"
-expect 0 "$AIMAQ" import "$W" --layer 'в долларах США' --indicator grp_pc_usd --db "$DB" --again
+expect 0 "$AIMAQ" import "$W" --layer 'тыс.тенге' --indicator grp_pc --db "$DB" --again
+has "$T/out" "as dataset 4"
+expect 0 "$AIMAQ" import "$W" --layer 'в долларах США' --indicator grp_pc_usd --db "$DB"
 eq "$(dbq "$DB" "SELECT o.value FROM observations o JOIN units u ON u.id = o.unit_id JOIN indicators i ON i.id = o.indicator_id WHERE i.code = 'grp_pc_usd' AND u.code = '000000000' AND o.period = '2008'")" "8513.5" "USD 2008"
 
 # Districts under their region's row; a name from before the 2018 reform
