@@ -112,7 +112,7 @@ static int run(int argc, char **argv)
         printf("  units: %zu added, %zu updated; indicators: %zu added; observations: %zu\n", res.units_added,
                res.units_updated, res.indicators_added, res.observations);
         if (res.units_by_name)
-            printf("  units found by name: %zu rows\n", res.units_by_name);
+            printf("  units found by name: %zu row%s\n", res.units_by_name, res.units_by_name == 1 ? "" : "s");
         printf("  columns: %s\n", res.defaults);
         if (res.measure)
             printf("  unit of measure: %s\n", res.measure);
