@@ -37,6 +37,8 @@ expect 0 "$AIMAQ" datasets --db "$DB" --format csv
 has "$T/out" "тыс.тенге,\"1) расчеты ВРП по кварталам начали прозводиться только с 2008 года."
 has "$T/out" "4) Валовой региональный продукт за 1 полугодие 2022 года был пересчитан"
 eq "$(dbq "$DB" "SELECT measure FROM indicators WHERE code = 'grp_pc'")" "тыс.тенге" "measure"
+expect 0 "$AIMAQ" datasets --db "$DB"
+has "$T/out" "тыс.тенге  1) расчеты ВРП по кварталам начали прозводиться только с 2008 года. | 2) c 1990 по 2018 годы"
 # The same sheet again is refused; --again imports it once more. The
 # workbook's other sheet is no repeat.
 expect 2 "$AIMAQ" import "$W" --layer 'тыс.тенге' --indicator grp_pc --db "$DB"
