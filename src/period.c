@@ -109,7 +109,7 @@ bool aq__period_end(const char *period, char out[11])
     char p[16];
     if (!aq__period_normalise(period, p))
         return false;
-    int year = atoi(p), month = 12;
+    int year = (int)strtol(p, NULL, 10), month = 12;
     size_t n = strlen(p);
     if (n == 10) {
         memcpy(out, p, 11);
@@ -120,9 +120,9 @@ bool aq__period_end(const char *period, char out[11])
     else if (n == 7 && p[5] == 'H')
         month = (p[6] - '0') * 6;
     else if (n > 5 && p[n - 1] == 'M')
-        month = atoi(p + 5);
+        month = (int)strtol(p + 5, NULL, 10);
     else if (n == 7)
-        month = atoi(p + 5);
+        month = (int)strtol(p + 5, NULL, 10);
     static const int mdays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
     int day = mdays[month - 1] + (month == 2 && ((year % 4 == 0 && year % 100 != 0) || year % 400 == 0));
     char date[32];
@@ -174,7 +174,7 @@ static int ordinal(const char *w)
             return k % 4 + 1;
     size_t n = strlen(w);
     if (n >= 1 && n <= 2 && digits(w, (int)n))
-        return atoi(w);
+        return (int)strtol(w, NULL, 10);
     return 0;
 }
 
@@ -206,14 +206,14 @@ bool aq__period_from_label(const char *label, char out[16])
             char y[5] = {w[0], w[1], w[2], w[3], 0};
             if (year || !word_in(w + 4, year_words))
                 ok = false;
-            year = atoi(y);
+            year = (int)strtol(y, NULL, 10);
             continue;
         }
         while (n > 1 && isdigit((unsigned char)w[n - 1]) && !isdigit((unsigned char)w[0]))
             w[--n] = '\0'; /* 'года3' of 'года3)': the footnote's number */
         if (n == 4 && digits(w, 4)) {
             ok = !year;
-            year = atoi(w);
+            year = (int)strtol(w, NULL, 10);
         } else if (ordinal(w)) {
             ok = !nth;
             nth = ordinal(w);
