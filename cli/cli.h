@@ -53,6 +53,7 @@ typedef struct cli_input {
     const char *decimal;                 /* --decimal: "." or ",", or NULL to decide per column */
     const char *const *columns;          /* keep only these columns of a file (NULL = all) */
     const char *const *optional_columns; /* and these when present (labels) */
+    long header_row, skip_rows;          /* spreadsheets: where the header is (0 = found) */
     int from_store; /* set by cli_input_load when the store was read */
 } cli_input;
 

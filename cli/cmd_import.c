@@ -47,6 +47,8 @@ static void print_human(const char *file, const char *db, const aq_import_result
     printf("\n");
     printf("  units: %zu added, %zu updated; indicators: %zu added; observations: %zu\n", res->units_added,
            res->units_updated, res->indicators_added, res->observations);
+    if (res->units_by_name)
+        printf("  units found by name: %zu row%s\n", res->units_by_name, res->units_by_name == 1 ? "" : "s");
     /* Every cell without a value is accounted for, column by column. */
     bool first = true;
     for (size_t j = 0; j < res->ncolumns; j++) {
@@ -72,6 +74,14 @@ static void print_human(const char *file, const char *db, const aq_import_result
     if (!first)
         printf("\n");
     printf("  columns: %s\n", res->defaults);
+    if (res->measure)
+        printf("  unit of measure: %s\n", res->measure);
+    if (res->notes) {
+        printf("  notes (kept with the dataset):\n    ");
+        for (const char *c = res->notes; *c; c++)
+            fputs(*c == '\n' ? "\n    " : (char[]){*c, 0}, stdout);
+        putchar('\n');
+    }
     printf("  sha256: %s\n", res->checksum);
 }
 
@@ -95,6 +105,9 @@ static int print_json(const char *file, const char *db, const aq_import_result *
     json_object_set_new(o, "indicators_added", json_integer((json_int_t)res->indicators_added));
     json_object_set_new(o, "observations", json_integer((json_int_t)res->observations));
     json_object_set_new(o, "missing_stored", json_integer((json_int_t)res->missing));
+    json_object_set_new(o, "units_by_name", json_integer((json_int_t)res->units_by_name));
+    json_object_set_new(o, "measure", res->measure ? json_string(res->measure) : json_null());
+    json_object_set_new(o, "notes", res->notes ? json_string(res->notes) : json_null());
     for (size_t j = 0; j < res->ncolumns; j++) {
         const aq_import_column *c = &res->columns[j];
         json_t *cj = json_object(), *miss = json_object();
@@ -130,7 +143,13 @@ const cli_command cmd_import = {
     "table), from + to + share (territorial links); every other number column is\n"
     "an indicator. A table with a level or parent column defines units. A table\n"
     "whose number columns are periods (2008, 2009, ...) holds one indicator, named\n"
-    "by --indicator (default: the file's base name).\n"
+    "by --indicator (default: the file's base name); column labels such as\n"
+    "'2008 год', 'I квартал 2008 года', '9 месяцев 2008 года', '2008 жыл' are periods.\n"
+    "A spreadsheet as a statistics office publishes it is read as it is: the header\n"
+    "is found below title and blank rows (--header-row N, --skip-rows N override),\n"
+    "footnotes below the table become the dataset's notes, and a table without\n"
+    "codes has its units found by name, as 'aimaq match' finds them.\n"
+    "The same file (SHA-256) is imported once; --again imports it once more.\n"
     "Any bad row fails the whole import and leaves the store unchanged, unless\n"
     "--skip-bad-rows is given: then the good rows are imported and the rejects\n"
     "written to --rejects FILE (default FILE.rejects.csv).\n"
@@ -142,14 +161,15 @@ const cli_command cmd_import = {
     "examples:\n"
     "  aimaq import examples/kz/units.csv --db kz.db --classifier 'NK RK 11-2025'\n"
     "  aimaq import examples/kz/grp_per_capita.csv --db kz.db --map examples/kz/grp_per_capita.map.yaml\n"
-    "  aimaq import population.xlsx --layer 2023 --period 2023 --db kz.db",
+    "  aimaq import population.xlsx --layer 2023 --period 2023 --db kz.db\n"
+    "  aimaq import '6. ВРП на душу населения.xlsx' --layer 'тыс.тенге' --indicator grp_pc --db kz.db",
     run};
 
 static int run(int argc, char **argv)
 {
     const char *db = NULL, *delimiter = NULL, *decimal = NULL, *rejects = NULL, *format = NULL;
-    int skip = 0;
-    long batch = 0;
+    int skip = 0, again = 0;
+    long batch = 0, header_row = 0, skip_rows = 0;
     aq_import_opts o;
     aq_import_opts_init(&o);
     cli_option opts[] = {
@@ -168,6 +188,9 @@ static int run(int argc, char **argv)
         {"rejects", CLI_STRING, &rejects, "FILE", "where rejected rows go with --skip-bad-rows"},
         {"batch-rows", CLI_INT, &batch, "N", "read CSV in batches of N rows (default: files over 256 MB, 1,000,000)"},
         {"format", CLI_STRING, &format, "F", "the report: table (default) or json"},
+        {"header-row", CLI_INT, &header_row, "N", "the row (CSV: line) naming the columns (default: found in spreadsheets)"},
+        {"skip-rows", CLI_INT, &skip_rows, "N", "rows (CSV: lines) at the top to ignore before the header"},
+        {"again", CLI_FLAG, &again, NULL, "import a file the store already has (same SHA-256) once more"},
         {NULL, 0, NULL, NULL, NULL}};
     int npos, rc = cli_parse(&cmd_import, opts, argc, argv, &npos);
     if (rc >= 0)
@@ -190,6 +213,11 @@ static int run(int argc, char **argv)
         return cli_usage_error("import: --format is table or json, not '%s'", format);
     bool json = format && strcmp(format, "json") == 0, oom = false;
     o.batch_rows = (size_t)batch;
+    if (header_row < 0 || skip_rows < 0)
+        return cli_usage_error("import: --header-row and --skip-rows must be positive");
+    o.read.header_row = (size_t)header_row;
+    o.read.skip_rows = (size_t)skip_rows;
+    o.again = again;
     char rejects_default[4096];
     o.skip_bad_rows = skip;
     if (skip) {

@@ -12,7 +12,7 @@ static int run(int argc, char **argv);
 
 const cli_command cmd_read = {
     "read", "read a file and print or convert it (column types, decimal commas, encodings)",
-    "aimaq read FILE [--layer L] [--encoding ENC] [--decimal C] [--format F] [--output FILE] [--schema]",
+    "aimaq read FILE [--layer L] [--encoding ENC] [--decimal C] [--header-row N] [--skip-rows N] [--format F] [--output FILE] [--schema]",
     "Delimited text is read by aimaq (delimiter, decimal mark and types detected);\n"
     "XLSX, ODS, GeoJSON, Shapefile and GeoPackage through GDAL.\n\n"
     "examples:\n"
@@ -29,6 +29,8 @@ static int run(int argc, char **argv)
         {"layer", CLI_STRING, &in.layer, "NAME", "layer or sheet of the input file"},
         {"encoding", CLI_STRING, &in.encoding, "ENC", "encoding of a non-UTF-8 text file (CP1251, KZ-1048)"},
         CLI_DECIMAL_OPTION(in),
+        {"header-row", CLI_INT, &in.header_row, "N", "the row (CSV: line) naming the columns (default: found in spreadsheets)"},
+        {"skip-rows", CLI_INT, &in.skip_rows, "N", "rows (CSV: lines) at the top to ignore before the header"},
         {"format", CLI_STRING, &format, "F", "table, csv, json, geojson, gpkg or xlsx"},
         {"output", CLI_STRING, &output, "FILE", "write to FILE instead of standard output"},
         {"schema", CLI_FLAG, &schema, NULL, "print the columns and their types instead of the rows"},

@@ -106,6 +106,8 @@ int cli_input_load(aq_ctx *ctx, cli_input *in, const char *file, aq_table **out)
         cli_read_opts(in, &ro);
         ro.columns = in->columns;
         ro.optional_columns = in->columns ? in->optional_columns : NULL;
+        ro.header_row = in->header_row > 0 ? (size_t)in->header_row : 0;
+        ro.skip_rows = in->skip_rows > 0 ? (size_t)in->skip_rows : 0;
         return aq_table_read(ctx, file, &ro, out);
     }
     aq_store *store = NULL;

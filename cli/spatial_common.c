@@ -209,15 +209,31 @@ static int points(aq_ctx *ctx, const sp_opts *o, const aq_table *t, double **x, 
     if (!*x || !*y)
         return cli_usage_error("out of memory");
     int geographic = -1;
-    if (o->xcol || o->ycol) {
+    const char *xcol = o->xcol, *ycol = o->ycol;
+    size_t glen;
+    if (!xcol && !ycol && !(n && aq_table_geometry(t, 0, &glen)) && !aq_table_crs(t)) {
+        /* A table of points without geometries: its coordinate columns, by
+         * their usual names, as GDAL's CSV driver finds them. */
+        static const char *const pairs[][2] = {{"x", "y"}, {"lon", "lat"}, {"lng", "lat"},
+                                               {"longitude", "latitude"}, {"long", "lat"}};
+        for (size_t k = 0; k < sizeof pairs / sizeof pairs[0] && !xcol; k++)
+            if (aq_table_find(t, pairs[k][0]) >= 0 && aq_table_find(t, pairs[k][1]) >= 0) {
+                xcol = aq_table_colname(t, (size_t)aq_table_find(t, pairs[k][0]));
+                ycol = aq_table_colname(t, (size_t)aq_table_find(t, pairs[k][1]));
+            }
+        if (xcol)
+            fprintf(stderr, "aimaq: points from the columns '%s' (x) and '%s' (y); give --x and --y to choose others\n",
+                    xcol, ycol);
+    }
+    if (xcol || ycol) {
         const double *xv, *yv;
-        if (!o->xcol || !o->ycol)
+        if (!xcol || !ycol)
             return cli_usage_error("give both --x and --y");
-        if (sp_column(ctx, t, o->xcol, &xv) || sp_column(ctx, t, o->ycol, &yv))
+        if (sp_column(ctx, t, xcol, &xv) || sp_column(ctx, t, ycol, &yv))
             return AQ_EXIT_INPUT;
         memcpy(*x, xv, n * sizeof **x);
         memcpy(*y, yv, n * sizeof **y);
-        const char *xn = o->xcol;
+        const char *xn = xcol;
         geographic = strncmp(xn, "lon", 3) == 0 || strncmp(xn, "lng", 3) == 0 ? 1 : 0;
     } else {
         const unsigned char **g = malloc((n ? n : 1) * sizeof *g);

@@ -117,6 +117,12 @@ typedef struct aq_read_opts {
     const char *const *optional_columns; /* with columns: NULL-terminated
                                 names also kept, after them, when the file
                                 has them (labels such as code or name)     */
+    size_t header_row;       /* the 1-based row (line) holding the column
+                                names; 0 = found in a spreadsheet (below
+                                title and blank rows, docs/import.md), the
+                                first line of delimited text               */
+    size_t skip_rows;        /* rows (lines) at the top to ignore before
+                                looking for the header; 0 = none           */
 } aq_read_opts;
 
 /* Sets every field of OPTS to its default (all NULL / 0). */
@@ -347,6 +353,9 @@ typedef struct aq_import_opts {
                                 one (AQ_EDENIED otherwise, naming the
                                 units); NULL = no restriction. Also set by
                                 aq_ws_submit_file (a regional editor's).   */
+    int again;               /* 1: import a file whose SHA-256 the store
+                                already has (a dataset of it); 0 = refuse
+                                it with AQ_EINPUT naming that dataset       */
 } aq_import_opts;
 
 /* Sets every field of OPTS to its default: read options as
@@ -387,6 +396,9 @@ typedef struct aq_import_result {
                                 missing_values with their reason           */
     aq_import_column *columns; /* every column of the file, in its order  */
     size_t ncolumns;
+    size_t units_by_name;    /* rows whose unit was found by its name     */
+    char *measure;           /* unit of measure the sheet gives, or NULL  */
+    char *notes;             /* footnotes below the table, or NULL        */
 } aq_import_result;
 
 /* Frees the strings of R and zeroes it. */

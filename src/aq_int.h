@@ -104,10 +104,22 @@ int aq__to_utf8(aq_ctx *ctx, const char *path, const char *encoding,
 int aq__sha256_file(aq_ctx *ctx, const char *path, char hex[65]);
 
 /* ---- periods (period.c) ---- */
-/* Normalises a period to YYYY, YYYY-Qn, YYYY-MM or YYYY-MM-DD in out[16];
+/* Normalises a period to YYYY, YYYY-Qn, YYYY-Hn, YYYY-nM, YYYY-MM or YYYY-MM-DD in out[16];
  * false when S is none of those. */
 bool aq__period_normalise(const char *s, char out[16]);
 /* A whole year given as a number (2022 or 2022.0). */
 bool aq__period_from_number(double v, char out[16]);
+/* The first MONTHS months of YEAR as a period: YYYY-nM, or YYYY-Q1, YYYY-H1,
+ * YYYY for 3, 6, 12 months. False outside 1..12. */
+bool aq__period_months(int year, int months, char out[16]);
+/* A period label of a Russian or Kazakh table ('2008 год', 'I квартал 2008
+ * года', 'I полугодие 2008 года', '9 месяцев 2008 года', '2008 жыл',
+ * 'январь-сентябрь 2008', 'на 1 января 2023 года'), or any form
+ * aq__period_normalise reads, normalised into out[16]; false when LABEL
+ * holds a word that is no part of a period. */
+bool aq__period_from_label(const char *label, char out[16]);
+/* The last day (YYYY-MM-DD) of a normalised period: which units were valid
+ * for it. False when PERIOD is not a period. */
+bool aq__period_end(const char *period, char out[11]);
 
 #endif /* AQ_INT_H */

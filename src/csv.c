@@ -320,6 +320,13 @@ static int read_header(aq_ctx *ctx, csv_src *src, const aq_read_opts *opts)
 {
     const char *p = src->data, *end = src->data + src->len;
     size_t lines = 0;
+    /* --header-row N / --skip-rows N: the lines above the header (a
+     * bulletin's title) are passed over whole. */
+    size_t skip = opts && opts->header_row ? opts->header_row - 1 : opts ? opts->skip_rows : 0;
+    for (; skip && p < end; skip--, lines++) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        p = nl ? nl + 1 : end;
+    }
     p = skip_blank(p, end, &lines);
     if (p >= end)
         return aq__err(ctx, AQ_EINPUT, "'%s' is empty: expected a header line naming the columns", src->path);
@@ -376,7 +383,8 @@ static int read_header(aq_ctx *ctx, csv_src *src, const aq_read_opts *opts)
             if (named == 1 && n0 > 0 && nf > 1)
                 rc = aq__err(ctx, AQ_EINPUT,
                              "'%s' line %zu looks like a title ('%s'), not a header: only its first column is named; "
-                             "expected the column names on the first line (delete the title rows above them)",
+                             "expected the column names on the first line (delete the title rows above them); "
+                             "or give --header-row N, the line that names the columns",
                              src->path, header_line, title);
             else
                 rc = aq__err(ctx, AQ_EINPUT, "'%s' line %zu: column %zu has no name in the header", src->path,
@@ -387,10 +395,8 @@ static int read_header(aq_ctx *ctx, csv_src *src, const aq_read_opts *opts)
             rc = aq__oom(ctx);
             break;
         }
-        for (size_t i = 0; i < j; i++)
-            if (strcmp(src->names[i], src->names[j]) == 0)
-                rc = aq__err(ctx, AQ_EINPUT, "'%s' line %zu: column '%s' appears twice (columns %zu and %zu)",
-                             src->path, header_line, src->names[j], i + 1, j + 1);
+        /* A name given twice is made unique when the table is made
+         * (aq__table_unique_names: 'X', 'X.1', as pandas reads it). */
         src->types[j] = forced_text(opts, src->names[j]) ? AQ_COL_TEXT : AQ_COL_NUMBER;
         src->decimal[j] = opts && opts->decimal ? opts->decimal : (src->delim == ',' ? '.' : ',');
         src->decimal_fixed[j] = opts && opts->decimal;
@@ -777,6 +783,16 @@ static int full_pass(aq_ctx *ctx, csv_src *src, const char *body, const char *en
     int rc = aq_table_new(ctx, nrows, &t);
     if (rc)
         return rc;
+    bool *kept = aq__xcalloc(ctx, src->ncols ? src->ncols : 1, sizeof *kept);
+    for (size_t j = 0; kept && j < src->ncols; j++)
+        kept[j] = src->slot[j] >= 0;
+    if (!kept || (rc = aq__table_set_source(ctx, t, src->path)) != AQ_OK ||
+        (rc = aq__table_unique_names(ctx, t, src->names, src->ncols, kept)) != AQ_OK) {
+        aq__free(kept);
+        aq_table_free(t);
+        return rc ? rc : AQ_ENOMEM;
+    }
+    aq__free(kept);
     for (long k = 0; rc == AQ_OK; k++) { /* in the order the caller asked for */
         size_t j = 0;
         while (j < src->ncols && src->slot[j] != k)

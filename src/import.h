@@ -30,6 +30,7 @@ typedef struct aq__import {
     aq__reject *rejects;
     size_t nrejects, capreject;
     bool *row_rejected;
+    int64_t *row_unit;      /* per row, the unit found by name (0: none); NULL when codes are given */
     aq_import_result *res;
     aq_db_stmt *missing;   /* INSERT INTO missing_values, or NULL (pending imports) */
 } aq__import;
@@ -60,6 +61,16 @@ int aq__obs_add(aq__obs *b, size_t row, const char *column, int64_t unit, int64_
 int aq__obs_row_end(aq__obs *b);
 int aq__obs_finish(aq__obs *b);
 void aq__obs_close(aq__obs *b);
+
+/* Finds each row's unit by its name (import_names.c) into im->row_unit,
+ * rejecting rows whose name matches no unit or several. */
+int aq__import_resolve_names(aq__import *im);
+/* The unit a name resolved to stands for in PERIOD: itself, or its one
+ * predecessor when it was formed after the period's end. */
+int aq__unit_for_period(aq__import *im, int64_t unit, const char *period, int64_t *out);
+/* Warns where the units under the country do not add up to its row, for
+ * indicators that are counts (import_names.c). */
+int aq__import_check_total(aq__import *im);
 
 int aq__import_units(aq__import *im);
 int aq__import_links(aq__import *im);

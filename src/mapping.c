@@ -15,6 +15,8 @@
  *                           measure: thousand tenge, direction: 1, source: BNS}
  */
 #include "mapping.h"
+#include "names.h"
+#include "table.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,27 +28,32 @@ static const char *const role_names[AQ_ROLE_COUNT] = {
     "classifier", "period", "indicator", "value", "flags", "from", "to", "date", "share",
     "measure", "direction", "description", "source"};
 
-/* Default column names per role, tried in order (ASCII case-insensitive). */
-static const char *const defaults[AQ_ROLE_COUNT][6] = {
-    [AQ_ROLE_CODE] = {"code", "kato", "id", "unit", "unit_code", "kato_code"},
+/* Default column names per role, tried in order: English names ASCII
+ * case-insensitive, Russian and Kazakh ones (as statistics offices head
+ * their tables) by the name key, so 'КОД КАТО' and 'Код като' are one. */
+#define MAX_DEFAULTS 12
+static const char *const defaults[AQ_ROLE_COUNT][MAX_DEFAULTS] = {
+    [AQ_ROLE_CODE] = {"code", "kato", "id", "unit", "unit_code", "kato_code", "Код КАТО", "КАТО", "КАТО коды",
+                      "Код"},
     [AQ_ROLE_PARENT] = {"parent", "parent_code"},
     [AQ_ROLE_LEVEL] = {"level"},
     [AQ_ROLE_KIND] = {"kind"},
-    [AQ_ROLE_NAME_KK] = {"name_kk", "name", "name_kz"},
-    [AQ_ROLE_NAME_RU] = {"name_ru"},
+    [AQ_ROLE_NAME_KK] = {"name_kk", "name", "name_kz", "Атауы", "Атау", "Аймақ", "Өңір", "Облыс", "Аудан"},
+    [AQ_ROLE_NAME_RU] = {"name_ru", "Наименование", "Название", "Регион", "Область", "Район", "Территория",
+                         "Наименование региона"},
     [AQ_ROLE_NAME_EN] = {"name_en"},
     [AQ_ROLE_VALID_FROM] = {"valid_from"},
     [AQ_ROLE_VALID_TO] = {"valid_to"},
     [AQ_ROLE_CLASSIFIER] = {"classifier", "kato_version"},
-    [AQ_ROLE_PERIOD] = {"period", "year"},
-    [AQ_ROLE_INDICATOR] = {"indicator"},
-    [AQ_ROLE_VALUE] = {"value"},
+    [AQ_ROLE_PERIOD] = {"period", "year", "Год", "Жыл", "Период", "Кезең"},
+    [AQ_ROLE_INDICATOR] = {"indicator", "Показатель", "Көрсеткіш", "Индикатор"},
+    [AQ_ROLE_VALUE] = {"value", "Значение", "Мәні", "Мән"},
     [AQ_ROLE_FLAGS] = {"flags", "flag"},
     [AQ_ROLE_FROM] = {"from", "from_code"},
     [AQ_ROLE_TO] = {"to", "to_code"},
     [AQ_ROLE_DATE] = {"date"},
     [AQ_ROLE_SHARE] = {"share"},
-    [AQ_ROLE_MEASURE] = {"measure", "unit_of_measure"},
+    [AQ_ROLE_MEASURE] = {"measure", "unit_of_measure", "Единица измерения", "Өлшем бірлігі"},
     [AQ_ROLE_DIRECTION] = {"direction"},
     [AQ_ROLE_DESCRIPTION] = {"description"},
     [AQ_ROLE_SOURCE] = {"source"},
@@ -269,19 +276,80 @@ static bool ignored(const aq__mapping *m, const char *name)
     return false;
 }
 
+static bool ascii(const char *s)
+{
+    for (; *s; s++)
+        if ((unsigned char)*s >= 0x80)
+            return false;
+    return true;
+}
+
+/* The column named NAME: aq_table_find, else (for a Russian or Kazakh
+ * name) the column whose name has the same key. */
+static long find_column(aq_ctx *ctx, const aq_table *t, const char *name, aq_buf *kb)
+{
+    long j = aq_table_find(t, name);
+    if (j >= 0 || ascii(name))
+        return j;
+    kb->len = 0;
+    if (aq__name_key_append(ctx, name, strlen(name), kb, NULL) != AQ_OK || !kb->data) {
+        aq_clear_error(ctx);
+        return -1;
+    }
+    char *want = aq__strdup(kb->data);
+    for (size_t c = 0; want && c < aq_table_ncols(t) && j < 0; c++) {
+        const char *cn = aq_table_colname(t, c);
+        kb->len = 0;
+        if (!ascii(cn) && aq__name_key_append(ctx, cn, strlen(cn), kb, NULL) == AQ_OK && kb->data &&
+            strcmp(kb->data, want) == 0)
+            j = (long)c;
+        aq_clear_error(ctx);
+    }
+    aq__free(want);
+    return j;
+}
+
+/* Does a text column hold Kazakh names: do most of its values have a
+ * letter Russian has not? (A Russian table names Жетісу and Ұлытау too.) */
+static bool kazakh_text(const aq_table *t, size_t j)
+{
+    static const char *const letters[] = {"ә", "ғ", "қ", "ң", "ө", "ұ", "ү", "һ", "і", "Ә", "Ғ", "Қ", "Ң", "Ө",
+                                          "Ұ", "Ү", "І", NULL};
+    size_t kk = 0, n = 0;
+    for (size_t i = 0; i < aq_table_nrows(t); i++) {
+        const char *s = aq_table_text(t, j, i);
+        bool has = false;
+        for (int k = 0; s && letters[k] && !has; k++)
+            has = strstr(s, letters[k]) != NULL;
+        kk += has;
+        n += s != NULL;
+    }
+    return kk * 2 > n;
+}
+
 int aq__roles_resolve(aq_ctx *ctx, const aq_table *t, const aq__mapping *m, aq__roles *r)
 {
+    aq_buf kb = {0};
     for (int k = 0; k < AQ_ROLE_COUNT; k++) {
         r->col[k] = -1;
         if (m && m->columns[k]) {
+            char who[600];
+            snprintf(who, sizeof who, "mapping '%s' (role %s)", m->path, role_names[k]);
+            int rc = aq__table_check_unambiguous(ctx, t, m->columns[k], who);
+            if (rc) {
+                aq__buf_free(&kb);
+                return rc;
+            }
             r->col[k] = aq_table_find(t, m->columns[k]);
-            if (r->col[k] < 0)
+            if (r->col[k] < 0) {
+                aq__buf_free(&kb);
                 return aq__err(ctx, AQ_EINPUT, "mapping '%s': column '%s' (role %s) is not in '%s'", m->path,
                                m->columns[k], role_names[k], aq_table_source(t) ? aq_table_source(t) : "the table");
+            }
             continue;
         }
-        for (int d = 0; d < 6 && defaults[k][d] && r->col[k] < 0; d++) {
-            long j = aq_table_find(t, defaults[k][d]);
+        for (int d = 0; d < MAX_DEFAULTS && defaults[k][d] && r->col[k] < 0; d++) {
+            long j = find_column(ctx, t, defaults[k][d], &kb);
             if (j >= 0 && !ignored(m, aq_table_colname(t, (size_t)j)))
                 r->col[k] = j;
         }
@@ -291,6 +359,22 @@ int aq__roles_resolve(aq_ctx *ctx, const aq_table *t, const aq__mapping *m, aq__
         for (int l = k + 1; l < AQ_ROLE_COUNT; l++)
             if (r->col[k] >= 0 && r->col[l] == r->col[k] && !(m && m->columns[l]))
                 r->col[l] = -1;
+    aq__buf_free(&kb);
+    /* A table with neither codes nor a named name column (a BNS sheet's
+     * blank corner over the regions): its first text column names the
+     * units, in Kazakh when it has Kazakh letters. */
+    bool named = r->col[AQ_ROLE_NAME_KK] >= 0 || r->col[AQ_ROLE_NAME_RU] >= 0 || r->col[AQ_ROLE_NAME_EN] >= 0;
+    if (r->col[AQ_ROLE_CODE] < 0 && !named && r->col[AQ_ROLE_FROM] < 0 && r->col[AQ_ROLE_INDICATOR] < 0 &&
+        (!m || m->shape == AQ_SHAPE_AUTO || m->shape == AQ_SHAPE_WIDE))
+        for (size_t j = 0; j < aq_table_ncols(t) && !named; j++) {
+            bool claimed = false;
+            for (int k = 0; k < AQ_ROLE_COUNT; k++)
+                claimed = claimed || r->col[k] == (long)j;
+            if (aq_table_coltype(t, j) == AQ_COL_TEXT && !claimed && !ignored(m, aq_table_colname(t, j))) {
+                r->col[kazakh_text(t, j) ? AQ_ROLE_NAME_KK : AQ_ROLE_NAME_RU] = (long)j;
+                named = true;
+            }
+        }
     r->shape = m ? m->shape : AQ_SHAPE_AUTO;
     if (r->shape == AQ_SHAPE_AUTO) {
         if (r->col[AQ_ROLE_FROM] >= 0 && r->col[AQ_ROLE_TO] >= 0)
@@ -313,6 +397,8 @@ int aq__roles_resolve(aq_ctx *ctx, const aq_table *t, const aq__mapping *m, aq__
     };
     for (int i = 0; i < 3 && needed[r->shape][i] != AQ_ROLE_COUNT; i++) {
         enum aq__role need = needed[r->shape][i];
+        if (need == AQ_ROLE_CODE && named && (r->shape == AQ_SHAPE_WIDE || r->shape == AQ_SHAPE_LONG))
+            continue; /* units found by their names (import_names.c) */
         if (r->col[need] < 0)
             return aq__err(ctx, AQ_EINPUT,
                            "'%s' has no %s column: a %s table needs one (named %s%s%s, or mapped with --map)",

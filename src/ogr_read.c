@@ -218,7 +218,12 @@ static int list_layers(aq_ctx *ctx, GDALDatasetH ds, const char *path, const cha
     return rc;
 }
 
-static int fill(aq_ctx *ctx, const char *path, OGRLayerH layer, bool sheet, char user_decimal, aq_table *t)
+/* Fills T from LAYER; the first feature is on line LINE0 (0: each on the
+ * sheet row its feature id gives, for a grid read without a header). CONVERT turns
+ * text columns of numbers into number columns (text_numbers, with the
+ * user's decimal mark USER_DECIMAL or 0). */
+static int fill(aq_ctx *ctx, const char *path, OGRLayerH layer, size_t line0, bool convert, char user_decimal,
+                aq_table *t)
 {
     OGRFeatureDefnH defn = OGR_L_GetLayerDefn(layer);
     int nf = OGR_FD_GetFieldCount(defn);
@@ -227,7 +232,8 @@ static int fill(aq_ctx *ctx, const char *path, OGRLayerH layer, bool sheet, char
         OGRFieldDefnH fd = OGR_FD_GetFieldDefn(defn, j);
         OGRFieldType ft = OGR_Fld_GetType(fd);
         const char *name = OGR_Fld_GetNameRef(fd);
-        bool number = (ft == OFTInteger || ft == OFTInteger64 || ft == OFTReal) && !aq__is_code_column(name);
+        bool number = (ft == OFTInteger || ft == OFTInteger64 || ft == OFTReal) && !aq__is_code_column(name) &&
+                      line0 != 0; /* a grid is all text: table_layout.c reads it */
         rc = aq__table_add(ctx, t, name, number ? AQ_COL_NUMBER : AQ_COL_TEXT, NULL);
     }
     if (rc)
@@ -243,7 +249,8 @@ static int fill(aq_ctx *ctx, const char *path, OGRLayerH layer, bool sheet, char
             OGR_F_Destroy(feat);
             break;
         }
-        t->lines[row] = sheet ? row + 2 : row + 1;
+        GIntBig fid = OGR_F_GetFID(feat);
+        t->lines[row] = line0 ? row + line0 : fid > 0 ? (size_t)fid : row + 1; /* 0: a grid, the sheet's row */
         for (int j = 0; j < nf; j++) {
             aq__column *c = &t->cols[j];
             if (!OGR_F_IsFieldSetAndNotNull(feat, j))
@@ -284,8 +291,63 @@ static int fill(aq_ctx *ctx, const char *path, OGRLayerH layer, bool sheet, char
     }
     aq__free(crs);
     t->nrows = row < t->nrows ? row : t->nrows;
-    if (rc == AQ_OK)
+    if (rc == AQ_OK && convert)
         rc = text_numbers(ctx, path, t, user_decimal);
+    return rc;
+}
+
+static GIntBig count_features(OGRLayerH layer)
+{
+    GIntBig n = OGR_L_GetFeatureCount(layer, 1);
+    if (n < 0) { /* some drivers (OSM) cannot say: count by reading */
+        n = 0;
+        OGRFeatureH f;
+        OGR_L_ResetReading(layer);
+        while ((f = OGR_L_GetNextFeature(layer)) != NULL) {
+            OGR_F_Destroy(f);
+            n++;
+        }
+    }
+    return n;
+}
+
+/* A sheet as published (title rows, a header further down, footnotes):
+ * read it again as a grid of text cells without a header, and let
+ * table_layout.c find the table. *OUT stays NULL when the sheet is a plain
+ * table, which the ordinary reading serves. */
+static int read_laid_out(aq_ctx *ctx, const char *path, const aq_read_opts *opts, const char *layer_name,
+                         aq_table **out)
+{
+    char **oo = CSLSetNameValue(NULL, "HEADERS", "DISABLE");
+    oo = CSLSetNameValue(oo, "FIELD_TYPES", "STRING");
+    GDALDatasetH ds = GDALOpenEx(path, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, (const char *const *)oo, NULL);
+    CSLDestroy(oo);
+    if (!ds)
+        return AQ_OK; /* read as before */
+    OGRLayerH layer = GDALDatasetGetLayerByName(ds, layer_name);
+    /* A file GDAL wrote itself names its fields whatever HEADERS says: its
+     * first row is the header, a plain table. */
+    if (layer && OGR_FD_GetFieldCount(OGR_L_GetLayerDefn(layer)) > 0 &&
+        strcmp(OGR_Fld_GetNameRef(OGR_FD_GetFieldDefn(OGR_L_GetLayerDefn(layer), 0)), "Field1") != 0)
+        layer = NULL;
+    aq_table *grid = NULL, *t = NULL;
+    int rc = layer ? aq_table_new(ctx, (size_t)count_features(layer), &grid) : AQ_OK;
+    if (layer && rc == AQ_OK)
+        rc = fill(ctx, path, layer, 0, false, 0, grid);
+    GDALClose(ds);
+    if (layer && rc == AQ_OK)
+        rc = aq__table_set_source(ctx, grid, path);
+    bool plain = true;
+    aq__layout_opts lo = {opts ? opts->header_row : 0, opts ? opts->skip_rows : 0};
+    if (layer && rc == AQ_OK)
+        rc = aq__table_layout(ctx, grid, &lo, &t, &plain);
+    aq_table_free(grid);
+    if (rc == AQ_OK && !plain)
+        rc = text_numbers(ctx, path, t, opts ? opts->decimal : 0);
+    if (rc == AQ_OK && !plain)
+        *out = t;
+    else
+        aq_table_free(t);
     return rc;
 }
 
@@ -319,21 +381,21 @@ int aq__ogr_read(aq_ctx *ctx, const char *path, const aq_read_opts *opts, aq_tab
         rc = aq__err(ctx, AQ_EINPUT, "'%s' has no layers or sheets", path);
     }
     aq_table *t = NULL;
-    if (rc == AQ_OK) {
-        GIntBig n = OGR_L_GetFeatureCount(layer, 1);
-        if (n < 0) { /* some drivers (OSM) cannot say: count by reading */
-            n = 0;
-            OGRFeatureH f;
-            OGR_L_ResetReading(layer);
-            while ((f = OGR_L_GetNextFeature(layer)) != NULL) {
-                OGR_F_Destroy(f);
-                n++;
-            }
+    const char *drv = GDALGetDriverShortName(GDALGetDatasetDriver(ds));
+    if (rc == AQ_OK && (strcmp(drv, "XLSX") == 0 || strcmp(drv, "ODS") == 0)) {
+        rc = read_laid_out(ctx, path, opts, OGR_L_GetName(layer), &t);
+        if (rc || t) {
+            GDALClose(ds);
+            CPLPopErrorHandler();
+            if (rc == AQ_OK)
+                *out = t;
+            return rc;
         }
-        rc = aq_table_new(ctx, (size_t)n, &t);
     }
     if (rc == AQ_OK)
-        rc = fill(ctx, path, layer, is_spreadsheet(ds), opts ? opts->decimal : 0, t);
+        rc = aq_table_new(ctx, (size_t)count_features(layer), &t);
+    if (rc == AQ_OK)
+        rc = fill(ctx, path, layer, is_spreadsheet(ds) ? 2 : 1, true, opts ? opts->decimal : 0, t);
     if (rc == AQ_OK && OGR_FD_GetFieldCount(OGR_L_GetLayerDefn(layer)) == 0 && !t->geom)
         rc = aq__err(ctx, AQ_EINPUT, "'%s' is empty: no columns found", path);
     if (rc == AQ_OK)

@@ -10,6 +10,7 @@
  * so every figure in the store traces back to a file.
  */
 #include "import.h"
+#include "table.h"
 #include "ws_int.h"
 
 #include <math.h>
@@ -101,7 +102,7 @@ int aq__import_period(aq__import *im, size_t row, char out[16], bool *ok)
         const double *num = aq_table_numbers(im->t, (size_t)j);
         const char *txt = aq_table_text(im->t, (size_t)j, row);
         if ((num && !isnan(num[row]) && aq__period_from_number(num[row], out)) ||
-            (txt && aq__period_normalise(txt, out)))
+            (txt && aq__period_from_label(txt, out)))
             return AQ_OK;
         char buf[64];
         const aq_cell_note *nt = num ? cell_note(im, row, (size_t)j) : NULL;
@@ -225,6 +226,11 @@ static void code_hint(const char *code, char *hint, size_t size)
 
 static int unit_of(aq__import *im, size_t row, int64_t *id, bool *ok)
 {
+    if (im->row_unit) { /* found by name; the misses are rejected already */
+        *id = im->row_unit[row];
+        *ok = *id != 0;
+        return AQ_OK;
+    }
     char buf[256];
     const char *code = aq__role_text(im, AQ_ROLE_CODE, row, buf, sizeof buf);
     const char *col = aq_table_colname(im->t, (size_t)im->roles.col[AQ_ROLE_CODE]);
@@ -290,7 +296,7 @@ static bool year_per_column(const aq__import *im)
     for (size_t j = 0; j < aq_table_ncols(im->t); j++) {
         if (!is_indicator_column(im, j))
             continue;
-        if (!aq__period_normalise(aq_table_colname(im->t, j), p))
+        if (!aq__period_from_label(aq_table_colname(im->t, j), p))
             return false;
         n++;
     }
@@ -326,13 +332,25 @@ static int import_wide(aq__import *im, aq__obs *obs)
         if (by_year) {
             char code[256];
             year_indicator_code(im, code, sizeof code);
-            aq__period_normalise(name, colperiod[j]);
+            aq__period_from_label(name, colperiod[j]);
             rc = aq__indicator_id(im, code, meta_for(im->map, code), &ind[j]);
         } else {
             const aq__indicator_meta *meta = meta_for(im->map, name);
             rc = aq__indicator_id(im, meta && meta->code ? meta->code : name, meta, &ind[j]);
         }
         nind++;
+        /* The unit of measure the sheet states, for an indicator without one. */
+        if (rc == AQ_OK && im->res->measure && !im->opts->pending && !im->opts->scope) {
+            aq_db_stmt *st;
+            if ((rc = aq__store_prepare(im->s, "UPDATE indicators SET measure = ?1 WHERE id = ?2 AND measure IS NULL",
+                                        &st)) == AQ_OK) {
+                aq__db_bind_text(st, 1, im->res->measure);
+                aq__db_bind_int64(st, 2, ind[j]);
+                if (aq__db_step(st) != AQ_DB_DONE)
+                    rc = aq__store_fail(im->s, "cannot record the unit of measure");
+                aq__db_finalize(st);
+            }
+        }
     }
     if (rc == AQ_OK && nind == 0 && im->roles.shape == AQ_SHAPE_WIDE && !aq_table_crs(t))
         rc = aq__err(im->ctx, AQ_EINPUT, "'%s' has no number columns to import as indicators (columns: code = '%s')",
@@ -371,9 +389,12 @@ static int import_wide(aq__import *im, aq__obs *obs)
                 continue;
             double v = aq_table_numbers(t, j)[i];
             const char *p = by_year ? colperiod[j] : period;
+            int64_t u = unit;
+            if (im->row_unit && (rc = aq__unit_for_period(im, unit, p, &u)) != AQ_OK) /* a name from before a reform */
+                break;
             if (isnan(v))
-                rc = no_value(im, i, j, unit, ind[j], p, false);
-            else if ((rc = aq__obs_add(obs, i, aq_table_colname(t, j), unit, ind[j], p, v, flags)) == AQ_OK &&
+                rc = no_value(im, i, j, u, ind[j], p, false);
+            else if ((rc = aq__obs_add(obs, i, aq_table_colname(t, j), u, ind[j], p, v, flags)) == AQ_OK &&
                      j < im->res->ncolumns)
                 im->res->columns[j].values++;
         }
@@ -416,6 +437,8 @@ static int import_long(aq__import *im, aq__obs *obs)
         }
         const aq__indicator_meta *meta = meta_for(im->map, icode);
         if ((rc = aq__indicator_id(im, meta && meta->code ? meta->code : icode, meta, &ind)) != AQ_OK)
+            break;
+        if (im->row_unit && (rc = aq__unit_for_period(im, unit, period, &unit)) != AQ_OK)
             break;
         if (isnan(val[i])) { /* no observation: kept with its reason, or rejected */
             rc = no_value(im, i, vcol, unit, ind, period, true);
@@ -572,11 +595,33 @@ static int write_rejects(aq__import *im, const char *path)
 
 /* ---- the transaction ---- */
 
-static int create_dataset(aq__import *im, const char *checksum)
+/* The same file (by SHA-256, and the same sheet) already in the store: a
+ * second dataset of it would only double every figure's provenance, so it
+ * needs --again. */
+static int refuse_repeat(aq__import *im, const char *checksum)
+{
+    if (im->opts->again || im->opts->pending)
+        return AQ_OK;
+    aq_db_stmt *st;
+    int rc = aq__store_prepare(im->s, "SELECT id, name, imported_at FROM datasets WHERE checksum = ?1 AND status = 'live'"
+                                      " AND coalesce(layer, '') = ?2 ORDER BY id LIMIT 1", &st);
+    if (rc)
+        return rc;
+    aq__db_bind_text(st, 1, checksum);
+    aq__db_bind_text(st, 2, im->opts->read.layer ? im->opts->read.layer : "");
+    if (aq__store_row(im->s, st, &rc))
+        rc = aq__err(im->ctx, AQ_EINPUT, "'%s' is already in the store: dataset %lld '%s', imported %s, is this same "
+                     "file (SHA-256 %.12s...); nothing imported (give --again to import it once more)", im->path,
+                     (long long)aq__db_column_int64(st, 0), aq__db_column_text(st, 1), aq__db_column_text(st, 2), checksum);
+    aq__db_finalize(st);
+    return rc;
+}
+
+static int create_dataset(aq__import *im, const char *checksum, const char *title)
 {
     aq_db_stmt *st;
-    int rc = aq__store_prepare(im->s, "INSERT INTO datasets(name, source, checksum, imported_by, shape, status)"
-                                      " VALUES (?1, ?2, ?3, ?4, ?5, ?6) RETURNING id", &st);
+    int rc = aq__store_prepare(im->s, "INSERT INTO datasets(name, source, checksum, imported_by, shape, status, title, measure, notes, layer)"
+                                      " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) RETURNING id", &st);
     if (rc)
         return rc;
     const char *user = im->opts->user ? im->opts->user : getenv("USER");
@@ -586,6 +631,10 @@ static int create_dataset(aq__import *im, const char *checksum)
     aq__db_bind_text(st, 4, user ? user : "unknown");
     aq__db_bind_text(st, 5, aq__shape_name(im->roles.shape));
     aq__db_bind_text(st, 6, im->opts->pending ? "pending" : "live");
+    aq__db_bind_text(st, 7, title);
+    aq__db_bind_text(st, 8, im->res->measure);
+    aq__db_bind_text(st, 9, im->res->notes);
+    aq__db_bind_text(st, 10, im->opts->read.layer);
     if (aq__db_step(st) == AQ_DB_ROW)
         im->dataset_id = aq__db_column_int64(st, 0);
     else
@@ -626,6 +675,10 @@ static int import_table(aq__import *im)
         break;
     }
     if (rc)
+        return rc;
+    /* A statistical table names its units instead of giving codes. */
+    if ((im->roles.shape == AQ_SHAPE_WIDE || im->roles.shape == AQ_SHAPE_LONG) && im->roles.col[AQ_ROLE_CODE] < 0 &&
+        (rc = aq__import_resolve_names(im)) != AQ_OK)
         return rc;
     aq__obs *obs;
     if (!im->opts->pending && (rc = aq__store_prepare(im->s, "INSERT INTO missing_values(unit_id, indicator_id,"
@@ -732,6 +785,8 @@ static int import_all(aq__import *im, aq_table *t, size_t batch, aq__csv_reader 
             im->res->rows_rejected += im->row_rejected[i];
         aq__free(im->row_rejected);
         im->row_rejected = NULL;
+        aq__free(im->row_unit);
+        im->row_unit = NULL;
         im->t = NULL;
         aq_table_free(t);
         t = NULL;
@@ -760,6 +815,8 @@ void aq_import_result_clear(aq_import_result *r)
         aq__free(r->columns[j].left_out);
     }
     aq__free(r->columns);
+    aq__free(r->measure);
+    aq__free(r->notes);
     memset(r, 0, sizeof *r);
 }
 
@@ -788,6 +845,7 @@ int aq_store_import(aq_store *s, const char *path, const aq_import_opts *opts, a
     aq__import im = {.s = s, .ctx = ctx, .path = path, .map = have_map ? &map : NULL, .opts = opts, .res = &res};
     if (rc == AQ_OK)
         rc = first_table(&im, &batch, &reader, &t);
+    char *title = NULL;
     if (rc == AQ_OK) {
         im.t = t;
         res.defaults = describe_roles(&im);
@@ -795,6 +853,9 @@ int aq_store_import(aq_store *s, const char *path, const aq_import_opts *opts, a
         im.t = NULL;
         if (rc == AQ_OK)
             rc = values_only(&im, t);
+        if ((t->measure && !(res.measure = aq__strdup(t->measure))) || (t->footnotes && !(res.notes = aq__strdup(t->footnotes))) ||
+            (t->title && !(title = aq__strdup(t->title))))
+            rc = aq__oom(ctx);
     }
     /* Observations reference units, indicators and the dataset that this
      * import resolved itself, in this transaction: SQLite's own foreign-key
@@ -812,13 +873,17 @@ int aq_store_import(aq_store *s, const char *path, const aq_import_opts *opts, a
                                                                 : AQ_OK) == AQ_OK)
         in_tx = true;
     if (rc == AQ_OK)
-        rc = create_dataset(&im, checksum);
+        rc = refuse_repeat(&im, checksum);
+    if (rc == AQ_OK)
+        rc = create_dataset(&im, checksum, title);
     if (rc == AQ_OK) {
         rc = import_all(&im, t, batch, reader);
         t = NULL; /* import_all frees the tables it is given */
     }
     if (rc == AQ_OK && opts->scope)
         rc = aq__ws_scope_check_dataset(s, opts->scope, obs_table(&im), im.dataset_id);
+    if (rc == AQ_OK && res.units_by_name && !opts->pending)
+        rc = aq__import_check_total(&im);
     if (rc == AQ_OK) {
         bool rejected = res.rows_rejected || res.cells_rejected;
         if (rejected && !opts->skip_bad_rows)
@@ -851,6 +916,7 @@ int aq_store_import(aq_store *s, const char *path, const aq_import_opts *opts, a
         aq__free(im.rejects[k].reason);
     }
     aq__free(im.rejects);
+    aq__free(title);
     aq__strmap_free(&im.units);
     aq__strmap_free(&im.indicators);
     aq_table_free(t);

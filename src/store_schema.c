@@ -189,6 +189,14 @@ static const char *const sqlite_migrations[] = {
     "  reason TEXT NOT NULL CHECK (reason IN ('confidential', 'absent', 'unavailable')),\n"
     "  marker TEXT NOT NULL,\n"
     "  PRIMARY KEY (indicator_id, period, unit_id, dataset_id)) WITHOUT ROWID;\n",
+    /* 7: what a published sheet says around its table: its title, the
+     * unit of measure and the footnotes (docs/import.md); and the sheet
+     * (layer) a dataset was read from: another sheet of a file already
+     * imported is no repeat of it. */
+    "ALTER TABLE datasets ADD COLUMN title TEXT;\n"
+    "ALTER TABLE datasets ADD COLUMN measure TEXT;\n"
+    "ALTER TABLE datasets ADD COLUMN notes TEXT;\n"
+    "ALTER TABLE datasets ADD COLUMN layer TEXT;\n",
 };
 
 
@@ -358,6 +366,11 @@ static const char *const pg_migrations[] = {
     "  reason TEXT COLLATE \"C\" NOT NULL CHECK (reason IN ('confidential', 'absent', 'unavailable')),\n"
     "  marker TEXT COLLATE \"C\" NOT NULL,\n"
     "  PRIMARY KEY (indicator_id, period, unit_id, dataset_id));\n",
+    /* 7 */
+    "ALTER TABLE datasets ADD COLUMN title TEXT COLLATE \"C\";\n"
+    "ALTER TABLE datasets ADD COLUMN measure TEXT COLLATE \"C\";\n"
+    "ALTER TABLE datasets ADD COLUMN notes TEXT COLLATE \"C\";\n"
+    "ALTER TABLE datasets ADD COLUMN layer TEXT COLLATE \"C\";\n",
 };
 
 _Static_assert(sizeof sqlite_migrations == sizeof pg_migrations, "both engines have every schema version");

@@ -21,8 +21,8 @@ int aq_store_units(aq_store *s, const char *level, aq_table **out)
 int aq_store_datasets(aq_store *s, aq_table **out)
 {
     return aq__store_query_table(s,
-        "SELECT id, name, source, checksum, imported_at, imported_by, shape, rows_read, rows_accepted, rows_rejected"
-        " FROM datasets WHERE status = 'live' ORDER BY id", NULL, out);
+        "SELECT id, name, source, checksum, imported_at, imported_by, shape, rows_read, rows_accepted, rows_rejected,"
+        " measure, notes FROM datasets WHERE status = 'live' ORDER BY id", NULL, out);
 }
 
 int aq_store_indicators(aq_store *s, aq_table **out)

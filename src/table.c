@@ -39,7 +39,13 @@ void aq_table_free(aq_table *t)
     aq__free(t->geomlen);
     aq__free(t->crs);
     aq__free(t->source);
+    aq__free(t->title);
+    aq__free(t->measure);
+    aq__free(t->footnotes);
     aq__free(t->notes);
+    for (size_t k = 0; k < t->ndups; k++)
+        aq__free(t->dups[k]);
+    aq__free(t->dups);
     aq__free(t);
 }
 
@@ -154,6 +160,9 @@ long aq_table_find(const aq_table *t, const char *name)
 int aq_table_number_column(aq_ctx *ctx, const aq_table *t, const char *name, const double **values)
 {
     const char *src = t->source ? t->source : "the store selection";
+    int arc = aq__table_check_unambiguous(ctx, t, name, "the command");
+    if (arc)
+        return arc;
     long c = aq_table_find(t, name);
     if (c < 0) {
         aq_buf b = {0};
@@ -299,7 +308,15 @@ bool aq__is_code_column(const char *name)
         if (aq__ieq(name, names[i]))
             return true;
     size_t n = strlen(name);
-    return n > 5 && aq__ieq(name + n - 5, "_code");
+    if (n > 5 && aq__ieq(name + n - 5, "_code"))
+        return true;
+    /* The Russian and Kazakh headers of a code column (mapping.c's
+     * defaults): 'Код КАТО', 'КАТО', 'КАТО коды', 'Код'. */
+    static const char *const cyrillic[] = {"КАТО", "Като", "като", "Код", "код", "КОД", NULL};
+    for (int i = 0; cyrillic[i]; i++)
+        if (strncmp(name, cyrillic[i], strlen(cyrillic[i])) == 0)
+            return true;
+    return false;
 }
 
 int aq__missing_kind(const char *s, size_t len)
@@ -377,4 +394,78 @@ int aq_table_points_from_lonlat(aq_ctx *ctx, aq_table *t, const char *lon, const
     if (made)
         *made = n;
     return rc;
+}
+
+int aq__table_unique_names(aq_ctx *ctx, aq_table *t, char **names, size_t n, const bool *keep)
+{
+    aq_buf b = {0};
+    int rc = AQ_OK;
+    for (size_t j = 0; j < n && rc == AQ_OK; j++) {
+        if (keep && !keep[j])
+            continue;
+        size_t copies = 0;
+        for (size_t i = 0; i < j; i++)
+            copies += (!keep || keep[i]) && strcmp(names[i], names[j]) == 0;
+        if (!copies)
+            continue;
+        bool known = false;
+        for (size_t k = 0; k < t->ndups; k++)
+            known = known || strcmp(t->dups[k], names[j]) == 0;
+        if (!known) {
+            size_t cap = t->ndups;
+            char *d = aq__strdup(names[j]);
+            if (!d || aq__grow(ctx, (void **)&t->dups, &cap, t->ndups + 1, sizeof *t->dups)) {
+                aq__free(d);
+                rc = aq__oom(ctx);
+                break;
+            }
+            t->dups[t->ndups++] = d;
+        }
+        /* 'X.1', or the next free suffix when the file has 'X.1' itself. */
+        for (size_t k = copies;; k++) {
+            b.len = 0;
+            aq__buf_printf(&b, "%s.%zu", names[j], k);
+            bool taken = false;
+            for (size_t i = 0; i < n && !taken; i++)
+                taken = i != j && (!keep || keep[i]) && strcmp(names[i], b.data) == 0;
+            if (!taken || b.failed)
+                break;
+        }
+        if (b.failed) {
+            rc = aq__oom(ctx);
+            break;
+        }
+        aq__warn(ctx, "'%s': column '%s' appears more than once; column %zu is read as '%s'",
+                 t->source ? t->source : "the table", names[j], j + 1, b.data);
+        char *nm = aq__strdup(b.data);
+        if (!nm) {
+            rc = aq__oom(ctx);
+            break;
+        }
+        aq__free(names[j]);
+        names[j] = nm;
+    }
+    aq__buf_free(&b);
+    return rc;
+}
+
+int aq__table_check_unambiguous(aq_ctx *ctx, const aq_table *t, const char *name, const char *what)
+{
+    for (size_t k = 0; k < t->ndups; k++) {
+        if (strcmp(t->dups[k], name) != 0)
+            continue;
+        aq_buf b = {0};
+        size_t len = strlen(name);
+        for (size_t j = 0; j < t->ncols; j++) {
+            const char *c = t->cols[j].name;
+            if (strcmp(c, name) == 0 || (strncmp(c, name, len) == 0 && c[len] == '.' && c[len + 1] >= '0' &&
+                                         c[len + 1] <= '9'))
+                aq__buf_printf(&b, "%s'%s'", b.len ? ", " : "", c);
+        }
+        int rc = aq__err(ctx, AQ_EINPUT, "%s names the column '%s', which appears more than once in '%s' (read as %s): "
+                         "name one of these", what, name, t->source ? t->source : "the table", b.data ? b.data : "");
+        aq__buf_free(&b);
+        return rc;
+    }
+    return AQ_OK;
 }

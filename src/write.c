@@ -197,8 +197,19 @@ static size_t display_width(const char *s)
 {
     size_t w = 0;
     for (; *s; s++)
-        w += ((unsigned char)*s & 0xC0) != 0x80;
+        w += *s == '\n' ? 3 : ((unsigned char)*s & 0xC0) != 0x80;
     return w;
+}
+
+/* A cell on one line: a line break inside it (a dataset's footnotes)
+ * shows as " | ", so every row of the table stays one line. */
+static void put_oneline(const char *s, FILE *f)
+{
+    for (const char *nl; (nl = strchr(s, '\n')) != NULL; s = nl + 1) {
+        fwrite(s, 1, (size_t)(nl - s), f);
+        fputs(" | ", f);
+    }
+    fputs(s, f);
 }
 
 static int write_text(aq_ctx *ctx, const aq_table *t, FILE *f)
@@ -224,7 +235,7 @@ static int write_text(aq_ctx *ctx, const aq_table *t, FILE *f)
             bool right = i > 0 && t->cols[j].type == AQ_COL_NUMBER;
             if (right)
                 fprintf(f, "%*s", (int)(width[j] > w ? width[j] - w : 0), "");
-            fputs(s, f);
+            put_oneline(s, f);
             if (!right && j + 1 < t->ncols)
                 fprintf(f, "%*s", (int)(width[j] > w ? width[j] - w : 0), "");
             if (j + 1 < t->ncols)

@@ -344,15 +344,22 @@ static inline void aq_fuzz_weights(const uint8_t *data, size_t size)
     aq_ctx_free(ctx);
 }
 
-/* Periods: what is accepted normalises to itself. */
+/* Periods: what is accepted normalises to itself; so does what a label
+ * ('I квартал 2008 года') is read as, and every period has a last day. */
 static inline void aq_fuzz_period(const uint8_t *data, size_t size)
 {
     char *s = aq_fuzz_cstr(data, size);
-    char out[16], again[16];
+    char out[16], again[16], end[11];
     if (aq__period_normalise(s, out)) {
         if (!memchr(out, '\0', sizeof out))
             abort();
         if (!aq__period_normalise(out, again) || strcmp(out, again) != 0)
+            abort();
+    }
+    if (aq__period_from_label(s, out)) {
+        if (!memchr(out, '\0', sizeof out) || !aq__period_normalise(out, again) || strcmp(out, again) != 0)
+            abort();
+        if (!aq__period_end(out, end) || strlen(end) != 10)
             abort();
     }
     free(s);

@@ -40,7 +40,7 @@ static size_t count_rows(aq_ctx *ctx, aq_store *s, const char *indicator)
 static void reforms(aq_ctx *ctx)
 {
     aq_store *s = fresh(ctx, "t_store_reform.db");
-    AQ_EQ_INT(aq_store_schema_version(s), 6); /* 1 model, 2 workspace, 3 level index, 4 login refusals, 5 audit chain, 6 missing values */
+    AQ_EQ_INT(aq_store_schema_version(s), 7); /* 1 model, 2 workspace, 3 level index, 4 login refusals, 5 audit chain, 6 missing values, 7 dataset notes */
     aq_import_result r;
     const char *units = aq_test_write_file("t_store_units.csv",
                                    "code,parent,level,name_en,valid_from\nC,,country,Country,\nR,C,region,R,\n"
