@@ -15,6 +15,8 @@ typedef struct srv_config {
     int threads;          /* worker threads                                */
     bool secure_cookies;  /* add the Secure attribute (behind TLS)         */
     const char *log_path; /* access log, or NULL = stderr                  */
+    unsigned long long sheet_max_bytes, sheet_max_cells; /* bounds on an
+                             uploaded spreadsheet; 0 = srv.h's defaults   */
 } srv_config;
 
 /* Runs the server until SIGINT or SIGTERM. Returns 0, or an exit code
