@@ -190,7 +190,7 @@ static int shapefile_has_dbf(aq_ctx *ctx, const char *path)
                    : aq__err(ctx, AQ_EINPUT,
                              "'%s' has no .dbf beside it ('%.*s.dbf'): a Shapefile keeps its codes, names and values "
                              "there; copy the .dbf (and .shx, .prj, .cpg) next to the .shp",
-                             path, (int)(n - 4), aq__basename(path));
+                             path, (int)(strlen(aq__basename(path)) - 4), aq__basename(path));
     aq__buf_free(&b);
     return rc;
 }

@@ -198,6 +198,8 @@ static void xlsx_sheet_tag(guard *g, const char *t, size_t n, bool closing, bool
             g->max_col = c;
         if (r > g->max_row)
             g->max_row = r;
+        if (sat_add(g->cells, sat_mul(g->max_row, g->max_col)) > g->max_cells) /* stop early */
+            too_many_cells(g);
         g->in_cell = !empty;
         g->cell_f = g->cell_v = false;
     } else if (g->in_cell && !closing && named(t, n, "f", true)) {
