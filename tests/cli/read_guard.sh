@@ -1,0 +1,101 @@
+# read_guard.sh -- what aimaq refuses to read, or reads without doing more
+# than reading: a FIFO or a device (would hang), a spreadsheet that unpacks
+# past the bounds (a zip bomb, built here with python3's zipfile, small and
+# quick, against lowered bounds), and a GeoJSON whose "crs" names a URL
+# (GDAL would fetch it: a listener on the loopback must see nothing).
+# The hostile files that can be committed are in tests/data/bad/.
+. tests/cli/lib.inc
+
+# --- FIFOs and devices: refused at once, never opened ---------------------
+mkfifo "$T/fifo.csv" "$T/fifo.geojson" "$T/fifo.yaml"
+expect 2 timeout 10 "$AIMAQ" read "$T/fifo.csv"
+has "$T/err" "aimaq: error: cannot read '$T/fifo.csv': it is a FIFO (named pipe), not a regular file (aimaq reads files only)"
+expect 2 timeout 10 "$AIMAQ" read "$T/fifo.geojson"
+has "$T/err" "it is a FIFO (named pipe), not a regular file"
+expect 2 timeout 10 "$AIMAQ" check "$T/fifo.csv"
+has "$T/err" "it is a FIFO (named pipe), not a regular file"
+expect 2 timeout 10 "$AIMAQ" import "$T/fifo.csv" --db "$T/s.db"
+has "$T/err" "it is a FIFO (named pipe), not a regular file"
+printf 'code,period,v\n100000000,2023,1\n' > "$T/v.csv"
+expect 2 timeout 10 "$AIMAQ" import "$T/v.csv" --db "$T/s.db" --map "$T/fifo.yaml"
+has "$T/err" "cannot read '$T/fifo.yaml': it is a FIFO (named pipe)"
+expect 2 timeout 10 "$AIMAQ" read /dev/zero
+has "$T/err" "aimaq: error: cannot read '/dev/zero': it is a character device, not a regular file (aimaq reads files only)"
+expect 2 timeout 10 "$AIMAQ" import /dev/null --db "$T/s.db"
+has "$T/err" "cannot read '/dev/null': it is a character device"
+
+# --- spreadsheet bombs ----------------------------------------------------
+# bomb.xlsx: 300,000 identical rows of two cells (600,002 cells, some 12 MB
+# of XML) in a 30 kB file; bomb.ods: one row repeated 10,000,000 times in
+# under 1 kB (GDAL's ODS reader repeats it; 30,000,000 cells > the default
+# 16,777,216).
+python3 - "$T" << 'EOF'
+import sys, zipfile
+d = sys.argv[1]
+def xlsx(path, rows):
+    z = zipfile.ZipFile(path, 'w', zipfile.ZIP_DEFLATED)
+    z.writestr('[Content_Types].xml', '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>')
+    z.writestr('_rels/.rels', '<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>')
+    z.writestr('xl/workbook.xml', '<?xml version="1.0"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="data" sheetId="1" r:id="rId1"/></sheets></workbook>')
+    z.writestr('xl/_rels/workbook.xml.rels', '<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>')
+    z.writestr('xl/worksheets/sheet1.xml', '<?xml version="1.0"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>' + rows + '</sheetData></worksheet>')
+    z.close()
+head = '<row><c t="inlineStr"><is><t>code</t></is></c><c t="inlineStr"><is><t>value</t></is></c></row>'
+xlsx(d + '/bomb.xlsx', head + '<row><c><v>1</v></c><c><v>2</v></c></row>' * 300000)
+xlsx(d + '/small.xlsx', head + '<row><c t="inlineStr"><is><t>100000000</t></is></c><c><v>2</v></c></row>' * 10)
+z = zipfile.ZipFile(d + '/bomb.ods', 'w', zipfile.ZIP_DEFLATED)
+z.writestr(zipfile.ZipInfo('mimetype'), 'application/vnd.oasis.opendocument.spreadsheet')
+z.writestr('content.xml', '<?xml version="1.0"?><office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"><office:body><office:spreadsheet><table:table table:name="data">'
+           '<table:table-row><table:table-cell office:value-type="string"><text:p>code</text:p></table:table-cell><table:table-cell office:value-type="string"><text:p>v</text:p></table:table-cell><table:table-cell office:value-type="string"><text:p>w</text:p></table:table-cell></table:table-row>'
+           '<table:table-row table:number-rows-repeated="10000000"><table:table-cell table:number-columns-repeated="3" office:value-type="float" office:value="1"><text:p>1</text:p></table:table-cell></table:table-row>'
+           '</table:table></office:spreadsheet></office:body></office:document-content>')
+z.close()
+EOF
+[ "$(stat -c %s "$T/bomb.xlsx")" -lt 100000 ] && ok || bad "bomb.xlsx is not small: $(stat -c %s "$T/bomb.xlsx") bytes"
+AIMAQ_SHEET_MAX_CELLS=100000 expect 2 timeout 20 "$AIMAQ" read "$T/bomb.xlsx"
+has "$T/err" "aimaq: error: '$T/bomb.xlsx' spans more than 100000 cells (rows x columns up to each sheet's last filled cell: the bound on a spreadsheet here); delete the rows and columns it does not need, or save it as CSV"
+AIMAQ_SHEET_MAX_MB=1 expect 2 timeout 20 "$AIMAQ" import "$T/bomb.xlsx" --db "$T/s.db" --period 2023
+has "$T/err" "aimaq: error: '$T/bomb.xlsx' unpacks to more than 1 MB (the bound on a spreadsheet's unpacked size here); it may be a zip bomb, or a workbook too large to read whole: split it, or save it as CSV"
+# Under the same bounds a small workbook reads as ever.
+AIMAQ_SHEET_MAX_CELLS=100000 AIMAQ_SHEET_MAX_MB=1 expect 0 "$AIMAQ" read "$T/small.xlsx" --format csv
+has "$T/out" "100000000,2"
+# The ODS bomb, against the default bound, refused before GDAL repeats a row.
+expect 2 timeout 20 "$AIMAQ" read "$T/bomb.ods"
+has "$T/err" "aimaq: error: '$T/bomb.ods' spans more than 16777216 cells"
+
+# --- no network: a GeoJSON "crs" link is not fetched ----------------------
+python3 - "$T" << 'EOF' &
+import socket, sys, os, time
+d = sys.argv[1]
+s = socket.socket()
+s.bind(('127.0.0.1', 0))
+s.listen(5)
+s.settimeout(0.2)
+open(d + '/port.tmp', 'w').write(str(s.getsockname()[1]))
+os.rename(d + '/port.tmp', d + '/port')
+seen, t0 = 'no connection', time.time()
+while not os.path.exists(d + '/done') and time.time() - t0 < 30:
+    try:
+        c, _ = s.accept()
+        seen = 'connection: ' + c.recv(100).decode('latin-1').split('\r')[0]
+        c.close()
+    except socket.timeout:
+        pass
+open(d + '/seen', 'w').write(seen)
+EOF
+LPID=$!
+for i in $(seq 1 100); do [ -s "$T/port" ] && break; sleep 0.05; done
+LPORT=$(cat "$T/port")
+cat > "$T/link.geojson" << EOF
+{"type": "FeatureCollection",
+ "crs": {"type": "link", "properties": {"href": "http://127.0.0.1:$LPORT/crs.wkt", "type": "ogcwkt"}},
+ "features": [{"type": "Feature", "properties": {"code": "100000000", "v": 2},
+               "geometry": {"type": "Point", "coordinates": [80.26, 50.41]}}]}
+EOF
+expect 0 timeout 20 "$AIMAQ" read "$T/link.geojson" --format csv
+has "$T/out" "100000000,2"
+touch "$T/done"
+wait "$LPID"
+eq "$(cat "$T/seen")" "no connection" "what the listener saw of reading a GeoJSON with a crs link"
+
+finish
