@@ -24,33 +24,8 @@ has "$T/err" "aimaq: error: cannot read '/dev/zero': it is a character device, n
 expect 2 timeout 10 "$AIMAQ" import /dev/null --db "$T/s.db"
 has "$T/err" "cannot read '/dev/null': it is a character device"
 
-# --- spreadsheet bombs ----------------------------------------------------
-# bomb.xlsx: 300,000 identical rows of two cells (600,002 cells, some 12 MB
-# of XML) in a 30 kB file; bomb.ods: one row repeated 10,000,000 times in
-# under 1 kB (GDAL's ODS reader repeats it; 30,000,000 cells > the default
-# 16,777,216).
-python3 - "$T" << 'EOF'
-import sys, zipfile
-d = sys.argv[1]
-def xlsx(path, rows):
-    z = zipfile.ZipFile(path, 'w', zipfile.ZIP_DEFLATED)
-    z.writestr('[Content_Types].xml', '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>')
-    z.writestr('_rels/.rels', '<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>')
-    z.writestr('xl/workbook.xml', '<?xml version="1.0"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="data" sheetId="1" r:id="rId1"/></sheets></workbook>')
-    z.writestr('xl/_rels/workbook.xml.rels', '<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>')
-    z.writestr('xl/worksheets/sheet1.xml', '<?xml version="1.0"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>' + rows + '</sheetData></worksheet>')
-    z.close()
-head = '<row><c t="inlineStr"><is><t>code</t></is></c><c t="inlineStr"><is><t>value</t></is></c></row>'
-xlsx(d + '/bomb.xlsx', head + '<row><c><v>1</v></c><c><v>2</v></c></row>' * 300000)
-xlsx(d + '/small.xlsx', head + '<row><c t="inlineStr"><is><t>100000000</t></is></c><c><v>2</v></c></row>' * 10)
-z = zipfile.ZipFile(d + '/bomb.ods', 'w', zipfile.ZIP_DEFLATED)
-z.writestr(zipfile.ZipInfo('mimetype'), 'application/vnd.oasis.opendocument.spreadsheet')
-z.writestr('content.xml', '<?xml version="1.0"?><office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"><office:body><office:spreadsheet><table:table table:name="data">'
-           '<table:table-row><table:table-cell office:value-type="string"><text:p>code</text:p></table:table-cell><table:table-cell office:value-type="string"><text:p>v</text:p></table:table-cell><table:table-cell office:value-type="string"><text:p>w</text:p></table:table-cell></table:table-row>'
-           '<table:table-row table:number-rows-repeated="10000000"><table:table-cell table:number-columns-repeated="3" office:value-type="float" office:value="1"><text:p>1</text:p></table:table-cell></table:table-row>'
-           '</table:table></office:spreadsheet></office:body></office:document-content>')
-z.close()
-EOF
+# --- spreadsheet bombs (tests/cli/make_bombs.py) -------------------------
+python3 tests/cli/make_bombs.py "$T"
 [ "$(stat -c %s "$T/bomb.xlsx")" -lt 100000 ] && ok || bad "bomb.xlsx is not small: $(stat -c %s "$T/bomb.xlsx") bytes"
 AIMAQ_SHEET_MAX_CELLS=100000 expect 2 timeout 20 "$AIMAQ" read "$T/bomb.xlsx"
 has "$T/err" "aimaq: error: '$T/bomb.xlsx' spans more than 100000 cells (rows x columns up to each sheet's last filled cell: the bound on a spreadsheet here); delete the rows and columns it does not need, or save it as CSV"
