@@ -132,13 +132,19 @@ void aq_read_opts_init(aq_read_opts *opts);
 
 /* Reads a whole table from PATH. Delimited text (.csv, .tsv, .txt) is read
  * by aimaq's own parser (fast, decimal commas, thousands separators);
- * XLSX, ODS, GeoJSON, Shapefile, GeoPackage and every other vector format
- * of GDAL/OGR are read through GDAL. Columns whose every non-missing value
+ * XLSX, XLS, ODS, GeoJSON, Shapefile, GeoPackage, FlatGeobuf and OSM are
+ * read through GDAL, each only by the driver its extension names (a GDAL
+ * VRT or any file naming other sources is refused; no network access).
+ * XLSX and ODS are first checked against the context's spreadsheet bounds
+ * (aq_ctx_set_sheet_limits). PATH must be a regular file (a FIFO or a
+ * device is refused). Columns whose every non-missing value
  * is a number become AQ_COL_NUMBER, others AQ_COL_TEXT. Missing numbers are
  * NaN; the tokens "", "NA", "N/A", "n/a", "-", "..", "...", "…", "x" and
  * "null" are missing. opts may be NULL for defaults.
- * Returns AQ_OK, AQ_EIO (cannot open), AQ_EINPUT (malformed: the message
- * names file, line and column), AQ_ENOTFOUND (layer), AQ_ENOMEM. */
+ * Returns AQ_OK, AQ_EIO (cannot open, not a regular file), AQ_EINPUT
+ * (malformed: the message names file, line and column; an extension aimaq
+ * does not read; content that is not the extension's format), AQ_ELIMIT (a
+ * spreadsheet past the bounds), AQ_ENOTFOUND (layer), AQ_ENOMEM. */
 int aq_table_read(aq_ctx *ctx, const char *path, const aq_read_opts *opts,
                   aq_table **out);
 
