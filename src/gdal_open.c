@@ -147,11 +147,31 @@ void aq__gdal_init(void)
     pthread_once(&once, init_once);
 }
 
-/* GDAL's last message, with the name GDAL was given put back to the user's
- * and cut short: it may quote the file. */
-static void gdal_reason(char *buf, size_t size, const char *gdal_path, const char *path)
+/* GDAL's messages while it opens a file: its first failure says where
+ * ("At line 1, character 44: Unterminated array"); the last only that it
+ * failed. */
+typedef struct heard {
+    char first[512];
+    bool unrecognised;
+} heard;
+
+static void CPL_STDCALL listen_gdal(CPLErr level, CPLErrorNum num, const char *msg)
 {
-    const char *msg = CPLGetLastErrorMsg();
+    (void)num;
+    heard *h = CPLGetErrorHandlerUserData();
+    if (!h || level < CE_Failure || !msg)
+        return;
+    if (strstr(msg, "not recognized as a supported file format"))
+        h->unrecognised = true;
+    else if (!h->first[0])
+        snprintf(h->first, sizeof h->first, "%s", msg);
+}
+
+/* GDAL's message, with the name GDAL was given put back to the user's and
+ * cut short. It is the user's own file it may quote (nothing else is
+ * opened), but a line is enough. */
+static void gdal_reason(char *buf, size_t size, const char *msg, const char *gdal_path, const char *path)
+{
     aq_buf b = {0};
     size_t n = strlen(gdal_path);
     for (const char *at; n && msg && (at = strstr(msg, gdal_path)); msg = at + n) {
@@ -201,14 +221,14 @@ int aq__gdal_open(aq_ctx *ctx, const char *path, const aq_read_opts *opts, GDALD
     char **oo = NULL;
     if (opts && opts->encoding && !strcmp(drv, "ESRI Shapefile"))
         oo = CSLSetNameValue(oo, "ENCODING", opts->encoding);
-    CPLPushErrorHandler(CPLQuietErrorHandler);
-    CPLErrorReset();
+    heard h = {{0}, false};
+    CPLPushErrorHandlerEx(listen_gdal, &h);
     GDALDatasetH ds = GDALOpenEx(gp.data, GDAL_OF_VECTOR | GDAL_OF_READONLY, drivers, (const char *const *)oo, NULL);
     CSLDestroy(oo);
     if (!ds) {
         char why[512];
-        gdal_reason(why, sizeof why, gp.data, path);
-        if (!*why || strstr(why, "not recognized as a supported file format"))
+        gdal_reason(why, sizeof why, h.first, gp.data, path);
+        if (!*why || h.unrecognised)
             rc = aq__err(ctx, AQ_EINPUT,
                          "'%s' is not a valid %s file: its content is not what the extension %s names (aimaq reads a "
                          "file only as the format of its extension)",
