@@ -34,6 +34,16 @@ has "$T/err" "aimaq: error: '$T/bomb.xlsx' unpacks to more than 1 MB (the bound 
 # Under the same bounds a small workbook reads as ever.
 AIMAQ_SHEET_MAX_CELLS=100000 AIMAQ_SHEET_MAX_MB=1 expect 0 "$AIMAQ" read "$T/small.xlsx" --format csv
 has "$T/out" "100000000,2"
+# The scanner is not fooled by XML (make_bombs.py says how each tries).
+AIMAQ_SHEET_MAX_CELLS=1000 expect 0 "$AIMAQ" read "$T/comment.xlsx" --format csv
+has "$T/out" "\"<c r=\"\"XFD9\"\">\",2"
+AIMAQ_SHEET_MAX_CELLS=1000 expect 2 "$AIMAQ" read "$T/gt_attr.xlsx"
+has "$T/err" "'$T/gt_attr.xlsx' spans more than 1000 cells"
+expect 2 "$AIMAQ" read "$T/doctype.xlsx"
+has "$T/err" "aimaq: error: '$T/doctype.xlsx' declares a DOCTYPE in 'xl/workbook.xml': refused (a workbook has no use for XML entities)"
+expect 2 "$AIMAQ" read "$T/outside.xlsx"
+has "$T/err" "aimaq: error: '$T/outside.xlsx': sheet 'data' points outside the workbook ('../../../../etc/passwd'): refused"
+hasnt "$T/out" "root:"
 # The ODS bomb, against the default bound, refused before GDAL repeats a row.
 expect 2 timeout 20 "$AIMAQ" read "$T/bomb.ods"
 has "$T/err" "aimaq: error: '$T/bomb.ods' spans more than 16777216 cells"
