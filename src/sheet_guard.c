@@ -264,7 +264,12 @@ static void book_tag(guard *g, const char *t, size_t n, bool closing)
     if (!attr(t, n, "name", name, sizeof name))
         snprintf(name, sizeof name, "sheet %zu", g->nsheets + 1);
     sheet *s = &g->sheets[g->nsheets];
-    if (!(s->name = aq__strdup(name)) || !(s->rid = aq__strdup(rid))) {
+    s->name = aq__strdup(name);
+    s->rid = aq__strdup(rid);
+    if (!s->name || !s->rid) {
+        aq__free(s->name);
+        aq__free(s->rid);
+        s->name = s->rid = NULL;
         g->rc = aq__oom(g->ctx);
         return;
     }

@@ -8,28 +8,28 @@
 
 # --- FIFOs and devices: refused at once, never opened ---------------------
 mkfifo "$T/fifo.csv" "$T/fifo.geojson" "$T/fifo.yaml"
-expect 2 timeout 10 "$AIMAQ" read "$T/fifo.csv"
+expect 2 timeout 60 "$AIMAQ" read "$T/fifo.csv"
 has "$T/err" "aimaq: error: cannot read '$T/fifo.csv': it is a FIFO (named pipe), not a regular file (aimaq reads files only)"
-expect 2 timeout 10 "$AIMAQ" read "$T/fifo.geojson"
+expect 2 timeout 60 "$AIMAQ" read "$T/fifo.geojson"
 has "$T/err" "it is a FIFO (named pipe), not a regular file"
-expect 2 timeout 10 "$AIMAQ" check "$T/fifo.csv"
+expect 2 timeout 60 "$AIMAQ" check "$T/fifo.csv"
 has "$T/err" "it is a FIFO (named pipe), not a regular file"
-expect 2 timeout 10 "$AIMAQ" import "$T/fifo.csv" --db "$T/s.db"
+expect 2 timeout 60 "$AIMAQ" import "$T/fifo.csv" --db "$T/s.db"
 has "$T/err" "it is a FIFO (named pipe), not a regular file"
 printf 'code,period,v\n100000000,2023,1\n' > "$T/v.csv"
-expect 2 timeout 10 "$AIMAQ" import "$T/v.csv" --db "$T/s.db" --map "$T/fifo.yaml"
+expect 2 timeout 60 "$AIMAQ" import "$T/v.csv" --db "$T/s.db" --map "$T/fifo.yaml"
 has "$T/err" "cannot read '$T/fifo.yaml': it is a FIFO (named pipe)"
-expect 2 timeout 10 "$AIMAQ" read /dev/zero
+expect 2 timeout 60 "$AIMAQ" read /dev/zero
 has "$T/err" "aimaq: error: cannot read '/dev/zero': it is a character device, not a regular file (aimaq reads files only)"
-expect 2 timeout 10 "$AIMAQ" import /dev/null --db "$T/s.db"
+expect 2 timeout 60 "$AIMAQ" import /dev/null --db "$T/s.db"
 has "$T/err" "cannot read '/dev/null': it is a character device"
 
 # --- spreadsheet bombs (tests/cli/make_bombs.py) -------------------------
 python3 tests/cli/make_bombs.py "$T"
 [ "$(stat -c %s "$T/bomb.xlsx")" -lt 100000 ] && ok || bad "bomb.xlsx is not small: $(stat -c %s "$T/bomb.xlsx") bytes"
-AIMAQ_SHEET_MAX_CELLS=100000 expect 2 timeout 20 "$AIMAQ" read "$T/bomb.xlsx"
+AIMAQ_SHEET_MAX_CELLS=100000 expect 2 timeout 60 "$AIMAQ" read "$T/bomb.xlsx"
 has "$T/err" "aimaq: error: '$T/bomb.xlsx' spans more than 100000 cells (rows x columns up to each sheet's last filled cell: the bound on a spreadsheet here); delete the rows and columns it does not need, or save it as CSV"
-AIMAQ_SHEET_MAX_MB=1 expect 2 timeout 20 "$AIMAQ" import "$T/bomb.xlsx" --db "$T/s.db" --period 2023
+AIMAQ_SHEET_MAX_MB=1 expect 2 timeout 60 "$AIMAQ" import "$T/bomb.xlsx" --db "$T/s.db" --period 2023
 has "$T/err" "aimaq: error: '$T/bomb.xlsx' unpacks to more than 1 MB (the bound on a spreadsheet's unpacked size here); it may be a zip bomb, or a workbook too large to read whole: split it, or save it as CSV"
 # Under the same bounds a small workbook reads as ever.
 AIMAQ_SHEET_MAX_CELLS=100000 AIMAQ_SHEET_MAX_MB=1 expect 0 "$AIMAQ" read "$T/small.xlsx" --format csv
@@ -45,7 +45,7 @@ expect 2 "$AIMAQ" read "$T/outside.xlsx"
 has "$T/err" "aimaq: error: '$T/outside.xlsx': sheet 'data' points outside the workbook ('../../../../etc/passwd'): refused"
 hasnt "$T/out" "root:"
 # The ODS bomb, against the default bound, refused before GDAL repeats a row.
-expect 2 timeout 20 "$AIMAQ" read "$T/bomb.ods"
+expect 2 timeout 60 "$AIMAQ" read "$T/bomb.ods"
 has "$T/err" "aimaq: error: '$T/bomb.ods' spans more than 16777216 cells"
 
 # --- no network: a GeoJSON "crs" link is not fetched ----------------------
@@ -77,7 +77,7 @@ cat > "$T/link.geojson" << EOF
  "features": [{"type": "Feature", "properties": {"code": "100000000", "v": 2},
                "geometry": {"type": "Point", "coordinates": [80.26, 50.41]}}]}
 EOF
-expect 0 timeout 20 "$AIMAQ" read "$T/link.geojson" --format csv
+expect 0 timeout 60 "$AIMAQ" read "$T/link.geojson" --format csv
 has "$T/out" "100000000,2"
 touch "$T/done"
 wait "$LPID"
