@@ -196,9 +196,9 @@ int aq__gdal_open(aq_ctx *ctx, const char *path, const aq_read_opts *opts, GDALD
     int k = find_ext(path);
     if (k < 0)
         return aq__err(ctx, AQ_EINPUT,
-                       "cannot read '%s': aimaq reads .csv, .tsv, .txt, .xlsx, .xls, .ods, .geojson, .json, .shp, .gpkg, "
-                       ".fgb, .osm and .osm.pbf files (by their extension); convert others to GeoPackage, e.g. with "
-                       "ogr2ogr",
+                       "cannot read '%s': aimaq reads .csv, .tsv, .txt, .tab, .xlsx, .xls, .ods, .geojson, .json, .shp, "
+                       ".dbf, .gpkg, .fgb, .osm and .osm.pbf files (by their extension); convert others to "
+                       "GeoPackage, e.g. with ogr2ogr",
                        path);
     /* "./" keeps a relative name from reading as a connection string
      * (GPKG:file:table, PG:..., a URL). */
