@@ -60,8 +60,8 @@ static int run(int argc, char **argv)
         {"spool", CLI_STRING, &spool, "DIR", "directory for uploads in progress (default DB.uploads, or NAME.uploads)"},
         {"log", CLI_STRING, &log, "FILE", "append the access log to FILE (default standard error)"},
         {"secure-cookies", CLI_FLAG, &secure, NULL, "mark cookies Secure (when a TLS proxy is in front)"},
-        {"sheet-max-mb", CLI_INT, &sheet_mb, "MB", "most an uploaded XLSX/ODS may unpack to (default 256)"},
-        {"sheet-max-cells", CLI_INT, &sheet_cells, "N", "most cells an uploaded XLSX/ODS may span (default 4194304)"},
+        {"sheet-max-mb", CLI_INT, &sheet_mb, "MB", "most an uploaded XLSX/ODS may unpack to (default 256 = the upload limit)"},
+        {"sheet-max-cells", CLI_INT, &sheet_cells, "N", "most cells an uploaded XLSX/ODS may span (default 4194304; docs/server.md)"},
         {NULL, 0, NULL, NULL, NULL}};
     int npos, rc = cli_parse(&cmd_serve, opts, argc, argv, &npos);
     if (rc >= 0)
@@ -70,8 +70,8 @@ static int run(int argc, char **argv)
         return cli_usage_error("serve: unexpected argument '%s' (the store is --db STORE)", argv[0]);
     if (threads < 1 || threads > 256)
         return cli_usage_error("serve: --threads must be 1 to 256, not %ld", threads);
-    if (sheet_mb < 0 || sheet_mb > (1L << 20) || sheet_cells < 0)
-        return cli_usage_error("serve: --sheet-max-mb must be 1 to 1048576 and --sheet-max-cells positive");
+    if (sheet_mb < 0 || sheet_mb > (1L << 20) || sheet_cells < 0) /* 0 (not given): the default */
+        return cli_usage_error("serve: --sheet-max-mb must be 1 to 1048576 and --sheet-max-cells at least 1");
     srv_config cfg = {.db = cli_db_path(db), .listen = listen, .threads = (int)threads, .secure_cookies = secure,
                       .log_path = log, .sheet_max_bytes = (unsigned long long)sheet_mb << 20,
                       .sheet_max_cells = (unsigned long long)sheet_cells};
