@@ -209,10 +209,12 @@ int aq__gdal_open(aq_ctx *ctx, const char *path, const aq_read_opts *opts, GDALD
         return aq__oom(ctx);
     }
     const char *drv = allowed[k].driver;
+    CPLPushErrorHandler(CPLQuietErrorHandler); /* the zip reader's complaints: the guard says what matters */
     if (!strcmp(drv, "XLSX") || !strcmp(drv, "ODS"))
         rc = aq__sheet_guard(ctx, path, gp.data, !strcmp(drv, "ODS"), opts ? opts->layer : NULL);
     else if (!strcmp(drv, "GPKG"))
         rc = aq__gpkg_check(ctx, path);
+    CPLPopErrorHandler();
     if (rc) {
         aq__buf_free(&gp);
         return rc;
