@@ -14,7 +14,10 @@ const cli_command cmd_read = {
     "read", "read a file and print or convert it (column types, decimal commas, encodings)",
     "aimaq read FILE [--layer L] [--encoding ENC] [--decimal C] [--header-row N] [--skip-rows N] [--format F] [--output FILE] [--schema]",
     "Delimited text is read by aimaq (delimiter, decimal mark and types detected);\n"
-    "XLSX, ODS, GeoJSON, Shapefile and GeoPackage through GDAL.\n\n"
+    "XLSX, XLS, ODS, GeoJSON, Shapefile, GeoPackage, FlatGeobuf and OSM through GDAL,\n"
+    "each only as the format its extension names (docs/import.md, \"Formats\").\n"
+    "Spreadsheets are bounded (AIMAQ_SHEET_MAX_MB, default 1024; AIMAQ_SHEET_MAX_CELLS,\n"
+    "default 16777216) against zip bombs.\n\n"
     "examples:\n"
     "  aimaq read examples/kz/grp_per_capita.csv --schema\n"
     "  aimaq read regions.geojson --format gpkg --output regions.gpkg",

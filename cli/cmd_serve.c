@@ -53,7 +53,7 @@ static void pg_spool(const char *uri, char *buf, size_t size)
 static int run(int argc, char **argv)
 {
     const char *db = NULL, *listen = "127.0.0.1:8080", *spool = NULL, *log = NULL;
-    long threads = 4, per_address = 64, header_timeout = 20, max_results = 1000;
+    long threads = 4, per_address = 64, header_timeout = 20, max_results = 1000, sheet_mb = 0, sheet_cells = 0;
     const char *proxy = NULL;
     int secure = 0;
     cli_option opts[] = {
@@ -71,6 +71,8 @@ static int run(int argc, char **argv)
          "connections one address may hold (default 64; 0 = no limit)"},
         {"header-timeout", CLI_INT, &header_timeout, "SECONDS",
          "seconds a request's headers may take in all (default 20)"},
+        {"sheet-max-mb", CLI_INT, &sheet_mb, "MB", "most an uploaded XLSX/ODS may unpack to (default 256 = the upload limit)"},
+        {"sheet-max-cells", CLI_INT, &sheet_cells, "N", "most cells an uploaded XLSX/ODS may span (default 4194304; docs/server.md)"},
         {NULL, 0, NULL, NULL, NULL}};
     int npos, rc = cli_parse(&cmd_serve, opts, argc, argv, &npos);
     if (rc >= 0)
@@ -79,6 +81,8 @@ static int run(int argc, char **argv)
         return cli_usage_error("serve: unexpected argument '%s' (the store is --db STORE)", argv[0]);
     if (threads < 1 || threads > 256)
         return cli_usage_error("serve: --threads must be 1 to 256, not %ld", threads);
+    if (sheet_mb < 0 || sheet_mb > (1L << 20) || sheet_cells < 0) /* 0 (not given): the default */
+        return cli_usage_error("serve: --sheet-max-mb must be 1 to 1048576 and --sheet-max-cells at least 1");
     if (per_address < 0 || per_address > 4096)
         return cli_usage_error("serve: --connections-per-address must be 0 (no limit) to 4096, not %ld", per_address);
     if (header_timeout < 1 || header_timeout > 3600)
@@ -87,7 +91,9 @@ static int run(int argc, char **argv)
         return cli_usage_error("serve: --max-results must be 0 (no cap) or more, not %ld", max_results);
     srv_config cfg = {.db = cli_db_path(db), .listen = listen, .threads = (int)threads, .secure_cookies = secure,
                       .log_path = log, .trusted_proxy = proxy, .per_address = (int)per_address,
-                      .header_timeout = (int)header_timeout, .max_results = max_results ? max_results : -1};
+                      .header_timeout = (int)header_timeout, .max_results = max_results ? max_results : -1,
+                      .sheet_max_bytes = (unsigned long long)sheet_mb << 20,
+                      .sheet_max_cells = (unsigned long long)sheet_cells};
     char spool_default[4096];
     if (!spool) {
         if (strstr(cfg.db, "://"))

@@ -19,6 +19,7 @@ int cli_exit_code(int rc)
     case AQ_ENOTFOUND:
     case AQ_ESTORE:
     case AQ_EDENIED:
+    case AQ_ELIMIT:
         return AQ_EXIT_INPUT;
     default:
         return AQ_EXIT_INTERNAL;
@@ -56,6 +57,11 @@ aq_ctx *cli_ctx(void)
         exit(AQ_EXIT_INTERNAL);
     }
     aq_ctx_set_warning_fn(ctx, warn_to_stderr, NULL);
+    /* The spreadsheet bounds (docs/import.md), for a workbook larger than
+     * the defaults allow. */
+    const char *mb = getenv("AIMAQ_SHEET_MAX_MB"), *cells = getenv("AIMAQ_SHEET_MAX_CELLS");
+    unsigned long long m = mb && *mb ? strtoull(mb, NULL, 10) : 0, c = cells && *cells ? strtoull(cells, NULL, 10) : 0;
+    aq_ctx_set_sheet_limits(ctx, m > 0 && m < (1ULL << 40) ? m << 20 : 0, c);
     return ctx;
 }
 

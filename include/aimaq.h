@@ -48,8 +48,10 @@ enum {
     AQ_ENOTFOUND = 5, /* a named unit, indicator, column or layer is absent */
     AQ_EUSAGE = 6,    /* the caller passed invalid arguments                */
     AQ_EINTERNAL = 7, /* a bug in aimaq                                     */
-    AQ_EDENIED = 8    /* refused: the account's role or territorial scope
+    AQ_EDENIED = 8,   /* refused: the account's role or territorial scope
                          does not allow it, or a login was refused        */
+    AQ_ELIMIT = 9     /* the input is larger than a bound set on the
+                         context (a spreadsheet's unpacked size or cells) */
 };
 
 /* ---------------------------------------------------------------------
@@ -86,6 +88,17 @@ void aq_ctx_set_progress_fn(aq_ctx *ctx, aq_progress_fn fn, void *user);
 void aq_ctx_set_threads(aq_ctx *ctx, int nthreads);
 /* The thread count set on the context (0 = all cores). */
 int aq_ctx_threads(const aq_ctx *ctx);
+
+/* Bounds on a spreadsheet (XLSX, ODS) read from a file, checked before
+ * GDAL unpacks it, since a small workbook can unpack to gigabytes ("zip
+ * bomb") and GDAL holds a whole sheet in memory: MAX_BYTES is the most its
+ * archive may unpack to, MAX_CELLS the most cells its sheets may span
+ * (rows x columns of each sheet's used range, up to its last filled cell,
+ * plus the shared strings). 0 keeps the default (AQ_SHEET_MAX_BYTES,
+ * AQ_SHEET_MAX_CELLS). A file past a bound is refused with AQ_ELIMIT. */
+#define AQ_SHEET_MAX_BYTES ((uint64_t)1 << 30)  /* 1 GiB unpacked          */
+#define AQ_SHEET_MAX_CELLS ((uint64_t)1 << 24)  /* 16,777,216 cells        */
+void aq_ctx_set_sheet_limits(aq_ctx *ctx, uint64_t max_bytes, uint64_t max_cells);
 
 /* Test hook: makes the n-th allocation from now fail (n >= 1), or disables
  * failure injection with n = 0. Process-wide; for tests only. */
@@ -130,13 +143,19 @@ void aq_read_opts_init(aq_read_opts *opts);
 
 /* Reads a whole table from PATH. Delimited text (.csv, .tsv, .txt) is read
  * by aimaq's own parser (fast, decimal commas, thousands separators);
- * XLSX, ODS, GeoJSON, Shapefile, GeoPackage and every other vector format
- * of GDAL/OGR are read through GDAL. Columns whose every non-missing value
+ * XLSX, XLS, ODS, GeoJSON, Shapefile, GeoPackage, FlatGeobuf and OSM are
+ * read through GDAL, each only by the driver its extension names (a GDAL
+ * VRT or any file naming other sources is refused; no network access).
+ * XLSX and ODS are first checked against the context's spreadsheet bounds
+ * (aq_ctx_set_sheet_limits). PATH must be a regular file (a FIFO or a
+ * device is refused). Columns whose every non-missing value
  * is a number become AQ_COL_NUMBER, others AQ_COL_TEXT. Missing numbers are
  * NaN; the tokens "", "NA", "N/A", "n/a", "-", "..", "...", "…", "x" and
  * "null" are missing. opts may be NULL for defaults.
- * Returns AQ_OK, AQ_EIO (cannot open), AQ_EINPUT (malformed: the message
- * names file, line and column), AQ_ENOTFOUND (layer), AQ_ENOMEM. */
+ * Returns AQ_OK, AQ_EIO (cannot open, not a regular file), AQ_EINPUT
+ * (malformed: the message names file, line and column; an extension aimaq
+ * does not read; content that is not the extension's format), AQ_ELIMIT (a
+ * spreadsheet past the bounds), AQ_ENOTFOUND (layer), AQ_ENOMEM. */
 int aq_table_read(aq_ctx *ctx, const char *path, const aq_read_opts *opts,
                   aq_table **out);
 

@@ -78,7 +78,9 @@ void srv_api_upload(srv_worker *w, const srv_request *rq, const srv_caller *who,
     int rc = aq_ws_submit_file(w->store, &who->account, rq->upload_path, name, &opts, &id);
     if (rc)
         hide_spool_path(w->ctx, rc, rq->upload_path, name ? name : "the upload");
-    if (rc)
+    if (rc == AQ_EIO) /* the spool file is there: what cannot be read is its content */
+        srv_reply_error(rs, 400, "%s", aq_errmsg(w->ctx));
+    else if (rc)
         srv_reply_rc(w, rs, rc);
     else
         reply_submission(rs, id, status_after(&who->account));

@@ -71,6 +71,8 @@ static srv_worker *worker(srv *server)
     }
     w->server = server;
     aq_ctx_set_threads(w->ctx, 1); /* requests run side by side already */
+    aq_ctx_set_sheet_limits(w->ctx, server->cfg.sheet_max_bytes ? server->cfg.sheet_max_bytes : SRV_SHEET_MAX_BYTES,
+                            server->cfg.sheet_max_cells ? server->cfg.sheet_max_cells : SRV_SHEET_MAX_CELLS);
     if (aq_store_open(w->ctx, server->cfg.db, 0, &w->store)) {
         fprintf(stderr, "aimaq serve: %s\n", aq_errmsg(w->ctx));
         aq_ctx_free(w->ctx);

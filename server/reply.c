@@ -48,6 +48,8 @@ static int status_of(int rc)
         return 404;
     case AQ_ESTORE:
         return 503; /* busy or locked: the client may retry */
+    case AQ_ELIMIT:
+        return 413; /* a spreadsheet past the server's bounds */
     default:
         return 500;
     }

@@ -21,6 +21,8 @@ typedef struct srv_config {
     int header_timeout;   /* seconds a request's headers may take in all   */
     long max_results;     /* results kept per account: 0 = the default
                              (AQ_WS_RESULTS_CAP), -1 = no cap             */
+    unsigned long long sheet_max_bytes, sheet_max_cells; /* bounds on an
+                             uploaded spreadsheet; 0 = srv.h's defaults   */
 } srv_config;
 
 /* Runs the server until SIGINT or SIGTERM. Returns 0, or an exit code

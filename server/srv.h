@@ -29,6 +29,12 @@
 enum {
     SRV_MAX_JSON_BODY = 1 << 20,          /* 1 MiB for a JSON request body   */
     SRV_MAX_UPLOAD = 256 << 20,           /* 256 MiB for an uploaded file    */
+    /* An uploaded spreadsheet may unpack to no more than an upload may
+     * weigh, and span one cell per 64 bytes of it (GDAL holds a sheet in
+     * memory at some 80 bytes a cell): 4,194,304 cells. serve's
+     * --sheet-max-mb and --sheet-max-cells change them. */
+    SRV_SHEET_MAX_BYTES = SRV_MAX_UPLOAD,
+    SRV_SHEET_MAX_CELLS = SRV_MAX_UPLOAD / 64,
     SRV_MAX_QUERY_ARGS = 32,
     SRV_PAGE_DEFAULT = 100,               /* rows of a listing page ...     */
     SRV_PAGE_MAX = 10000                  /* ... and the most one may ask   */

@@ -38,6 +38,9 @@ void aq__warn(aq_ctx *ctx, const char *fmt, ...)
 int aq__oom(aq_ctx *ctx);
 /* Reports progress to the context's callback, if any. */
 void aq__progress(aq_ctx *ctx, const char *what, size_t done, size_t total);
+/* The spreadsheet bounds in force (aq_ctx_set_sheet_limits or defaults). */
+uint64_t aq__sheet_max_bytes(const aq_ctx *ctx);
+uint64_t aq__sheet_max_cells(const aq_ctx *ctx);
 
 /* ---- growable string (strbuf.c) ---- */
 typedef struct aq_buf {
@@ -76,6 +79,12 @@ int aq__missing_kind(const char *s, size_t len);
 bool aq__number_ambiguous(const char *s, size_t len, double *with_point, double *with_comma);
 
 /* ---- file input (csv.c, ogr_read.c, encoding.c) ---- */
+/* Refuses (AQ_EIO, naming what it is) a PATH that exists but is not a
+ * regular file -- a FIFO or a device would block or never end -- and
+ * (AQ_EINPUT) a GDAL /vsi... name, so call it before opening any input
+ * file. A PATH that cannot be examined is left to the caller's open to
+ * report. (read.c) */
+int aq__input_regular(aq_ctx *ctx, const char *path);
 bool aq__is_delimited_path(const char *path);
 int aq__csv_read(aq_ctx *ctx, const char *path, const aq_read_opts *opts,
                  aq_table **out);

@@ -20,6 +20,7 @@ struct aq_ctx {
     int nthreads;
     aq_progress_fn progress_fn;
     void *progress_user;
+    uint64_t sheet_max_bytes, sheet_max_cells; /* 0 = the defaults */
 };
 
 aq_ctx *aq_ctx_new(void)
@@ -62,6 +63,16 @@ void aq__progress(aq_ctx *ctx, const char *what, size_t done, size_t total)
 void aq_ctx_set_threads(aq_ctx *ctx, int nthreads) { ctx->nthreads = nthreads < 0 ? 0 : nthreads; }
 
 int aq_ctx_threads(const aq_ctx *ctx) { return ctx->nthreads; }
+
+void aq_ctx_set_sheet_limits(aq_ctx *ctx, uint64_t max_bytes, uint64_t max_cells)
+{
+    ctx->sheet_max_bytes = max_bytes;
+    ctx->sheet_max_cells = max_cells;
+}
+
+uint64_t aq__sheet_max_bytes(const aq_ctx *ctx) { return ctx->sheet_max_bytes ? ctx->sheet_max_bytes : AQ_SHEET_MAX_BYTES; }
+
+uint64_t aq__sheet_max_cells(const aq_ctx *ctx) { return ctx->sheet_max_cells ? ctx->sheet_max_cells : AQ_SHEET_MAX_CELLS; }
 
 int aq__err(aq_ctx *ctx, int code, const char *fmt, ...)
 {

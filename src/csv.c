@@ -988,7 +988,7 @@ static int src_open(aq_ctx *ctx, csv_src *src, const char *path, const aq_read_o
 {
     memset(src, 0, sizeof *src);
     src->path = path;
-    int fd = open(path, O_RDONLY);
+    int fd = open(path, O_RDONLY | O_NONBLOCK); /* a FIFO must not block the open */
     if (fd < 0)
         return aq__err(ctx, AQ_EIO, "cannot open '%s': %s", path, strerror(errno));
     struct stat st;

@@ -241,6 +241,8 @@ static int read_top(yctx *y, yaml_node_t *root, aq__mapping *m)
 int aq__mapping_load(aq_ctx *ctx, const char *path, aq__mapping *m)
 {
     memset(m, 0, sizeof *m);
+    if (aq__input_regular(ctx, path))
+        return AQ_EIO;
     FILE *f = fopen(path, "rb");
     if (!f)
         return aq__err(ctx, AQ_EIO, "cannot open the mapping '%s'", path);

@@ -10,6 +10,7 @@
  * transliteration; each match says which way it was made, and ambiguous
  * rows list their candidates instead of guessing.
  */
+#include "gdal_in.h"
 #include "names.h"
 #include "store.h"
 #include "strmap.h"
@@ -628,7 +629,7 @@ int aq_match(aq_store *s, const aq_table *t, const aq_match_opts *opts, aq_table
     size_t nareas = 0;
     aq_table *r = NULL;
     out_cols oc;
-    GDALAllRegister();
+    aq__gdal_init();
     CPLPushErrorHandler(CPLQuietErrorHandler);
     rc = load_units(s, &m, opts->level);
     if (rc == AQ_OK && opts->renames)

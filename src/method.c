@@ -873,6 +873,9 @@ int aq_method_parse(aq_ctx *ctx, const char *text, size_t len, const char *name,
 
 int aq_method_load(aq_ctx *ctx, const char *path, aq_method **out)
 {
+    int rc0 = aq__input_regular(ctx, path);
+    if (rc0)
+        return rc0;
     FILE *f = fopen(path, "rb");
     if (!f)
         return aq__err(ctx, AQ_EIO, "cannot open methodology '%s': %s", path, strerror(errno));

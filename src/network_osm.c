@@ -8,6 +8,7 @@
  * keeps the features of the "lines" layer that carry a highway tag and
  * drops the rest as they pass.
  */
+#include "gdal_in.h"
 #include "network_int.h"
 
 #include <gdal.h>
@@ -42,7 +43,10 @@ static char *field(OGRFeatureH f, const char *name)
 
 int aq_network_read_osm(aq_ctx *ctx, const char *path, aq_table **out)
 {
-    GDALAllRegister();
+    int rc0 = aq__input_regular(ctx, path);
+    if (rc0)
+        return rc0;
+    aq__gdal_init();
     const char *drivers[] = {"OSM", NULL};
     GDALDatasetH ds = GDALOpenEx(path, GDAL_OF_VECTOR | GDAL_OF_READONLY, drivers, NULL, NULL);
     if (!ds)

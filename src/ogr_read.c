@@ -1,13 +1,15 @@
 /*
  * ogr_read.c -- every format that is not delimited text, through GDAL/OGR:
  * XLSX, ODS, GeoJSON, Shapefile (its .cpg encoding honoured by GDAL),
- * GeoPackage and the rest of GDAL's vector drivers.
+ * GeoPackage and the few other formats of gdal_open.c's allow-list, each
+ * opened through that one door (gdal_in.h).
  *
  * Spreadsheets often hold numbers as text ('1 234,5'); such columns are
  * turned into number columns with the same rules as the CSV reader
  * (text_numbers: bad cells, markers, the decimal mark), so a table means
  * the same whichever format it came in.
  */
+#include "gdal_in.h"
 #include "table.h"
 
 #include <gdal.h>
@@ -18,6 +20,7 @@
 #include <cpl_string.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 static bool is_spreadsheet(GDALDatasetH ds)
 {
@@ -351,25 +354,39 @@ static int read_laid_out(aq_ctx *ctx, const char *path, const aq_read_opts *opts
     return rc;
 }
 
+/* A Shapefile's attributes are in the .dbf beside it; without it GDAL
+ * reads geometries only and the table seems to lack every column. */
+static int shapefile_has_dbf(aq_ctx *ctx, const char *path)
+{
+    size_t n = strlen(path);
+    if (n < 4 || !aq__ieq(path + n - 4, ".shp"))
+        return AQ_OK;
+    aq_buf b = {0};
+    struct stat st;
+    bool found = false;
+    for (int upper = 0; upper < 2 && !found; upper++) {
+        b.len = 0;
+        aq__buf_printf(&b, "%.*s%s", (int)(n - 4), path, upper ? ".DBF" : ".dbf");
+        found = !b.failed && stat(b.data, &st) == 0;
+    }
+    int rc = found ? AQ_OK
+                   : aq__err(ctx, AQ_EINPUT,
+                             "'%s' has no .dbf beside it ('%.*s.dbf'): a Shapefile keeps its codes, names and values "
+                             "there; copy the .dbf (and .shx, .prj, .cpg) next to the .shp",
+                             path, (int)(strlen(aq__basename(path)) - 4), aq__basename(path));
+    aq__buf_free(&b);
+    return rc;
+}
+
 int aq__ogr_read(aq_ctx *ctx, const char *path, const aq_read_opts *opts, aq_table **out)
 {
-    GDALAllRegister();
-    CPLPushErrorHandler(CPLQuietErrorHandler);
-    char **oo = NULL;
-    if (opts && opts->encoding)
-        oo = CSLSetNameValue(oo, "ENCODING", opts->encoding);
-    GDALDatasetH ds = GDALOpenEx(path, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, (const char *const *)oo, NULL);
-    if (!ds && oo) /* the driver may not know ENCODING */
-        ds = GDALOpenEx(path, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, NULL, NULL);
-    CSLDestroy(oo);
-    int rc = AQ_OK;
-    if (!ds) {
-        const char *why = CPLGetLastErrorMsg();
-        rc = aq__err(ctx, AQ_EIO, "cannot read '%s': %s", path,
-                     why && *why ? why : "not a file in a format aimaq reads (CSV, XLSX, ODS, GeoJSON, Shapefile, GeoPackage, ...)");
-        CPLPopErrorHandler();
+    int rc = shapefile_has_dbf(ctx, path);
+    GDALDatasetH ds = NULL;
+    if (rc == AQ_OK)
+        rc = aq__gdal_open(ctx, path, opts, &ds);
+    if (rc)
         return rc;
-    }
+    CPLPushErrorHandler(CPLQuietErrorHandler);
     OGRLayerH layer = NULL;
     if (opts && opts->layer) {
         layer = GDALDatasetGetLayerByName(ds, opts->layer);

@@ -885,6 +885,8 @@ int aq_scenario_run_db(aq_ctx *ctx, const char *path, const char *db, aq_table *
     const char *slash = strrchr(path, '/');
     if (slash)
         snprintf(p.dir, sizeof p.dir, "%.*s/", (int)(slash - path), path);
+    if (aq__input_regular(ctx, path))
+        return AQ_EIO;
     FILE *f = fopen(path, "rb");
     if (!f)
         return aq__err(ctx, AQ_EIO, "cannot open plan '%s'", path);

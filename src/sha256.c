@@ -10,6 +10,9 @@
 
 int aq__sha256_file(aq_ctx *ctx, const char *path, char hex[65])
 {
+    int rc = aq__input_regular(ctx, path);
+    if (rc)
+        return rc;
     FILE *f = fopen(path, "rb");
     if (!f)
         return aq__err(ctx, AQ_EIO, "cannot open '%s': %s", path, strerror(errno));

@@ -29,6 +29,9 @@ typedef struct toks {
 
 static int load_file(aq_ctx *ctx, const char *path, toks *t)
 {
+    int rc0 = aq__input_regular(ctx, path);
+    if (rc0)
+        return rc0;
     FILE *f = fopen(path, "rb");
     if (!f)
         return aq__err(ctx, AQ_EIO, "cannot open '%s': %s", path, strerror(errno));

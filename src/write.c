@@ -3,6 +3,7 @@
  * GeoJSON, GeoPackage and XLSX through GDAL so that ogrinfo and every GIS
  * open them.
  */
+#include "gdal_in.h"
 #include "table.h"
 
 #include <errno.h>
@@ -252,7 +253,7 @@ static int write_ogr(aq_ctx *ctx, const aq_table *t, const char *path, enum aq_f
     const char *driver = fmt == AQ_FMT_GEOJSON ? "GeoJSON" : fmt == AQ_FMT_GPKG ? "GPKG" : "XLSX";
     if (strcmp(path, "-") == 0)
         return aq__err(ctx, AQ_EUSAGE, "%s output needs a file name (--output FILE)", driver);
-    GDALAllRegister();
+    aq__gdal_init();
     CPLPushErrorHandler(CPLQuietErrorHandler);
     int rc = AQ_OK;
     GDALDriverH drv = GDALGetDriverByName(driver);

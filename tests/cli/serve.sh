@@ -222,6 +222,53 @@ st 200 GET '/api/audit?limit=10000' "${AUTH[@]}"
 has "$T/body" '"account":"abay","action":"denied"'
 has "$T/body" '750000000'
 eq "$(store_sum)" "$sum0" "store checksum after the refused changes"
+
+# --- files that name other files, and spreadsheet bombs -----------------
+# A regional editor uploads a GDAL VRT (XML whose SrcDataSource is the store
+# and whose SrcSQL reads every account's name and password hash, the audit
+# log, or a URL) under each data extension the server takes, and GeoPackages
+# whose schema reads another database: each is a 400 naming the format, and
+# no response holds a hash, an account or the query. (GDAL choosing the
+# driver from the content obeyed such a file and returned the hashes in the
+# error text.)
+for src in "<SrcDataSource>$DB</SrcDataSource><SrcSQL dialect=\"SQLITE\">SELECT name || ':' || pw_hash AS code, 1 AS grp_pc_kzt_thousand FROM accounts</SrcSQL>" \
+  "<SrcDataSource>$DB</SrcDataSource><SrcSQL dialect=\"SQLITE\">SELECT account AS code, object AS name_ru FROM audit</SrcSQL>" \
+  "<SrcDataSource>/vsicurl/http://127.0.0.1:9/grp.csv</SrcDataSource>"; do
+  printf '<OGRVRTDataSource><OGRVRTLayer name="grp">%s</OGRVRTLayer></OGRVRTDataSource>\n' "$src" > "$T/vrt.body"
+  for ext in json geojson xlsx ods gpkg; do
+    st 400 POST "/api/uploads?name=grp.$ext&period=2022" -b "$T/abay.jar" -H "X-CSRF-Token: $CSRF" --data-binary @"$T/vrt.body"
+    has "$T/body" "'grp.$ext' is not a valid"
+    for leak in argon2 'analyst:' 'abay:' pw_hash SrcSQL OGRVRT "$DB" '"account"'; do hasnt "$T/body" "$leak"; done
+  done
+done
+for f in gpkg_view_other_db gpkg_virtual_table; do
+  st 400 POST "/api/uploads?name=$f.gpkg&period=2022" -b "$T/abay.jar" -H "X-CSRF-Token: $CSRF" \
+    --data-binary @tests/data/bad/$f.gpkg
+  has "$T/body" "'$f.gpkg'"
+  hasnt "$T/body" argon2
+done
+# A file GDAL cannot read is the client's fault: 400, not 500.
+printf '{"type": "FeatureCollection", "features": [' > "$T/broken.geojson"
+st 400 POST '/api/uploads?name=broken.geojson&period=2022' -b "$T/abay.jar" -H "X-CSRF-Token: $CSRF" \
+  --data-binary @"$T/broken.geojson"
+has "$T/body" "'broken.geojson'"
+# Spreadsheet bombs (tests/cli/make_bombs.py): a row repeated ten million
+# times in an ODS under 1 kB is past the server's default bound (4,194,304
+# cells, docs/server.md); a 30 kB XLSX of 600,002 cells past a server
+# started with --sheet-max-cells 100000. Both are 413 and the server's
+# memory stays small.
+python3 tests/cli/make_bombs.py "$T"
+st 413 POST '/api/uploads?name=bomb.ods&period=2022' "${AUTH[@]}" --data-binary @"$T/bomb.ods"
+has "$T/body" "'bomb.ods' spans more than 4194304 cells"
+main_server=("$SPID" "$PORT" "$URL")
+serve_start "$DB" "${SPOOL_ARG[@]}" --sheet-max-cells 100000 --sheet-max-mb 64 || { finish; exit 1; }
+st 413 POST '/api/uploads?name=bomb.xlsx&period=2022' "${AUTH[@]}" --data-binary @"$T/bomb.xlsx"
+has "$T/body" "'bomb.xlsx' spans more than 100000 cells"
+rss=$(awk '/^VmHWM/ {print $2}' "/proc/$SPID/status")
+[ "$rss" -lt 300000 ] && ok || bad "the server's peak memory after the bomb: $rss kB"
+serve_stop
+SPID=${main_server[0]} PORT=${main_server[1]} URL=${main_server[2]}
+eq "$(store_sum)" "$sum0" "store checksum after the refused files"
 # The editor's own region: a pending submission, no live change.
 st 201 POST /api/edits -b "$T/abay.jar" -H "X-CSRF-Token: $CSRF" -d "$edit_own"
 has "$T/body" '"status":"pending"'

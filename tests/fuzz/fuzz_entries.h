@@ -441,9 +441,26 @@ static inline long aq_fuzz_store_rows(aq_store *s)
     return n;
 }
 
+/* The extension under which an input that looks like another format is
+ * imported too (through GDAL's door, src/gdal_open.c): XML or JSON as
+ * .geojson, a zip as .xlsx, an SQLite file as .gpkg; NULL for the rest. */
+static inline const char *aq_fuzz_gdal_ext(const uint8_t *data, size_t size)
+{
+    if (size && (data[0] == '<' || data[0] == '{'))
+        return ".geojson";
+    if (size >= 2 && data[0] == 'P' && data[1] == 'K')
+        return ".xlsx";
+    if (size >= 16 && !memcmp(data, "SQLite format 3", 16))
+        return ".gpkg";
+    return NULL;
+}
+
 /* A whole import into a fresh in-memory store holding a few units: the
- * input as a CSV, all or nothing, then with --skip-bad-rows. A failed
- * import must leave the store exactly as it was. */
+ * input as a CSV, all or nothing, then with --skip-bad-rows; and, when it
+ * looks like another format, once more under that format's extension. A
+ * failed import must leave the store exactly as it was. XML is never a
+ * GeoJSON file: a GDAL VRT (which names other files to read) imported as
+ * .geojson must fail, or GDAL chose the driver from the content. */
 static inline void aq_fuzz_import(const uint8_t *data, size_t size)
 {
     static const char units[] = "code,parent,level,name_ru\n000000000,,country,Казахстан\n"
@@ -476,6 +493,21 @@ static inline void aq_fuzz_import(const uint8_t *data, size_t size)
         if (rc != AQ_OK && (aq_fuzz_store_rows(s) != before || !*aq_errmsg(ctx)))
             abort(); /* half an import, or a failure without a word */
         aq_import_result_clear(&r);
+    }
+    const char *ext = aq_fuzz_gdal_ext(data, size);
+    char gpath[512];
+    if (ext && !aq_fuzz_tmpfile(data, size, ext, gpath, sizeof gpath)) {
+        aq_import_opts_init(&o);
+        o.period = "2023";
+        long before = aq_fuzz_store_rows(s);
+        memset(&r, 0, sizeof r);
+        int rc = aq_store_import(s, gpath, &o, &r);
+        if (rc != AQ_OK && (aq_fuzz_store_rows(s) != before || !*aq_errmsg(ctx)))
+            abort();
+        if (rc == AQ_OK && data[0] == '<')
+            abort(); /* XML obeyed as .geojson: a VRT got through */
+        aq_import_result_clear(&r);
+        unlink(gpath);
     }
     aq_store_close(s);
     aq_ctx_free(ctx);
