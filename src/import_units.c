@@ -106,7 +106,11 @@ static int warn_invalid_geometries(aq__import *im)
 }
 
 /* Units are upserted in batches (aq__db_run_each): one pipeline per batch
- * on PostgreSQL, in turn on SQLite; each returns the unit's id. */
+ * on PostgreSQL, in turn on SQLite; each returns the unit's id. A new unit
+ * records the dataset that added it (since_dataset); a changed one has its
+ * old values kept in unit_history by the schema's trigger, keyed by this
+ * import's dataset (store_schema.c, version 4), so results recorded at an
+ * earlier horizon still see the units as they were. */
 enum { UNIT_BATCH = 2000 };
 
 typedef struct {
@@ -159,7 +163,7 @@ int aq__import_units(aq__import *im)
     if (rc == AQ_OK)
         rc = aq__store_prepare_persistent(im->s,
             "INSERT INTO units(code, parent, level, kind, name_kk, name_ru, name_en, valid_from, valid_to, classifier,"
-            " crs, geom, dataset_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)"
+            " crs, geom, dataset_id, since_dataset) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?13)"
             " ON CONFLICT(code) DO UPDATE SET parent = coalesce(excluded.parent, units.parent),"
             " level = coalesce(excluded.level, units.level), kind = coalesce(excluded.kind, units.kind),"
             " name_kk = coalesce(excluded.name_kk, units.name_kk), name_ru = coalesce(excluded.name_ru, units.name_ru),"
