@@ -151,6 +151,12 @@ static int bind_unit(aq_db_stmt *up, size_t k, void *arg)
     return rc || aq__db_bind_int64(up, 13, im->dataset_id) ? AQ_DB_ERROR : 0;
 }
 
+/* Whether the upsert changes column C: a value is given and differs from
+ * the stored one. A unit the file repeats unchanged is not written at all:
+ * no history row, no dataset_id of its own, and a re-imported classifier
+ * edition writes only what it changes. */
+#define CHANGED(c) "(excluded." c " IS NOT NULL AND (units." c " IS NULL OR excluded." c " <> units." c "))"
+
 int aq__import_units(aq__import *im)
 {
     const aq_table *t = im->t;
@@ -170,6 +176,9 @@ int aq__import_units(aq__import *im)
             " name_en = coalesce(excluded.name_en, units.name_en), valid_from = coalesce(excluded.valid_from, units.valid_from),"
             " valid_to = coalesce(excluded.valid_to, units.valid_to), classifier = coalesce(excluded.classifier, units.classifier),"
             " crs = coalesce(excluded.crs, units.crs), geom = coalesce(excluded.geom, units.geom), dataset_id = excluded.dataset_id"
+            " WHERE " CHANGED("parent") " OR " CHANGED("level") " OR " CHANGED("kind") " OR " CHANGED("name_kk")
+            " OR " CHANGED("name_ru") " OR " CHANGED("name_en") " OR " CHANGED("valid_from") " OR " CHANGED("valid_to")
+            " OR " CHANGED("classifier") " OR " CHANGED("crs") " OR " CHANGED("geom")
             " RETURNING id", &up);
     unit_batch ub = {.im = im, .classifier = im->opts->classifier ? im->opts->classifier
                                             : im->map ? im->map->classifier : NULL};
@@ -191,11 +200,12 @@ int aq__import_units(aq__import *im)
         for (size_t k = 0; k < n && rc == AQ_OK; k++) {
             char buf[256];
             const char *code = aq__role_text(im, AQ_ROLE_CODE, ub.rows[k], buf, sizeof buf);
+            /* No id back: an existing unit the file leaves as it was. */
             if (aq__strmap_get(&im->units, code, NULL))
                 im->res->units_updated++;
             else
                 im->res->units_added++;
-            if (aq__strmap_put(&im->units, code, ids[k]))
+            if (ids[k] && aq__strmap_put(&im->units, code, ids[k]))
                 rc = aq__oom(im->ctx);
         }
     }
