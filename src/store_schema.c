@@ -12,7 +12,8 @@
  * SQLite's are 64-bit; REAL is DOUBLE PRECISION (PostgreSQL's REAL is 4
  * bytes); BLOB is BYTEA; timestamps default to the same text form through
  * to_char; WITHOUT ROWID has no equivalent; the audit log's append-only
- * triggers are one PL/pgSQL function, TRUNCATE included; the version lives
+ * triggers are one PL/pgSQL function, TRUNCATE included, and so is the
+ * units' history trigger, whose WHEN compares row values; the version lives
  * in the table aimaq_schema instead of PRAGMA user_version; and instr(),
  * which the unit search uses, is defined.
  */
@@ -376,7 +377,10 @@ static const char *const pg_migrations[] = {
     "         OLD.classifier, OLD.crs, OLD.geom, OLD.code) IS DISTINCT FROM\n"
     "        (NEW.parent, NEW.level, NEW.kind, NEW.name_kk, NEW.name_ru, NEW.name_en, NEW.valid_from, NEW.valid_to,\n"
     "         NEW.classifier, NEW.crs, NEW.geom, NEW.code))\n"
-    "  EXECUTE FUNCTION units_keep_history();\n",
+    "  EXECUTE FUNCTION units_keep_history();\n"
+    /* also under session_replication_role = replica, which an import sets
+     * around its observation batches: no writer of units may skip it */
+    "ALTER TABLE units ENABLE ALWAYS TRIGGER units_keep_history;\n",
 };
 
 _Static_assert(sizeof sqlite_migrations == sizeof pg_migrations, "both engines have every schema version");
