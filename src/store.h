@@ -79,7 +79,12 @@ int aq__units_changed_after(aq_store *s, long long horizon, bool *changed);
  * valid_to, classifier, crs, geom) as they were at the horizon H, the SQL
  * text of an integer ("?4", or "CAST(? AS BIGINT)", which then takes
  * AQ_UNITS_AT_ARGS arguments): one row per unit that existed then. */
-enum { AQ_UNITS_AT_ARGS = 4 };
+enum { AQ_UNITS_AT_ARGS = 2 };
 void aq__units_at(aq_buf *sql, const char *h);
+/* The same units' (code, parent) only, for a recursive walk of the
+ * hierarchy at H: the body of a MATERIALIZED CTE, which the engines index
+ * by parent (AQ_UNIT_TREE_AT_ARGS uses of H). */
+enum { AQ_UNIT_TREE_AT_ARGS = 4 };
+void aq__unit_tree_at(aq_buf *sql, const char *h);
 
 #endif

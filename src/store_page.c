@@ -14,8 +14,8 @@
 #include <stdio.h>
 #include <string.h>
 
-/* the most any listing binds is 15: observations at a horizon after which
- * units changed (the units of then in FROM and under the filter) */
+/* the most any listing binds is 13: observations at a horizon after which
+ * units changed (the units of then in FROM and in the "under" filter) */
 enum { PAGE_DEFAULT = 100, PAGE_MAX = 10000, MAX_ARGS = 24 };
 
 typedef struct page_sql {
@@ -43,14 +43,14 @@ static void unit_filters(page_sql *p, const aq_page_query *q, const char *horizo
     if (!horizon) {
         filter(p, " AND u.code IN (WITH RECURSIVE sub(c) AS (SELECT code FROM units WHERE code = ? UNION ALL"
                   " SELECT x.code FROM units x JOIN sub ON x.parent = sub.c) SELECT c FROM sub)", q->under);
-    } else if (q->under && *q->under && p->nargs + 1 + AQ_UNITS_AT_ARGS <= MAX_ARGS) {
-        aq__buf_puts(&p->where, " AND u.code IN (WITH RECURSIVE sub(c) AS (SELECT code FROM units WHERE code = ? UNION ALL"
-                                " SELECT x.code FROM ");
-        aq__units_at(&p->where, "CAST(? AS BIGINT)");
-        aq__buf_puts(&p->where, " x JOIN sub ON x.parent = sub.c) SELECT c FROM sub)");
-        p->args[p->nargs++] = q->under;
-        for (int k = 0; k < AQ_UNITS_AT_ARGS; k++)
+    } else if (q->under && *q->under && p->nargs + 1 + AQ_UNIT_TREE_AT_ARGS <= MAX_ARGS) {
+        aq__buf_puts(&p->where, " AND u.code IN (WITH RECURSIVE tree(code, parent) AS MATERIALIZED ");
+        aq__unit_tree_at(&p->where, "CAST(? AS BIGINT)");
+        aq__buf_puts(&p->where, ", sub(c) AS (SELECT code FROM units WHERE code = ? UNION ALL"
+                                " SELECT x.code FROM tree x JOIN sub ON x.parent = sub.c) SELECT c FROM sub)");
+        for (int k = 0; k < AQ_UNIT_TREE_AT_ARGS; k++)
             p->args[p->nargs++] = horizon;
+        p->args[p->nargs++] = q->under;
     }
 }
 

@@ -97,25 +97,31 @@ int aq_store_select(aq_store *s, const aq_selection *sel, aq_table **out)
 
     /* At a horizon after which units changed (a district moved to another
      * region, a renaming), the hierarchy, names and geometries are those
-     * of then (ua, store_history.c), so a recorded result recomputes as
-     * it was; otherwise the table itself, as for a selection of now. */
+     * of then (store_history.c), so a recorded result recomputes as it
+     * was; otherwise the table itself, as for a selection of now. */
     bool historic = false;
     if (rc == AQ_OK && sel->max_dataset > 0)
         rc = aq__units_changed_after(s, sel->max_dataset, &historic);
-    const char *units = historic ? "ua" : "units";
+    aq_buf units = {0};
+    if (historic)
+        aq__units_at(&units, "?4");
+    else
+        aq__buf_puts(&units, "units");
+    const char *usrc = units.data ? units.data : "units"; /* (out of memory: failed below) */
+    aq_buf sql = {0};
+    if (historic) {
+        aq__buf_puts(&sql, "WITH RECURSIVE tree(code, parent) AS MATERIALIZED ");
+        aq__unit_tree_at(&sql, "?4");
+        aq__buf_puts(&sql, ", sub(code) AS (SELECT code FROM units WHERE code = ?2 UNION ALL"
+                           " SELECT u.code FROM tree u JOIN sub ON u.parent = sub.code),");
+    } else {
+        aq__buf_puts(&sql, "WITH RECURSIVE sub(code) AS (SELECT code FROM units WHERE code = ?2 UNION ALL"
+                           " SELECT u.code FROM units u JOIN sub ON u.parent = sub.code),");
+    }
     /* Rows: every (unit, period) that has a value of one of the indicators.
      * The newest dataset wins where several hold the same observation (a
      * NOT EXISTS on the primary key's prefix: three times faster than a
      * window over all of them). A horizon (?4 > 0) hides later datasets. */
-    aq_buf sql = {0};
-    aq__buf_puts(&sql, "WITH RECURSIVE ");
-    if (historic) {
-        aq__buf_puts(&sql, "ua AS MATERIALIZED ");
-        aq__units_at(&sql, "?4");
-        aq__buf_puts(&sql, ", ");
-    }
-    aq__buf_printf(&sql, "sub(code) AS (SELECT code FROM %s WHERE code = ?2 UNION ALL"
-                         " SELECT u.code FROM %s u JOIN sub ON u.parent = sub.code),", units, units);
     aq__buf_puts(&sql,
         " obs AS (SELECT o.unit_id, o.indicator_id, o.period, o.value"
         "   FROM observations o WHERE NOT EXISTS (SELECT 1 FROM observations n WHERE n.indicator_id = o.indicator_id"
@@ -129,12 +135,13 @@ int aq_store_select(aq_store *s, const aq_selection *sel, aq_table **out)
     aq__buf_printf(&sql, " AND (CAST(?3 AS TEXT) IS NULL OR o.period = ?3))"
         " SELECT u.code, u.name_kk, u.name_ru, u.name_en, u.parent, u.level, obs.period, obs.indicator_id, obs.value,"
         "   u.crs, u.geom"
-        " FROM obs JOIN %s u ON u.id = obs.unit_id", units);
+        " FROM obs JOIN %s u ON u.id = obs.unit_id", usrc);
     aq__buf_puts(&sql,
         " WHERE (CAST(?1 AS TEXT) IS NULL OR u.level = ?1) AND (CAST(?2 AS TEXT) IS NULL OR u.code IN (SELECT code FROM sub))"
         " ORDER BY u.code, obs.period");
-    if (rc == AQ_OK && sql.failed)
+    if (rc == AQ_OK && (sql.failed || units.failed))
         rc = aq__oom(ctx);
+    aq__buf_free(&units);
     if (rc == AQ_OK)
         rc = aq__store_prepare(s, sql.data, &st);
     aq_table *t = NULL;
