@@ -339,6 +339,9 @@ static void history(aq_ctx *ctx)
      * a change no horizon can place: the schema refuses it. */
     AQ_EQ_INT(aq__store_exec(s, "UPDATE units SET name_en = 'x', dataset_id = NULL WHERE code = 'D1'"), AQ_ESTORE);
     AQ_CHECK(strstr(aq_errmsg(ctx), "a change to a unit must name its dataset") != NULL);
+    /* ... and a unit's code is what the history is kept under. */
+    AQ_EQ_INT(aq__store_exec(s, "UPDATE units SET code = 'D9', dataset_id = 1 WHERE code = 'D3'"), AQ_ESTORE);
+    AQ_CHECK(strstr(aq_errmsg(ctx), "a unit's code never changes") != NULL);
     aq_store_close(s);
 }
 
