@@ -438,13 +438,17 @@ typedef struct aq_selection {
     const char *period;            /* one period, or NULL = every period  */
     const char *under;             /* only units under this code, or NULL */
     long long max_dataset;         /* only datasets with id <= this (a
-                                      result's horizon, to reproduce it);
-                                      0 = all                            */
+                                      result's horizon, to reproduce it),
+                                      and the units as they were then;
+                                      0 = all, the units as they are     */
 } aq_selection;
 
 /* Reads a selection as a table with columns code, name_kk, name_ru,
  * name_en, parent, level, period and one number column per indicator; one
  * row per unit and period, values from the newest dataset that has them.
+ * With max_dataset, "under", the levels, names, parents and geometries are
+ * those the units had when that dataset was the newest (the store keeps
+ * each unit's history), so a recorded result recomputes exactly.
  * Returns AQ_OK, AQ_ENOTFOUND (an unknown indicator or level). */
 int aq_store_select(aq_store *s, const aq_selection *sel, aq_table **out);
 

@@ -294,8 +294,8 @@ typedef struct aq_page_query {
     const char *indicator;  /* indicators, observations: one indicator code   */
     const char *period;     /* observations: one period                       */
     const char *search;     /* units: a code prefix or part of a name          */
-    long long max_dataset;  /* observations: horizon (0 = now), as in
-                               aq_selection                                   */
+    long long max_dataset;  /* units, observations: horizon (0 = now), as in
+                               aq_selection: values and units as they were   */
     size_t offset, limit;   /* rows to skip; rows to return (0 = 100, at most
                                10000)                                         */
 } aq_page_query;
@@ -330,8 +330,8 @@ int aq_ws_methods(aq_store *s, aq_table **out);
 int aq_ws_methods_page(aq_store *s, aq_ws_page *page, aq_table **out);
 
 /* The newest live dataset id: a selection made with max_dataset set to it
- * sees exactly what the store holds now, even after later imports and
- * approvals. 0 for a store without datasets (where max_dataset 0 means
+ * sees exactly what the store holds now, values and units, even after
+ * later imports, approvals and changes to the units. 0 for a store without datasets (where max_dataset 0 means
  * "all": record such a result knowing there was nothing to see). */
 long long aq_ws_dataset_horizon(aq_store *s);
 

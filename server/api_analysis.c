@@ -5,7 +5,8 @@
  *
  * An analysis is a function of (parameters, horizon): the selection it
  * reads is made with max_dataset = horizon, so values imported or approved
- * later do not change it, and its output holds no time stamps. Reproducing
+ * later, and later changes to the units (a district moved, a renaming), do
+ * not change it, and its output holds no time stamps. Reproducing
  * a result runs it again from the record and compares SHA-256 hashes.
  */
 #include "srv.h"

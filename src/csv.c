@@ -892,6 +892,8 @@ static int full_pass(aq_ctx *ctx, csv_src *src, const char *body, const char *en
     if (rc == AQ_OK && nnotes && !(t->notes = aq__malloc(nnotes * sizeof *t->notes)))
         rc = aq__oom(ctx);
     for (int k = 0; k < nth && rc == AQ_OK; k++) {
+        if (!chunks[k].nnotes) /* t->notes is NULL when no chunk has any: memcpy(NULL, ..., 0) is undefined */
+            continue;
         memcpy(t->notes + t->nnotes, chunks[k].notes, chunks[k].nnotes * sizeof *t->notes);
         t->nnotes += chunks[k].nnotes;
     }

@@ -106,7 +106,11 @@ static int warn_invalid_geometries(aq__import *im)
 }
 
 /* Units are upserted in batches (aq__db_run_each): one pipeline per batch
- * on PostgreSQL, in turn on SQLite; each returns the unit's id. */
+ * on PostgreSQL, in turn on SQLite; each returns the unit's id. A new unit
+ * records the dataset that added it (since_dataset); a changed one has its
+ * old values kept in unit_history by the schema's trigger, keyed by this
+ * import's dataset (store_schema.c, version 8), so results recorded at an
+ * earlier horizon still see the units as they were. */
 enum { UNIT_BATCH = 2000 };
 
 typedef struct {
@@ -147,6 +151,12 @@ static int bind_unit(aq_db_stmt *up, size_t k, void *arg)
     return rc || aq__db_bind_int64(up, 13, im->dataset_id) ? AQ_DB_ERROR : 0;
 }
 
+/* Whether the upsert changes column C: a value is given and differs from
+ * the stored one. A unit the file repeats unchanged is not written at all:
+ * no history row, no dataset_id of its own, and a re-imported classifier
+ * edition writes only what it changes. */
+#define CHANGED(c) "(excluded." c " IS NOT NULL AND (units." c " IS NULL OR excluded." c " <> units." c "))"
+
 int aq__import_units(aq__import *im)
 {
     const aq_table *t = im->t;
@@ -159,13 +169,16 @@ int aq__import_units(aq__import *im)
     if (rc == AQ_OK)
         rc = aq__store_prepare_persistent(im->s,
             "INSERT INTO units(code, parent, level, kind, name_kk, name_ru, name_en, valid_from, valid_to, classifier,"
-            " crs, geom, dataset_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)"
+            " crs, geom, dataset_id, since_dataset) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?13)"
             " ON CONFLICT(code) DO UPDATE SET parent = coalesce(excluded.parent, units.parent),"
             " level = coalesce(excluded.level, units.level), kind = coalesce(excluded.kind, units.kind),"
             " name_kk = coalesce(excluded.name_kk, units.name_kk), name_ru = coalesce(excluded.name_ru, units.name_ru),"
             " name_en = coalesce(excluded.name_en, units.name_en), valid_from = coalesce(excluded.valid_from, units.valid_from),"
             " valid_to = coalesce(excluded.valid_to, units.valid_to), classifier = coalesce(excluded.classifier, units.classifier),"
             " crs = coalesce(excluded.crs, units.crs), geom = coalesce(excluded.geom, units.geom), dataset_id = excluded.dataset_id"
+            " WHERE " CHANGED("parent") " OR " CHANGED("level") " OR " CHANGED("kind") " OR " CHANGED("name_kk")
+            " OR " CHANGED("name_ru") " OR " CHANGED("name_en") " OR " CHANGED("valid_from") " OR " CHANGED("valid_to")
+            " OR " CHANGED("classifier") " OR " CHANGED("crs") " OR " CHANGED("geom")
             " RETURNING id", &up);
     unit_batch ub = {.im = im, .classifier = im->opts->classifier ? im->opts->classifier
                                             : im->map ? im->map->classifier : NULL};
@@ -187,11 +200,12 @@ int aq__import_units(aq__import *im)
         for (size_t k = 0; k < n && rc == AQ_OK; k++) {
             char buf[256];
             const char *code = aq__role_text(im, AQ_ROLE_CODE, ub.rows[k], buf, sizeof buf);
+            /* No id back: an existing unit the file leaves as it was. */
             if (aq__strmap_get(&im->units, code, NULL))
                 im->res->units_updated++;
             else
                 im->res->units_added++;
-            if (aq__strmap_put(&im->units, code, ids[k]))
+            if (ids[k] && aq__strmap_put(&im->units, code, ids[k]))
                 rc = aq__oom(im->ctx);
         }
     }

@@ -90,4 +90,21 @@ int aq__store_query_page(aq_store *s, const char *sql, const char *const *args, 
 bool aq__store_snapshot_begin(aq_store *s);
 void aq__store_snapshot_end(aq_store *s, bool began);
 
+/* Units at a dataset horizon (store_history.c). *CHANGED is whether any
+ * unit was added or changed by a dataset above HORIZON: if not, units as
+ * they are now are the units at HORIZON, and readers use the table. */
+int aq__units_changed_after(aq_store *s, long long horizon, bool *changed);
+/* Appends to SQL a parenthesised subquery with the columns of units (id,
+ * code, parent, level, kind, name_kk, name_ru, name_en, valid_from,
+ * valid_to, classifier, crs, geom) as they were at the horizon H, the SQL
+ * text of an integer ("?4", or "CAST(? AS BIGINT)", which then takes
+ * AQ_UNITS_AT_ARGS arguments): one row per unit that existed then. */
+enum { AQ_UNITS_AT_ARGS = 2 };
+void aq__units_at(aq_buf *sql, const char *h);
+/* The same units' (code, parent) only, for a recursive walk of the
+ * hierarchy at H: the body of a MATERIALIZED CTE, which the engines index
+ * by parent (AQ_UNIT_TREE_AT_ARGS uses of H). */
+enum { AQ_UNIT_TREE_AT_ARGS = 4 };
+void aq__unit_tree_at(aq_buf *sql, const char *h);
+
 #endif

@@ -357,7 +357,7 @@ static int import_wide(aq__import *im, aq__obs *obs)
                      im->path, aq_table_colname(t, (size_t)im->roles.col[AQ_ROLE_CODE]));
     aq_db_stmt *geom = NULL;
     if (rc == AQ_OK && im->roles.shape == AQ_SHAPE_WIDE && aq_table_crs(t))
-        rc = aq__store_prepare(im->s, "UPDATE units SET geom = ?1, crs = ?2 WHERE id = ?3", &geom);
+        rc = aq__store_prepare(im->s, "UPDATE units SET geom = ?1, crs = ?2, dataset_id = ?4 WHERE id = ?3", &geom);
     for (size_t i = 0; i < aq_table_nrows(t) && rc == AQ_OK; i++) {
         if ((i & 0xFFFF) == 0xFFFF)
             aq__progress(im->ctx, "import", im->res->rows_read + i, 0);
@@ -374,6 +374,7 @@ static int import_wide(aq__import *im, aq__obs *obs)
             aq__db_bind_blob(geom, 1, g, glen);
             aq__db_bind_text(geom, 2, aq_table_crs(t));
             aq__db_bind_int64(geom, 3, unit);
+            aq__db_bind_int64(geom, 4, im->dataset_id); /* the old geometry goes to unit_history */
             if (aq__db_step(geom) != AQ_DB_DONE)
                 rc = aq__store_fail(im->s, "cannot store a geometry");
             aq__db_reset(geom);

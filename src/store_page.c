@@ -14,7 +14,9 @@
 #include <stdio.h>
 #include <string.h>
 
-enum { PAGE_DEFAULT = 100, PAGE_MAX = 10000, MAX_ARGS = 12 }; /* the most any listing binds is 8 */
+/* the most any listing binds is 13: observations at a horizon after which
+ * units changed (the units of then in FROM and in the "under" filter) */
+enum { PAGE_DEFAULT = 100, PAGE_MAX = 10000, MAX_ARGS = 24 };
 
 typedef struct page_sql {
     aq_buf where;                /* " AND ..." fragments                 */
@@ -31,13 +33,39 @@ static void filter(page_sql *p, const char *fragment, const char *value)
     p->args[p->nargs++] = value;
 }
 
-/* Filters shared by units and observations (alias u for units). */
-static void unit_filters(page_sql *p, const aq_page_query *q)
+/* Filters shared by units and observations (alias u for units). HORIZON,
+ * when not NULL, is the dataset horizon (as text) after which units
+ * changed: "under" then follows the hierarchy of then. */
+static void unit_filters(page_sql *p, const aq_page_query *q, const char *horizon)
 {
     filter(p, " AND u.level = ?", q->level);
     filter(p, " AND u.code = ?", q->code);
-    filter(p, " AND u.code IN (WITH RECURSIVE sub(c) AS (SELECT code FROM units WHERE code = ? UNION ALL"
-              " SELECT x.code FROM units x JOIN sub ON x.parent = sub.c) SELECT c FROM sub)", q->under);
+    if (!horizon) {
+        filter(p, " AND u.code IN (WITH RECURSIVE sub(c) AS (SELECT code FROM units WHERE code = ? UNION ALL"
+                  " SELECT x.code FROM units x JOIN sub ON x.parent = sub.c) SELECT c FROM sub)", q->under);
+    } else if (q->under && *q->under && p->nargs + 1 + AQ_UNIT_TREE_AT_ARGS <= MAX_ARGS) {
+        aq__buf_puts(&p->where, " AND u.code IN (WITH RECURSIVE tree(code, parent) AS MATERIALIZED ");
+        aq__unit_tree_at(&p->where, "CAST(? AS BIGINT)");
+        aq__buf_puts(&p->where, ", sub(c) AS (SELECT code FROM units WHERE code = ? UNION ALL"
+                                " SELECT x.code FROM tree x JOIN sub ON x.parent = sub.c) SELECT c FROM sub)");
+        for (int k = 0; k < AQ_UNIT_TREE_AT_ARGS; k++)
+            p->args[p->nargs++] = horizon;
+        p->args[p->nargs++] = q->under;
+    }
+}
+
+/* FROM's units: the table, or at a horizon after which units changed the
+ * units of then (binding the horizon first, as FROM comes before WHERE). */
+static const char *units_from(page_sql *p, aq_buf *from, const char *head, const char *horizon, const char *tail)
+{
+    if (!horizon)
+        return NULL;
+    aq__buf_puts(from, head);
+    aq__units_at(from, "CAST(? AS BIGINT)");
+    aq__buf_puts(from, tail);
+    for (int k = 0; k < AQ_UNITS_AT_ARGS; k++)
+        p->args[p->nargs++] = horizon;
+    return from->failed ? NULL : from->data;
 }
 
 static int count_rows(aq_store *s, const char *from, page_sql *p, long long *total)
@@ -62,17 +90,31 @@ int aq_store_page(aq_store *s, const aq_page_query *q, aq_table **out, long long
 {
     const char *cols, *from, *order;
     page_sql p = {0};
+    aq_buf hfrom = {0};
     char horizon[32];
     if (!q || !q->what)
         return aq__err(s->ctx, AQ_EUSAGE, "page: say what to list (units, indicators, observations or datasets)");
     size_t limit = q->limit ? q->limit : PAGE_DEFAULT;
     if (limit > PAGE_MAX)
         return aq__err(s->ctx, AQ_EUSAGE, "page: limit %zu is over the maximum of %d rows", limit, PAGE_MAX);
+    snprintf(horizon, sizeof horizon, "%lld", q->max_dataset);
+    /* At a horizon after which units changed, units and observations are
+     * listed with the units of then (store_history.c). */
+    bool historic = false;
+    bool unit_listing = !strcmp(q->what, "units") || !strcmp(q->what, "observations");
+    if (unit_listing && q->max_dataset > 0) {
+        int hrc = aq__units_changed_after(s, q->max_dataset, &historic);
+        if (hrc)
+            return hrc;
+    }
+    const char *uh = historic ? horizon : NULL;
     if (!strcmp(q->what, "units")) {
         cols = "u.code, u.parent, u.level, u.kind, u.name_kk, u.name_ru, u.name_en, u.valid_from, u.valid_to";
-        from = "FROM units u";
+        from = units_from(&p, &hfrom, "FROM ", uh, " u");
+        if (!from)
+            from = "FROM units u";
         order = "u.code";
-        unit_filters(&p, q);
+        unit_filters(&p, q, uh);
         /* A code prefix, or a piece of a name in any language (exact case:
          * SQLite's lower() knows ASCII only, which would help English alone). */
         if (q->search && *q->search && p.nargs + 3 <= MAX_ARGS) {
@@ -92,10 +134,12 @@ int aq_store_page(aq_store *s, const aq_page_query *q, aq_table **out, long long
          * wins, as in selections. Without a horizon the bound is left out
          * rather than set to a huge number: SQLite would convert that text
          * parameter for every row compared. */
-        snprintf(horizon, sizeof horizon, "%lld", q->max_dataset);
         cols = "u.code, u.name_kk, u.name_ru, u.name_en, u.level, i.code AS indicator, o.period, o.value, o.flags,"
                " o.dataset_id";
-        from = "FROM observations o JOIN units u ON u.id = o.unit_id JOIN indicators i ON i.id = o.indicator_id";
+        from = units_from(&p, &hfrom, "FROM observations o JOIN ", uh,
+                          " u ON u.id = o.unit_id JOIN indicators i ON i.id = o.indicator_id");
+        if (!from)
+            from = "FROM observations o JOIN units u ON u.id = o.unit_id JOIN indicators i ON i.id = o.indicator_id";
         order = "i.code, o.period, u.code";
         bool bounded = q->max_dataset > 0;
         aq__buf_printf(&p.where, "%s AND NOT EXISTS (SELECT 1 FROM observations n WHERE n.indicator_id = o.indicator_id"
@@ -106,7 +150,7 @@ int aq_store_page(aq_store *s, const aq_page_query *q, aq_table **out, long long
             p.args[p.nargs++] = horizon;
             p.args[p.nargs++] = horizon;
         }
-        unit_filters(&p, q);
+        unit_filters(&p, q, uh);
         filter(&p, " AND i.code = ?", q->indicator);
         filter(&p, " AND o.period = ?", q->period);
     } else if (!strcmp(q->what, "datasets")) {
@@ -133,7 +177,7 @@ int aq_store_page(aq_store *s, const aq_page_query *q, aq_table **out, long long
     args[p.nargs] = lim;
     args[p.nargs + 1] = off;
     args[p.nargs + 2] = NULL;
-    if (sql.failed)
+    if (sql.failed || hfrom.failed)
         rc = aq__oom(s->ctx);
     if (rc == AQ_OK)
         rc = aq__store_query_table(s, sql.data, args, out);
@@ -150,5 +194,6 @@ int aq_store_page(aq_store *s, const aq_page_query *q, aq_table **out, long long
         *out = NULL;
     }
     aq__buf_free(&p.where);
+    aq__buf_free(&hfrom);
     return rc;
 }

@@ -12,7 +12,8 @@
  * SQLite's are 64-bit; REAL is DOUBLE PRECISION (PostgreSQL's REAL is 4
  * bytes); BLOB is BYTEA; timestamps default to the same text form through
  * to_char; WITHOUT ROWID has no equivalent; the audit log's append-only
- * triggers are one PL/pgSQL function, TRUNCATE included; the version lives
+ * triggers are one PL/pgSQL function, TRUNCATE included, and so is the
+ * units' history trigger, whose WHEN compares row values; the version lives
  * in the table aimaq_schema instead of PRAGMA user_version; and instr(),
  * which the unit search uses, is defined.
  */
@@ -197,6 +198,49 @@ static const char *const sqlite_migrations[] = {
     "ALTER TABLE datasets ADD COLUMN measure TEXT;\n"
     "ALTER TABLE datasets ADD COLUMN notes TEXT;\n"
     "ALTER TABLE datasets ADD COLUMN layer TEXT;\n",
+    /* 8: units keep their history, so a result recorded at dataset horizon
+     * H recomputes from the units as they were when H was the newest
+     * dataset. units stays the current state (its readers are unchanged);
+     * a trigger keeps the values each change replaces in unit_history,
+     * keyed by the dataset that replaced them (every writer of units sets
+     * dataset_id; the trigger refuses a change that names none). A row
+     * holds at horizons below until_dataset and at or above the previous
+     * change. since_dataset is the dataset that added the unit; a store
+     * from before has NULL there and no history: its current units are
+     * the first version, valid from the beginning. */
+    "ALTER TABLE units ADD COLUMN since_dataset INTEGER;\n"
+    "CREATE TABLE unit_history(\n"
+    "  unit_id INTEGER NOT NULL REFERENCES units(id),\n"
+    "  until_dataset INTEGER NOT NULL,\n"
+    "  parent TEXT, level TEXT, kind TEXT,\n"
+    "  name_kk TEXT, name_ru TEXT, name_en TEXT,\n"
+    "  valid_from TEXT, valid_to TEXT,\n"
+    "  classifier TEXT,\n"
+    "  crs TEXT, geom BLOB,\n"
+    "  dataset_id INTEGER,\n"
+    "  PRIMARY KEY (unit_id, until_dataset));\n"
+    "CREATE INDEX unit_history_until ON unit_history(until_dataset);\n"
+    "CREATE INDEX units_since ON units(since_dataset);\n"
+    /* The first change a dataset makes to a unit is kept (DO NOTHING on
+     * the key): later ones within the same dataset replace values no
+     * horizon ever saw. */
+    "CREATE TRIGGER units_keep_history AFTER UPDATE ON units\n"
+    "  WHEN OLD.parent IS NOT NEW.parent OR OLD.level IS NOT NEW.level OR OLD.kind IS NOT NEW.kind\n"
+    "    OR OLD.name_kk IS NOT NEW.name_kk OR OLD.name_ru IS NOT NEW.name_ru OR OLD.name_en IS NOT NEW.name_en\n"
+    "    OR OLD.valid_from IS NOT NEW.valid_from OR OLD.valid_to IS NOT NEW.valid_to\n"
+    "    OR OLD.classifier IS NOT NEW.classifier OR OLD.crs IS NOT NEW.crs OR OLD.geom IS NOT NEW.geom\n"
+    "    OR OLD.code IS NOT NEW.code\n"
+    "BEGIN\n"
+    "  SELECT RAISE(ABORT, 'a unit''s code never changes: the history keeps it once, as the unit''s')\n"
+    "    WHERE OLD.code IS NOT NEW.code;\n"
+    "  SELECT RAISE(ABORT, 'a change to a unit must name its dataset (units.dataset_id)')\n"
+    "    WHERE NEW.dataset_id IS NULL;\n"
+    "  INSERT INTO unit_history(unit_id, until_dataset, parent, level, kind, name_kk, name_ru, name_en,\n"
+    "    valid_from, valid_to, classifier, crs, geom, dataset_id)\n"
+    "  VALUES (OLD.id, NEW.dataset_id, OLD.parent, OLD.level, OLD.kind, OLD.name_kk, OLD.name_ru, OLD.name_en,\n"
+    "    OLD.valid_from, OLD.valid_to, OLD.classifier, OLD.crs, OLD.geom, OLD.dataset_id)\n"
+    "  ON CONFLICT(unit_id, until_dataset) DO NOTHING;\n"
+    "END;\n",
 };
 
 
@@ -371,6 +415,44 @@ static const char *const pg_migrations[] = {
     "ALTER TABLE datasets ADD COLUMN measure TEXT COLLATE \"C\";\n"
     "ALTER TABLE datasets ADD COLUMN notes TEXT COLLATE \"C\";\n"
     "ALTER TABLE datasets ADD COLUMN layer TEXT COLLATE \"C\";\n",
+    /* 8: the trigger's WHEN compares the rows, so an import that
+     * rewrites a unit unchanged never calls the function. */
+    "ALTER TABLE units ADD COLUMN since_dataset BIGINT;\n"
+    "CREATE TABLE unit_history(\n"
+    "  unit_id BIGINT NOT NULL REFERENCES units(id),\n"
+    "  until_dataset BIGINT NOT NULL,\n"
+    "  parent TEXT COLLATE \"C\", level TEXT COLLATE \"C\", kind TEXT COLLATE \"C\",\n"
+    "  name_kk TEXT COLLATE \"C\", name_ru TEXT COLLATE \"C\", name_en TEXT COLLATE \"C\",\n"
+    "  valid_from TEXT COLLATE \"C\", valid_to TEXT COLLATE \"C\",\n"
+    "  classifier TEXT COLLATE \"C\",\n"
+    "  crs TEXT COLLATE \"C\", geom BYTEA,\n"
+    "  dataset_id BIGINT,\n"
+    "  PRIMARY KEY (unit_id, until_dataset));\n"
+    "CREATE INDEX unit_history_until ON unit_history(until_dataset);\n"
+    "CREATE INDEX units_since ON units(since_dataset);\n"
+    "CREATE FUNCTION units_keep_history() RETURNS trigger LANGUAGE plpgsql AS $$BEGIN\n"
+    "  IF OLD.code IS DISTINCT FROM NEW.code THEN\n"
+    "    RAISE EXCEPTION 'a unit''s code never changes: the history keeps it once, as the unit''s'\n"
+    "      USING ERRCODE = 'restrict_violation';\n"
+    "  END IF;\n"
+    "  IF NEW.dataset_id IS NULL THEN\n"
+    "    RAISE EXCEPTION 'a change to a unit must name its dataset (units.dataset_id)' USING ERRCODE = 'restrict_violation';\n"
+    "  END IF;\n"
+    "  INSERT INTO unit_history(unit_id, until_dataset, parent, level, kind, name_kk, name_ru, name_en,\n"
+    "    valid_from, valid_to, classifier, crs, geom, dataset_id)\n"
+    "  VALUES (OLD.id, NEW.dataset_id, OLD.parent, OLD.level, OLD.kind, OLD.name_kk, OLD.name_ru, OLD.name_en,\n"
+    "    OLD.valid_from, OLD.valid_to, OLD.classifier, OLD.crs, OLD.geom, OLD.dataset_id)\n"
+    "  ON CONFLICT (unit_id, until_dataset) DO NOTHING;\n"
+    "  RETURN NULL; END$$;\n"
+    "CREATE TRIGGER units_keep_history AFTER UPDATE ON units FOR EACH ROW\n"
+    "  WHEN ((OLD.parent, OLD.level, OLD.kind, OLD.name_kk, OLD.name_ru, OLD.name_en, OLD.valid_from, OLD.valid_to,\n"
+    "         OLD.classifier, OLD.crs, OLD.geom, OLD.code) IS DISTINCT FROM\n"
+    "        (NEW.parent, NEW.level, NEW.kind, NEW.name_kk, NEW.name_ru, NEW.name_en, NEW.valid_from, NEW.valid_to,\n"
+    "         NEW.classifier, NEW.crs, NEW.geom, NEW.code))\n"
+    "  EXECUTE FUNCTION units_keep_history();\n"
+    /* also under session_replication_role = replica, which an import sets
+     * around its observation batches: no writer of units may skip it */
+    "ALTER TABLE units ENABLE ALWAYS TRIGGER units_keep_history;\n",
 };
 
 _Static_assert(sizeof sqlite_migrations == sizeof pg_migrations, "both engines have every schema version");

@@ -113,13 +113,34 @@ int aq_store_select(aq_store *s, const aq_selection *sel, aq_table **out)
     if (rc == AQ_OK && nind == 0)
         rc = aq__err(ctx, AQ_ENOTFOUND, "the store '%s' has no indicators yet: import data first", s->path);
 
+    /* At a horizon after which units changed (a district moved to another
+     * region, a renaming), the hierarchy, names and geometries are those
+     * of then (store_history.c), so a recorded result recomputes as it
+     * was; otherwise the table itself, as for a selection of now. */
+    bool historic = false;
+    if (rc == AQ_OK && sel->max_dataset > 0)
+        rc = aq__units_changed_after(s, sel->max_dataset, &historic);
+    aq_buf units = {0};
+    if (historic)
+        aq__units_at(&units, "?4");
+    else
+        aq__buf_puts(&units, "units");
+    const char *usrc = units.data ? units.data : "units"; /* (out of memory: failed below) */
+    aq_buf sql = {0};
+    if (historic) {
+        aq__buf_puts(&sql, "WITH RECURSIVE tree(code, parent) AS MATERIALIZED ");
+        aq__unit_tree_at(&sql, "?4");
+        aq__buf_puts(&sql, ", sub(code) AS (SELECT code FROM units WHERE code = ?2 UNION ALL"
+                           " SELECT u.code FROM tree u JOIN sub ON u.parent = sub.code),");
+    } else {
+        aq__buf_puts(&sql, "WITH RECURSIVE sub(code) AS (SELECT code FROM units WHERE code = ?2 UNION ALL"
+                           " SELECT u.code FROM units u JOIN sub ON u.parent = sub.code),");
+    }
     /* Rows: every (unit, period) that has a value of one of the indicators.
      * The newest dataset wins where several hold the same observation (a
      * NOT EXISTS on the primary key's prefix: three times faster than a
      * window over all of them). A horizon (?4 > 0) hides later datasets. */
-    aq_buf sql = {0};
     aq__buf_puts(&sql,
-        "WITH RECURSIVE sub(code) AS (SELECT code FROM units WHERE code = ?2 UNION ALL SELECT u.code FROM units u JOIN sub ON u.parent = sub.code),"
         " obs AS (SELECT o.unit_id, o.indicator_id, o.period, o.value"
         "   FROM observations o WHERE NOT EXISTS (SELECT 1 FROM observations n WHERE n.indicator_id = o.indicator_id"
         "     AND n.period = o.period AND n.unit_id = o.unit_id AND n.dataset_id > o.dataset_id"
@@ -129,14 +150,16 @@ int aq_store_select(aq_store *s, const aq_selection *sel, aq_table **out)
     for (size_t k = 0; k < nind; k++)
         aq__buf_printf(&sql, "%s%lld", k ? "," : "", (long long)ids[k]);
     aq__buf_puts(&sql, ")");
-    aq__buf_puts(&sql, " AND (CAST(?3 AS TEXT) IS NULL OR o.period = ?3))"
+    aq__buf_printf(&sql, " AND (CAST(?3 AS TEXT) IS NULL OR o.period = ?3))"
         " SELECT u.code, u.name_kk, u.name_ru, u.name_en, u.parent, u.level, obs.period, obs.indicator_id, obs.value,"
         "   u.crs, u.geom"
-        " FROM obs JOIN units u ON u.id = obs.unit_id"
+        " FROM obs JOIN %s u ON u.id = obs.unit_id", usrc);
+    aq__buf_puts(&sql,
         " WHERE (CAST(?1 AS TEXT) IS NULL OR u.level = ?1) AND (CAST(?2 AS TEXT) IS NULL OR u.code IN (SELECT code FROM sub))"
         " ORDER BY u.code, obs.period");
-    if (rc == AQ_OK && sql.failed)
+    if (rc == AQ_OK && (sql.failed || units.failed))
         rc = aq__oom(ctx);
+    aq__buf_free(&units);
     if (rc == AQ_OK)
         rc = aq__store_prepare(s, sql.data, &st);
     aq_table *t = NULL;

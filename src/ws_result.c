@@ -4,9 +4,10 @@
  * A result records what it was computed from: the request, the hash of the
  * methodology, and the dataset horizon (the newest live dataset id then)
  * with the list of those datasets and their checksums. A selection at the
- * same horizon (aq_selection.max_dataset) sees the same values whatever was
- * imported or approved since, so the result can be recomputed and its
- * output's SHA-256 compared.
+ * same horizon (aq_selection.max_dataset) sees the same values, and the
+ * units as they were (store_history.c), whatever was imported, approved or
+ * changed since, so the result can be recomputed and its output's SHA-256
+ * compared.
  */
 #include "aimaq_index.h"
 #include "ws_int.h"

@@ -372,6 +372,41 @@ for v in "${sqlvals[@]}" "${sqlvals[@]}"; do
 done
 has "$T/body" "too many failed logins"
 
+# --- results reproduce after units change (issue 13) --------------------
+# A disparity of 2023 district population under Abay region (its 10
+# districts in examples/kz/population_district_2023.csv) is recorded; then
+# a units upload moves Semey (101000000) to East Kazakhstan region
+# (630000000) and renames Kurchatov (101800000). Reproducing the result is
+# identical, since its horizon sees the units as they were; a fresh run
+# sees 9 districts (Gini 0.588, then 0.359 without Semey's 328,762); the
+# read API at the old horizon has the old name and hierarchy.
+expect 0 "$AIMAQ" import examples/kz/population_district_2023.csv --db "$DB" --map examples/kz/population.map.yaml
+abay='{"indicator":"population","period":"2023","level":"district","under":"100000000"}'
+st 201 POST /api/analysis/disparity "${AUTH[@]}" -d "$abay"
+has "$T/body" '"gini":0.5879'
+has "$T/body" '"units":10}'
+rid=$(grep -o '"result":[0-9]*' "$T/body" | cut -d: -f2)
+hz=$(grep -o '"horizon":[0-9]*' "$T/body" | cut -d: -f2)
+printf 'code,parent,level,name_ru\n101000000,630000000,district,Семей Г.А.\n101800000,100000000,district,Курчатов (переименован)\n' \
+  > "$T/moves.csv"
+st 201 POST '/api/uploads?name=moves.csv' "${AUTH[@]}" --data-binary @"$T/moves.csv"
+eq "$(dbq "$DB" "SELECT parent FROM units WHERE code = '101000000'")" 630000000 "Semey's parent now"
+eq "$(dbq "$DB" "SELECT count(*) FROM unit_history h JOIN units u ON u.id = h.unit_id
+                 WHERE u.code IN ('101000000', '101800000') AND h.until_dataset > $hz")" 2 "history rows of the two changes"
+st 200 POST "/api/results/$rid/reproduce" "${AUTH[@]}"
+has "$T/body" '"identical":true'
+st 201 POST /api/analysis/disparity "${AUTH[@]}" -d "$abay"
+has "$T/body" '"gini":0.3592'
+has "$T/body" '"units":9}'
+st 200 GET "/api/observations?indicator=population&period=2023&code=101800000&horizon=$hz" "${AUTH[@]}"
+has "$T/body" '"name_ru":"Курчатов Г.А."'
+st 200 GET '/api/observations?indicator=population&period=2023&code=101800000' "${AUTH[@]}"
+has "$T/body" '"name_ru":"Курчатов (переименован)"'
+st 200 GET "/api/observations?indicator=population&period=2023&level=district&under=100000000&horizon=$hz" "${AUTH[@]}"
+eq "$(total)" 10 "Abay's districts at the old horizon"
+st 200 GET '/api/observations?indicator=population&period=2023&level=district&under=100000000' "${AUTH[@]}"
+eq "$(total)" 9 "Abay's districts now"
+
 serve_stop
 
 # ========================================================================

@@ -634,6 +634,107 @@ int main(void)
         server.cfg.max_results = 0;
     }
 
+    /* Units have a history (issue 13). Results recorded over the districts
+     * under Abay region; then a units upload moves Almaly district into
+     * Abay region and renames Beskaragay district. Reproducing still gives
+     * the same output (the horizon sees the units as they were), while a
+     * fresh run sees three districts; listings at the old horizon show the
+     * old name and hierarchy. Values: grp_pc 3100 (edited), 3500, 9500;
+     * min-max scores 0 and 100 before, 0, 6.25, 100 after. */
+    const char *abay_disp = "{\"indicator\":\"grp_pc\",\"period\":\"2022\",\"level\":\"district\",\"under\":\"100000000\","
+                            "\"weight\":\"population\"}";
+    const char *abay_pot = "{\"method\":\"test-potential\",\"level\":\"district\",\"period\":\"2022\",\"under\":\"100000000\","
+                           "\"allow_missing\":\"true\"}";
+    AQ_EQ_INT(call(&w, &an, "POST", "/api/analysis/disparity", abay_disp, &j, NULL), 201);
+    long long r_disp = json_integer_value(json_object_get(j, "result"));
+    long long h_old = json_integer_value(json_object_get(j, "horizon"));
+    AQ_EQ_INT(json_integer_value(json_object_get(json_object_get(j, "output"), "units")), 2);
+    double theil_abay = json_number_value(json_object_get(json_object_get(json_object_get(j, "output"), "measures"), "theil_t"));
+    json_decref(j);
+    AQ_EQ_INT(call(&w, &an, "POST", "/api/analysis/potential", abay_pot, &j, NULL), 201);
+    long long r_pot = json_integer_value(json_object_get(j, "result"));
+    AQ_EQ_INT(json_array_size(json_object_get(json_object_get(j, "output"), "units")), 2);
+    json_decref(j);
+    up = write_file("moves.csv", "code,parent,level,name_en\n"
+                                 "751000000,100000000,district,Almaly District\n"
+                                 "100400000,100000000,district,Beskaragay (renamed)\n");
+    AQ_EQ_INT(call(&w, &an, "POST", "/api/uploads?name=moves.csv", NULL, &j, up), 201);
+    json_decref(j);
+    AQ_CHECK(aq_ws_dataset_horizon(s) > h_old);
+    snprintf(target, sizeof target, "/api/results/%lld/reproduce", r_disp);
+    AQ_EQ_INT(call(&w, &an, "POST", target, NULL, &j, NULL), 200);
+    AQ_CHECK(json_is_true(json_object_get(j, "identical")));
+    AQ_EQ_STR(jstr(j, "output_sha256"), jstr(j, "recomputed_sha256"));
+    json_decref(j);
+    snprintf(target, sizeof target, "/api/results/%lld/reproduce", r_pot);
+    AQ_EQ_INT(call(&w, &an, "POST", target, NULL, &j, NULL), 200);
+    AQ_CHECK(json_is_true(json_object_get(j, "identical")));
+    json_decref(j);
+    AQ_EQ_INT(call(&w, &an, "POST", "/api/analysis/disparity", abay_disp, &j, NULL), 201);
+    AQ_EQ_INT(json_integer_value(json_object_get(json_object_get(j, "output"), "units")), 3);
+    AQ_CHECK(json_number_value(json_object_get(json_object_get(json_object_get(j, "output"), "measures"), "theil_t")) !=
+             theil_abay);
+    json_decref(j);
+    AQ_EQ_INT(call(&w, &an, "POST", "/api/analysis/potential", abay_pot, &j, NULL), 201);
+    units = json_object_get(json_object_get(j, "output"), "units");
+    AQ_EQ_INT(json_array_size(units), 3);
+    for (size_t i = 0; i < json_array_size(units); i++) {
+        json_t *u = json_array_get(units, i);
+        const char *id = json_string_value(json_object_get(u, "id"));
+        double sc = json_number_value(json_object_get(u, "score"));
+        if (!strcmp(id, "100200000")) AQ_NEAR(sc, 0, 1e-9);
+        if (!strcmp(id, "100400000")) AQ_NEAR(sc, 6.25, 1e-9);
+        if (!strcmp(id, "751000000")) AQ_NEAR(sc, 100, 1e-9);
+    }
+    json_decref(j);
+    /* The selection at the old horizon: the old parent and name. */
+    {
+        const char *inds[] = {"grp_pc", NULL};
+        aq_selection sel = {.indicators = inds, .level = "district", .period = "2022", .max_dataset = h_old};
+        aq_table *t = NULL;
+        AQ_EQ_INT(aq_store_select(s, &sel, &t), AQ_OK);
+        AQ_EQ_INT(aq_table_nrows(t), 4);
+        for (size_t i = 0; t && i < aq_table_nrows(t); i++) {
+            const char *code = aq_table_text(t, 0, i), *parent = aq_table_text(t, (size_t)aq_table_find(t, "parent"), i);
+            const char *name = aq_table_text(t, (size_t)aq_table_find(t, "name_en"), i);
+            if (!strcmp(code, "751000000")) AQ_EQ_STR(parent, "750000000");
+            if (!strcmp(code, "100400000")) AQ_EQ_STR(name, "Beskaragay District");
+        }
+        aq_table_free(t);
+        sel.max_dataset = 0;
+        AQ_EQ_INT(aq_store_select(s, &sel, &t), AQ_OK);
+        for (size_t i = 0; t && i < aq_table_nrows(t); i++) {
+            const char *code = aq_table_text(t, 0, i), *parent = aq_table_text(t, (size_t)aq_table_find(t, "parent"), i);
+            const char *name = aq_table_text(t, (size_t)aq_table_find(t, "name_en"), i);
+            if (!strcmp(code, "751000000")) AQ_EQ_STR(parent, "100000000");
+            if (!strcmp(code, "100400000")) AQ_EQ_STR(name, "Beskaragay (renamed)");
+        }
+        aq_table_free(t);
+    }
+    /* ... and the read API at that horizon (now: 4 under Abay, the region
+     * and three districts; then: 3). */
+    snprintf(target, sizeof target, "/api/observations?indicator=grp_pc&period=2022&code=100400000&horizon=%lld", h_old);
+    AQ_EQ_INT(call(&w, &an, "GET", target, NULL, &j, NULL), 200);
+    AQ_EQ_STR(jstr(json_array_get(json_object_get(j, "items"), 0), "name_en"), "Beskaragay District");
+    json_decref(j);
+    AQ_EQ_INT(call(&w, &an, "GET", "/api/observations?indicator=grp_pc&period=2022&code=100400000", NULL, &j, NULL), 200);
+    AQ_EQ_STR(jstr(json_array_get(json_object_get(j, "items"), 0), "name_en"), "Beskaragay (renamed)");
+    json_decref(j);
+    snprintf(target, sizeof target, "/api/observations?indicator=grp_pc&period=2022&under=100000000&horizon=%lld", h_old);
+    AQ_EQ_INT(call(&w, &an, "GET", target, NULL, &j, NULL), 200);
+    AQ_EQ_INT(json_integer_value(json_object_get(j, "total")), 3);
+    json_decref(j);
+    AQ_EQ_INT(call(&w, &an, "GET", "/api/observations?indicator=grp_pc&period=2022&under=100000000", NULL, &j, NULL), 200);
+    AQ_EQ_INT(json_integer_value(json_object_get(j, "total")), 4);
+    json_decref(j);
+    /* The store keeps one history row for each change: the two units. */
+    {
+        aq_table *t = NULL;
+        AQ_EQ_INT(aq__store_query_table(s, "SELECT count(*) AS n FROM unit_history", NULL, &t), AQ_OK);
+        AQ_NEAR(t ? aq_table_numbers(t, 0)[0] : -1, 2, 0);
+        aq_table_free(t);
+    }
+
     srv_map_cache_free(&server);
     pthread_mutex_destroy(&server.lock);
     aq_store_close(s);

@@ -5,8 +5,9 @@
  */
 #include "aimaq.h"
 #include "aq_test.h"
+#include "aimaq_workspace.h"
 #include "db.h"
-#include "store.h"
+#include "store.h" /* aq__store_query_table: the history table */
 
 #include <math.h>
 #include <stdio.h>
@@ -40,7 +41,7 @@ static size_t count_rows(aq_ctx *ctx, aq_store *s, const char *indicator)
 static void reforms(aq_ctx *ctx)
 {
     aq_store *s = fresh(ctx, "t_store_reform.db");
-    AQ_EQ_INT(aq_store_schema_version(s), 7); /* 1 model, 2 workspace, 3 level index, 4 login refusals, 5 audit chain, 6 missing values, 7 dataset notes */
+    AQ_EQ_INT(aq_store_schema_version(s), 8); /* 1 model, 2 workspace, 3 level index, 4 login refusals, 5 audit chain, 6 missing values, 7 dataset notes, 8 unit history */
     aq_import_result r;
     const char *units = aq_test_write_file("t_store_units.csv",
                                    "code,parent,level,name_en,valid_from\nC,,country,Country,\nR,C,region,R,\n"
@@ -271,11 +272,183 @@ done:
     aq_ctx_free(rctx);
 }
 
+/* The WKB of CODE's row in T (its size in *LEN), NULL if none. */
+static const unsigned char *geom_of(const aq_table *t, const char *code, size_t *len)
+{
+    for (size_t i = 0; t && i < aq_table_nrows(t); i++)
+        if (!strcmp(aq_table_text(t, 0, i), code))
+            return aq_table_geometry(t, i, len);
+    *len = 0;
+    return NULL;
+}
+
+static const char *text_of(const aq_table *t, const char *code, const char *col)
+{
+    long j = aq_table_find(t, col);
+    for (size_t i = 0; t && j >= 0 && i < aq_table_nrows(t); i++)
+        if (!strcmp(aq_table_text(t, 0, i), code))
+            return aq_table_text(t, (size_t)j, i);
+    return "(no row)";
+}
+
+static const char *square(double x)
+{
+    static char buf[512];
+    snprintf(buf, sizeof buf,
+             "{\"type\":\"FeatureCollection\",\"features\":[{\"type\":\"Feature\",\"properties\":{\"code\":\"D1\"},"
+             "\"geometry\":{\"type\":\"Polygon\",\"coordinates\":[[[%g,0],[%g,1],[%g,1],[%g,0],[%g,0]]]}}]}",
+             x, x, x + 1, x + 1, x);
+    return buf;
+}
+
+/* Units keep their history (schema 4): at the horizon of a result, a
+ * selection sees each unit's parent, name and geometry as they were, and
+ * no unit added since; now it sees the changes. Every way a unit changes:
+ * a units import (parent, name), a geometry import (the wide shape's
+ * UPDATE), a new unit. */
+static void history(aq_ctx *ctx)
+{
+    aq_store *s = fresh(ctx, "t_store_history.db");
+    aq_import_result r;
+    const char *units = aq_test_write_file("t_store_h_units.csv", "code,parent,level,name_en\nC,,country,Country\n"
+                                           "R1,C,region,One\nR2,C,region,Two\nD1,R1,district,Dee one\nD2,R1,district,Dee two\n");
+    AQ_EQ_INT(aq_store_import(s, units, NULL, &r), AQ_OK);
+    aq_import_result_clear(&r);
+    AQ_EQ_INT(aq_store_import(s, aq_test_write_file("t_store_h_geom1.geojson", square(0)), NULL, &r), AQ_OK);
+    aq_import_result_clear(&r);
+    AQ_EQ_INT(aq_store_import(s, aq_test_write_file("t_store_h_pop.csv", "code,year,people\nD1,2020,100\nD2,2020,300\n"),
+                              NULL, &r), AQ_OK);
+    long long h = r.dataset_id;
+    aq_import_result_clear(&r);
+    const char *inds[] = {"people", NULL};
+    aq_selection sel = {.indicators = inds, .level = "district", .under = "R1", .max_dataset = h};
+    aq_table *then = NULL, *t = NULL;
+    AQ_EQ_INT(aq_store_select(s, &sel, &then), AQ_OK);
+    AQ_EQ_INT(aq_table_nrows(then), 2);
+
+    /* D2 moves to R2, D1 is renamed, D3 is new, D1 gets a new boundary;
+     * importing the same units again changes nothing. */
+    units = aq_test_write_file("t_store_h_units2.csv", "code,parent,level,name_en\nD1,R1,district,Dee one (new)\n"
+                               "D2,R2,district,Dee two\nD3,R1,district,Dee three\n");
+    AQ_EQ_INT(aq_store_import(s, units, NULL, &r), AQ_OK);
+    aq_import_result_clear(&r);
+    aq_import_opts again;
+    aq_import_opts_init(&again);
+    again.again = 1; /* the same file once more, on purpose */
+    AQ_EQ_INT(aq_store_import(s, units, &again, &r), AQ_OK);
+    aq_import_result_clear(&r);
+    AQ_EQ_INT(aq_store_import(s, aq_test_write_file("t_store_h_geom2.geojson", square(5)), NULL, &r), AQ_OK);
+    aq_import_result_clear(&r);
+    AQ_EQ_INT(aq_store_import(s, aq_test_write_file("t_store_h_pop2.csv", "code,year,people\nD3,2020,50\n"), NULL, &r), AQ_OK);
+    aq_import_result_clear(&r);
+    aq_table *hist = NULL;
+    AQ_EQ_INT(aq__store_query_table(s, "SELECT count(*) AS n FROM unit_history", NULL, &hist), AQ_OK);
+    /* D1 without a boundary (replaced by the first geometry import), D1's
+     * name, D2's parent, D1's first boundary; none for the repeat */
+    AQ_NEAR(hist ? aq_table_numbers(hist, 0)[0] : -1, 4, 0);
+    aq_table_free(hist);
+
+    /* At the horizon: the same rows, names and boundary as before. */
+    AQ_EQ_INT(aq_store_select(s, &sel, &t), AQ_OK);
+    AQ_EQ_INT(aq_table_nrows(t), 2);
+    AQ_EQ_STR(text_of(t, "D1", "name_en"), "Dee one");
+    AQ_EQ_STR(text_of(t, "D2", "parent"), "R1");
+    size_t l1 = 0, l2 = 0;
+    const unsigned char *g1 = geom_of(then, "D1", &l1), *g2 = geom_of(t, "D1", &l2);
+    AQ_CHECK(g1 && g2 && l1 == l2 && !memcmp(g1, g2, l1));
+    aq_table_free(t);
+    /* ... and the listing of units then has no D3. */
+    aq_page_query q = {.what = "units", .under = "R1", .max_dataset = h};
+    long long total = 0;
+    AQ_EQ_INT(aq_store_page(s, &q, &t, &total), AQ_OK);
+    AQ_EQ_INT(total, 3); /* R1, D1, D2 */
+    AQ_EQ_STR(text_of(t, "D1", "name_en"), "Dee one");
+    aq_table_free(t);
+    q.max_dataset = 0;
+    AQ_EQ_INT(aq_store_page(s, &q, &t, &total), AQ_OK);
+    AQ_EQ_INT(total, 3); /* R1, D1, D3 */
+    AQ_EQ_STR(text_of(t, "D3", "name_en"), "Dee three");
+    aq_table_free(t);
+
+    /* Now: D2 is gone from R1, D3 is there, D1 has its new name and boundary. */
+    sel.max_dataset = 0;
+    AQ_EQ_INT(aq_store_select(s, &sel, &t), AQ_OK);
+    AQ_EQ_INT(aq_table_nrows(t), 2);
+    AQ_EQ_STR(text_of(t, "D1", "name_en"), "Dee one (new)");
+    AQ_EQ_STR(text_of(t, "D3", "parent"), "R1");
+    g2 = geom_of(t, "D1", &l2);
+    AQ_CHECK(g1 && g2 && (l1 != l2 || memcmp(g1, g2, l1)));
+    aq_table_free(t);
+    aq_table_free(then);
+    /* A writer that changes a unit without naming the dataset would leave
+     * a change no horizon can place: the schema refuses it. */
+    AQ_EQ_INT(aq__store_exec(s, "UPDATE units SET name_en = 'x', dataset_id = NULL WHERE code = 'D1'"), AQ_ESTORE);
+    AQ_CHECK(strstr(aq_errmsg(ctx), "a change to a unit must name its dataset") != NULL);
+    /* ... and a unit's code is what the history is kept under. */
+    AQ_EQ_INT(aq__store_exec(s, "UPDATE units SET code = 'D9', dataset_id = 1 WHERE code = 'D3'"), AQ_ESTORE);
+    AQ_CHECK(strstr(aq_errmsg(ctx), "a unit's code never changes") != NULL);
+    aq_store_close(s);
+}
+
+/* A store made before units had a history (schema 3) is migrated: its
+ * units as they were become the first version, valid from the beginning,
+ * so a horizon before any later change (here dataset 1, the old import)
+ * sees them; a change after the migration is kept as usual. */
+static void history_migrated(aq_ctx *ctx)
+{
+    char target[1024];
+    aq_test_store(target, sizeof target, "t_store_v3.db");
+    aq_db *db = NULL;
+    AQ_EQ_INT(aq__db_open(target, false, true, &db), 0);
+    if (!db)
+        return;
+    size_t n = 0;
+    const char *const *m = aq__store_migrations(aq__db_backend(db), &n);
+    AQ_CHECK(n >= 4);
+    for (size_t k = 0; k < 3; k++)
+        AQ_EQ_INT(aq__db_exec(db, m[k]), 0);
+    AQ_EQ_INT(aq__db_exec(db, aq__db_backend(db) == AQ_DB_POSTGRESQL ? "UPDATE aimaq_schema SET version = 3"
+                                                                     : "PRAGMA user_version = 3"), 0);
+    AQ_EQ_INT(aq__db_exec(db, "INSERT INTO datasets(id, name) VALUES (1, 'old');"
+                              "INSERT INTO units(id, code, parent, level, name_en, dataset_id) VALUES"
+                              " (1, 'R', NULL, 'region', 'Ar', 1), (2, 'D', 'R', 'district', 'Dee', 1);"
+                              "INSERT INTO indicators(id, code) VALUES (1, 'people');"
+                              "INSERT INTO observations(unit_id, indicator_id, period, dataset_id, value) VALUES"
+                              " (2, 1, '2020', 1, 10)"), 0);
+    aq__db_close(db);
+    aq_store *s = NULL;
+    AQ_EQ_INT(aq_store_open(ctx, target, 0, &s), AQ_OK);
+    if (!s)
+        return;
+    AQ_EQ_INT(aq_store_schema_version(s), 8);
+    aq_import_result r;
+    /* (a datasets row made by hand leaves PostgreSQL's identity at 1) */
+    if (aq_test_on_pg())
+        AQ_EQ_INT(aq__store_exec(s, "SELECT setval(pg_get_serial_sequence('datasets', 'id'), 1)"), AQ_OK);
+    AQ_EQ_INT(aq_store_import(s, aq_test_write_file("t_store_v3_units.csv", "code,parent,level,name_en\nD,R,district,Dee (new)\n"),
+                              NULL, &r), AQ_OK);
+    AQ_EQ_INT(r.dataset_id, 2);
+    aq_import_result_clear(&r);
+    const char *inds[] = {"people", NULL};
+    aq_selection sel = {.indicators = inds, .under = "R", .max_dataset = 1};
+    aq_table *t = NULL;
+    AQ_EQ_INT(aq_store_select(s, &sel, &t), AQ_OK);
+    AQ_EQ_STR(text_of(t, "D", "name_en"), "Dee");
+    aq_table_free(t);
+    sel.max_dataset = 0;
+    AQ_EQ_INT(aq_store_select(s, &sel, &t), AQ_OK);
+    AQ_EQ_STR(text_of(t, "D", "name_en"), "Dee (new)");
+    aq_table_free(t);
+    aq_store_close(s);
+}
+
 int main(void)
 {
     AQ_TEST_BEGIN();
     aq_ctx *ctx = aq_ctx_new();
     reforms(ctx);
+    history(ctx);
+    history_migrated(ctx);
     all_or_nothing(ctx);
     refusals(ctx);
     readonly_and_lost(ctx);
