@@ -10,6 +10,27 @@
 #include "store.h"
 #include "strmap.h"
 
+#include <time.h>
+
+/* A staged import (aq__store_import_staged) writes its values in many
+ * short transactions instead of one, so that other writers (logins, edits)
+ * never wait long for the lock: a transaction ends once it holds at least
+ * this many values and is this old. Its dataset stays 'pending' without a
+ * submission, which no reader sees, until the last transaction makes it
+ * whole. */
+enum { AQ_STAGE_VALUES = 20000, AQ_STAGE_MS = 100, AQ_STAGE_PAUSE_MS = 10 };
+
+/* What the caller of a staged import adds to its transactions. */
+typedef struct aq__stage {
+    /* In every transaction that ends a part of the import (and the last
+     * one): ROWS of the file's TOTAL rows are in (TOTAL 0: not known), as
+     * dataset DATASET. A failure (or a stop asked for) ends the import. */
+    int (*progress)(aq_store *s, void *arg, int64_t dataset, size_t rows, size_t total);
+    /* In the last transaction, before its commit: the import's result. */
+    int (*finish)(aq_store *s, void *arg, const aq_import_result *r);
+    void *arg;
+} aq__stage;
+
 typedef struct aq__reject {
     size_t row, line;
     char *column; /* may be NULL */
@@ -31,6 +52,12 @@ typedef struct aq__import {
     size_t nrejects, capreject;
     bool *row_rejected;
     aq_import_result *res;
+    const aq__stage *stage; /* a staged import's caller, else NULL        */
+    bool staged;            /* this import commits in parts               */
+    bool committed;         /* ... and some part of it is committed       */
+    size_t rows_total;      /* rows of the file when known, else 0        */
+    size_t obs_at_commit;   /* res->observations at the last commit       */
+    struct timespec tx_start;
 } aq__import;
 
 /* Records that ROW is rejected because of COLUMN (may be NULL). */
@@ -55,6 +82,28 @@ int aq__obs_add(aq__obs *b, size_t row, const char *column, int64_t unit, int64_
 int aq__obs_row_end(aq__obs *b);
 int aq__obs_finish(aq__obs *b);
 void aq__obs_close(aq__obs *b);
+
+/* A staged import ends its transaction here, after ROW of the current
+ * table is written, when the transaction is big and old enough (see
+ * AQ_STAGE_VALUES): the caller's progress, a commit, a pause that lets
+ * waiting writers in, and a new transaction. Does nothing otherwise. */
+int aq__import_checkpoint(aq__import *im, size_t row);
+
+/* Like aq_store_import, in parts when the file holds values only (long,
+ * or wide without geometries, and no mapping's indicator metadata);
+ * other files in one transaction as aq_store_import. STAGE's calls are
+ * made inside the transactions. Not inside a caller's transaction. */
+int aq__store_import_staged(aq_store *s, const char *path, const aq_import_opts *opts, const aq__stage *stage,
+                            aq_import_result *result);
+
+/* Removes dataset DATASET, which no reader sees (a staged import that
+ * failed or was interrupted), in short transactions: its values, the
+ * indicators it created that hold no other values, and its row. */
+int aq__stage_drop(aq_store *s, int64_t dataset);
+/* Gives the values of the unseen dataset *DATASET a new dataset id above
+ * every existing one, in short transactions when CHUNKS (else inside the
+ * caller's), and sets *DATASET to it. */
+int aq__stage_renumber(aq_store *s, int64_t *dataset, bool chunks);
 
 int aq__import_units(aq__import *im);
 int aq__import_links(aq__import *im);

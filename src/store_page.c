@@ -99,7 +99,8 @@ int aq_store_page(aq_store *s, const aq_page_query *q, aq_table **out, long long
         order = "i.code, o.period, u.code";
         bool bounded = q->max_dataset > 0;
         aq__buf_printf(&p.where, "%s AND NOT EXISTS (SELECT 1 FROM observations n WHERE n.indicator_id = o.indicator_id"
-                                 " AND n.period = o.period AND n.unit_id = o.unit_id AND n.dataset_id > o.dataset_id%s)",
+                                 " AND n.period = o.period AND n.unit_id = o.unit_id AND n.dataset_id > o.dataset_id%s"
+                                 AQ__LIVE_VALUES("n") ")" AQ__LIVE_VALUES("o"),
                        bounded ? " AND o.dataset_id <= CAST(? AS BIGINT)" : "",
                        bounded ? " AND n.dataset_id <= CAST(? AS BIGINT)" : "");
         if (bounded) {

@@ -39,7 +39,7 @@ static size_t count_rows(aq_ctx *ctx, aq_store *s, const char *indicator)
 static void reforms(aq_ctx *ctx)
 {
     aq_store *s = fresh(ctx, "t_store_reform.db");
-    AQ_EQ_INT(aq_store_schema_version(s), 3); /* 1 model, 2 workspace, 3 level index */
+    AQ_EQ_INT(aq_store_schema_version(s), 4); /* 1 model, 2 workspace, 3 level index, 4 import queue */
     aq_import_result r;
     const char *units = aq_test_write_file("t_store_units.csv",
                                    "code,parent,level,name_en,valid_from\nC,,country,Country,\nR,C,region,R,\n"
