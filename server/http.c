@@ -376,6 +376,17 @@ int srv_run(const srv_config *cfg)
     sigaddset(&stop, SIGTERM);
     pthread_sigmask(SIG_BLOCK, &stop, NULL);
     signal(SIGPIPE, SIG_IGN);
+    /* The import thread (with the signals blocked, as the pool's), after
+     * the spool is emptied: the uploads a killed server left queued or
+     * running are failed (their files are gone) and their unfinished
+     * datasets removed before anything is served. */
+    if (srv_queue_start(&server)) {
+        if (server.log != stderr)
+            fclose(server.log);
+        pthread_key_delete(server.worker_key);
+        pthread_mutex_destroy(&server.lock);
+        return AQ_EXIT_INPUT;
+    }
     /* No MHD_OPTION_LISTENING_ADDRESS_REUSE: its SO_REUSEPORT would let a
      * second server (a mistake, or another store) share the port and half
      * the requests in silence. MHD's default SO_REUSEADDR is enough for a
@@ -395,6 +406,7 @@ int srv_run(const srv_config *cfg)
         fprintf(stderr, "aimaq serve: stopping\n");
         MHD_stop_daemon(d);
     }
+    srv_queue_stop(&server);
     for (size_t i = 0; i < server.nworkers; i++) {
         aq_store_close(server.workers[i]->store);
         aq_ctx_free(server.workers[i]->ctx);

@@ -29,7 +29,8 @@ enum {
     SRV_MAX_JSON_BODY = 1 << 20,          /* 1 MiB for a JSON request body   */
     SRV_MAX_UPLOAD = 256 << 20,           /* 256 MiB for an uploaded file    */
     SRV_MAX_QUERY_ARGS = 32,
-    SRV_PAGE_MAX = 10000
+    SRV_PAGE_MAX = 10000,
+    SRV_UPLOAD_WAIT_MS = 1000             /* an upload's answer waits this long for its import */
 };
 
 
@@ -74,6 +75,7 @@ struct srv {
     struct srv_worker **workers;
     size_t nworkers, capworkers;
     struct srv_map_cache *maps;
+    struct srv_queue *queue;   /* the import thread (jobs.c), NULL in tests  */
     FILE *log;                 /* the access log                              */
 };
 
@@ -149,11 +151,26 @@ srv_handler srv_api_units, srv_api_indicators, srv_api_observations, srv_api_dat
 srv_handler srv_api_upload, srv_api_edit, srv_api_submissions, srv_api_approve, srv_api_reject, srv_api_audit;
 srv_handler srv_api_disparity, srv_api_potential, srv_api_results, srv_api_result, srv_api_reproduce;
 srv_handler srv_api_methods, srv_api_method_put, srv_api_map, srv_api_accounts, srv_api_account_add;
-srv_handler srv_api_account_disable, srv_api_chart;
+srv_handler srv_api_account_disable, srv_api_chart, srv_api_import;
 srv_handler srv_static;
 
 /* Writes an audit record of a refused or failed request (best effort). */
 void srv_audit_denied(srv_worker *w, const srv_request *rq, const srv_caller *who, const char *why);
+
+/* --- the import queue (jobs.c) ---------------------------------------- */
+/* Opens the queue's store handle, marks what a killed server left failed
+ * (aq_ws_jobs_recover) and starts the import thread; -1 after printing why. */
+int srv_queue_start(srv *server);
+/* Stops the thread (a running import ends at its next commit, failed). */
+void srv_queue_stop(srv *server);
+/* Hands the upload of RQ, recorded as job JOB, to the queue and waits up
+ * to SRV_UPLOAD_WAIT_MS for it (the request runs it itself when the
+ * server has no queue). The job's row in the store tells how it went. */
+int srv_queue_upload(srv_worker *w, const srv_request *rq, const aq_account *actor, long long job, const char *name,
+                     const aq_import_opts *opts);
+
+/* The HTTP status of a library return code (reply.c). */
+int srv_status_of(int rc);
 
 /* --- map cache (api_map.c) -------------------------------------------- */
 void srv_map_cache_free(srv *server);

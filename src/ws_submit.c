@@ -49,7 +49,7 @@ static void fmt_value(char *buf, size_t size, bool has, double v)
 }
 
 /* Messages about the upload name the user's file, not the server's copy. */
-static void name_the_file(aq_ctx *ctx, int rc, const char *path, const char *shown)
+void aq__ws_name_the_file(aq_ctx *ctx, int rc, const char *path, const char *shown)
 {
     const char *msg = aq_errmsg(ctx);
     size_t n = strlen(path);
@@ -66,41 +66,40 @@ static void name_the_file(aq_ctx *ctx, int rc, const char *path, const char *sho
     aq__buf_free(&b);
 }
 
-int aq_ws_submit_file(aq_store *s, const aq_account *actor, const char *path, const char *original_name,
-                      const aq_import_opts *opts, long long *submission_id)
+int aq__ws_may_upload(aq_store *s, const aq_account *actor, const char *shown)
 {
-    const char *shown = original_name && *original_name ? original_name : aq__basename(path);
+    if (actor && aq_role_name(actor->role) && actor->role != AQ_ROLE_VIEWER)
+        return AQ_OK;
     char object[320];
     snprintf(object, sizeof object, "file %s", shown);
-    if (!actor || !aq_role_name(actor->role) || actor->role == AQ_ROLE_VIEWER) {
-        aq__err(s->ctx, AQ_EDENIED, "'%s' is a viewer: it may not upload data", actor ? actor->name : "nobody");
-        return actor ? aq__ws_denied(s, actor, object) : AQ_EDENIED;
-    }
-    aq_import_opts o;
+    aq__err(s->ctx, AQ_EDENIED, "'%s' is a viewer: it may not upload data", actor ? actor->name : "nobody");
+    return actor ? aq__ws_denied(s, actor, object) : AQ_EDENIED;
+}
+
+void aq__ws_upload_opts(const aq_account *actor, const char *shown, const aq_import_opts *opts, aq_import_opts *o)
+{
     if (opts)
-        o = *opts;
+        *o = *opts;
     else
-        aq_import_opts_init(&o);
+        aq_import_opts_init(o);
     bool pending = actor->role == AQ_ROLE_REGIONAL;
-    o.user = actor->name;
-    if (!o.dataset)
-        o.dataset = shown;
-    o.pending = pending;
-    o.scope = pending ? actor->scope : NULL;
-    aq_import_result r = {0};
-    int rc = aq__ws_begin(s);
-    if (rc)
-        return rc;
-    rc = aq_store_import(s, path, &o, &r);
-    if (rc)
-        name_the_file(s->ctx, rc, path, shown);
-    if (rc == AQ_EDENIED)
-        return aq__ws_denied(s, actor, object);
+    o->user = actor->name;
+    if (!o->dataset)
+        o->dataset = shown;
+    o->pending = pending;
+    o->scope = pending ? actor->scope : NULL;
+}
+
+int aq__ws_record_upload(aq_store *s, const aq_account *actor, const char *shown, const aq_import_result *r,
+                         long long *submission_id)
+{
+    bool pending = actor->role == AQ_ROLE_REGIONAL;
     aq_db_stmt *st = NULL;
     /* The dataset's source is what the user uploaded, not the spool copy. */
-    if (rc == AQ_OK && (rc = aq__store_prepare(s, "UPDATE datasets SET source = ?1 WHERE id = ?2", &st)) == AQ_OK) {
+    int rc = aq__store_prepare(s, "UPDATE datasets SET source = ?1 WHERE id = ?2", &st);
+    if (rc == AQ_OK) {
         aq__db_bind_text(st, 1, shown);
-        aq__db_bind_int64(st, 2, r.dataset_id);
+        aq__db_bind_int64(st, 2, r->dataset_id);
         rc = step_done(s, st, "cannot record the submission");
     }
     if (rc == AQ_OK)
@@ -111,8 +110,8 @@ int aq_ws_submit_file(aq_store *s, const aq_account *actor, const char *path, co
         aq__db_bind_text(st, 1, pending ? "pending" : "approved");
         aq__db_bind_int64(st, 2, actor->id);
         aq__db_bind_text(st, 3, shown);
-        aq__db_bind_int64(st, 4, r.dataset_id);
-        aq__db_bind_int64(st, 5, (int64_t)r.observations);
+        aq__db_bind_int64(st, 4, r->dataset_id);
+        aq__db_bind_int64(st, 5, (int64_t)r->observations);
         if (!pending) {
             aq__db_bind_int64(st, 6, actor->id);
             char now[32];
@@ -121,12 +120,39 @@ int aq_ws_submit_file(aq_store *s, const aq_account *actor, const char *path, co
         }
         rc = step_id(s, st, "cannot record the submission", &id);
     }
-    char desc[256];
+    char desc[256], object[320];
     snprintf(object, sizeof object, "submission %lld: file %s", id, shown);
-    snprintf(desc, sizeof desc, "dataset %lld: %zu values, %zu units added, %s", (long long)r.dataset_id,
-             r.observations, r.units_added, pending ? "pending approval" : "live");
+    snprintf(desc, sizeof desc, "dataset %lld: %zu values, %zu units added, %s", (long long)r->dataset_id,
+             r->observations, r->units_added, pending ? "pending approval" : "live");
     if (rc == AQ_OK)
         rc = aq__ws_audit(s, actor, "upload", object, NULL, desc, NULL);
+    if (rc == AQ_OK)
+        *submission_id = id;
+    return rc;
+}
+
+int aq_ws_submit_file(aq_store *s, const aq_account *actor, const char *path, const char *original_name,
+                      const aq_import_opts *opts, long long *submission_id)
+{
+    const char *shown = original_name && *original_name ? original_name : aq__basename(path);
+    char object[320];
+    snprintf(object, sizeof object, "file %s", shown);
+    int rc = aq__ws_may_upload(s, actor, shown);
+    if (rc)
+        return rc;
+    aq_import_opts o;
+    aq__ws_upload_opts(actor, shown, opts, &o);
+    aq_import_result r = {0};
+    if ((rc = aq__ws_begin(s)) != AQ_OK)
+        return rc;
+    rc = aq_store_import(s, path, &o, &r);
+    if (rc)
+        aq__ws_name_the_file(s->ctx, rc, path, shown);
+    if (rc == AQ_EDENIED)
+        return aq__ws_denied(s, actor, object);
+    long long id = 0;
+    if (rc == AQ_OK)
+        rc = aq__ws_record_upload(s, actor, shown, &r, &id);
     rc = aq__ws_end(s, rc);
     aq_import_result_clear(&r);
     if (rc == AQ_OK && submission_id)
@@ -157,8 +183,8 @@ static int id_of(aq_store *s, const char *table, const char *code, long long *id
 static int live_value(aq_store *s, long long unit, long long ind, const char *period, bool *has, double *v)
 {
     aq_db_stmt *st;
-    int rc = aq__store_prepare(s, "SELECT value FROM observations WHERE indicator_id = ?1 AND period = ?2 AND unit_id = ?3"
-                                  " ORDER BY dataset_id DESC LIMIT 1", &st);
+    int rc = aq__store_prepare(s, "SELECT value FROM observations o WHERE indicator_id = ?1 AND period = ?2 AND unit_id = ?3"
+                                  AQ__LIVE_VALUES("o") " ORDER BY dataset_id DESC LIMIT 1", &st);
     if (rc)
         return rc;
     aq__db_bind_int64(st, 1, ind);
@@ -349,7 +375,7 @@ static int approve(aq_store *s, const aq_account *actor, long long id, const pen
         int64_t n = 0;
         rc = aq__store_int(s, &n, "cannot apply the decision", "SELECT count(*) FROM pending_observations p"
                            " WHERE p.dataset_id = ?1 AND EXISTS (SELECT 1 FROM observations o WHERE"
-                           " o.indicator_id = p.indicator_id AND o.period = p.period AND o.unit_id = p.unit_id)",
+                           " o.indicator_id = p.indicator_id AND o.period = p.period AND o.unit_id = p.unit_id" AQ__LIVE_VALUES("o") ")",
                            "i", p->dataset);
         replaced = n;
     }
