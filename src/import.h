@@ -104,6 +104,19 @@ int aq__stage_drop(aq_store *s, int64_t dataset);
  * every existing one, in short transactions when CHUNKS (else inside the
  * caller's), and sets *DATASET to it. */
 int aq__stage_renumber(aq_store *s, int64_t *dataset, bool chunks);
+/* Inside an open write transaction, before the unseen dataset *DATASET
+ * goes live: gives it an id above every other dataset if it needs one,
+ * renumbering in short transactions (*COMMITTED set: the caller's
+ * transaction was committed and a new one begun) and, should writers keep
+ * making datasets, at last inside the transaction. Returns inside an open
+ * transaction, or with an error. */
+int aq__stage_reorder(aq_store *s, int64_t *dataset, bool *committed);
+/* Deletes the pending values of dataset DATASET (rejected), in short
+ * transactions. */
+int aq__stage_discard_pending(aq_store *s, int64_t dataset);
+/* Copies the pending values of dataset FROM into observations under the
+ * unseen dataset TO, in short transactions. */
+int aq__stage_copy(aq_store *s, int64_t from, int64_t to);
 
 int aq__import_units(aq__import *im);
 int aq__import_links(aq__import *im);

@@ -190,3 +190,39 @@ int aq__stage_renumber(aq_store *s, int64_t *dataset, bool chunks)
         *dataset = id;
     return rc;
 }
+
+int aq__stage_reorder(aq_store *s, int64_t *dataset, bool *committed)
+{
+    for (int round = 0;; round++) {
+        int64_t newer = 0;
+        int rc = aq__store_int(s, &newer, "cannot finish the import", "SELECT count(*) FROM datasets WHERE id > ?1", "i",
+                               (long long)*dataset);
+        if (rc || !newer)
+            return rc;
+        if (round == 3) /* writers keep making datasets: the last renumbering holds the lock */
+            return aq__stage_renumber(s, dataset, false);
+        if ((rc = aq__store_exec(s, "COMMIT")) != AQ_OK)
+            return rc;
+        *committed = true;
+        if ((rc = aq__stage_renumber(s, dataset, true)) != AQ_OK)
+            return rc;
+        if (aq__db_begin_write(s->db))
+            return aq__store_fail(s, "cannot finish the import");
+    }
+}
+
+int aq__stage_copy(aq_store *s, int64_t from, int64_t to)
+{
+    return each_group(s, "pending_observations", from,
+                      "INSERT INTO observations(unit_id, indicator_id, period, dataset_id, value, flags)"
+                      " SELECT unit_id, indicator_id, period, ?4, value, flags FROM pending_observations"
+                      " WHERE indicator_id = ?1 AND period = ?2 AND dataset_id = ?3",
+                      "itii", to, true);
+}
+
+int aq__stage_discard_pending(aq_store *s, int64_t dataset)
+{
+    return each_group(s, "pending_observations", dataset,
+                      "DELETE FROM pending_observations WHERE indicator_id = ?1 AND period = ?2 AND dataset_id = ?3", "iti", 0,
+                      true);
+}

@@ -601,32 +601,6 @@ void aq_import_result_clear(aq_import_result *r)
     memset(r, 0, sizeof *r);
 }
 
-/* The end of a staged import that holds no rejects: its dataset gets an
- * id above every other (datasets made while it was loading, by edits or
- * approvals, must not win over it, and results recorded meanwhile must not
- * see it), first in short transactions, then, if still needed, inside the
- * last one. Called and returning inside the import's open transaction. */
-static int stage_reorder(aq__import *im)
-{
-    aq_store *s = im->s;
-    for (int round = 0;; round++) {
-        int64_t newer = 0;
-        int rc = aq__store_int(s, &newer, "cannot finish the import", "SELECT count(*) FROM datasets WHERE id > ?1", "i",
-                               (long long)im->dataset_id);
-        if (rc || !newer)
-            return rc;
-        if (round == 3) /* writers keep making datasets: the last renumbering holds the lock */
-            return aq__stage_renumber(s, &im->dataset_id, false);
-        if ((rc = aq__store_exec(s, "COMMIT")) != AQ_OK)
-            return rc;
-        im->committed = true;
-        if ((rc = aq__stage_renumber(s, &im->dataset_id, true)) != AQ_OK)
-            return rc;
-        if (aq__db_begin_write(s->db))
-            return aq__store_fail(s, "cannot finish the import");
-    }
-}
-
 int aq__store_import_staged(aq_store *s, const char *path, const aq_import_opts *opts, const aq__stage *stage,
                             aq_import_result *result)
 
@@ -698,8 +672,10 @@ int aq__store_import_staged(aq_store *s, const char *path, const aq_import_opts 
         else if (res.rows_rejected)
             rc = aq__err(ctx, AQ_EUSAGE, "skipping bad rows needs a file for the rejects");
     }
+    /* Datasets made while it was loading (edits, approvals) must not win
+     * over it, nor results recorded meanwhile see it. */
     if (rc == AQ_OK && im.staged && !opts->pending)
-        rc = stage_reorder(&im);
+        rc = aq__stage_reorder(s, &im.dataset_id, &im.committed);
     if (rc == AQ_OK)
         rc = finish_dataset(&im);
     if (rc == AQ_OK && im.staged)

@@ -172,5 +172,14 @@ int aq_ws_jobs_recover(aq_store *s, int *failed)
         for (size_t k = 0; k < n && rc == AQ_OK; k++)
             rc = aq__stage_drop(s, ids[k]);
     } while (rc == AQ_OK && n == 64);
+    /* A big rejected file's values go after its decision, in parts. */
+    while (rc == AQ_OK) {
+        int64_t left = 0;
+        rc = aq__store_int(s, &left, "cannot recover the import queue", "SELECT coalesce(min(p.dataset_id), 0) FROM"
+                           " pending_observations p JOIN datasets d ON d.id = p.dataset_id WHERE d.status = 'rejected'", "");
+        if (rc || !left)
+            break;
+        rc = aq__stage_discard_pending(s, left);
+    }
     return rc;
 }
