@@ -86,6 +86,7 @@ int aq_store_page(aq_store *s, const aq_page_query *q, aq_table **out, long long
         cols = "i.code, i.name_kk, i.name_ru, i.name_en, i.measure, i.direction, i.description, i.source";
         from = "FROM indicators i";
         order = "i.code";
+        aq__buf_puts(&p.where, " AND i.staged_by IS NULL"); /* an unfinished import's new ones */
         filter(&p, " AND i.code = ?", q->indicator);
     } else if (!strcmp(q->what, "observations")) {
         /* The newest dataset (at or below the horizon, when one is given)

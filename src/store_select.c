@@ -30,7 +30,7 @@ int aq_store_indicators(aq_store *s, aq_table **out)
     return aq__store_query_table(s,
         "SELECT i.code, i.name_kk, i.name_ru, i.name_en, i.measure, i.direction, i.description, i.source,"
         " (SELECT count(*) FROM observations o WHERE o.indicator_id = i.id" AQ__LIVE_VALUES("o") ") AS observations"
-        " FROM indicators i ORDER BY i.code", NULL, out);
+        " FROM indicators i WHERE i.staged_by IS NULL ORDER BY i.code", NULL, out);
 }
 
 static int check_exists(aq_store *s, const char *sql, const char *value, const char *what)
@@ -64,7 +64,7 @@ int aq_store_select(aq_store *s, const aq_selection *sel, aq_table **out)
     /* At a horizon (max_dataset), "every indicator" means those that had
      * values then, so a later indicator adds no empty column. */
     if (rc == AQ_OK)
-        rc = aq__store_prepare(s, "SELECT id, code FROM indicators i WHERE (CAST(?1 AS TEXT) IS NULL OR code = ?1) AND (?2 <= 0 OR ?1 IS NOT NULL"
+        rc = aq__store_prepare(s, "SELECT id, code FROM indicators i WHERE staged_by IS NULL AND (CAST(?1 AS TEXT) IS NULL OR code = ?1) AND (?2 <= 0 OR ?1 IS NOT NULL"
                                   " OR EXISTS (SELECT 1 FROM observations o WHERE o.indicator_id = i.id AND o.dataset_id <= ?2" AQ__LIVE_VALUES("o") "))"
                                   " ORDER BY code", &st);
     for (size_t k = 0; rc == AQ_OK && (k == 0 || (sel->indicators && sel->indicators[k])); k++) {
