@@ -6,10 +6,10 @@
  * file keeps what only the running server needs: the files waiting in the
  * spool and the order.
  *
- * The upload's handler waits a moment for its job (SRV_UPLOAD_WAIT_MS), so
- * that a small file is answered as before, with its submission or its
- * error; a longer one is answered 202 with the job, which
- * GET /api/imports/ID follows.
+ * The handler of a small upload (SRV_UPLOAD_SMALL) waits a moment for its
+ * job (SRV_UPLOAD_WAIT_MS), so that it is answered as before, with its
+ * submission or its error; a larger one (or one behind a long import) is
+ * answered 202 with the job at once, which GET /api/imports/ID follows.
  */
 #include "srv.h"
 
@@ -188,6 +188,8 @@ int srv_queue_upload(srv_worker *w, const srv_request *rq, const aq_account *act
     until.tv_nsec += SRV_UPLOAD_WAIT_MS * 1000000L;
     until.tv_sec += until.tv_nsec / 1000000000L;
     until.tv_nsec %= 1000000000L;
+    if (rq->upload_len > SRV_UPLOAD_SMALL)
+        until = (struct timespec){0};
     while (!done && !q->stop)
         if (pthread_cond_timedwait(&q->done, &q->lock, &until) == ETIMEDOUT)
             break;

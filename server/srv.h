@@ -30,7 +30,8 @@ enum {
     SRV_MAX_UPLOAD = 256 << 20,           /* 256 MiB for an uploaded file    */
     SRV_MAX_QUERY_ARGS = 32,
     SRV_PAGE_MAX = 10000,
-    SRV_UPLOAD_WAIT_MS = 1000             /* an upload's answer waits this long for its import */
+    SRV_UPLOAD_SMALL = 1 << 20,           /* an upload this small is answered with its result */
+    SRV_UPLOAD_WAIT_MS = 2000             /* ... when its import ends within this time         */
 };
 
 
@@ -163,9 +164,10 @@ void srv_audit_denied(srv_worker *w, const srv_request *rq, const srv_caller *wh
 int srv_queue_start(srv *server);
 /* Stops the thread (a running import ends at its next commit, failed). */
 void srv_queue_stop(srv *server);
-/* Hands the upload of RQ, recorded as job JOB, to the queue and waits up
- * to SRV_UPLOAD_WAIT_MS for it (the request runs it itself when the
- * server has no queue). The job's row in the store tells how it went. */
+/* Hands the upload of RQ, recorded as job JOB, to the queue and, for a
+ * small file (SRV_UPLOAD_SMALL), waits up to SRV_UPLOAD_WAIT_MS for it
+ * (the request runs it itself when the server has no queue). The job's
+ * row in the store tells how it went. */
 int srv_queue_upload(srv_worker *w, const srv_request *rq, const aq_account *actor, long long job, const char *name,
                      const aq_import_opts *opts);
 
