@@ -8,6 +8,11 @@
  * the good rows are committed. The dataset row records the file's checksum,
  * who imported it and when, and how many rows were accepted and rejected,
  * so every figure in the store traces back to a file.
+ *
+ * The server's imports are staged (aq__store_import_staged): the values go
+ * in many short transactions under a dataset no reader sees until the last
+ * one, which does everything the single transaction ends with
+ * (import_stage.c).
  */
 #include "import.h"
 #include "ws_int.h"
@@ -603,7 +608,6 @@ void aq_import_result_clear(aq_import_result *r)
 
 int aq__store_import_staged(aq_store *s, const char *path, const aq_import_opts *opts, const aq__stage *stage,
                             aq_import_result *result)
-
 {
     aq_ctx *ctx = s->ctx;
     aq_import_opts defaults;
