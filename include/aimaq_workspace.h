@@ -238,6 +238,10 @@ int aq_ws_submit_edit(aq_store *s, const aq_account *actor, const char *unit_cod
  * every dataset: its values win over everything imported before the
  * approval, and results recorded at an earlier horizon still reproduce.
  * The submission's dataset_id follows. COMMENT is kept when given.
+ * A file of more than 20,000 values is approved in short transactions
+ * (its values copied under a dataset no reader sees, which the last one
+ * makes live with the decision), so that other writers never wait long;
+ * a big file's rejected values are deleted after the decision, in parts.
  * ACTOR must be a central analyst or an administrator.
  * Returns AQ_OK, AQ_EDENIED, AQ_ENOTFOUND, AQ_EINPUT (not pending, or a
  * rejection without a comment), AQ_ESTORE. */

@@ -10,6 +10,8 @@
  * before the approval, as the analyst who approved them saw it, and a
  * result recorded at an earlier horizon (aq_ws_dataset_horizon) still
  * reproduces, since its selection never sees a dataset above the horizon.
+ * A big file's values are moved in short transactions, as a staged import
+ * writes them (approve_staged, import_stage.c).
  */
 #include "import.h"
 #include "ws_int.h"
