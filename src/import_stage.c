@@ -64,7 +64,8 @@ typedef struct {
 static int groups_of(aq_store *s, const char *table, int64_t dataset, group **out, size_t *n)
 {
     char sql[160];
-    snprintf(sql, sizeof sql, "SELECT indicator_id, period, count(*) FROM %s WHERE dataset_id = ?1 GROUP BY indicator_id, period",
+    snprintf(sql, sizeof sql, "SELECT indicator_id, period, count(*) FROM %s WHERE dataset_id = ?1 GROUP BY indicator_id, period"
+             " ORDER BY indicator_id, period",
              table);
     aq_db_stmt *st;
     size_t cap = 0;
@@ -88,38 +89,38 @@ static int groups_of(aq_store *s, const char *table, int64_t dataset, group **ou
     return rc;
 }
 
-/* Runs SQL once per group of DATASET's values in TABLE (?1 indicator, ?2
- * period, ?3 dataset, and ?4 = ARG when TYPES is "itii"), in transactions
- * of about AQ_STAGE_VALUES values when CHUNKS, else in the caller's. */
+/* Runs SQL over DATASET's values in TABLE in parts of about
+ * AQ_STAGE_VALUES values: runs of (indicator, period) groups of one
+ * indicator, bound as ?1 indicator, ?2 and ?3 the first and last period,
+ * ?4 dataset, and ?5 = ARG when TYPES is "ittii". Each part is a
+ * transaction of its own when CHUNKS, else in the caller's. (A group
+ * alone would be one statement per period: thousands of round trips for a
+ * long series of a few units.) */
 static int each_group(aq_store *s, const char *table, int64_t dataset, const char *sql, const char *types,
                       int64_t arg, bool chunks)
 {
     group *g;
     size_t n;
     int rc = groups_of(s, table, dataset, &g, &n);
-    int64_t in_tx = 0;
-    bool open = false;
-    for (size_t k = 0; k < n && rc == AQ_OK; k++) {
-        if (chunks && !open) {
-            if (aq__db_begin_write(s->db)) {
-                rc = aq__store_fail(s, "cannot begin a part of the import");
-                break;
-            }
-            open = true;
+    for (size_t k = 0; k < n && rc == AQ_OK;) {
+        size_t last = k;
+        int64_t values = g[k].n;
+        while (last + 1 < n && g[last + 1].ind == g[k].ind && values + g[last + 1].n <= AQ_STAGE_VALUES)
+            values += g[++last].n;
+        if (chunks && aq__db_begin_write(s->db)) {
+            rc = aq__store_fail(s, "cannot begin a part of the import");
+            break;
         }
         rc = aq__store_run(s, "cannot move the staged values", sql, types, (long long)g[k].ind, g[k].period,
-                           (long long)dataset, (long long)arg);
-        in_tx += g[k].n;
-        if (rc == AQ_OK && open && (in_tx >= AQ_STAGE_VALUES || k + 1 == n)) {
+                           g[last].period, (long long)dataset, (long long)arg);
+        if (chunks && rc == AQ_OK)
             rc = aq__store_exec(s, "COMMIT");
-            open = rc != AQ_OK;
-            in_tx = 0;
-            if (rc == AQ_OK)
-                nanosleep(&(struct timespec){0, AQ_STAGE_PAUSE_MS * 1000000L}, NULL);
-        }
+        else if (chunks)
+            aq__db_exec(s->db, "ROLLBACK");
+        if (chunks && rc == AQ_OK)
+            nanosleep(&(struct timespec){0, AQ_STAGE_PAUSE_MS * 1000000L}, NULL);
+        k = last + 1;
     }
-    if (open)
-        aq__db_exec(s->db, "ROLLBACK");
     aq__free(g);
     return rc;
 }
@@ -127,12 +128,13 @@ static int each_group(aq_store *s, const char *table, int64_t dataset, const cha
 int aq__stage_drop(aq_store *s, int64_t dataset)
 {
     int rc = each_group(s, "observations", dataset,
-                        "DELETE FROM observations WHERE indicator_id = ?1 AND period = ?2 AND dataset_id = ?3", "iti", 0,
+                        "DELETE FROM observations WHERE indicator_id = ?1 AND period BETWEEN ?2 AND ?3 AND dataset_id = ?4",
+                        "itti", 0,
                         true);
     if (rc == AQ_OK)
         rc = each_group(s, "pending_observations", dataset,
-                        "DELETE FROM pending_observations WHERE indicator_id = ?1 AND period = ?2 AND dataset_id = ?3",
-                        "iti", 0, true);
+                        "DELETE FROM pending_observations WHERE indicator_id = ?1 AND period BETWEEN ?2 AND ?3"
+                        " AND dataset_id = ?4", "itti", 0, true);
     if (rc == AQ_OK && aq__db_begin_write(s->db))
         return aq__store_fail(s, "cannot remove an unfinished import");
     if (rc)
@@ -172,8 +174,8 @@ int aq__stage_renumber(aq_store *s, int64_t *dataset, bool chunks)
     }
     if (rc == AQ_OK)
         rc = each_group(s, "observations", old,
-                        "UPDATE observations SET dataset_id = ?4 WHERE indicator_id = ?1 AND period = ?2 AND dataset_id = ?3",
-                        "itii", id, chunks);
+                        "UPDATE observations SET dataset_id = ?5 WHERE indicator_id = ?1 AND period BETWEEN ?2 AND ?3"
+                        " AND dataset_id = ?4", "ittii", id, chunks);
     if (rc == AQ_OK && chunks && aq__db_begin_write(s->db))
         rc = aq__store_fail(s, "cannot renumber the import");
     else if (rc == AQ_OK) {
@@ -215,14 +217,14 @@ int aq__stage_copy(aq_store *s, int64_t from, int64_t to)
 {
     return each_group(s, "pending_observations", from,
                       "INSERT INTO observations(unit_id, indicator_id, period, dataset_id, value, flags)"
-                      " SELECT unit_id, indicator_id, period, ?4, value, flags FROM pending_observations"
-                      " WHERE indicator_id = ?1 AND period = ?2 AND dataset_id = ?3",
-                      "itii", to, true);
+                      " SELECT unit_id, indicator_id, period, ?5, value, flags FROM pending_observations"
+                      " WHERE indicator_id = ?1 AND period BETWEEN ?2 AND ?3 AND dataset_id = ?4",
+                      "ittii", to, true);
 }
 
 int aq__stage_discard_pending(aq_store *s, int64_t dataset)
 {
     return each_group(s, "pending_observations", dataset,
-                      "DELETE FROM pending_observations WHERE indicator_id = ?1 AND period = ?2 AND dataset_id = ?3", "iti", 0,
-                      true);
+                      "DELETE FROM pending_observations WHERE indicator_id = ?1 AND period BETWEEN ?2 AND ?3 AND dataset_id = ?4",
+                      "itti", 0, true);
 }
