@@ -111,6 +111,10 @@ int aq__stage_renumber(aq_store *s, int64_t *dataset, bool chunks);
  * making datasets, at last inside the transaction. Returns inside an open
  * transaction, or with an error. */
 int aq__stage_reorder(aq_store *s, int64_t *dataset, bool *committed);
+/* Deletes the row of dataset DATASET, whose values are gone already, in a
+ * transaction of its own that neither waits for nor holds up other
+ * writers for the check of its foreign key (a scan of every observation). */
+int aq__stage_delete_dataset(aq_store *s, int64_t dataset);
 /* Deletes the pending values of dataset DATASET (rejected), in short
  * transactions. */
 int aq__stage_discard_pending(aq_store *s, int64_t dataset);

@@ -125,6 +125,31 @@ static int each_group(aq_store *s, const char *table, int64_t dataset, const cha
     return rc;
 }
 
+/* Its foreign key is checked by a scan of every
+ * observation (there is no index on their dataset: imports are faster
+ * without one), seconds on a big store: SQLite is told to skip the check
+ * (this connection, for this statement), and on PostgreSQL the
+ * transaction does not take the writers' lock, so the scan holds up
+ * nobody (row locks are all a delete of an unseen row needs). */
+int aq__stage_delete_dataset(aq_store *s, int64_t dataset)
+{
+    bool sqlite = aq__db_backend(s->db) == AQ_DB_SQLITE;
+    int64_t fk = 0;
+    int rc = sqlite ? aq__store_int(s, &fk, "cannot remove a dataset", "PRAGMA foreign_keys", "") : AQ_OK;
+    if (rc == AQ_OK && sqlite && fk)
+        rc = aq__store_exec(s, "PRAGMA foreign_keys=OFF");
+    if (rc == AQ_OK && (rc = aq__store_exec(s, sqlite ? "BEGIN IMMEDIATE" : "BEGIN")) == AQ_OK) {
+        rc = aq__store_run(s, "cannot remove a dataset", "DELETE FROM datasets WHERE id = ?1", "i", (long long)dataset);
+        if (rc == AQ_OK)
+            rc = aq__store_exec(s, "COMMIT");
+        else
+            aq__db_exec(s->db, "ROLLBACK");
+    }
+    if (sqlite && fk)
+        aq__db_exec(s->db, "PRAGMA foreign_keys=ON");
+    return rc;
+}
+
 int aq__stage_drop(aq_store *s, int64_t dataset)
 {
     int rc = each_group(s, "observations", dataset,
@@ -147,11 +172,8 @@ int aq__stage_drop(aq_store *s, int64_t dataset)
     if (rc == AQ_OK)
         rc = aq__store_run(s, "cannot remove an unfinished import", "UPDATE indicators SET staged_by = NULL WHERE staged_by = ?1",
                            "i", (long long)dataset);
-    if (rc == AQ_OK)
-        rc = aq__store_run(s, "cannot remove an unfinished import", "DELETE FROM datasets WHERE id = ?1", "i",
-                           (long long)dataset);
-    if (rc == AQ_OK)
-        return aq__store_exec(s, "COMMIT");
+    if (rc == AQ_OK && (rc = aq__store_exec(s, "COMMIT")) == AQ_OK)
+        return aq__stage_delete_dataset(s, dataset);
     aq__db_exec(s->db, "ROLLBACK");
     return rc;
 }
@@ -181,11 +203,11 @@ int aq__stage_renumber(aq_store *s, int64_t *dataset, bool chunks)
     else if (rc == AQ_OK) {
         rc = aq__store_run(s, "cannot renumber the import", "UPDATE indicators SET staged_by = ?2 WHERE staged_by = ?1",
                            "ii", (long long)old, (long long)id);
-        if (rc == AQ_OK)
+        if (rc == AQ_OK && !chunks) /* the caller's transaction holds the lock anyway */
             rc = aq__store_run(s, "cannot renumber the import", "DELETE FROM datasets WHERE id = ?1", "i", (long long)old);
-        if (chunks && rc == AQ_OK)
-            rc = aq__store_exec(s, "COMMIT");
-        else if (chunks)
+        if (chunks && rc == AQ_OK && (rc = aq__store_exec(s, "COMMIT")) == AQ_OK)
+            rc = aq__stage_delete_dataset(s, old);
+        else if (chunks && rc)
             aq__db_exec(s->db, "ROLLBACK");
     }
     if (rc == AQ_OK)

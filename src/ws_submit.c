@@ -392,8 +392,7 @@ static int approve(aq_store *s, const aq_account *actor, long long id, const pen
     if (rc == AQ_OK)
         rc = aq__store_run(s, "cannot apply the decision", "DELETE FROM pending_observations WHERE dataset_id = ?1", "i",
                            p->dataset);
-    if (rc == AQ_OK)
-        rc = aq__store_run(s, "cannot apply the decision", "DELETE FROM datasets WHERE id = ?1", "i", p->dataset);
+    /* The pending dataset's row goes after the commit (aq_ws_decide). */
     if (rc == AQ_OK && strcmp(p->kind, "file") == 0) {
         char desc[256];
         snprintf(object, sizeof object, "submission %lld: file %s", id, p->file);
@@ -540,8 +539,13 @@ int aq_ws_decide(aq_store *s, const aq_account *actor, long long id, int approve
     if (rc == AQ_OK)
         rc = record_decision(s, actor, id, approve_it, comment, dataset);
     rc = aq__ws_end(s, rc);
-    if (rc == AQ_OK && big)
-        aq__stage_discard_pending(s, p.dataset); /* best effort: else the next start does it */
+    /* Best effort, after the decision: else the next start does it. The
+     * row's delete scans every observation for its foreign key, which
+     * would hold the writers' lock seconds in a big store. */
+    if (rc == AQ_OK && big && !approve_it)
+        aq__stage_discard_pending(s, p.dataset);
+    if (rc == AQ_OK && approve_it)
+        aq__stage_delete_dataset(s, p.dataset);
     return rc;
 }
 
