@@ -122,9 +122,9 @@ has "$T/err" "import: give one FILE"
 # The store passes SQLite's own integrity check after all of this
 # (PostgreSQL has no such check: its constraints held at every statement).
 if on_pg; then
-  eq "$(dbq "$DB" 'SELECT version FROM aimaq_schema')" "3" "schema version"
+  eq "$(dbq "$DB" 'SELECT version FROM aimaq_schema')" "4" "schema version"
 else
   eq "$(sqlite3 "$DB" 'PRAGMA integrity_check')" "ok" "integrity_check"
-  eq "$(sqlite3 "$DB" 'PRAGMA user_version')" "3" "schema version"
+  eq "$(sqlite3 "$DB" 'PRAGMA user_version')" "4" "schema version"
 fi
 finish
