@@ -198,6 +198,45 @@ int aq_ws_submit_file(aq_store *s, const aq_account *actor, const char *path,
                       const char *original_name, const aq_import_opts *opts,
                       long long *submission_id);
 
+/* --- The server's import queue ----------------------------------------- */
+
+/* Records an upload of ORIGINAL_NAME by ACTOR waiting in the queue (state
+ * "queued"); *JOB receives its id. Viewers are refused (AQ_EDENIED,
+ * audited) as by aq_ws_submit_file. */
+int aq_ws_job_new(aq_store *s, const aq_account *actor, const char *original_name, long long *job);
+
+/* Runs the queued upload JOB: what aq_ws_submit_file does, except that a
+ * file of values (long, or wide without geometries) is written in many
+ * short transactions, so that other writers (logins, edits) wait for the
+ * lock a fraction of a second at most, and its dataset stays invisible to
+ * every reader until the last one; a failure or a kill leaves nothing
+ * visible (aq_ws_jobs_recover removes what a kill left). The job's row
+ * follows it: "running" with rows read (of the file's rows), then "done"
+ * with the submission, or "failed" with the error's code and message.
+ * STOP, when not NULL, is looked at between transactions: nonzero ends the
+ * import (AQ_ESTORE). Returns as aq_ws_submit_file. */
+int aq_ws_job_run(aq_store *s, const aq_account *actor, long long job, const char *path,
+                  const char *original_name, const aq_import_opts *opts, const volatile int *stop,
+                  long long *submission_id);
+
+/* Marks JOB failed with CODE and MESSAGE (a job that could not be queued).
+ * Returns CODE, with MESSAGE on the context. */
+int aq_ws_job_fail(aq_store *s, long long job, int code, const char *message);
+
+/* The job JOB as a one-row table: id, kind, state, file, account,
+ * created_at, updated_at, rows_read, rows_total, percent, submission,
+ * status (the submission's), code (an AQ_E* code when failed), error.
+ * Central analysts and administrators see every job, others their own
+ * (AQ_ENOTFOUND for another's). */
+int aq_ws_job_get(aq_store *s, const aq_account *actor, long long job, aq_table **out);
+
+/* For a server starting: the jobs it left queued or running become
+ * "failed" (their files are gone with the spool), and the unfinished
+ * datasets of staged imports (pending, without a submission) are removed.
+ * Only while no import runs on the store. *FAILED receives the count of
+ * jobs failed (may be NULL). */
+int aq_ws_jobs_recover(aq_store *s, int *failed);
+
 /* Submits a change of one value: UNIT_CODE's INDICATOR in PERIOD becomes
  * VALUE (NaN = remove). Pending for a regional editor (within its scope),
  * applied at once for central analysts and administrators. The audit
@@ -219,6 +258,10 @@ int aq_ws_submit_edit(aq_store *s, const aq_account *actor, const char *unit_cod
  * every dataset: its values win over everything imported before the
  * approval, and results recorded at an earlier horizon still reproduce.
  * The submission's dataset_id follows. COMMENT is kept when given.
+ * A file of more than 20,000 values is approved in short transactions
+ * (its values copied under a dataset no reader sees, which the last one
+ * makes live with the decision), so that other writers never wait long;
+ * a big file's rejected values are deleted after the decision, in parts.
  * ACTOR must be a central analyst or an administrator.
  * Returns AQ_OK, AQ_EDENIED, AQ_ENOTFOUND, AQ_EINPUT (not pending, or a
  * rejection without a comment), AQ_ESTORE. */

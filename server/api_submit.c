@@ -38,23 +38,78 @@ static bool indicator_code_ok(srv_response *rs, const char *code)
     return true;
 }
 
-/* The importer names the file it read, which is the spool file: the
- * client should see the name it sent (and not the server's directories). */
-static void hide_spool_path(aq_ctx *ctx, int rc, const char *spool, const char *name)
+/* A cell of the job's one row: its text ("" for NULL), or its number
+ * (NaN for NULL). */
+static const char *job_text(const aq_table *t, const char *col, char *buf, size_t size)
 {
-    const char *msg = aq_errmsg(ctx);
-    size_t n = strlen(spool);
-    if (!n || !strstr(msg, spool))
+    long j = aq_table_find(t, col);
+    return j < 0 ? "" : aq_table_cell(t, (size_t)j, 0, buf, size);
+}
+
+static double job_number(const aq_table *t, const char *col)
+{
+    char buf[64];
+    const char *s = job_text(t, col, buf, sizeof buf);
+    return *s ? strtod(s, NULL) : NAN;
+}
+
+/* Job JOB's answer: for the upload's own request, 201 with the submission
+ * when it is done (as before there was a queue) or its error when it
+ * failed; otherwise (still queued or running, or GET /api/imports/ID)
+ * the job: {"import", "state", "file", "account", "created_at",
+ * "updated_at", "rows_read", "rows_total", "percent", "submission",
+ * "submission_status", "error", "error_status"}, 202 or 200. */
+/* The HTTP status of a failed import's code. The spool file is there, so
+ * an I/O error reading it is its content's (a file GDAL cannot read): a
+ * 400, not a 500. */
+static int upload_status(double code)
+{
+    int rc = isnan(code) ? AQ_EINTERNAL : (int)code;
+    return rc == AQ_EIO ? 400 : srv_status_of(rc);
+}
+
+static void reply_job(srv_worker *w, srv_response *rs, const aq_account *who, long long job, bool upload)
+{
+    aq_table *t = NULL;
+    int rc = aq_ws_job_get(w->store, who, job, &t);
+    if (rc) {
+        srv_reply_rc(w, rs, rc);
         return;
-    aq_buf b = {0};
-    for (const char *at; (at = strstr(msg, spool)); msg = at + n) {
-        aq__buf_append(&b, msg, (size_t)(at - msg));
-        aq__buf_puts(&b, name);
     }
-    aq__buf_puts(&b, msg);
-    if (!b.failed)
-        aq__err(ctx, rc, "%s", b.data);
-    aq__buf_free(&b);
+    char state[16], buf[1024];
+    snprintf(state, sizeof state, "%s", job_text(t, "state", buf, sizeof buf));
+    double sub = job_number(t, "submission"), code = job_number(t, "code");
+    if (upload && !strcmp(state, "done")) {
+        snprintf(buf, sizeof buf, "{\"submission\":%.0f,\"status\":\"%s\",\"import\":%lld}", sub,
+                 who->role == AQ_ROLE_REGIONAL ? "pending" : "approved", job);
+        srv_reply_json(rs, 201, buf);
+    } else if (upload && !strcmp(state, "failed")) {
+        srv_reply_error(rs, upload_status(code), "%s", job_text(t, "error", buf, sizeof buf));
+    } else {
+        json_t *o = json_object();
+        json_object_set_new(o, "import", json_integer(job));
+        json_object_set_new(o, "state", json_string(state));
+        static const char *const texts[] = {"file", "account", "created_at", "updated_at"};
+        for (size_t k = 0; k < sizeof texts / sizeof *texts; k++) {
+            const char *v = job_text(t, texts[k], buf, sizeof buf);
+            json_object_set_new(o, texts[k], *v ? json_string(v) : json_null());
+        }
+        static const char *const nums[] = {"rows_read", "rows_total", "percent", "submission"};
+        for (size_t k = 0; k < sizeof nums / sizeof *nums; k++) {
+            double v = job_number(t, nums[k]);
+            json_object_set_new(o, nums[k], isnan(v) ? json_null() : json_integer((json_int_t)v));
+        }
+        const char *st = job_text(t, "status", buf, sizeof buf);
+        json_object_set_new(o, "submission_status", *st ? json_string(st) : json_null());
+        const char *err = job_text(t, "error", buf, sizeof buf);
+        json_object_set_new(o, "error", *err ? json_string(err) : json_null());
+        json_object_set_new(o, "error_status", isnan(code) ? json_null() : json_integer(upload_status(code)));
+        char *text = json_dumps(o, JSON_COMPACT);
+        srv_reply_json(rs, upload ? 202 : 200, text ? text : "{}");
+        free(text);
+        json_decref(o);
+    }
+    aq_table_free(t);
 }
 
 void srv_api_upload(srv_worker *w, const srv_request *rq, const srv_caller *who, srv_response *rs, const char *arg)
@@ -70,20 +125,26 @@ void srv_api_upload(srv_worker *w, const srv_request *rq, const srv_caller *who,
     opts.dataset = srv_query(rq, "dataset") ? srv_query(rq, "dataset") : name;
     opts.period = srv_query(rq, "period");
     opts.indicator = srv_query(rq, "indicator");
-    opts.user = who->account.name;
     if (!srv_check_value(rs, "period", opts.period) || !srv_check_value(rs, "indicator", opts.indicator) ||
         !indicator_code_ok(rs, opts.indicator))
         return;
-    long long id = 0;
-    int rc = aq_ws_submit_file(w->store, &who->account, rq->upload_path, name, &opts, &id);
+    /* Queued, imported by the import thread in short transactions; the
+     * answer is its result when it comes within a second, else its job. */
+    long long job = 0;
+    int rc = aq_ws_job_new(w->store, &who->account, name, &job);
+    if (rc == AQ_OK)
+        srv_queue_upload(w, rq, &who->account, job, name, &opts);
     if (rc)
-        hide_spool_path(w->ctx, rc, rq->upload_path, name ? name : "the upload");
-    if (rc == AQ_EIO) /* the spool file is there: what cannot be read is its content */
-        srv_reply_error(rs, 400, "%s", aq_errmsg(w->ctx));
-    else if (rc)
         srv_reply_rc(w, rs, rc);
     else
-        reply_submission(rs, id, status_after(&who->account));
+        reply_job(w, rs, &who->account, job, true);
+}
+
+void srv_api_import(srv_worker *w, const srv_request *rq, const srv_caller *who, srv_response *rs, const char *arg)
+{
+    static const char *const allowed[] = {NULL};
+    if (srv_query_only(rq, rs, allowed))
+        reply_job(w, rs, &who->account, strtoll(arg, NULL, 10), false);
 }
 
 /* The new value of an edit, as the request gives it: a JSON number, or the

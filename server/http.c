@@ -59,6 +59,17 @@ typedef struct conn {
     struct timespec start;
 } conn;
 
+/* A context of the server (a worker's, the import thread's): one thread
+ * each, since requests and the import already run side by side, and the
+ * server's bounds on spreadsheets, which apply to every upload whichever
+ * thread imports it. */
+void srv_ctx_setup(const srv *server, aq_ctx *ctx)
+{
+    aq_ctx_set_threads(ctx, 1);
+    aq_ctx_set_sheet_limits(ctx, server->cfg.sheet_max_bytes ? server->cfg.sheet_max_bytes : SRV_SHEET_MAX_BYTES,
+                            server->cfg.sheet_max_cells ? server->cfg.sheet_max_cells : SRV_SHEET_MAX_CELLS);
+}
+
 static srv_worker *worker(srv *server)
 {
     srv_worker *w = pthread_getspecific(server->worker_key);
@@ -70,9 +81,7 @@ static srv_worker *worker(srv *server)
         return NULL;
     }
     w->server = server;
-    aq_ctx_set_threads(w->ctx, 1); /* requests run side by side already */
-    aq_ctx_set_sheet_limits(w->ctx, server->cfg.sheet_max_bytes ? server->cfg.sheet_max_bytes : SRV_SHEET_MAX_BYTES,
-                            server->cfg.sheet_max_cells ? server->cfg.sheet_max_cells : SRV_SHEET_MAX_CELLS);
+    srv_ctx_setup(server, w->ctx);
     if (aq_store_open(w->ctx, server->cfg.db, 0, &w->store)) {
         fprintf(stderr, "aimaq serve: %s\n", aq_errmsg(w->ctx));
         aq_ctx_free(w->ctx);
@@ -602,6 +611,17 @@ int srv_run(const srv_config *cfg)
     sigaddset(&stop, SIGTERM);
     pthread_sigmask(SIG_BLOCK, &stop, NULL);
     signal(SIGPIPE, SIG_IGN);
+    /* The import thread (with the signals blocked, as the pool's), after
+     * the spool is emptied: the uploads a killed server left queued or
+     * running are failed (their files are gone) and their unfinished
+     * datasets removed before anything is served. */
+    if (srv_queue_start(&server)) {
+        if (server.log != stderr)
+            fclose(server.log);
+        pthread_key_delete(server.worker_key);
+        pthread_mutex_destroy(&server.lock);
+        return AQ_EXIT_INPUT;
+    }
     /* No MHD_OPTION_LISTENING_ADDRESS_REUSE: its SO_REUSEPORT would let a
      * second server (a mistake, or another store) share the port and half
      * the requests in silence. MHD's default SO_REUSEADDR is enough for a
@@ -630,6 +650,7 @@ int srv_run(const srv_config *cfg)
         fprintf(stderr, "aimaq serve: stopping\n");
         MHD_stop_daemon(d);
     }
+    srv_queue_stop(&server);
     for (size_t i = 0; i < server.nworkers; i++) {
         aq_store_close(server.workers[i]->store);
         aq_ctx_free(server.workers[i]->ctx);

@@ -34,6 +34,7 @@ static const struct {
     {"GET", "/api/map", (const char *const[]){"indicator", "level", "lang", "classes", "population", "section", NULL}},
     {"GET", "/api/chart", (const char *const[]){"indicator", "level", "lang", "classes", "population", "section", NULL}},
     {"POST", "/api/uploads", (const char *const[]){"name", "dataset", "period", "indicator", NULL}},
+    {"GET", "/api/imports/*", (const char *const[]){NULL}},
     {"POST", "/api/edits", (const char *const[]){NULL}},
     {"GET", "/api/submissions", (const char *const[]){"status", PAGE, NULL}},
     {"POST", "/api/submissions/*/approve", (const char *const[]){NULL}},

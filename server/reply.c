@@ -36,7 +36,7 @@ void srv_reply_error(srv_response *rs, int status, const char *fmt, ...)
     json_decref(o);
 }
 
-static int status_of(int rc)
+int srv_status_of(int rc)
 {
     switch (rc) {
     case AQ_EINPUT:
@@ -57,7 +57,7 @@ static int status_of(int rc)
 
 void srv_reply_rc(srv_worker *w, srv_response *rs, int rc)
 {
-    srv_reply_error(rs, status_of(rc), "%s", aq_errmsg(w->ctx));
+    srv_reply_error(rs, srv_status_of(rc), "%s", aq_errmsg(w->ctx));
 }
 
 /* Replies with PREFIX + the table's JSON + "}". */

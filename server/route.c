@@ -49,6 +49,7 @@ static const route routes[] = {
     {"GET", "/api/map", CALLER, srv_api_map},
     {"GET", "/api/chart", CALLER, srv_api_chart},
     {"POST", "/api/uploads", CALLER, srv_api_upload},
+    {"GET", "/api/imports/*", CALLER, srv_api_import},
     {"POST", "/api/edits", CALLER, srv_api_edit},
     {"GET", "/api/submissions", CALLER, srv_api_submissions},
     {"POST", "/api/submissions/*/approve", CALLER, srv_api_approve},

@@ -37,7 +37,9 @@ enum {
     SRV_SHEET_MAX_CELLS = SRV_MAX_UPLOAD / 64,
     SRV_MAX_QUERY_ARGS = 32,
     SRV_PAGE_DEFAULT = 100,               /* rows of a listing page ...     */
-    SRV_PAGE_MAX = 10000                  /* ... and the most one may ask   */
+    SRV_PAGE_MAX = 10000,                 /* ... and the most one may ask   */
+    SRV_UPLOAD_SMALL = 1 << 20,           /* an upload this small is answered with its result */
+    SRV_UPLOAD_WAIT_MS = 2000             /* ... when its import ends within this time         */
 };
 
 
@@ -82,6 +84,7 @@ struct srv {
     struct srv_worker **workers;
     size_t nworkers, capworkers;
     struct srv_map_cache *maps;
+    struct srv_queue *queue;   /* the import thread (jobs.c), NULL in tests  */
     FILE *log;                 /* the access log                              */
     struct in_addr *trusted;   /* --trusted-proxy addresses                   */
     size_t ntrusted;
@@ -174,11 +177,31 @@ srv_handler srv_api_units, srv_api_indicators, srv_api_observations, srv_api_dat
 srv_handler srv_api_upload, srv_api_edit, srv_api_submissions, srv_api_approve, srv_api_reject, srv_api_audit;
 srv_handler srv_api_disparity, srv_api_potential, srv_api_results, srv_api_result, srv_api_reproduce;
 srv_handler srv_api_methods, srv_api_method_put, srv_api_map, srv_api_accounts, srv_api_account_add;
-srv_handler srv_api_account_disable, srv_api_chart;
+srv_handler srv_api_account_disable, srv_api_chart, srv_api_import;
 srv_handler srv_static;
 
 /* Writes an audit record of a refused or failed request (best effort). */
 void srv_audit_denied(srv_worker *w, const srv_request *rq, const srv_caller *who, const char *why);
+
+/* Sets up a server thread's context: one thread, the server's bounds on
+ * spreadsheets (http.c). */
+void srv_ctx_setup(const srv *server, aq_ctx *ctx);
+
+/* --- the import queue (jobs.c) ---------------------------------------- */
+/* Opens the queue's store handle, marks what a killed server left failed
+ * (aq_ws_jobs_recover) and starts the import thread; -1 after printing why. */
+int srv_queue_start(srv *server);
+/* Stops the thread (a running import ends at its next commit, failed). */
+void srv_queue_stop(srv *server);
+/* Hands the upload of RQ, recorded as job JOB, to the queue and, for a
+ * small file (SRV_UPLOAD_SMALL), waits up to SRV_UPLOAD_WAIT_MS for it
+ * (the request runs it itself when the server has no queue). The job's
+ * row in the store tells how it went. */
+int srv_queue_upload(srv_worker *w, const srv_request *rq, const aq_account *actor, long long job, const char *name,
+                     const aq_import_opts *opts);
+
+/* The HTTP status of a library return code (reply.c). */
+int srv_status_of(int rc);
 
 /* --- map cache (api_map.c) -------------------------------------------- */
 void srv_map_cache_free(srv *server);

@@ -12,10 +12,12 @@
 #include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <time.h>
 
 typedef struct {
     aq_db base;
     sqlite3 *db;
+    struct timespec busy_since; /* when the current wait for the lock began */
 } sqlite_db;
 
 typedef struct {
@@ -247,6 +249,24 @@ static char *immutable_uri(const char *path)
     return aq__buf_take(&b);
 }
 
+/* A writer waiting for the lock looks again every 2 ms for up to 10 s.
+ * SQLite's own busy timeout sleeps ever longer, up to 100 ms between
+ * looks, so a writer that commits often and at once begins again (a
+ * server's background import, committing in short transactions) would
+ * hold the lock at nearly every look: a login could wait the whole 10 s.
+ * Looking often finds the pause the importer leaves after each commit. */
+static int busy_wait(void *arg, int count)
+{
+    struct timespec *since = arg, now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    if (count == 0)
+        *since = now;
+    else if ((now.tv_sec - since->tv_sec) * 1000 + (now.tv_nsec - since->tv_nsec) / 1000000 >= 10000)
+        return 0;
+    nanosleep(&(struct timespec){0, 2000000}, NULL);
+    return 1;
+}
+
 int aq__db_sqlite_open(const char *path, bool readonly, bool create, aq_db **out)
 {
     static pthread_once_t once = PTHREAD_ONCE_INIT;
@@ -266,6 +286,6 @@ int aq__db_sqlite_open(const char *path, bool readonly, bool create, aq_db **out
         return AQ_DB_ERROR;
     }
     sqlite3_extended_result_codes(d->db, 1);
-    sqlite3_busy_timeout(d->db, 10000);
+    sqlite3_busy_handler(d->db, busy_wait, &d->busy_since);
     return rc == SQLITE_OK ? 0 : AQ_DB_ERROR;
 }

@@ -10,6 +10,27 @@
 #include "store.h"
 #include "strmap.h"
 
+#include <time.h>
+
+/* A staged import (aq__store_import_staged) writes its values in many
+ * short transactions instead of one, so that other writers (logins, edits)
+ * never wait long for the lock: a transaction ends once it holds at least
+ * this many values and is this old. Its dataset stays 'pending' without a
+ * submission, which no reader sees, until the last transaction makes it
+ * whole. */
+enum { AQ_STAGE_VALUES = 20000, AQ_STAGE_MS = 100, AQ_STAGE_PAUSE_MS = 10 };
+
+/* What the caller of a staged import adds to its transactions. */
+typedef struct aq__stage {
+    /* In every transaction that ends a part of the import (and the last
+     * one): ROWS of the file's TOTAL rows are in (TOTAL 0: not known), as
+     * dataset DATASET. A failure (or a stop asked for) ends the import. */
+    int (*progress)(aq_store *s, void *arg, int64_t dataset, size_t rows, size_t total);
+    /* In the last transaction, before its commit: the import's result. */
+    int (*finish)(aq_store *s, void *arg, const aq_import_result *r);
+    void *arg;
+} aq__stage;
+
 typedef struct aq__reject {
     size_t row, line;
     char *column; /* may be NULL */
@@ -33,6 +54,12 @@ typedef struct aq__import {
     int64_t *row_unit;      /* per row, the unit found by name (0: none); NULL when codes are given */
     aq_import_result *res;
     aq_db_stmt *missing;   /* INSERT INTO missing_values, or NULL (pending imports) */
+    const aq__stage *stage; /* a staged import's caller, else NULL        */
+    bool staged;            /* this import commits in parts               */
+    bool committed;         /* ... and some part of it is committed       */
+    size_t rows_total;      /* rows of the file when known, else 0        */
+    size_t obs_at_commit;   /* res->observations at the last commit       */
+    struct timespec tx_start;
 } aq__import;
 
 /* Records that ROW is rejected because of COLUMN (may be NULL). */
@@ -71,6 +98,44 @@ int aq__unit_for_period(aq__import *im, int64_t unit, const char *period, int64_
 /* Warns where the units under the country do not add up to its row, for
  * indicators that are counts (import_names.c). */
 int aq__import_check_total(aq__import *im);
+/* A staged import ends its transaction here, after ROW of the current
+ * table is written, when the transaction is big and old enough (see
+ * AQ_STAGE_VALUES): the caller's progress, a commit, a pause that lets
+ * waiting writers in, and a new transaction. Does nothing otherwise. */
+int aq__import_checkpoint(aq__import *im, size_t row);
+
+/* Like aq_store_import, in parts when the file holds values only (long,
+ * or wide without geometries, and no mapping's indicator metadata);
+ * other files in one transaction as aq_store_import. STAGE's calls are
+ * made inside the transactions. Not inside a caller's transaction. */
+int aq__store_import_staged(aq_store *s, const char *path, const aq_import_opts *opts, const aq__stage *stage,
+                            aq_import_result *result);
+
+/* Removes dataset DATASET, which no reader sees (a staged import that
+ * failed or was interrupted), in short transactions: its values, the
+ * indicators it created that hold no other values, and its row. */
+int aq__stage_drop(aq_store *s, int64_t dataset);
+/* Gives the values of the unseen dataset *DATASET a new dataset id above
+ * every existing one, in short transactions when CHUNKS (else inside the
+ * caller's), and sets *DATASET to it. */
+int aq__stage_renumber(aq_store *s, int64_t *dataset, bool chunks);
+/* Inside an open write transaction, before the unseen dataset *DATASET
+ * goes live: gives it an id above every other dataset if it needs one,
+ * renumbering in short transactions (*COMMITTED set: the caller's
+ * transaction was committed and a new one begun) and, should writers keep
+ * making datasets, at last inside the transaction. Returns inside an open
+ * transaction, or with an error. */
+int aq__stage_reorder(aq_store *s, int64_t *dataset, bool *committed);
+/* Deletes the row of dataset DATASET, whose values are gone already, in a
+ * transaction of its own that neither waits for nor holds up other
+ * writers for the check of its foreign key (a scan of every observation). */
+int aq__stage_delete_dataset(aq_store *s, int64_t dataset);
+/* Deletes the pending values of dataset DATASET (rejected), in short
+ * transactions. */
+int aq__stage_discard_pending(aq_store *s, int64_t dataset);
+/* Copies the pending values of dataset FROM into observations under the
+ * unseen dataset TO, in short transactions. */
+int aq__stage_copy(aq_store *s, int64_t from, int64_t to);
 
 int aq__import_units(aq__import *im);
 int aq__import_links(aq__import *im);

@@ -52,6 +52,7 @@ struct aq__obs {
     obs_value *v;
     size_t n, cap;
     size_t reject_mark; /* rejects before the batch's first value */
+    size_t last_row;    /* of the newest value */
     bool batched;       /* PostgreSQL: rows wait for a full batch */
     bool skip_fk;       /* PostgreSQL: batches may run without foreign-key triggers */
     int64_t *changes;
@@ -268,6 +269,7 @@ int aq__obs_add(aq__obs *b, size_t row, const char *column, int64_t unit, int64_
         b->reject_mark = im->nrejects;
     obs_value *v = &b->v[b->n];
     *v = (obs_value){.unit = unit, .ind = ind, .value = value, .row = row, .column = column};
+    b->last_row = row;
     size_t plen = strnlen(period, sizeof v->period - 1); /* periods are normalised: at most 10 bytes */
     memcpy(v->period, period, plen);
     v->period[plen] = '\0';
@@ -279,7 +281,9 @@ int aq__obs_add(aq__obs *b, size_t row, const char *column, int64_t unit, int64_
 
 int aq__obs_row_end(aq__obs *b)
 {
-    return !b->batched || b->n >= OBS_BATCH ? flush(b) : AQ_OK;
+    int rc = !b->batched || b->n >= OBS_BATCH ? flush(b) : AQ_OK;
+    /* Everything held is written: a staged import may commit here. */
+    return rc == AQ_OK && b->n == 0 ? aq__import_checkpoint(b->im, b->last_row) : rc;
 }
 
 int aq__obs_finish(aq__obs *b) { return flush(b); }

@@ -28,6 +28,13 @@ struct aq_store {
                               (AQ_WS_RESULTS_CAP), -1 = no cap */
 };
 
+/* SQL that keeps the values of live datasets only, for observations under
+ * ALIAS: a staged import writes its values before its dataset is whole
+ * (import_stage.c), and no reader may see them until it is. */
+#define AQ__LIVE_VALUES(alias) " AND " alias ".dataset_id NOT IN (SELECT id FROM datasets WHERE status <> 'live')"
+/* (Indicators such an import creates are marked staged_by until then, and
+ * listings and selections leave them out.) */
+
 /* The schema's migrations for BACKEND (store_schema.c): element N takes a
  * store from version N to N+1; *N is the current version. */
 const char *const *aq__store_migrations(aq_db_backend backend, size_t *n);

@@ -8,6 +8,11 @@
  * the good rows are committed. The dataset row records the file's checksum,
  * who imported it and when, and how many rows were accepted and rejected,
  * so every figure in the store traces back to a file.
+ *
+ * The server's imports are staged (aq__store_import_staged): the values go
+ * in many short transactions under a dataset no reader sees until the last
+ * one, which does everything the single transaction ends with
+ * (import_stage.c).
  */
 #include "import.h"
 #include "table.h"
@@ -148,8 +153,8 @@ int aq__indicator_id(aq__import *im, const char *code, const aq__indicator_meta 
         return AQ_OK;
     aq_db_stmt *st;
     int rc = aq__store_prepare(im->s,
-        "INSERT INTO indicators(code, name_kk, name_ru, name_en, measure, direction, description, source)"
-        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT(code) DO UPDATE SET"
+        "INSERT INTO indicators(code, name_kk, name_ru, name_en, measure, direction, description, source, staged_by)"
+        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) ON CONFLICT(code) DO UPDATE SET"
         " name_kk = coalesce(excluded.name_kk, indicators.name_kk), name_ru = coalesce(excluded.name_ru, indicators.name_ru),"
         " name_en = coalesce(excluded.name_en, indicators.name_en), measure = coalesce(excluded.measure, indicators.measure),"
         " direction = coalesce(excluded.direction, indicators.direction),"
@@ -168,6 +173,8 @@ int aq__indicator_id(aq__import *im, const char *code, const aq__indicator_meta 
         aq__db_bind_text(st, 7, meta->description);
         aq__db_bind_text(st, 8, meta->source);
     }
+    if (im->staged) /* taken away again if the import does not finish */
+        aq__db_bind_int64(st, 9, im->dataset_id);
     if (aq__db_step(st) != AQ_DB_ROW) {
         rc = aq__store_fail(im->s, "cannot record indicator");
         aq__db_finalize(st);
@@ -631,7 +638,7 @@ static int create_dataset(aq__import *im, const char *checksum, const char *titl
     aq__db_bind_text(st, 3, checksum);
     aq__db_bind_text(st, 4, user ? user : "unknown");
     aq__db_bind_text(st, 5, aq__shape_name(im->roles.shape));
-    aq__db_bind_text(st, 6, im->opts->pending ? "pending" : "live");
+    aq__db_bind_text(st, 6, im->opts->pending || im->staged ? "pending" : "live");
     aq__db_bind_text(st, 7, title);
     aq__db_bind_text(st, 8, im->res->measure);
     aq__db_bind_text(st, 9, im->res->notes);
@@ -776,6 +783,7 @@ static int import_all(aq__import *im, aq_table *t, size_t batch, aq__csv_reader 
     while (rc == AQ_OK && t) {
         size_t n = aq_table_nrows(t);
         im->t = t;
+        im->rows_total = batch ? 0 : n;
         if (!(im->row_rejected = aq__calloc(n ? n : 1, sizeof(bool))))
             rc = aq__oom(im->ctx);
         if (rc == AQ_OK)
@@ -821,7 +829,8 @@ void aq_import_result_clear(aq_import_result *r)
     memset(r, 0, sizeof *r);
 }
 
-int aq_store_import(aq_store *s, const char *path, const aq_import_opts *opts, aq_import_result *result)
+int aq__store_import_staged(aq_store *s, const char *path, const aq_import_opts *opts, const aq__stage *stage,
+                            aq_import_result *result)
 {
     aq_ctx *ctx = s->ctx;
     aq_import_opts defaults;
@@ -869,6 +878,13 @@ int aq_store_import(aq_store *s, const char *path, const aq_import_opts *opts, a
     /* Inside a caller's transaction (a workspace submission records itself
      * with the import), the import is a savepoint of it. */
     bool in_tx = false, nested = aq__db_in_transaction(s->db);
+    /* Values only, and nothing a mapping changes in place, so that every
+     * part but the values can wait for the last transaction. */
+    im.stage = stage;
+    im.staged = stage && !nested && rc == AQ_OK &&
+                (im.roles.shape == AQ_SHAPE_LONG || (im.roles.shape == AQ_SHAPE_WIDE && !aq_table_crs(t))) &&
+                !(have_map && map.nindicators);
+    clock_gettime(CLOCK_MONOTONIC, &im.tx_start);
     if (rc == AQ_OK && (rc = nested ? aq__store_exec(s, "SAVEPOINT aq_import")
                                     : aq__db_begin_write(s->db) ? aq__store_fail(s, "cannot start the import")
                                                                 : AQ_OK) == AQ_OK)
@@ -894,24 +910,51 @@ int aq_store_import(aq_store *s, const char *path, const aq_import_opts *opts, a
         else if (rejected)
             rc = aq__err(ctx, AQ_EUSAGE, "skipping bad rows needs a file for the rejects");
     }
+    /* Datasets made while it was loading (edits, approvals) must not win
+     * over it, nor results recorded meanwhile see it. */
+    if (rc == AQ_OK && im.staged && !opts->pending)
+        rc = aq__stage_reorder(s, &im.dataset_id, &im.committed);
     if (rc == AQ_OK)
         rc = finish_columns(&im);
     if (rc == AQ_OK)
         rc = finish_dataset(&im);
+    if (rc == AQ_OK && im.staged)
+        rc = aq__store_run(s, "cannot finish the import", "UPDATE datasets SET status = ?2 WHERE id = ?1", "it",
+                           (long long)im.dataset_id, opts->pending ? "pending" : "live");
+    if (rc == AQ_OK && im.staged)
+        rc = aq__store_run(s, "cannot finish the import", "UPDATE indicators SET staged_by = NULL WHERE staged_by = ?1",
+                           "i", (long long)im.dataset_id);
+    if (rc == AQ_OK) {
+        res.dataset_id = im.dataset_id;
+        res.shape = aq__strdup(aq__shape_name(im.roles.shape));
+        res.checksum = aq__strdup(checksum);
+        if (!res.shape || !res.checksum)
+            rc = aq__oom(ctx);
+    }
+    if (rc == AQ_OK && stage && stage->progress)
+        rc = stage->progress(s, stage->arg, im.dataset_id, res.rows_read, res.rows_read);
+    if (rc == AQ_OK && stage && stage->finish)
+        rc = stage->finish(s, stage->arg, &res);
     if (rc == AQ_OK && (rc = aq__store_exec(s, nested ? "RELEASE aq_import" : "COMMIT")) == AQ_OK)
         in_tx = false;
     if (in_tx)
         aq__db_exec(s->db, nested ? "ROLLBACK TO aq_import; RELEASE aq_import" : "ROLLBACK");
     if (fk_off)
         aq__db_exec(s->db, "PRAGMA foreign_keys=ON");
-    if (rc == AQ_OK) {
-        res.dataset_id = im.dataset_id;
-        res.shape = aq__strdup(aq__shape_name(im.roles.shape));
-        res.checksum = aq__strdup(checksum);
-        *result = res;
-    } else {
-        aq_import_result_clear(&res);
+    if (rc != AQ_OK && im.committed) {
+        /* Parts are committed: take them away, keeping the import's error. */
+        char *why = aq__strdup(aq_errmsg(ctx));
+        if (aq__stage_drop(s, im.dataset_id) == AQ_OK || !why)
+            aq__err(ctx, rc, "%s", why ? why : "the import failed");
+        else
+            aq__err(ctx, rc, "%s (and its unfinished dataset %lld stays until the server restarts: %s)", why,
+                    (long long)im.dataset_id, aq_errmsg(ctx));
+        aq__free(why);
     }
+    if (rc == AQ_OK)
+        *result = res;
+    else
+        aq_import_result_clear(&res);
     for (size_t k = 0; k < im.nrejects; k++) {
         aq__free(im.rejects[k].column);
         aq__free(im.rejects[k].reason);
@@ -925,4 +968,9 @@ int aq_store_import(aq_store *s, const char *path, const aq_import_opts *opts, a
     if (have_map)
         aq__mapping_free(&map);
     return rc;
+}
+
+int aq_store_import(aq_store *s, const char *path, const aq_import_opts *opts, aq_import_result *result)
+{
+    return aq__store_import_staged(s, path, opts, NULL, result);
 }

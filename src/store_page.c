@@ -128,6 +128,7 @@ int aq_store_page(aq_store *s, const aq_page_query *q, aq_table **out, long long
         cols = "i.code, i.name_kk, i.name_ru, i.name_en, i.measure, i.direction, i.description, i.source";
         from = "FROM indicators i";
         order = "i.code";
+        aq__buf_puts(&p.where, " AND i.staged_by IS NULL"); /* an unfinished import's new ones */
         filter(&p, " AND i.code = ?", q->indicator);
     } else if (!strcmp(q->what, "observations")) {
         /* The newest dataset (at or below the horizon, when one is given)
@@ -143,7 +144,8 @@ int aq_store_page(aq_store *s, const aq_page_query *q, aq_table **out, long long
         order = "i.code, o.period, u.code";
         bool bounded = q->max_dataset > 0;
         aq__buf_printf(&p.where, "%s AND NOT EXISTS (SELECT 1 FROM observations n WHERE n.indicator_id = o.indicator_id"
-                                 " AND n.period = o.period AND n.unit_id = o.unit_id AND n.dataset_id > o.dataset_id%s)",
+                                 " AND n.period = o.period AND n.unit_id = o.unit_id AND n.dataset_id > o.dataset_id%s"
+                                 AQ__LIVE_VALUES("n") ")" AQ__LIVE_VALUES("o"),
                        bounded ? " AND o.dataset_id <= CAST(? AS BIGINT)" : "",
                        bounded ? " AND n.dataset_id <= CAST(? AS BIGINT)" : "");
         if (bounded) {

@@ -64,7 +64,7 @@ int aq_store_rebase(aq_store *s, const char *indicator, const char *period, cons
         "  SELECT o.unit_id, o.value FROM observations o JOIN indicators i ON i.id = o.indicator_id"
         "  WHERE i.code = ?1 AND o.period = ?2"
         "  AND o.dataset_id = (SELECT max(dataset_id) FROM observations o2 WHERE o2.unit_id = o.unit_id"
-        "                      AND o2.indicator_id = o.indicator_id AND o2.period = o.period)),"
+        "                      AND o2.indicator_id = o.indicator_id AND o2.period = o.period" AQ__LIVE_VALUES("o2") ")),"
         " path(unit_id, origin, factor, since) AS ("
         "  SELECT unit_id, unit_id, CAST(1 AS DOUBLE PRECISION), CAST(?2 AS TEXT) FROM vals"
         "  UNION ALL SELECT l.to_id, p.origin, p.factor * CASE WHEN ?4 = '1' THEN l.share ELSE 1.0 END, l.date"

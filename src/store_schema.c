@@ -241,6 +241,27 @@ static const char *const sqlite_migrations[] = {
     "    OLD.valid_from, OLD.valid_to, OLD.classifier, OLD.crs, OLD.geom, OLD.dataset_id)\n"
     "  ON CONFLICT(unit_id, until_dataset) DO NOTHING;\n"
     "END;\n",
+    /* 9: the server's import queue (aq_ws_job_*): one row per upload, its
+     * state and progress, so that a client follows it and a restart finds
+     * what it interrupted. An import the server writes in many short
+     * transactions marks the indicators it creates with its dataset until
+     * the dataset is whole (staged_by), so that an interrupted one takes
+     * them away again. */
+    "CREATE TABLE jobs(\n"
+    "  id INTEGER PRIMARY KEY,\n"
+    "  kind TEXT NOT NULL CHECK (kind IN ('upload')),\n"
+    "  state TEXT NOT NULL CHECK (state IN ('queued', 'running', 'done', 'failed')),\n"
+    "  account_id INTEGER NOT NULL,\n"
+    "  file TEXT,\n"
+    "  created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now')),\n"
+    "  updated_at TEXT,\n"
+    "  rows_read INTEGER NOT NULL DEFAULT 0,\n"
+    "  rows_total INTEGER,\n"
+    "  dataset_id INTEGER,\n"
+    "  submission_id INTEGER,\n"
+    "  code INTEGER,\n"
+    "  error TEXT);\n"
+    "ALTER TABLE indicators ADD COLUMN staged_by INTEGER;\n",
 };
 
 
@@ -453,6 +474,22 @@ static const char *const pg_migrations[] = {
     /* also under session_replication_role = replica, which an import sets
      * around its observation batches: no writer of units may skip it */
     "ALTER TABLE units ENABLE ALWAYS TRIGGER units_keep_history;\n",
+    /* 9 */
+    "CREATE TABLE jobs(\n"
+    "  id " PG_ID ",\n"
+    "  kind TEXT COLLATE \"C\" NOT NULL CHECK (kind IN ('upload')),\n"
+    "  state TEXT COLLATE \"C\" NOT NULL CHECK (state IN ('queued', 'running', 'done', 'failed')),\n"
+    "  account_id BIGINT NOT NULL,\n"
+    "  file TEXT COLLATE \"C\",\n"
+    "  created_at TEXT COLLATE \"C\" NOT NULL DEFAULT " PG_NOW ",\n"
+    "  updated_at TEXT COLLATE \"C\",\n"
+    "  rows_read BIGINT NOT NULL DEFAULT 0,\n"
+    "  rows_total BIGINT,\n"
+    "  dataset_id BIGINT,\n"
+    "  submission_id BIGINT,\n"
+    "  code INTEGER,\n"
+    "  error TEXT COLLATE \"C\");\n"
+    "ALTER TABLE indicators ADD COLUMN staged_by BIGINT;\n",
 };
 
 _Static_assert(sizeof sqlite_migrations == sizeof pg_migrations, "both engines have every schema version");

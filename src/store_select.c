@@ -29,8 +29,8 @@ int aq_store_indicators(aq_store *s, aq_table **out)
 {
     return aq__store_query_table(s,
         "SELECT i.code, i.name_kk, i.name_ru, i.name_en, i.measure, i.direction, i.description, i.source,"
-        " (SELECT count(*) FROM observations o WHERE o.indicator_id = i.id) AS observations"
-        " FROM indicators i ORDER BY i.code", NULL, out);
+        " (SELECT count(*) FROM observations o WHERE o.indicator_id = i.id" AQ__LIVE_VALUES("o") ") AS observations"
+        " FROM indicators i WHERE i.staged_by IS NULL ORDER BY i.code", NULL, out);
 }
 
 int aq_store_missing(aq_store *s, aq_table **out)
@@ -73,8 +73,8 @@ int aq_store_select(aq_store *s, const aq_selection *sel, aq_table **out)
     /* At a horizon (max_dataset), "every indicator" means those that had
      * values then, so a later indicator adds no empty column. */
     if (rc == AQ_OK)
-        rc = aq__store_prepare(s, "SELECT id, code FROM indicators i WHERE (CAST(?1 AS TEXT) IS NULL OR code = ?1) AND (?2 <= 0 OR ?1 IS NOT NULL"
-                                  " OR EXISTS (SELECT 1 FROM observations o WHERE o.indicator_id = i.id AND o.dataset_id <= ?2))"
+        rc = aq__store_prepare(s, "SELECT id, code FROM indicators i WHERE staged_by IS NULL AND (CAST(?1 AS TEXT) IS NULL OR code = ?1) AND (?2 <= 0 OR ?1 IS NOT NULL"
+                                  " OR EXISTS (SELECT 1 FROM observations o WHERE o.indicator_id = i.id AND o.dataset_id <= ?2" AQ__LIVE_VALUES("o") "))"
                                   " ORDER BY code", &st);
     for (size_t k = 0; rc == AQ_OK && (k == 0 || (sel->indicators && sel->indicators[k])); k++) {
         const char *want = sel->indicators ? sel->indicators[k] : NULL;
@@ -144,8 +144,8 @@ int aq_store_select(aq_store *s, const aq_selection *sel, aq_table **out)
         " obs AS (SELECT o.unit_id, o.indicator_id, o.period, o.value"
         "   FROM observations o WHERE NOT EXISTS (SELECT 1 FROM observations n WHERE n.indicator_id = o.indicator_id"
         "     AND n.period = o.period AND n.unit_id = o.unit_id AND n.dataset_id > o.dataset_id"
-        "     AND (?4 <= 0 OR n.dataset_id <= ?4))"
-        "   AND (?4 <= 0 OR o.dataset_id <= ?4)"
+        "     AND (?4 <= 0 OR n.dataset_id <= ?4)" AQ__LIVE_VALUES("n") ")"
+        "   AND (?4 <= 0 OR o.dataset_id <= ?4)" AQ__LIVE_VALUES("o")
         "   AND o.indicator_id IN (");
     for (size_t k = 0; k < nind; k++)
         aq__buf_printf(&sql, "%s%lld", k ? "," : "", (long long)ids[k]);

@@ -80,4 +80,15 @@ int aq__ws_scope_split(const char *scope, char (*codes)[64], int max);
  * of a unit that is neither a code of SCOPE nor under one. */
 int aq__ws_scope_check_dataset(aq_store *s, const char *scope, const char *table, int64_t dataset_id);
 
+/* Uploads (ws_submit.c, ws_job.c): may ACTOR upload (else AQ_EDENIED,
+ * audited)? The import options of its upload SHOWN (the name it sent):
+ * pending and scoped for a regional editor. Messages naming PATH name
+ * SHOWN instead. The submission, its dataset's source and its audit
+ * record, inside the import's transaction; *SUBMISSION_ID gets its id. */
+int aq__ws_may_upload(aq_store *s, const aq_account *actor, const char *shown);
+void aq__ws_upload_opts(const aq_account *actor, const char *shown, const aq_import_opts *opts, aq_import_opts *o);
+void aq__ws_name_the_file(aq_ctx *ctx, int rc, const char *path, const char *shown);
+int aq__ws_record_upload(aq_store *s, const aq_account *actor, const char *shown, const aq_import_result *r,
+                         long long *submission_id);
+
 #endif

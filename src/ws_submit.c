@@ -10,7 +10,10 @@
  * before the approval, as the analyst who approved them saw it, and a
  * result recorded at an earlier horizon (aq_ws_dataset_horizon) still
  * reproduces, since its selection never sees a dataset above the horizon.
+ * A big file's values are moved in short transactions, as a staged import
+ * writes them (approve_staged, import_stage.c).
  */
+#include "import.h"
 #include "ws_int.h"
 
 #include <math.h>
@@ -49,7 +52,7 @@ static void fmt_value(char *buf, size_t size, bool has, double v)
 }
 
 /* Messages about the upload name the user's file, not the server's copy. */
-static void name_the_file(aq_ctx *ctx, int rc, const char *path, const char *shown)
+void aq__ws_name_the_file(aq_ctx *ctx, int rc, const char *path, const char *shown)
 {
     const char *msg = aq_errmsg(ctx);
     size_t n = strlen(path);
@@ -66,41 +69,40 @@ static void name_the_file(aq_ctx *ctx, int rc, const char *path, const char *sho
     aq__buf_free(&b);
 }
 
-int aq_ws_submit_file(aq_store *s, const aq_account *actor, const char *path, const char *original_name,
-                      const aq_import_opts *opts, long long *submission_id)
+int aq__ws_may_upload(aq_store *s, const aq_account *actor, const char *shown)
 {
-    const char *shown = original_name && *original_name ? original_name : aq__basename(path);
+    if (actor && aq_role_name(actor->role) && actor->role != AQ_ROLE_VIEWER)
+        return AQ_OK;
     char object[320];
     snprintf(object, sizeof object, "file %s", shown);
-    if (!actor || !aq_role_name(actor->role) || actor->role == AQ_ROLE_VIEWER) {
-        aq__err(s->ctx, AQ_EDENIED, "'%s' is a viewer: it may not upload data", actor ? actor->name : "nobody");
-        return actor ? aq__ws_denied(s, actor, object) : AQ_EDENIED;
-    }
-    aq_import_opts o;
+    aq__err(s->ctx, AQ_EDENIED, "'%s' is a viewer: it may not upload data", actor ? actor->name : "nobody");
+    return actor ? aq__ws_denied(s, actor, object) : AQ_EDENIED;
+}
+
+void aq__ws_upload_opts(const aq_account *actor, const char *shown, const aq_import_opts *opts, aq_import_opts *o)
+{
     if (opts)
-        o = *opts;
+        *o = *opts;
     else
-        aq_import_opts_init(&o);
+        aq_import_opts_init(o);
     bool pending = actor->role == AQ_ROLE_REGIONAL;
-    o.user = actor->name;
-    if (!o.dataset)
-        o.dataset = shown;
-    o.pending = pending;
-    o.scope = pending ? actor->scope : NULL;
-    aq_import_result r = {0};
-    int rc = aq__ws_begin(s);
-    if (rc)
-        return rc;
-    rc = aq_store_import(s, path, &o, &r);
-    if (rc)
-        name_the_file(s->ctx, rc, path, shown);
-    if (rc == AQ_EDENIED)
-        return aq__ws_denied(s, actor, object);
+    o->user = actor->name;
+    if (!o->dataset)
+        o->dataset = shown;
+    o->pending = pending;
+    o->scope = pending ? actor->scope : NULL;
+}
+
+int aq__ws_record_upload(aq_store *s, const aq_account *actor, const char *shown, const aq_import_result *r,
+                         long long *submission_id)
+{
+    bool pending = actor->role == AQ_ROLE_REGIONAL;
     aq_db_stmt *st = NULL;
     /* The dataset's source is what the user uploaded, not the spool copy. */
-    if (rc == AQ_OK && (rc = aq__store_prepare(s, "UPDATE datasets SET source = ?1 WHERE id = ?2", &st)) == AQ_OK) {
+    int rc = aq__store_prepare(s, "UPDATE datasets SET source = ?1 WHERE id = ?2", &st);
+    if (rc == AQ_OK) {
         aq__db_bind_text(st, 1, shown);
-        aq__db_bind_int64(st, 2, r.dataset_id);
+        aq__db_bind_int64(st, 2, r->dataset_id);
         rc = step_done(s, st, "cannot record the submission");
     }
     if (rc == AQ_OK)
@@ -111,8 +113,8 @@ int aq_ws_submit_file(aq_store *s, const aq_account *actor, const char *path, co
         aq__db_bind_text(st, 1, pending ? "pending" : "approved");
         aq__db_bind_int64(st, 2, actor->id);
         aq__db_bind_text(st, 3, shown);
-        aq__db_bind_int64(st, 4, r.dataset_id);
-        aq__db_bind_int64(st, 5, (int64_t)r.observations);
+        aq__db_bind_int64(st, 4, r->dataset_id);
+        aq__db_bind_int64(st, 5, (int64_t)r->observations);
         if (!pending) {
             aq__db_bind_int64(st, 6, actor->id);
             char now[32];
@@ -121,12 +123,39 @@ int aq_ws_submit_file(aq_store *s, const aq_account *actor, const char *path, co
         }
         rc = step_id(s, st, "cannot record the submission", &id);
     }
-    char desc[256];
+    char desc[256], object[320];
     snprintf(object, sizeof object, "submission %lld: file %s", id, shown);
-    snprintf(desc, sizeof desc, "dataset %lld: %zu values, %zu units added, %s", (long long)r.dataset_id,
-             r.observations, r.units_added, pending ? "pending approval" : "live");
+    snprintf(desc, sizeof desc, "dataset %lld: %zu values, %zu units added, %s", (long long)r->dataset_id,
+             r->observations, r->units_added, pending ? "pending approval" : "live");
     if (rc == AQ_OK)
         rc = aq__ws_audit(s, actor, "upload", object, NULL, desc, NULL);
+    if (rc == AQ_OK)
+        *submission_id = id;
+    return rc;
+}
+
+int aq_ws_submit_file(aq_store *s, const aq_account *actor, const char *path, const char *original_name,
+                      const aq_import_opts *opts, long long *submission_id)
+{
+    const char *shown = original_name && *original_name ? original_name : aq__basename(path);
+    char object[320];
+    snprintf(object, sizeof object, "file %s", shown);
+    int rc = aq__ws_may_upload(s, actor, shown);
+    if (rc)
+        return rc;
+    aq_import_opts o;
+    aq__ws_upload_opts(actor, shown, opts, &o);
+    aq_import_result r = {0};
+    if ((rc = aq__ws_begin(s)) != AQ_OK)
+        return rc;
+    rc = aq_store_import(s, path, &o, &r);
+    if (rc)
+        aq__ws_name_the_file(s->ctx, rc, path, shown);
+    if (rc == AQ_EDENIED)
+        return aq__ws_denied(s, actor, object);
+    long long id = 0;
+    if (rc == AQ_OK)
+        rc = aq__ws_record_upload(s, actor, shown, &r, &id);
     rc = aq__ws_end(s, rc);
     aq_import_result_clear(&r);
     if (rc == AQ_OK && submission_id)
@@ -157,8 +186,8 @@ static int id_of(aq_store *s, const char *table, const char *code, long long *id
 static int live_value(aq_store *s, long long unit, long long ind, const char *period, bool *has, double *v)
 {
     aq_db_stmt *st;
-    int rc = aq__store_prepare(s, "SELECT value FROM observations WHERE indicator_id = ?1 AND period = ?2 AND unit_id = ?3"
-                                  " ORDER BY dataset_id DESC LIMIT 1", &st);
+    int rc = aq__store_prepare(s, "SELECT value FROM observations o WHERE indicator_id = ?1 AND period = ?2 AND unit_id = ?3"
+                                  AQ__LIVE_VALUES("o") " ORDER BY dataset_id DESC LIMIT 1", &st);
     if (rc)
         return rc;
     aq__db_bind_int64(st, 1, ind);
@@ -278,14 +307,14 @@ int aq_ws_submit_edit(aq_store *s, const aq_account *actor, const char *unit_cod
 
 typedef struct pending_sub {
     char kind[8], status[16], period[16], file[256];
-    long long dataset, unit, ind;
+    long long dataset, unit, ind, rows;
     double value;
 } pending_sub;
 
 static int load_submission(aq_store *s, long long id, pending_sub *p)
 {
     aq_db_stmt *st;
-    int rc = aq__store_prepare(s, "SELECT kind, status, dataset_id, unit_id, indicator_id, period, value, file"
+    int rc = aq__store_prepare(s, "SELECT kind, status, dataset_id, unit_id, indicator_id, period, value, file, rows"
                                   " FROM submissions WHERE id = ?1", &st);
     if (rc)
         return rc;
@@ -301,6 +330,7 @@ static int load_submission(aq_store *s, long long id, pending_sub *p)
         snprintf(p->period, sizeof p->period, "%s", (c = aq__db_column_text(st, 5)) ? c : "");
         p->value = aq__db_column_type(st, 6) == AQ_DB_NULL ? NAN : aq__db_column_double(st, 6);
         snprintf(p->file, sizeof p->file, "%s", (c = aq__db_column_text(st, 7)) ? c : "");
+        p->rows = aq__db_column_int64(st, 8);
     } else if (step == AQ_DB_DONE) {
         rc = aq__err(s->ctx, AQ_ENOTFOUND, "no submission %lld in the store '%s'", id, s->path);
     } else {
@@ -349,7 +379,7 @@ static int approve(aq_store *s, const aq_account *actor, long long id, const pen
         int64_t n = 0;
         rc = aq__store_int(s, &n, "cannot apply the decision", "SELECT count(*) FROM pending_observations p"
                            " WHERE p.dataset_id = ?1 AND EXISTS (SELECT 1 FROM observations o WHERE"
-                           " o.indicator_id = p.indicator_id AND o.period = p.period AND o.unit_id = p.unit_id)",
+                           " o.indicator_id = p.indicator_id AND o.period = p.period AND o.unit_id = p.unit_id" AQ__LIVE_VALUES("o") ")",
                            "i", p->dataset);
         replaced = n;
     }
@@ -362,8 +392,7 @@ static int approve(aq_store *s, const aq_account *actor, long long id, const pen
     if (rc == AQ_OK)
         rc = aq__store_run(s, "cannot apply the decision", "DELETE FROM pending_observations WHERE dataset_id = ?1", "i",
                            p->dataset);
-    if (rc == AQ_OK)
-        rc = aq__store_run(s, "cannot apply the decision", "DELETE FROM datasets WHERE id = ?1", "i", p->dataset);
+    /* The pending dataset's row goes after the commit (aq_ws_decide). */
     if (rc == AQ_OK && strcmp(p->kind, "file") == 0) {
         char desc[256];
         snprintf(object, sizeof object, "submission %lld: file %s", id, p->file);
@@ -372,6 +401,99 @@ static int approve(aq_store *s, const aq_account *actor, long long id, const pen
         rc = aq__ws_audit(s, actor, "approve", object, "pending", desc, NULL);
     }
     return rc;
+}
+
+/* The submission's decision, inside the decision's transaction. */
+static int record_decision(aq_store *s, const aq_account *actor, long long id, int approve_it, const char *comment,
+                           long long dataset)
+{
+    aq_db_stmt *st = NULL;
+    int rc = aq__store_prepare(s, "UPDATE submissions SET status = ?1, decided_by = ?2, comment = coalesce(?3, comment),"
+                                  " dataset_id = ?4, decided_at = ?6 WHERE id = ?5", &st);
+    if (rc)
+        return rc;
+    aq__db_bind_text(st, 1, approve_it ? "approved" : "rejected");
+    aq__db_bind_int64(st, 2, actor->id);
+    aq__db_bind_text(st, 3, comment && *comment ? comment : NULL);
+    aq__db_bind_int64(st, 4, dataset);
+    aq__db_bind_int64(st, 5, id);
+    char now[32];
+    aq__store_now(now, sizeof now, 0, false);
+    aq__db_bind_text_copy(st, 6, now);
+    return step_done(s, st, "cannot record the decision");
+}
+
+static int load_pending(aq_store *s, long long id, pending_sub *p)
+{
+    int rc = load_submission(s, id, p);
+    if (rc == AQ_OK && strcmp(p->status, "pending") != 0)
+        rc = aq__err(s->ctx, AQ_EINPUT, "submission %lld is %s already: only a pending submission can be decided", id, p->status);
+    return rc;
+}
+
+/* Is the submission a file of so many values that moving them in one
+ * transaction would hold the writers' lock long (see AQ_STAGE_VALUES)? */
+static bool big_file(const pending_sub *p) { return strcmp(p->kind, "file") == 0 && p->rows > AQ_STAGE_VALUES; }
+
+/* Approves a big file as a staged import is made (import_stage.c): its
+ * values are copied into observations under a new dataset, unseen (pending
+ * and without a submission), in short transactions; the last one makes it
+ * live, decides the submission and audits. The pending copy is then
+ * without a submission, and is removed in short transactions (or, after a
+ * kill, by the server's next start, as is a copy an interrupted approval
+ * left). */
+static int approve_staged(aq_store *s, const aq_account *actor, long long id, const char *comment)
+{
+    pending_sub p;
+    int64_t to = 0, moved = 0, replaced = 0;
+    int rc = aq__ws_begin(s);
+    if (rc)
+        return rc;
+    if ((rc = load_pending(s, id, &p)) == AQ_OK)
+        rc = aq__store_int(s, &to, "cannot approve the submission",
+                           "INSERT INTO datasets(name, source, checksum, imported_at, imported_by, shape, rows_read,"
+                           " rows_accepted, rows_rejected, status) SELECT name, source, checksum, imported_at, imported_by,"
+                           " shape, rows_read, rows_accepted, rows_rejected, 'pending' FROM datasets WHERE id = ?1 RETURNING id",
+                           "i", p.dataset);
+    if ((rc = aq__ws_end(s, rc)) != AQ_OK)
+        return rc;
+    rc = aq__stage_copy(s, p.dataset, to);
+    if (rc == AQ_OK)
+        rc = aq__store_int(s, &moved, "cannot approve the submission",
+                           "SELECT count(*) FROM pending_observations WHERE dataset_id = ?1", "i", p.dataset);
+    if (rc == AQ_OK)
+        rc = aq__store_int(s, &replaced, "cannot approve the submission", "SELECT count(*) FROM pending_observations p"
+                           " WHERE p.dataset_id = ?1 AND EXISTS (SELECT 1 FROM observations o WHERE"
+                           " o.indicator_id = p.indicator_id AND o.period = p.period AND o.unit_id = p.unit_id"
+                           AQ__LIVE_VALUES("o") ")", "i", p.dataset);
+    bool committed = false;
+    if (rc == AQ_OK && (rc = aq__ws_begin(s)) == AQ_OK) {
+        rc = aq__stage_reorder(s, &to, &committed);
+        pending_sub now;
+        if (rc == AQ_OK) /* decided meanwhile by someone else? */
+            rc = load_pending(s, id, &now);
+        if (rc == AQ_OK)
+            rc = aq__store_run(s, "cannot approve the submission", "UPDATE datasets SET status = 'live' WHERE id = ?1", "i",
+                               (long long)to);
+        char object[400], desc[256];
+        snprintf(object, sizeof object, "submission %lld: file %s", id, p.file);
+        snprintf(desc, sizeof desc, "approved: %lld values live as dataset %lld (%lld of them replace earlier values)",
+                 (long long)moved, (long long)to, (long long)replaced);
+        if (rc == AQ_OK)
+            rc = aq__ws_audit(s, actor, "approve", object, "pending", desc, NULL);
+        if (rc == AQ_OK)
+            rc = record_decision(s, actor, id, 1, comment, to);
+        rc = aq__ws_end(s, rc);
+    }
+    if (rc) {
+        char *why = aq__strdup(aq_errmsg(s->ctx));
+        aq__stage_drop(s, to);
+        aq__err(s->ctx, rc, "%s", why ? why : "the approval failed");
+        aq__free(why);
+        return rc;
+    }
+    aq__stage_drop(s, p.dataset); /* best effort: else the next start removes it */
+    return AQ_OK;
 }
 
 int aq_ws_decide(aq_store *s, const aq_account *actor, long long id, int approve_it, const char *comment)
@@ -390,15 +512,20 @@ int aq_ws_decide(aq_store *s, const aq_account *actor, long long id, int approve
     int rc = aq__ws_begin(s);
     if (rc)
         return rc;
-    rc = load_submission(s, id, &p);
-    if (rc == AQ_OK && strcmp(p.status, "pending") != 0)
-        rc = aq__err(s->ctx, AQ_EINPUT, "submission %lld is %s already: only a pending submission can be decided", id, p.status);
+    rc = load_pending(s, id, &p);
+    bool big = rc == AQ_OK && big_file(&p);
+    if (big && approve_it) {
+        aq__ws_rollback(s); /* nothing written yet */
+        return approve_staged(s, actor, id, comment);
+    }
     long long dataset = p.dataset;
     if (rc == AQ_OK && approve_it) {
         rc = approve(s, actor, id, &p, &dataset);
     } else if (rc == AQ_OK) {
-        rc = aq__store_run(s, "cannot apply the decision", "DELETE FROM pending_observations WHERE dataset_id = ?1", "i",
-                           p.dataset);
+        /* A big file's pending values go after the decision, in parts. */
+        if (!big)
+            rc = aq__store_run(s, "cannot apply the decision", "DELETE FROM pending_observations WHERE dataset_id = ?1", "i",
+                               p.dataset);
         if (rc == AQ_OK)
             rc = aq__store_run(s, "cannot apply the decision", "UPDATE datasets SET status = 'rejected' WHERE id = ?1", "i",
                                p.dataset);
@@ -409,22 +536,16 @@ int aq_ws_decide(aq_store *s, const aq_account *actor, long long id, int approve
         if (rc == AQ_OK)
             rc = aq__ws_audit(s, actor, "reject", object, "pending", desc, NULL);
     }
-    aq_db_stmt *st = NULL;
     if (rc == AQ_OK)
-        rc = aq__store_prepare(s, "UPDATE submissions SET status = ?1, decided_by = ?2, comment = coalesce(?3, comment),"
-                                  " dataset_id = ?4, decided_at = ?6 WHERE id = ?5", &st);
-    if (rc == AQ_OK) {
-        aq__db_bind_text(st, 1, approve_it ? "approved" : "rejected");
-        aq__db_bind_int64(st, 2, actor->id);
-        aq__db_bind_text(st, 3, comment && *comment ? comment : NULL);
-        aq__db_bind_int64(st, 4, dataset);
-        aq__db_bind_int64(st, 5, id);
-        char now[32];
-        aq__store_now(now, sizeof now, 0, false);
-        aq__db_bind_text_copy(st, 6, now);
-        rc = step_done(s, st, "cannot record the decision");
-    }
+        rc = record_decision(s, actor, id, approve_it, comment, dataset);
     rc = aq__ws_end(s, rc);
+    /* Best effort, after the decision: else the next start does it. The
+     * row's delete scans every observation for its foreign key, which
+     * would hold the writers' lock seconds in a big store. */
+    if (rc == AQ_OK && big && !approve_it)
+        aq__stage_discard_pending(s, p.dataset);
+    if (rc == AQ_OK && approve_it)
+        aq__stage_delete_dataset(s, p.dataset);
     return rc;
 }
 

@@ -18,7 +18,7 @@ const WORDS = {
     role_admin: 'әкімші', role_central: 'орталық талдаушы', role_regional: 'өңірлік редактор', role_viewer: 'қараушы',
     id: '№', kind: 'Түрі', status: 'Күйі', by: 'Кім', at: 'Қашан', rows: 'Жолдар', action: 'Әрекет',
     object: 'Нысан', old: 'Бұрынғы', new: 'Жаңа', code: 'Код', measure: 'Өлшем', horizon: 'Деректер нұсқасы',
-    sha: 'Нәтиже хэші', remove_value: 'Мәнді жою', removes: 'мәнді жояды', confirm_remove: 'Мәнді шынымен жою керек пе?'
+    sha: 'Нәтиже хэші', remove_value: 'Мәнді жою', removes: 'мәнді жояды', confirm_remove: 'Мәнді шынымен жою керек пе?', import_queued: 'Кезекте', import_running: 'Енгізілуде', rows_read: 'жол оқылды'
   },
   ru: {
     high: 'высокий', medium: 'средний', low: 'низкий', uninhabited: 'без населения', excluded: 'не оценены',
@@ -35,7 +35,7 @@ const WORDS = {
     role_regional: 'региональный редактор', role_viewer: 'наблюдатель', id: '№', kind: 'Вид', status: 'Статус',
     by: 'Кто', at: 'Когда', rows: 'Строк', action: 'Действие', object: 'Объект', old: 'Было', new: 'Стало',
     code: 'Код', measure: 'Мера', horizon: 'Версия данных', sha: 'Хэш результата',
-    remove_value: 'Удалить значение', removes: 'удаляет значение', confirm_remove: 'Действительно удалить значение?'
+    remove_value: 'Удалить значение', removes: 'удаляет значение', confirm_remove: 'Действительно удалить значение?', import_queued: 'В очереди', import_running: 'Импортируется', rows_read: 'строк прочитано'
   },
   en: {
     high: 'high', medium: 'medium', low: 'low', uninhabited: 'uninhabited', excluded: 'not scored',
@@ -52,7 +52,8 @@ const WORDS = {
     role_viewer: 'viewer', id: 'No.', kind: 'Kind', status: 'Status', by: 'By', at: 'At', rows: 'Rows',
     action: 'Action', object: 'Object', old: 'Old', new: 'New', code: 'Code', measure: 'Measure',
     horizon: 'Data version', sha: 'Output hash', remove_value: 'Remove the value', removes: 'removes the value',
-    confirm_remove: 'Really remove the value?'
+    confirm_remove: 'Really remove the value?', import_queued: 'Queued', import_running: 'Importing',
+    rows_read: 'rows read'
   }
 };
 
@@ -289,8 +290,17 @@ async function start() {
     if ($('upload-indicator').value) q.set('indicator', $('upload-indicator').value);
     if ($('upload-period').value) q.set('period', $('upload-period').value);
     try {
-      const r = await api('POST', '/api/uploads?' + q, f, true);
-      $('upload-status').textContent = `${t(r.status === 'pending' ? 'sent_pending' : 'sent_live')} (№ ${r.submission})`;
+      let r = await api('POST', '/api/uploads?' + q, f, true);
+      // A large file is imported in the background (202): follow its job.
+      while (r.state === 'queued' || r.state === 'running') {
+        $('upload-status').textContent = `${t('import_' + r.state)}: ${r.rows_read} ${t('rows_read')} (${r.percent} %)`;
+        $('upload-status').className = '';
+        await new Promise((resolve) => setTimeout(resolve, 1000));
+        r = await api('GET', `/api/imports/${r.import}`);
+      }
+      if (r.state === 'failed') throw new Error(r.error);
+      const status = r.submission_status || r.status;
+      $('upload-status').textContent = `${t(status === 'pending' ? 'sent_pending' : 'sent_live')} (№ ${r.submission})`;
       $('upload-status').className = 'ok';
       await loadSubmissions();
     } catch (e) { $('upload-status').textContent = e.message; $('upload-status').className = 'error'; }

@@ -156,9 +156,9 @@ eq "$(dbq "$DB" "SELECT count(*) FROM observations o JOIN indicators i ON i.id =
 # The store passes SQLite's own integrity check after all of this
 # (PostgreSQL has no such check: its constraints held at every statement).
 if on_pg; then
-  eq "$(dbq "$DB" 'SELECT version FROM aimaq_schema')" "8" "schema version"
+  eq "$(dbq "$DB" 'SELECT version FROM aimaq_schema')" "9" "schema version"
 else
   eq "$(sqlite3 "$DB" 'PRAGMA integrity_check')" "ok" "integrity_check"
-  eq "$(sqlite3 "$DB" 'PRAGMA user_version')" "8" "schema version"
+  eq "$(sqlite3 "$DB" 'PRAGMA user_version')" "9" "schema version"
 fi
 finish

@@ -29,6 +29,7 @@
 #include "../../server/api_data.c"
 #include "../../server/api_map.c"
 #include "../../server/api_submit.c"
+#include "../../server/jobs.c"
 #include "../../server/reply.c"
 #include "../../server/request.c"
 #include "../../server/route.c"

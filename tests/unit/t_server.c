@@ -328,7 +328,21 @@ int main(void)
     const char *up = write_file("abay.csv", "code,period,grp_pc\n100400000,2022,3600\n");
     AQ_EQ_INT(call(&w, &ed, "POST", "/api/uploads?name=abay.csv", NULL, &j, up), 201);
     sub = json_integer_value(json_object_get(j, "submission"));
+    long long job = json_integer_value(json_object_get(j, "import"));
     json_decref(j);
+    /* Its job: done, with the submission; the editor's own and the
+     * central analyst's to see, nobody else's. */
+    snprintf(target, sizeof target, "/api/imports/%lld", job);
+    AQ_EQ_INT(call(&w, &ed, "GET", target, NULL, &j, NULL), 200);
+    AQ_EQ_STR(jstr(j, "state"), "done");
+    AQ_EQ_STR(jstr(j, "submission_status"), "pending");
+    AQ_EQ_INT(json_integer_value(json_object_get(j, "submission")), sub);
+    AQ_EQ_INT(json_integer_value(json_object_get(j, "percent")), 100);
+    AQ_EQ_INT(json_integer_value(json_object_get(j, "rows_read")), 1);
+    json_decref(j);
+    AQ_EQ_INT(call(&w, &an, "GET", target, NULL, NULL, NULL), 200);
+    AQ_EQ_INT(call(&w, &vw, "GET", target, NULL, NULL, NULL), 404);
+    AQ_EQ_INT(call(&w, &ed, "GET", "/api/imports/999999", NULL, NULL, NULL), 404);
     snprintf(target, sizeof target, "/api/submissions/%lld/reject", sub);
     AQ_EQ_INT(call(&w, &an, "POST", target, "{}", NULL, NULL), 400); /* a rejection needs a reason */
     AQ_EQ_INT(call(&w, &an, "POST", target, "{\"comment\":\"wrong year\"}", NULL, NULL), 200);

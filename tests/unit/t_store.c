@@ -41,7 +41,7 @@ static size_t count_rows(aq_ctx *ctx, aq_store *s, const char *indicator)
 static void reforms(aq_ctx *ctx)
 {
     aq_store *s = fresh(ctx, "t_store_reform.db");
-    AQ_EQ_INT(aq_store_schema_version(s), 8); /* 1 model, 2 workspace, 3 level index, 4 login refusals, 5 audit chain, 6 missing values, 7 dataset notes, 8 unit history */
+    AQ_EQ_INT(aq_store_schema_version(s), 9); /* 1 model, 2 workspace, 3 level index, 4 login refusals, 5 audit chain, 6 missing values, 7 dataset notes, 8 unit history, 9 import queue */
     aq_import_result r;
     const char *units = aq_test_write_file("t_store_units.csv",
                                    "code,parent,level,name_en,valid_from\nC,,country,Country,\nR,C,region,R,\n"
@@ -420,7 +420,7 @@ static void history_migrated(aq_ctx *ctx)
     AQ_EQ_INT(aq_store_open(ctx, target, 0, &s), AQ_OK);
     if (!s)
         return;
-    AQ_EQ_INT(aq_store_schema_version(s), 8);
+    AQ_EQ_INT(aq_store_schema_version(s), 9);
     aq_import_result r;
     /* (a datasets row made by hand leaves PostgreSQL's identity at 1) */
     if (aq_test_on_pg())

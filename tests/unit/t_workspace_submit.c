@@ -418,6 +418,129 @@ static void concurrent(aq_ctx *ctx)
     aq_store_close(s);
 }
 
+/* A long file of N monthly values for each of CODES (NULL-terminated),
+ * from 1001-01 on, with BAD as the last line when not NULL. */
+static const char *long_file(const char *name, const char *const *codes, int n, const char *bad)
+{
+    size_t cap = 64 + (size_t)n * 48 * 4 + (bad ? strlen(bad) : 0);
+    char *buf = malloc(cap), *p = buf;
+    p += snprintf(p, cap, "code,indicator,period,value\n");
+    for (const char *const *c = codes; *c; c++)
+        for (int k = 0; k < n; k++)
+            p += snprintf(p, cap - (size_t)(p - buf), "%s,population,%04d-%02d,%d\n", *c, 1001 + k / 12, 1 + k % 12, k);
+    if (bad)
+        snprintf(p, cap - (size_t)(p - buf), "%s\n", bad);
+    const char *path = aq_test_write_file(name, buf);
+    free(buf);
+    return path;
+}
+
+/* The server's queue (aq_ws_job_*): uploads run as jobs, big files
+ * (over 20,000 values) are approved and rejected in parts, a failed job
+ * keeps nothing, and a restart's recovery fails what was left running
+ * and removes unfinished datasets. */
+static void staged(aq_ctx *ctx)
+{
+    char target[1024];
+    aq_store *s = NULL;
+    AQ_EQ_INT(aq_store_open(ctx, aq_test_store(target, sizeof target, "t_ws_staged.db"), AQ_STORE_CREATE, &s), AQ_OK);
+    aq_import_result r;
+    AQ_EQ_INT(aq_store_import(s, aq_test_write_file("t_wss_su.csv",
+                  "code,parent,level\n000000000,,country\n750000000,000000000,region\n"
+                  "751110000,750000000,district\n751210000,750000000,district\n"), NULL, &r), AQ_OK);
+    aq_import_result_clear(&r);
+    AQ_EQ_INT(aq_store_import(s, aq_test_write_file("t_wss_sp.csv", "code,year,population\n751110000,2023,1\n"), NULL, &r),
+              AQ_OK);
+    aq_import_result_clear(&r);
+    aq_account sys, admin, editor, central;
+    aq_account_system(&sys);
+    AQ_EQ_INT(aq_ws_account_add(s, &sys, "admin", "admin password", AQ_ROLE_ADMIN, NULL, &admin), AQ_OK);
+    AQ_EQ_INT(aq_ws_account_add(s, &admin, "almaty", "editor password", AQ_ROLE_REGIONAL, "750000000", &editor), AQ_OK);
+    AQ_EQ_INT(aq_ws_account_add(s, &admin, "ministry", "central password", AQ_ROLE_CENTRAL, NULL, &central), AQ_OK);
+    const char *two[] = {"751110000", "751210000", NULL};
+
+    /* The editor's file of 24,000 values, as a job: done, pending. */
+    long long job = 0, sub = 0;
+    AQ_EQ_INT(aq_ws_job_new(s, &editor, "big.csv", &job), AQ_OK);
+    AQ_EQ_INT(aq_ws_job_run(s, &editor, job, long_file("t_wss_big.csv", two, 12000, NULL), "big.csv", NULL, NULL, &sub),
+              AQ_OK);
+    aq_table *t = NULL;
+    AQ_EQ_INT(aq_ws_job_get(s, &editor, job, &t), AQ_OK);
+    if (t) {
+        AQ_EQ_STR(aq_table_text(t, (size_t)aq_table_find(t, "state"), 0), "done");
+        AQ_EQ_STR(aq_table_text(t, (size_t)aq_table_find(t, "status"), 0), "pending");
+        AQ_NEAR(aq_table_numbers(t, (size_t)aq_table_find(t, "percent"))[0], 100, 0);
+        AQ_NEAR(aq_table_numbers(t, (size_t)aq_table_find(t, "rows_read"))[0], 24000, 0);
+        AQ_NEAR(aq_table_numbers(t, (size_t)aq_table_find(t, "submission"))[0], (double)sub, 0);
+        aq_table_free(t);
+    }
+    AQ_EQ_INT(aq_ws_job_get(s, &(aq_account){.id = 99, .role = AQ_ROLE_VIEWER}, job, &t), AQ_ENOTFOUND);
+    AQ_EQ_INT(count(s, "SELECT count(*) FROM pending_observations"), 24000);
+    AQ_EQ_INT(count(s, "SELECT count(*) FROM observations"), 1);
+
+    /* Approved in parts: every value live under one new dataset. */
+    long long before = aq_ws_dataset_horizon(s);
+    AQ_EQ_INT(aq_ws_decide(s, &central, sub, 1, "checked"), AQ_OK);
+    AQ_EQ_INT(count(s, "SELECT count(*) FROM pending_observations"), 0);
+    AQ_EQ_INT(count(s, "SELECT count(*) FROM observations o JOIN submissions s ON s.dataset_id = o.dataset_id"
+                       " JOIN datasets d ON d.id = o.dataset_id WHERE d.status = 'live' AND s.status = 'approved'"), 24000);
+    AQ_CHECK(aq_ws_dataset_horizon(s) > before);
+    AQ_EQ_INT(count(s, "SELECT count(*) FROM datasets d WHERE status = 'pending'"), 0);
+    AQ_EQ_INT(count(s, "SELECT count(*) FROM audit WHERE action = 'approve' AND new_value LIKE 'approved: 24000 values live%'"), 1);
+    AQ_EQ_INT(aq_ws_decide(s, &central, sub, 1, NULL), AQ_EINPUT); /* decided already */
+
+    /* Another, rejected: its pending values go after the decision. */
+    AQ_EQ_INT(aq_ws_job_new(s, &editor, "big2.csv", &job), AQ_OK);
+    AQ_EQ_INT(aq_ws_job_run(s, &editor, job, long_file("t_wss_big2.csv", two, 10500, NULL), "big2.csv", NULL, NULL, &sub),
+              AQ_OK);
+    AQ_EQ_INT(count(s, "SELECT count(*) FROM pending_observations"), 21000);
+    AQ_EQ_INT(aq_ws_decide(s, &central, sub, 0, "wrong months"), AQ_OK);
+    AQ_EQ_INT(count(s, "SELECT count(*) FROM pending_observations"), 0);
+    AQ_EQ_INT(count(s, "SELECT count(*) FROM datasets WHERE status = 'rejected'"), 1);
+
+    /* A central analyst's file with a bad last row: failed, nothing kept
+     * (not even the indicator it would have added). */
+    const char *bad_codes[] = {"751110000", NULL};
+    const char *bad = long_file("t_wss_bad2.csv", bad_codes, 1000, "759999999,population,2001-01,1");
+    AQ_EQ_INT(aq_ws_job_new(s, &central, "bad.csv", &job), AQ_OK);
+    long long n_obs = count(s, "SELECT count(*) FROM observations"), n_ds = count(s, "SELECT count(*) FROM datasets");
+    AQ_EQ_INT(aq_ws_job_run(s, &central, job, bad, "bad.csv", NULL, NULL, NULL), AQ_EINPUT);
+    AQ_CHECK(strstr(aq_errmsg(ctx), "'bad.csv'") && strstr(aq_errmsg(ctx), "759999999"));
+    AQ_EQ_INT(aq_ws_job_get(s, &central, job, &t), AQ_OK);
+    if (t) {
+        AQ_EQ_STR(aq_table_text(t, (size_t)aq_table_find(t, "state"), 0), "failed");
+        AQ_NEAR(aq_table_numbers(t, (size_t)aq_table_find(t, "code"))[0], AQ_EINPUT, 0);
+        AQ_CHECK(strstr(aq_table_text(t, (size_t)aq_table_find(t, "error"), 0), "759999999") != NULL);
+        aq_table_free(t);
+    }
+    AQ_EQ_INT(count(s, "SELECT count(*) FROM observations"), n_obs);
+    AQ_EQ_INT(count(s, "SELECT count(*) FROM datasets"), n_ds);
+
+    /* What a killed server leaves: a running job and an unfinished dataset
+     * with values and a new indicator of its own. */
+    AQ_EQ_INT(aq_ws_job_new(s, &central, "killed.csv", &job), AQ_OK);
+    AQ_EQ_INT(aq__store_exec(s, "UPDATE jobs SET state = 'running' WHERE file = 'killed.csv'"), AQ_OK);
+    AQ_EQ_INT(aq__store_exec(s, "INSERT INTO datasets(id, name, imported_by, shape, status) VALUES (9000, 'killed.csv', 'x', 'long', 'pending')"), AQ_OK);
+    AQ_EQ_INT(aq__store_exec(s, "INSERT INTO indicators(code, staged_by) VALUES ('killed', 9000)"), AQ_OK);
+    AQ_EQ_INT(aq__store_exec(s, "INSERT INTO observations(unit_id, indicator_id, period, dataset_id, value) SELECT u.id, i.id, '2024', 9000, 1"
+                                " FROM units u, indicators i WHERE i.code IN ('killed', 'population')"), AQ_OK);
+    AQ_EQ_INT(count(s, "SELECT count(*) FROM observations WHERE dataset_id = 9000"), 8);
+    const char *ind[] = {"population", NULL};
+    aq_selection sel = {.indicators = ind, .period = "2024"};
+    AQ_EQ_INT(aq_store_select(s, &sel, &t), AQ_OK); /* unseen before */
+    AQ_EQ_INT(t ? aq_table_nrows(t) : 99, 0);
+    aq_table_free(t);
+    int failed = -1;
+    AQ_EQ_INT(aq_ws_jobs_recover(s, &failed), AQ_OK);
+    AQ_EQ_INT(failed, 1);
+    AQ_EQ_INT(count(s, "SELECT count(*) FROM observations WHERE dataset_id = 9000"), 0);
+    AQ_EQ_INT(count(s, "SELECT count(*) FROM datasets WHERE id = 9000"), 0);
+    AQ_EQ_INT(count(s, "SELECT count(*) FROM indicators WHERE code = 'killed'"), 0);
+    AQ_EQ_INT(count(s, "SELECT count(*) FROM jobs WHERE file = 'killed.csv' AND state = 'failed'"), 1);
+    AQ_EQ_INT(count(s, "SELECT count(*) FROM indicators WHERE code = 'population'"), 1);
+    aq_store_close(s);
+}
+
 int main(void)
 {
     AQ_TEST_BEGIN();
@@ -426,6 +549,7 @@ int main(void)
     coordination(ctx);
     migration(ctx);
     concurrent(ctx);
+    staged(ctx);
     aq_ctx_free(ctx);
     AQ_TEST_END();
 }
