@@ -49,24 +49,30 @@ static int add_reject(aq__import *im, size_t row, const char *column, bool whole
     return AQ_OK;
 }
 
-int aq__reject_row(aq__import *im, size_t row, const char *column, const char *fmt, ...)
+__attribute__((format(printf, 5, 0))) static int vreject(aq__import *im, size_t row, const char *column,
+                                                         bool whole_row, const char *fmt, va_list ap)
 {
     char reason[512];
+    vsnprintf(reason, sizeof reason, fmt, ap);
+    return add_reject(im, row, column, whole_row, reason);
+}
+
+int aq__reject_row(aq__import *im, size_t row, const char *column, const char *fmt, ...)
+{
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(reason, sizeof reason, fmt, ap);
+    int rc = vreject(im, row, column, true, fmt, ap);
     va_end(ap);
-    return add_reject(im, row, column, true, reason);
+    return rc;
 }
 
 int aq__reject_cell(aq__import *im, size_t row, const char *column, const char *fmt, ...)
 {
-    char reason[512];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(reason, sizeof reason, fmt, ap);
+    int rc = vreject(im, row, column, false, fmt, ap);
     va_end(ap);
-    return add_reject(im, row, column, false, reason);
+    return rc;
 }
 
 /* The reader's note on the cell ROW, COL (a marker or bad text), or NULL
