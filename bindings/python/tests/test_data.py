@@ -1,0 +1,88 @@
+"""Files and the store into DataFrames; errors carry the library's message."""
+import numpy as np
+import pandas as pd
+import pytest
+
+import aimaq
+
+
+def test_read_csv(data):
+    df = aimaq.read(data / "pysal" / "mexico" / "mexico.csv")
+    assert len(df) == 32
+    assert df["State"].iloc[0] == "Aguascalientes"
+    assert df["pcgdp1940"].dtype == np.float64
+    assert df["pcgdp1940"].iloc[1] == 22361
+
+
+def test_read_columns(data):
+    df = aimaq.read(data / "pysal" / "mexico" / "mexico.csv", columns=["pcgdp2000", "State"])
+    assert list(df.columns) == ["pcgdp2000", "State"]
+
+
+def test_read_shapefile_geometry(data):
+    df = aimaq.read(data / "pysal" / "columbus" / "columbus.shp")
+    assert len(df) == 49
+    assert "CRIME" in df.columns
+    geom = df.geometry if hasattr(df, "geometry") and not isinstance(df["geometry"].iloc[0],
+                                                                    bytes) else df["geometry"]
+    assert geom.notna().all()
+
+
+def test_missing_file_is_file_error(tmp_path):
+    with pytest.raises(aimaq.FileError) as e:
+        aimaq.read(tmp_path / "nope.csv")
+    assert "nope.csv" in str(e.value)
+    assert e.value.code == 2
+
+
+def test_missing_column_names_it(data):
+    with pytest.raises(aimaq.NotFoundError) as e:
+        aimaq.read(data / "pysal" / "mexico" / "mexico.csv", columns=["no_such"])
+    assert "no_such" in e.value.message
+
+
+def test_write_round_trip(tmp_path):
+    df = pd.DataFrame({"code": ["a", "b", None], "x": [1.5, np.nan, 3.0]})
+    aimaq.write(df, tmp_path / "t.csv")
+    back = aimaq.read(tmp_path / "t.csv")
+    assert back["code"].tolist() == ["a", "b", None]
+    assert back["x"].iloc[0] == 1.5 and np.isnan(back["x"].iloc[1])
+
+
+def test_store_select(small_store):
+    # lib.inc's small_store: population 2023 of the settlements, as
+    # tests/cli/install.sh's store_select example prints them.
+    with aimaq.Store(small_store, readonly=True) as s:
+        df = s.select(["population"], level="settlement", period="2023")
+        got = dict(zip(df["code"], df["population"]))
+        assert got == {"A": 100, "B": 200, "C": 300, "E": 50}
+        assert {"code", "name_ru", "parent", "level", "period"} <= set(df.columns)
+        assert len(s.datasets()) == 3
+        assert "population" in s.indicators()["code"].tolist()
+        units = s.units()
+        assert "A" in units["code"].tolist()
+
+
+def test_store_errors(tmp_path, small_store):
+    with pytest.raises(aimaq.FileError) as e:
+        aimaq.Store(tmp_path / "absent.db", readonly=True)
+    assert "absent.db" in e.value.message
+    with aimaq.Store(small_store) as s:
+        with pytest.raises(aimaq.NotFoundError) as e:
+            s.select(["no_such_indicator"])
+        assert "no_such_indicator" in e.value.message
+
+
+def test_store_import_rejects_bad_file(tmp_path, store_uri):
+    bad = tmp_path / "bad.csv"
+    bad.write_text("code,period,population\nA,2023,12x\n")
+    with aimaq.Store(store_uri, create=True) as s:
+        with pytest.raises(aimaq.Error) as e:
+            s.import_file(bad)
+        assert "bad.csv" in e.value.message
+        assert len(s.datasets()) == 0
+
+
+def test_names():
+    assert aimaq.name_key("  Алматы ") == aimaq.name_key("алматы")
+    assert aimaq.translit_latin("Қазақстан") == "Qazaqstan"
