@@ -29,7 +29,7 @@ def _candidates():
                              capture_output=True, text=True, timeout=10)
         if out.returncode == 0 and out.stdout.strip():
             for name in ("libaimaq.so.0", "libaimaq.so"):
-                path = os.path.join(out.stdout.strip(), name)
+                path = os.path.normpath(os.path.join(out.stdout.strip(), name))
                 if os.path.exists(path):
                     yield path
                     break
