@@ -10,12 +10,10 @@ import pandas as pd
 from . import _lib
 from ._lib import lib
 
-try:  # optional: GeoDataFrames in and out
+try:  # optional: GeoDataFrames in and out (geometry through WKB)
     import geopandas as _gpd
-    import shapely as _shapely
 except ImportError:  # pragma: no cover - depends on the machine
     _gpd = None
-    _shapely = None
 
 
 # ------------------------------------------------------------------ errors
@@ -315,8 +313,9 @@ def to_frame(tp, geometry=True):
         return df
     crs = dec(lib.aq_table_crs(tp))
     if _gpd is not None:
-        geom = _shapely.from_wkb(np.array(wkb, dtype=object))
-        return _gpd.GeoDataFrame(df, geometry=geom, crs=crs)
+        # GeoSeries.from_wkb works with Shapely 1.8 (Debian 12) and 2.
+        geom = _gpd.GeoSeries.from_wkb(wkb, index=df.index, crs=crs or None)
+        return _gpd.GeoDataFrame(df, geometry=geom, crs=crs or None)
     df = df.copy()
     df["geometry"] = pd.Series(wkb, dtype=object)
     df.attrs["crs"] = crs
@@ -327,8 +326,10 @@ def geometries_wkb(df):
     """WKB bytes (or None) of each row of DF: a GeoDataFrame's geometry, or
     a 'geometry' column of WKB bytes; None when DF has neither."""
     if _gpd is not None and isinstance(df, _gpd.GeoDataFrame):
-        return [None if g is None or g.is_empty else _shapely.to_wkb(g, flavor="iso")
-                for g in df.geometry], (df.crs.to_string() if df.crs is not None else None)
+        geo = df.geometry
+        wkb = geo.to_wkb()
+        return ([None if g is None or g.is_empty else bytes(b) for g, b in zip(geo, wkb)],
+                df.crs.to_string() if df.crs is not None else None)
     if isinstance(df, pd.DataFrame) and "geometry" in df.columns:
         col = df["geometry"]
         if len(col) and all(v is None or isinstance(v, (bytes, bytearray, memoryview))

@@ -132,18 +132,22 @@ def test_geodataframe_round_trip_lisa(columbus):
     assert back.summary()["links"] == w.summary()["links"]
 
 
-def test_wkb_geometry_lisa(columbus):
-    """Without GeoPandas the geometry is a column of WKB bytes, which
-    weights accept as they are."""
-    df = pd.DataFrame(columbus)
-    if not isinstance(df["geometry"].iloc[0], bytes):
-        pytest.skip("GeoPandas is installed: the geometry is shapely")
+def test_wkb_geometry_lisa(monkeypatch):
+    """Without GeoPandas the geometry is a column of WKB bytes (and the CRS
+    in attrs), which weights accept as they are."""
+    import aimaq._core
+    monkeypatch.setattr(aimaq._core, "_gpd", None)
+    df = aimaq.read(COLUMBUS / "columbus.shp")
+    assert type(df) is pd.DataFrame and isinstance(df["geometry"].iloc[0], bytes)
     w = aimaq.Weights.queen(df)
     a = aimaq.lisa("CRIME", w, data=df)
     # sum Ii = (n-1) I with row-standardised weights
     assert a.stat.sum() == pytest.approx(48 * 0.5001885571828611, abs=1e-10)
     x, y = aimaq.centroids(df)
     assert x.shape == (49,)
+    # and back through the library's writer with the geometries
+    k = aimaq.Weights.knn(4, data=df)
+    assert k.n == 49
 
 
 def test_errors_carry_message(stl):
