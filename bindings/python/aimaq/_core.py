@@ -338,11 +338,25 @@ def geometries_wkb(df):
     return None, None
 
 
+def _is_code_column(name):
+    n = name.lower()
+    return n in ("code", "id", "kato") or n.endswith("_code")
+
+
+def _code_text(v):
+    if v is None or (isinstance(v, float) and np.isnan(v)):
+        return None
+    if isinstance(v, (float, np.floating)) and float(v).is_integer():
+        return str(int(v))
+    return str(v)
+
+
 def from_frame(df, ctx=None):
     """A DataFrame (or GeoDataFrame, or a dict of columns) as an owned Table.
     Numeric and boolean columns become number columns (copied once, straight
     into the table's buffer), everything else text (str(), None/NaN
-    missing). The geometry becomes the rows' geometries."""
+    missing); number columns named code, id, kato or *_code become text, as
+    the readers make them. The geometry becomes the rows' geometries."""
     ctx = ctx or context()
     if isinstance(df, Table):
         return df
@@ -363,6 +377,12 @@ def from_frame(df, ctx=None):
             continue
         s = df[name]
         numeric = pd.api.types.is_numeric_dtype(s.dtype) or pd.api.types.is_bool_dtype(s.dtype)
+        if numeric and _is_code_column(str(name)):
+            # Codes are text to the library (aq_read_opts' default
+            # text_columns): 190000000 read by pandas as a number must
+            # still match the store's '190000000'.
+            s = s.map(_code_text)
+            numeric = False
         ctx.check(lib.aq_table_add_column(ctx.ptr, t.ptr, enc(name),
                                           _lib.AQ_COL_NUMBER if numeric else _lib.AQ_COL_TEXT,
                                           ctypes.byref(col)))

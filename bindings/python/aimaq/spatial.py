@@ -331,6 +331,16 @@ class GetisOrd(_Global):
     _keys = [k for k, _ in _lib.GetisResult._fields_]
 
 
+def _w(w):
+    """Weights, or a scipy.sparse matrix taken as original weights and
+    row-standardised (style W)."""
+    if isinstance(w, Weights):
+        return w
+    if hasattr(w, "tocoo"):
+        return Weights.from_scipy(w)
+    raise UsageError(f"expected aimaq.Weights or a scipy.sparse matrix, not {type(w).__name__}")
+
+
 def _y(w, y, data):
     return as_doubles(column(data, y), w.n, "y")
 
@@ -338,6 +348,7 @@ def _y(w, y, data):
 def moran(y, w, permutations=999, seed=12345, data=None):
     """Global Moran's I with its normal, randomisation and permutation
     inference (aq_moran_global); p values are two-sided."""
+    w = _w(w)
     ya = _y(w, y, data)
     r = _lib.MoranResult()
     ctx = context()
@@ -348,6 +359,7 @@ def moran(y, w, permutations=999, seed=12345, data=None):
 
 def moran_bv(x, y, w, permutations=999, seed=12345, data=None):
     """Bivariate Moran (esda Moran_BV)."""
+    w = _w(w)
     xa, ya = _y(w, x, data), _y(w, y, data)
     r = _lib.MoranResult()
     ctx = context()
@@ -358,6 +370,7 @@ def moran_bv(x, y, w, permutations=999, seed=12345, data=None):
 
 def moran_rate(events, base, w, permutations=999, seed=12345, data=None):
     """Moran's I of EB-standardised rates events/base (esda Moran_Rate)."""
+    w = _w(w)
     ea, ba = _y(w, events, data), _y(w, base, data)
     r = _lib.MoranResult()
     ctx = context()
@@ -378,6 +391,7 @@ def eb_rates(events, base, data=None):
 
 def geary(y, w, permutations=999, seed=12345, data=None):
     """Geary's C (aq_geary); z = (C - 1) / sd as esda reports it."""
+    w = _w(w)
     ya = _y(w, y, data)
     r = _lib.GearyResult()
     ctx = context()
@@ -388,6 +402,7 @@ def geary(y, w, permutations=999, seed=12345, data=None):
 
 def getis_g(y, w, permutations=999, seed=12345, data=None):
     """Getis-Ord General G (use binary weights, style B)."""
+    w = _w(w)
     ya = _y(w, y, data)
     r = _lib.GetisResult()
     ctx = context()
@@ -469,6 +484,7 @@ def _index_of(y, data):
 
 def lisa(y, w, permutations=999, seed=12345, alpha=0.05, adjust=None, data=None):
     """Local Moran (esda Moran_Local, conditional permutations)."""
+    w = _w(w)
     ya = _y(w, y, data)
     out = ctypes.POINTER(_lib.Local)()
     ctx = context()
@@ -481,6 +497,7 @@ def lisa(y, w, permutations=999, seed=12345, alpha=0.05, adjust=None, data=None)
 def local_g(y, w, star=False, permutations=999, seed=12345, alpha=0.05, adjust=None,
             data=None):
     """Local Getis-Ord Gi (or Gi* with STAR); use binary weights."""
+    w = _w(w)
     ya = _y(w, y, data)
     out = ctypes.POINTER(_lib.Local)()
     ctx = context()
@@ -492,6 +509,7 @@ def local_g(y, w, star=False, permutations=999, seed=12345, alpha=0.05, adjust=N
 
 def local_geary(y, w, permutations=999, seed=12345, alpha=0.05, adjust=None, data=None):
     """Local Geary (esda Geary_Local)."""
+    w = _w(w)
     ya = _y(w, y, data)
     out = ctypes.POINTER(_lib.Local)()
     ctx = context()
@@ -533,6 +551,7 @@ class SpatialMarkov:
 def spatial_markov(y, w, k=5, m=5, fixed=True, data=None):
     """Spatial Markov of Y (units x periods) with weights W (giddy
     Spatial_Markov): K classes of the value, M of its lag."""
+    w = _w(w)
     ya, n, nt, _ = _panel(y, data)
     out = ctypes.POINTER(_lib.SpMarkovResult)()
     ctx = context()
@@ -543,6 +562,7 @@ def spatial_markov(y, w, k=5, m=5, fixed=True, data=None):
 
 def lisa_markov(y, w, data=None):
     """Transitions between Moran scatterplot quadrants (giddy LISA_Markov)."""
+    w = _w(w)
     ya, n, nt, _ = _panel(y, data)
     out = ctypes.POINTER(_lib.SpMarkovResult)()
     ctx = context()

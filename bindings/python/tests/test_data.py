@@ -86,3 +86,11 @@ def test_store_import_rejects_bad_file(tmp_path, store_uri):
 def test_names():
     assert aimaq.name_key("  Алматы ") == aimaq.name_key("алматы")
     assert aimaq.translit_latin("Қазақстан") == "Qazaqstan"
+
+
+def test_numeric_codes_become_text():
+    # pandas reads codes as numbers; the library keeps codes as text.
+    df = pd.DataFrame({"code": [1.0, 2.0, np.nan], "x": [1, 2, 3]})
+    import aimaq._core as core
+    t = core.from_frame(df)
+    assert core.to_frame(t.ptr)["code"].tolist() == ["1", "2", None]

@@ -180,3 +180,23 @@ def test_spatial_markov_usjoin():
     assert r2.T_pooled.tolist()[0] == [729, 71, 1, 0, 0]
     lm = aimaq.lisa_markov(y, w)
     assert lm.k == 4 and lm.T.sum() == 48 * 80
+
+
+def test_scipy_matrix_as_weights(stl):
+    sp = pytest.importorskip("scipy.sparse")
+    w = aimaq.Weights.read(STL / "stl.gal")
+    m = aimaq.moran("HR8893", w.to_scipy(), data=stl, permutations=0)
+    assert m.I == pytest.approx(0.24365582621771659, abs=1e-13)
+    with pytest.raises(aimaq.UsageError):
+        aimaq.moran("HR8893", [[0, 1], [1, 0]], data=stl)
+
+
+def test_geodataframe_written_and_read(columbus, tmp_path):
+    gpd = pytest.importorskip("geopandas")
+    gdf = gpd.GeoDataFrame(columbus[["POLYID", "CRIME"]], geometry=columbus.geometry,
+                           crs="EPSG:4326")
+    aimaq.write(gdf, tmp_path / "c.geojson")
+    back = aimaq.read(tmp_path / "c.geojson")
+    assert isinstance(back, gpd.GeoDataFrame) and len(back) == 49
+    assert back.crs.to_string() == "EPSG:4326"
+    assert aimaq.Weights.queen(back).summary()["links"] == 236
