@@ -73,10 +73,15 @@ class DeniedError(Error, PermissionError):
 
 _BY_CODE = {c.code: c for c in (InputError, FileError, OutOfMemoryError, StoreError,
                                 NotFoundError, UsageError, InternalError, DeniedError)}
+for _c in (Error, *_BY_CODE.values()):
+    _c.__module__ = "aimaq"  # tracebacks say aimaq.InputError, the name users catch
 
 
 class AimaqWarning(UserWarning):
     """A warning the library reported (aq_ctx_set_warning_fn)."""
+
+
+AimaqWarning.__module__ = "aimaq"
 
 
 # ------------------------------------------------------------------ contexts
