@@ -10,7 +10,8 @@ from ._core import (AimaqWarning, DeniedError, Error, FileError, InputError, Int
 from ._lib import path as library_path
 from .analysis import (STRUCTURE_MEASURES, Classes, Graph, Method, Potential, access, audit,
                        classify, depressed, location_quotients, od, potential, scenario,
-                       shift_share, specialisation, structure, two_step_fca, uncertainty)
+                       shift_share, specialisation, structure, support, two_step_fca,
+                       uncertainty)
 from .data import HTML, Store, check_table, name_key, open_store, read, translit_latin, write
 from .ineq import (MEASURES, Convergence, Disparity, Markov, bootstrap, convergence, disparity,
                    kendall_tau, markov, markov_classes)

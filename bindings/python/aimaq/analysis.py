@@ -345,6 +345,33 @@ def potential(method, df, allow_missing=False):
     return Potential(units, classes, m)
 
 
+def support(method, df, pairs=None, origin=None, destination=None, minutes=None,
+            max_minutes=None, allow_missing=False):
+    """Support and satellite settlements (aq_index_support, or with PAIRS,
+    a table of travel times, aq_index_support_ex): (units, summary). Units
+    get role "support", "satellite" or "unattached" and their support_id."""
+    ctx = context()
+    t = from_frame(df, ctx)
+    m = _method(method, t, ctx, allow_missing)
+    idx = ctypes.c_void_p()
+    ctx.check(lib.aq_index_compute(ctx.ptr, m.ptr, t.ptr, ctypes.byref(idx)))
+    a, b = ctypes.c_void_p(), ctypes.c_void_p()
+    try:
+        if pairs is None:
+            ctx.check(lib.aq_index_support(ctx.ptr, m.ptr, t.ptr, idx.value, ctypes.byref(a),
+                                           ctypes.byref(b)))
+        else:
+            pt = from_frame(pairs, ctx)
+            times = _lib.SupportTimes(pt.ptr, enc(origin), enc(destination), enc(minutes),
+                                      math.nan if max_minutes is None else float(max_minutes))
+            ctx.check(lib.aq_index_support_ex(ctx.ptr, m.ptr, t.ptr, idx.value,
+                                              ctypes.byref(times), ctypes.byref(a),
+                                              ctypes.byref(b)))
+    finally:
+        lib.aq_index_free(idx.value)
+    return take_table(a.value), take_table(b.value)
+
+
 def audit(method, df, allow_missing=False):
     """The JRC statistical audit: (indicators, pillars) DataFrames."""
     ctx = context()

@@ -197,6 +197,18 @@ class Store:
         """Cells the imported files marked as having no value, with the reason."""
         return self._table(lib.aq_store_missing)
 
+    def link_units(self, from_code, to_code, date, share):
+        """Records that FROM_CODE passed SHARE (0..1) of its population to
+        TO_CODE on DATE (a split or a merge)."""
+        self._ctx.check(lib.aq_store_link_units(self._live(), enc(from_code), enc(to_code),
+                                                enc(date), float(share)))
+
+    def rebase(self, indicator, period, date, additive=True):
+        """INDICATOR of PERIOD on the units valid at DATE: counts split by
+        the recorded shares (additive), rates carried over (additive=False)."""
+        return self._table(lib.aq_store_rebase, enc(indicator), enc(period), enc(date),
+                           int(bool(additive)))
+
     def check(self):
         """Data checks of the whole store as a DataFrame of findings."""
         out = ctypes.c_void_p()

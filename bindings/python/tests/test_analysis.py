@@ -224,3 +224,22 @@ def test_progress_and_threads(tmp_path, store_uri):
     d1 = aimaq.disparity(x)
     aimaq.set_threads(0)
     assert aimaq.disparity(x).gini == d1.gini  # results do not depend on threads
+
+
+def test_support_satellite():
+    # tests/cli/index.sh: S2 is 5 km from S1 (3-4-5), S3 10 km from S4,
+    # S6 1 km from S1, S5 farther than 30 km from any support settlement.
+    df = aimaq.read(METHODS / "support.csv")
+    units, summary = aimaq.support(METHODS / "support.yaml", df)
+    u = units.set_index("id")
+    assert u.loc["S1", ["class", "role", "support_id", "distance_km"]].tolist() == \
+        ["high", "support", "S1", 0]
+    assert u.loc["S2", ["role", "support_id", "distance_km"]].tolist() == ["satellite", "S1", 5]
+    assert u.loc["S3", ["role", "support_id", "distance_km"]].tolist() == ["satellite", "S4", 10]
+    assert u.loc["S5", "role"] == "unattached"
+    sm = summary.set_index("role")
+    assert sm.loc["support", ["count", "population"]].tolist() == [2, 1800]
+    assert sm.loc["satellite", ["count", "population"]].tolist() == [3, 300]
+    with pytest.raises(aimaq.UsageError) as e:
+        aimaq.support(METHODS / "minimal.yaml", aimaq.read(METHODS / "minimal.csv"))
+    assert "has no 'support' section" in e.value.message

@@ -94,3 +94,26 @@ def test_numeric_codes_become_text():
     import aimaq._core as core
     t = core.from_frame(df)
     assert core.to_frame(t.ptr)["code"].tolist() == ["1", "2", None]
+
+
+def test_store_rebase_across_reforms(tmp_path, store_uri):
+    # t_store.c's toy country: R split in 2018 into R (70 %) and S (30 %),
+    # then S in 2022 into S and T (50 % each).
+    units = tmp_path / "units.csv"
+    units.write_text("code,parent,level,name_en,valid_from\nC,,country,Country,\nR,C,region,R,\n"
+                     "S,C,region,S,2018-01-01\nT,C,region,T,2022-01-01\n")
+    obs = tmp_path / "obs.csv"
+    obs.write_text("code,year,people,rate\nR,2017,1000,8\nC,2017,1000,8\n")
+    with aimaq.Store(store_uri, create=True) as s:
+        assert s.import_file(units)["units_added"] == 4
+        for a, b, d, sh in (("R", "R", "2018-01-01", 0.7), ("R", "S", "2018-01-01", 0.3),
+                            ("S", "S", "2022-01-01", 0.5), ("S", "T", "2022-01-01", 0.5)):
+            s.link_units(a, b, d, sh)
+        assert s.import_file(obs)["observations"] == 4
+        t = s.rebase("people", "2017", "2023")
+        assert t["code"].tolist() == ["C", "R", "S", "T"]
+        assert t["value"].tolist() == pytest.approx([1000, 700, 150, 150], abs=1e-12)
+        assert s.rebase("rate", "2017", "2023", additive=False)["value"].tolist() == [8] * 4
+        with pytest.raises(aimaq.InputError) as e:
+            s.link_units("R", "S", "2018-01-01", 1.5)
+        assert "share 1.5 of the link R -> S is not between 0 and 1" in e.value.message
