@@ -373,6 +373,8 @@ _protos = {
     # aimaq_network.h
     "aq_graph_new": (I, [V, SZ, _P(c_uint32), _P(c_uint32), c_double_p, SZ, I, VP]),
     "aq_graph_free": (None, [V]), "aq_graph_nnodes": (SZ, [V]), "aq_graph_nedges": (SZ, [V]),
+    "aq_graph_node_id": (S, [V, SZ, _P(c_char), SZ]), "aq_graph_find": (I, [V, S, c_size_t_p]),
+    "aq_hansen": (I, [V, V, c_size_t_p, SZ, c_size_t_p, c_double_p, SZ, D, D, c_double_p]),
     "aq_edge_opts_init": (None, [_P(EdgeOpts)]),
     "aq_graph_from_edges": (I, [V, V, _P(EdgeOpts), VP]),
     "aq_graph_set_coords": (I, [V, V, V, S, S, S, I]),

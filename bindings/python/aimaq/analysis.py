@@ -8,8 +8,8 @@ import numpy as np
 import pandas as pd
 
 from . import _lib
-from ._core import (StrArray, UsageError, as_doubles, call_table, context, dec, dptr, enc,
-                    from_frame, html_table, take_table)
+from ._core import (NotFoundError, StrArray, UsageError, as_doubles, call_table, context, dec,
+                    dptr, enc, from_frame, html_table, take_table)
 from ._lib import lib
 from .ineq import column
 
@@ -159,6 +159,50 @@ class Graph:
         t = from_frame(nodes, ctx)
         ctx.check(lib.aq_graph_set_coords(ctx.ptr, self.ptr, t.ptr, enc(id), enc(x), enc(y),
                                           int(geographic)))
+
+    def node_ids(self):
+        """The identifier of every node (as text), in node order."""
+        buf = ctypes.create_string_buffer(64)
+        return [dec(lib.aq_graph_node_id(self.ptr, v, buf, 64)) for v in range(self.nnodes)]
+
+    def find(self, ids):
+        """Node numbers of the identifiers IDS (numbers or text)."""
+        out, v = [], ctypes.c_size_t()
+        for i in ids:
+            key = str(int(i)) if isinstance(i, (float, np.floating)) and float(i).is_integer() \
+                else str(i)
+            if not lib.aq_graph_find(self.ptr, enc(key), ctypes.byref(v)):
+                raise NotFoundError(f"no node '{key}' in the network")
+            out.append(v.value)
+        return np.array(out, dtype=np.uintp)
+
+    def nearest(self, sources, limit=math.inf, toward=True):
+        """Multi-source Dijkstra (aq_graph_nearest) from the nodes whose
+        identifiers are SOURCES: (minutes to the nearest, index into SOURCES
+        of it, -1 when unreachable), one per node."""
+        src = np.ascontiguousarray(self.find(sources), dtype=np.uintp)
+        n = self.nnodes
+        minutes, of = np.empty(n), np.empty(n, dtype=np.int_)
+        ctx = context()
+        ctx.check(lib.aq_graph_nearest(ctx.ptr, self.ptr,
+                                       src.ctypes.data_as(ctypes.POINTER(ctypes.c_size_t)),
+                                       src.size, float(limit), int(bool(toward)), dptr(minutes),
+                                       of.ctypes.data_as(ctypes.POINTER(ctypes.c_long))))
+        return minutes, of
+
+    def hansen(self, origins, destinations, weights, beta, limit=math.inf):
+        """Hansen gravity accessibility sum_j w_j exp(-beta t_kj) of each
+        origin (identifiers) over DESTINATIONS with WEIGHTS."""
+        o = np.ascontiguousarray(self.find(origins), dtype=np.uintp)
+        d = np.ascontiguousarray(self.find(destinations), dtype=np.uintp)
+        w = as_doubles(weights, d.size, "weights")
+        out = np.empty(o.size)
+        sz = ctypes.POINTER(ctypes.c_size_t)
+        ctx = context()
+        ctx.check(lib.aq_hansen(ctx.ptr, self.ptr, o.ctypes.data_as(sz), o.size,
+                                d.ctypes.data_as(sz), dptr(w), d.size, float(beta),
+                                float(limit), dptr(out)))
+        return out
 
     @property
     def nnodes(self):

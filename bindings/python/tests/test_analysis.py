@@ -103,6 +103,22 @@ def test_access_and_2sfca():
     assert "'99' (line 3)" in e.value.message
 
 
+def test_graph_nearest_and_hansen():
+    g = aimaq.Graph.from_edges(aimaq.read(NET / "edges.csv"))
+    ids = g.node_ids()
+    assert ids == ["10", "20", "30", "40", "50", "60"]
+    minutes, of = g.nearest([10])
+    # tests/cli/access.sh: node 30 is 20 minutes from the centre at 10,
+    # node 40 30 minutes, node 50 in another part of the network
+    got = dict(zip(ids, minutes))
+    assert got["30"] == 20 and got["40"] == 30 and np.isinf(got["50"])
+    assert of.tolist() == [0, 0, 0, 0, -1, -1]
+    h = g.hansen([20], [10, 30], [100, 50], beta=0.1)
+    assert h[0] == pytest.approx(150 * np.exp(-1.0), abs=1e-12)
+    with pytest.raises(aimaq.NotFoundError):
+        g.nearest([99])
+
+
 def test_potential_minimal():
     df = aimaq.read(METHODS / "minimal.csv")
     p = aimaq.potential(METHODS / "minimal.yaml", df)
