@@ -200,3 +200,20 @@ def test_geodataframe_written_and_read(columbus, tmp_path):
     assert isinstance(back, gpd.GeoDataFrame) and len(back) == 49
     assert back.crs.to_string() == "EPSG:4326"
     assert aimaq.Weights.queen(back).summary()["links"] == 236
+
+
+def test_gil_released_during_permutations(stl):
+    """Another Python thread runs while the library computes (ctypes drops
+    the GIL for the call): the main thread keeps counting meanwhile."""
+    import threading
+    w = aimaq.Weights.read(STL / "stl.gal")
+    y = stl["HR8893"].to_numpy()
+    res = {}
+    th = threading.Thread(target=lambda: res.update(m=aimaq.moran(y, w, permutations=100000)))
+    count = 0
+    th.start()
+    while th.is_alive():
+        count += 1
+    th.join()
+    assert res["m"].I == pytest.approx(0.24365582621771659, abs=1e-13)
+    assert count > 1000
