@@ -95,13 +95,18 @@ class Context:
         if not self.ptr:
             raise OutOfMemoryError("aimaq: cannot create a context")
         self.progress = None
+        self._pending = None
         self._warn_cb = _lib.WARNING_FN(self._on_warning)
         self._prog_cb = _lib.PROGRESS_FN(self._on_progress)
         lib.aq_ctx_set_warning_fn(self.ptr, self._warn_cb, None)
         lib.aq_ctx_set_progress_fn(self.ptr, self._prog_cb, None)
 
     def _on_warning(self, user, message):
-        _warnings.warn(message.decode("utf-8", "replace"), AimaqWarning, stacklevel=3)
+        try:
+            _warnings.warn(message.decode("utf-8", "replace"), AimaqWarning, stacklevel=3)
+        except Exception as e:  # warnings made errors: raised when the call returns
+            if self._pending is None:
+                self._pending = e
 
     def _on_progress(self, user, what, done, total):
         fn = self.progress or _global_progress
@@ -112,10 +117,13 @@ class Context:
                 pass
 
     def check(self, rc):
+        pending, self._pending = self._pending, None
         if rc != 0:
             msg = (lib.aq_errmsg(self.ptr) or b"").decode("utf-8", "replace")
             lib.aq_clear_error(self.ptr)
             raise _BY_CODE.get(rc, Error)(msg or f"aimaq error {rc}", rc)
+        if pending is not None:
+            raise pending
 
     def __del__(self):
         if getattr(self, "ptr", None):
@@ -422,5 +430,11 @@ def call_table(fn, *args, ctx=None, geometry=True):
     """Calls FN(ctx, *args, &out) and returns the table *out as a DataFrame."""
     ctx = ctx or context()
     out = ctypes.c_void_p()
-    ctx.check(fn(ctx.ptr, *args, ctypes.byref(out)))
+    rc = fn(ctx.ptr, *args, ctypes.byref(out))
+    try:
+        ctx.check(rc)
+    except BaseException:
+        if rc == 0 and out.value:  # a warning made an error: the table is not wanted
+            lib.aq_table_free(out.value)
+        raise
     return take_table(out.value, geometry)

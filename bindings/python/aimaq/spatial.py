@@ -86,8 +86,9 @@ class Weights:
     def _make(fn, *args, ids=None):
         ctx = context()
         out = ctypes.c_void_p()
-        ctx.check(fn(ctx.ptr, *args, ctypes.byref(out)))
-        w = Weights(out.value)
+        rc = fn(ctx.ptr, *args, ctypes.byref(out))
+        w = Weights(out.value) if rc == 0 else None  # freed also when a warning raises
+        ctx.check(rc)
         if ids is not None:
             w.ids = ids
         return w

@@ -117,3 +117,15 @@ def test_store_rebase_across_reforms(tmp_path, store_uri):
         with pytest.raises(aimaq.InputError) as e:
             s.link_units("R", "S", "2018-01-01", 1.5)
         assert "share 1.5 of the link R -> S is not between 0 and 1" in e.value.message
+
+
+def test_library_warnings(data):
+    mexico = data / "pysal" / "mexico" / "mexico.csv"
+    with pytest.warns(aimaq.AimaqWarning, match="decimal mark is ambiguous"):
+        aimaq.read(mexico)
+    import warnings
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", aimaq.AimaqWarning)
+        with pytest.raises(aimaq.AimaqWarning, match="hanson03"):
+            aimaq.read(mexico)
+    assert len(aimaq.read(mexico)) == 32  # nothing left pending on the context
