@@ -34,7 +34,8 @@ export AIMAQ_LIBRARY=$P/lib/libaimaq.so.0
 cp -r bindings/python "$T/src"
 rm -rf "$T/src/build" "$T/src"/*.egg-info
 if "$PY" -m pip --version > /dev/null 2>&1; then
-  if "$PY" -m pip install -q --no-build-isolation --no-deps --no-index --target "$T/site" "$T/src" \
+  if "$PY" -m pip install -q --no-build-isolation --no-deps --no-index --no-cache-dir \
+    --disable-pip-version-check --target "$T/site" "$T/src" \
     > "$T/pip.log" 2>&1; then ok; else
     bad "pip install --no-build-isolation bindings/python failed"; sed 's/^/  | /' "$T/pip.log" >&2
   fi
