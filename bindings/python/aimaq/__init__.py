@@ -12,7 +12,8 @@ from .analysis import (STRUCTURE_MEASURES, Classes, Graph, Method, Potential, ac
                        classify, depressed, location_quotients, od, potential, scenario,
                        shift_share, specialisation, structure, support, two_step_fca,
                        uncertainty)
-from .data import HTML, Store, check_table, name_key, open_store, read, translit_latin, write
+from .data import (HTML, Store, check_table, name_key, name_loose_key, name_roman_key, open_store,
+                   read, translit_latin, with_points, write)
 from .ineq import (MEASURES, Convergence, Disparity, Markov, bootstrap, convergence, disparity,
                    kendall_tau, markov, markov_classes)
 from .spatial import (Geary, GetisOrd, Local, Moran, SpatialMarkov, Weights, centroids,

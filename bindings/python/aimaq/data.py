@@ -3,8 +3,8 @@ import ctypes
 import os
 
 from . import _lib
-from ._core import (NotFoundError, StrArray, UsageError, call_table, context, dec, enc,
-                    from_frame, read_opts, take_table, Context)
+from ._core import (Context, StrArray, UsageError, call_table, context, dec, enc, from_frame,
+                    read_opts, take_table, to_frame)
 from ._lib import lib
 
 _FORMATS = {"auto": 0, "csv": 1, "json": 2, "geojson": 3, "gpkg": 4, "xlsx": 5, "text": 6,
@@ -68,6 +68,41 @@ def name_key(name):
         return ctypes.string_at(out.value).decode()
     finally:
         lib.aq_free(out.value)
+
+
+def _string_call(fn, *args):
+    ctx = context()
+    out = ctypes.c_void_p()
+    ctx.check(fn(ctx.ptr, *args, ctypes.byref(out)))
+    try:
+        return ctypes.string_at(out.value).decode()
+    finally:
+        lib.aq_free(out.value)
+
+
+def name_loose_key(name):
+    """The loose matching key: keyboard fallbacks and administrative words
+    ("с.", "ауданы") ignored (aq_name_loose_key)."""
+    return _string_call(lib.aq_name_loose_key, enc(name))
+
+
+def name_roman_key(name, stem=False):
+    """The romanisation key: every common romanisation of Russian and
+    Kazakh folded with Cyrillic to one skeleton; STEM cuts adjectival
+    endings (aq_name_roman_key)."""
+    return _string_call(lib.aq_name_roman_key, enc(name), int(bool(stem)))
+
+
+def with_points(df, lon="lon", lat="lat"):
+    """DF with a point geometry (EPSG:4326) for each row whose LON and LAT
+    columns hold degrees (aq_table_points_from_lonlat): a GeoDataFrame when
+    GeoPandas is installed."""
+    ctx = context()
+    t = from_frame(df, ctx)
+    made = ctypes.c_size_t()
+    ctx.check(lib.aq_table_points_from_lonlat(ctx.ptr, t.ptr, enc(lon), enc(lat),
+                                              ctypes.byref(made)))
+    return to_frame(t.ptr)
 
 
 def translit_latin(name):
@@ -171,6 +206,20 @@ class Store:
                                 for c in (r.columns[i] for i in range(r.ncolumns))]}
         finally:
             lib.aq_import_result_clear(ctypes.byref(r))
+
+    def import_frame(self, df, dataset, format=None, **opts):
+        """Imports a DataFrame as the dataset DATASET: the library writes it
+        to a temporary file (GeoJSON when it has geometries, else CSV) and
+        imports that (import_file's options apply), so a frame goes through
+        the same checks, mapping and all-or-nothing transaction as a file."""
+        import tempfile
+        from ._core import geometries_wkb
+        wkb, _ = geometries_wkb(df)
+        ext = format or ("geojson" if wkb is not None else "csv")
+        with tempfile.TemporaryDirectory(prefix="aimaq-") as d:
+            path = os.path.join(d, f"{dataset}.{ext}".replace(os.sep, "_"))
+            write(df, path)
+            return self.import_file(path, dataset=dataset, **opts)
 
     def select(self, indicators=None, level=None, period=None, under=None, max_dataset=0,
                geometry=False):

@@ -129,3 +129,31 @@ def test_library_warnings(data):
         with pytest.raises(aimaq.AimaqWarning, match="hanson03"):
             aimaq.read(mexico)
     assert len(aimaq.read(mexico)) == 32  # nothing left pending on the context
+
+
+def test_import_frame_and_points(store_uri):
+    units = pd.DataFrame({"code": ["R1", "S1", "S2"], "parent": [None, "R1", "R1"],
+                          "level": ["region", "settlement", "settlement"],
+                          "name_ru": ["Регион", "Акколь", "Жанакала"]})
+    obs = pd.DataFrame({"code": ["S1", "S2"], "period": ["2023", "2023"],
+                        "population": [1000.0, 500.0]})
+    with aimaq.Store(store_uri, create=True) as s:
+        assert s.import_frame(units, "units from pandas")["units_added"] == 3
+        r = s.import_frame(obs, "population from pandas")
+        assert r["observations"] == 2
+        assert "population from pandas" in s.datasets()["name"].tolist()
+        got = s.select("population", level="settlement")
+        assert dict(zip(got["code"], got["population"])) == {"S1": 1000, "S2": 500}
+        bad = pd.DataFrame({"code": ["S9"], "period": ["2023"], "population": ["12x"]})
+        with pytest.raises(aimaq.Error):
+            s.import_frame(bad, "bad")
+        assert len(s.datasets()) == 2
+    pts = aimaq.with_points(pd.DataFrame({"code": ["a", "b"], "lon": [71.4, 500.0],
+                                          "lat": [51.1, 0.0]}))
+    geom = pts["geometry"]
+    assert geom.iloc[0] is not None and (geom.iloc[1] is None or pd.isna(geom.iloc[1]))
+
+
+def test_name_keys():
+    assert aimaq.name_loose_key("с. Акколь") == aimaq.name_loose_key("Акколь")
+    assert aimaq.name_roman_key("Akkol") == aimaq.name_roman_key("Акколь")
