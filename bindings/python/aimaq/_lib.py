@@ -10,7 +10,7 @@ import ctypes.util
 import os
 import subprocess
 from ctypes import (CFUNCTYPE, POINTER, Structure, c_char, c_char_p, c_double, c_int,
-                    c_long, c_longlong, c_size_t, c_ubyte, c_uint, c_uint32, c_uint64,
+                    c_long, c_longlong, c_size_t, c_ubyte, c_uint32, c_uint64,
                     c_ulonglong, c_void_p)
 
 _P = POINTER

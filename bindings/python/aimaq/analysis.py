@@ -9,7 +9,7 @@ import pandas as pd
 
 from . import _lib
 from ._core import (NotFoundError, StrArray, UsageError, as_doubles, call_table, context, dec,
-                    dptr, enc, from_frame, html_table, take_table)
+                    dptr, enc, from_frame, take_table)
 from ._lib import lib
 from .ineq import column
 

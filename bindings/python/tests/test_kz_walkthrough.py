@@ -5,7 +5,6 @@ import json
 import os
 import subprocess
 
-import numpy as np
 import pytest
 
 import aimaq

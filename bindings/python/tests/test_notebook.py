@@ -2,7 +2,6 @@
 store's checks and matching come back as DataFrames."""
 import numpy as np
 import pandas as pd
-import pytest
 
 import aimaq
 from conftest import DATA

@@ -183,7 +183,7 @@ def test_spatial_markov_usjoin():
 
 
 def test_scipy_matrix_as_weights(stl):
-    sp = pytest.importorskip("scipy.sparse")
+    pytest.importorskip("scipy.sparse")
     w = aimaq.Weights.read(STL / "stl.gal")
     m = aimaq.moran("HR8893", w.to_scipy(), data=stl, permutations=0)
     assert m.I == pytest.approx(0.24365582621771659, abs=1e-13)
