@@ -198,6 +198,28 @@ def test_scenario():
     assert r.loc["hospital: people within 30 min"].tolist() == [1800, 2050, 250]
 
 
+def test_scenario_from_the_store(small_store, tmp_path):
+    # tests/cli/scenario.sh: settlements from the store, straight-line
+    # times; B (200 people) moves to A; mean minutes worked out by hand.
+    plan = tmp_path / "sp.yaml"
+    plan.write_text("""network:
+  straight_line: {circuity: 1.3, kmh: 60}
+settlements: {level: settlement, period: 2023, population: population, indicator: income, class: parent}
+services:
+  centre: {where: {code: A}}
+changes:
+  - relocate: {settlements: [B], to_class: D1, within: 60}
+""")
+    r = aimaq.scenario(plan, db=small_store).set_index("metric")
+    assert r.loc["people moved"].tolist() == [0, 200, 200]
+    assert r.loc["centre: people within 30 min"].tolist() == [100, 300, 200]
+    assert r.loc["centre: mean minutes", "before"] == pytest.approx(182.2942074994644, abs=1e-9)
+    assert r.loc["centre: mean minutes", "after"] == pytest.approx(166.0296447979539, abs=1e-9)
+    with pytest.raises(aimaq.Error) as e:
+        aimaq.scenario(plan)
+    assert "settlements need file: FILE, or level: LEVEL with a store" in e.value.message
+
+
 def test_report_and_maps(small_store, tmp_path):
     with aimaq.Store(small_store, readonly=True) as s:
         html = s.report(tmp_path / "r.html", value="population", level="settlement",
