@@ -47,6 +47,16 @@ if [ "$mode" = test ]; then
   # initdb and pg_ctl, and psql and pg_dump for the CLI tests.
   ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need="$need postgresql"
   command -v pg_dump >/dev/null 2>&1 || need="$need postgresql-client"
+  # The Python package's tests (tests/cli/python.sh): Debian's numpy,
+  # pandas, scipy and pytest, pip and setuptools for the offline install,
+  # GeoPandas for the GeoDataFrame round trip. Looked for in PATH's python3
+  # and in Debian's own (a pyenv or venv one may come first on PATH).
+  py_ok=""
+  for py in python3 /usr/bin/python3; do
+    "$py" -c 'import numpy, pandas, scipy, pytest, setuptools, pip, geopandas' >/dev/null 2>&1 && py_ok=1
+  done
+  [ -n "$py_ok" ] ||
+    need="$need python3-numpy python3-pandas python3-scipy python3-pytest python3-setuptools python3-pip python3-geopandas"
 fi
 if [ "$mode" = valgrind ]; then
   command -v valgrind >/dev/null 2>&1 || need="$need valgrind"
