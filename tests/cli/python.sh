@@ -53,6 +53,50 @@ got=$(env -u AIMAQ_LIBRARY PKG_CONFIG_PATH="$P/lib/pkgconfig" PYTHONPATH=$SITE "
 eq "$got" "$P/lib/libaimaq.so.0" "library found through pkg-config"
 # pytest from the repository root imports the installed package ($SITE):
 # neither the root nor the tests' folder holds an aimaq package.
+# The package mirrors the public structures in ctypes (_lib.py); a field
+# added in C and not there shifts every later one, and the library reads
+# past the Python object. Each mirror's size must be the C struct's.
+cat > "$T/sizes.c" << 'EOF_C'
+#include <aimaq.h>
+#include <aimaq_index.h>
+#include <aimaq_ineq.h>
+#include <aimaq_network.h>
+#include <aimaq_report.h>
+#include <aimaq_spatial.h>
+#include <aimaq_structure.h>
+#include <stdio.h>
+#define S(py, c) printf("%s %zu\n", #py, sizeof(c))
+int main(void)
+{
+    S(ReadOpts, aq_read_opts); S(ImportOpts, aq_import_opts); S(ImportColumn, aq_import_column);
+    S(ImportResult, aq_import_result); S(Selection, aq_selection); S(Finding, aq_finding);
+    S(MatchOpts, aq_match_opts); S(IneqOpts, aq_ineq_opts); S(IneqGroup, aq_ineq_group);
+    S(IneqResult, aq_ineq_result); S(IneqCI, aq_ineq_ci); S(Sigma, aq_sigma);
+    S(ConvergenceResult, aq_convergence_result); S(MarkovResult, aq_markov_result);
+    S(WeightsInfo, aq_weights_info); S(MoranResult, aq_moran_result); S(GearyResult, aq_geary_result);
+    S(GetisResult, aq_getis_result); S(LocalOpts, aq_local_opts); S(Local, aq_local);
+    S(SpMarkovResult, aq_spmarkov_result); S(Shift, aq_shift); S(StructureOpts, aq_structure_opts);
+    S(EdgeOpts, aq_edge_opts); S(Bands, aq_bands); S(AccessOpts, aq_access_opts);
+    S(NetworkOpts, aq_network_opts); S(UncertaintyOpts, aq_uncertainty_opts);
+    S(SupportTimes, aq_support_times); S(ReportOpts, aq_report_opts);
+    return 0;
+}
+EOF_C
+if cc -std=c11 -I"$P/include" $(PKG_CONFIG_PATH=$P/lib/pkgconfig pkg-config --cflags aimaq) "$T/sizes.c" -o "$T/sizes" \
+  2> "$T/sizes.err" && "$T/sizes" > "$T/sizes.c.txt"; then
+  PYTHONPATH=$T/src "$PY" -c '
+import ctypes, sys
+from aimaq import _lib
+for line in open(sys.argv[1]):
+    name, size = line.split()
+    got = ctypes.sizeof(getattr(_lib, name))
+    print(name, got, "ok" if got == int(size) else "MISMATCH: C has %s" % size)
+' "$T/sizes.c.txt" > "$T/sizes.py.txt" 2>&1 || bad "the structure size check did not run: $(tail -3 "$T/sizes.py.txt")"
+  if grep -q MISMATCH "$T/sizes.py.txt"; then bad "ctypes structures differ from the C headers: $(grep MISMATCH "$T/sizes.py.txt" | tr '\n' ';')"; else ok; fi
+else
+  bad "cannot build the structure size check"; sed 's/^/  | /' "$T/sizes.err" | head -5 >&2
+fi
+
 if PYTHONPATH=$SITE PYTHONDONTWRITEBYTECODE=1 "$PY" -m pytest -q -p no:cacheprovider bindings/python/tests \
   > "$T/pytest.log" 2>&1; then ok; else
   bad "pytest bindings/python/tests failed"; sed 's/^/  | /' "$T/pytest.log" >&2
