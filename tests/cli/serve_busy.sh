@@ -1,9 +1,11 @@
 # serve_busy.sh -- a long upload does not hold up the rest of the server.
 # While `aimaq serve` imports a file of 2 million values (374,000 on
 # PostgreSQL, whose imports are slower), five logins and a central
-# analyst's edit are each answered within 2 s (measured with curl; a
+# analyst's edit are each answered within 5 s (measured with curl; a
 # generous bound, not a benchmark: before the import queue they failed
-# with 503 after 10 s), and correctly; the upload is answered at once with
+# with 503 after 10 s, the writers' lock timeout; unloaded they take
+# 1-125 ms, and 3 s was seen with the suite sharing 2 cores with a build),
+# and correctly; the upload is answered at once with
 # its job (202), whose progress GET /api/imports/ID shows until it is done,
 # and then every value is in the store. None of them is visible before.
 # Then a second big upload is cut by SIGKILL mid-import: the restarted
@@ -41,7 +43,7 @@ timed() {
 fast() { # fast "STATUS SECONDS" WANTED_STATUS WHAT
   local st=${1% *} secs=${1#* }
   eq "$st" "$2" "$3: status"
-  awk -v s="$secs" 'BEGIN { exit !(s < 2.0) }' && ok || bad "$3 took $secs s (over 2 s)"
+  awk -v s="$secs" 'BEGIN { exit !(s < 5.0) }' && ok || bad "$3 took $secs s (over 5 s)"
 }
 job_field() { grep -o "\"$1\":[^,}]*" "$T/job.json" | head -1 | cut -d: -f2- | tr -d '"'; }
 
