@@ -16,7 +16,7 @@ static aq_table *grid(const char *const *cells, size_t nrows, size_t ncols)
     if (aq_table_new(ctx, nrows, &g))
         return NULL;
     for (size_t j = 0; j < ncols; j++) {
-        char nm[16];
+        char nm[32]; /* "Field" and any size_t: -O1 (Asan) warns of truncation at 16 */
         snprintf(nm, sizeof nm, "Field%zu", j + 1);
         aq_table_add_column(ctx, g, nm, AQ_COL_TEXT, NULL);
     }
