@@ -172,9 +172,12 @@ static void gram(const size_t *optr, const uint32_t *oidx, const double *oval, c
                 gi[iidx[b]] += w * ival[b];
         }
     }
-    for (size_t i = 0; i < n; i++)
-        for (size_t j = 0; j < i; j++)
-            G[i * n + j] = G[j * n + i];
+    /* mirror in tiles, so that the column-wise reads stay in cache */
+    for (size_t bi = 0; bi < n; bi += 64)
+        for (size_t bj = 0; bj <= bi; bj += 64)
+            for (size_t i = bi; i < bi + 64 && i < n; i++)
+                for (size_t j = bj; j < bj + 64 && j < i; j++)
+                    G[i * n + j] = G[j * n + i];
 }
 
 int aq_cx_proximity_matrix(aq_ctx *ctx, const double *M, size_t nu, size_t na,
@@ -234,30 +237,123 @@ int aq_cx_proximity_matrix(aq_ctx *ctx, const double *M, size_t nu, size_t na,
 }
 
 /* out[c][p] = sum_q W_cq R[q][p] over the nonzero W_cq, with R row-major
- * na x na: a row of R added per nonzero cell, which the compiler
- * vectorises. */
+ * na x na. R is far larger than the caches (200 MB at 5,000 activities),
+ * so the work goes by blocks of 64 columns, and within a block by rows q
+ * of R: each block row is read once from memory and added to the output
+ * of every unit that has q (W's column lists), while the block of the
+ * output (nu x 64) stays in cache. */
+enum { CX_BW = 64 };
+
 static void sparse_times(const aq__cx_sparse *w, const double *R, size_t na, double *out, int nt)
 {
-#pragma omp parallel for num_threads(nt) schedule(dynamic, 2) if (nt > 1 && w->nr > 8)
-    for (size_t c = 0; c < w->nr; c++) {
-        double *o = out + c * na;
-        memset(o, 0, na * sizeof *o);
-        for (size_t k = w->rp[c]; k < w->rp[c + 1]; k++) {
-            const double *r = R + (size_t)w->ri[k] * na;
-            double v = w->rv[k];
+    size_t nb = (na + CX_BW - 1) / CX_BW;
+#pragma omp parallel for num_threads(nt) schedule(dynamic, 1) if (nt > 1 && nb > 1)
+    for (size_t b = 0; b < nb; b++) {
+        size_t p0 = b * CX_BW, p1 = p0 + CX_BW < na ? p0 + CX_BW : na;
+        for (size_t c = 0; c < w->nr; c++)
+            for (size_t p = p0; p < p1; p++)
+                out[c * na + p] = 0;
+        for (size_t q = 0; q < w->nc; q++) {
+            const double *r = R + q * na;
+            for (size_t k = w->cp[q]; k < w->cp[q + 1]; k++) {
+                double *o = out + (size_t)w->ci[k] * na, v = w->cv[k];
 #pragma omp simd
-            for (size_t p = 0; p < na; p++)
-                o[p] += v * r[p];
+                for (size_t p = p0; p < p1; p++)
+                    o[p] += v * r[p];
+            }
         }
     }
 }
 
-static bool is_symmetric(const double *phi, size_t na)
+/* Two products in one pass over R: out1 = W1 R and out2 = W2 R, with W1
+ * and W2 of one sparsity pattern (w1, and v2 the values of W2 in w1's
+ * column order): R's rows are read once for both. */
+static void sparse_times2(const aq__cx_sparse *w1, const double *v2, const double *R, size_t na,
+                          double *out1, double *out2, int nt)
 {
-    for (size_t p = 0; p < na; p++)
-        for (size_t q = p + 1; q < na; q++)
-            if (phi[p * na + q] != phi[q * na + p])
-                return false;
+    size_t nb = (na + CX_BW - 1) / CX_BW;
+#pragma omp parallel for num_threads(nt) schedule(dynamic, 1) if (nt > 1 && nb > 1)
+    for (size_t b = 0; b < nb; b++) {
+        size_t p0 = b * CX_BW, p1 = p0 + CX_BW < na ? p0 + CX_BW : na;
+        for (size_t c = 0; c < w1->nr; c++)
+            for (size_t p = p0; p < p1; p++)
+                out1[c * na + p] = out2[c * na + p] = 0;
+        for (size_t q = 0; q < w1->nc; q++) {
+            const double *r = R + q * na;
+            for (size_t k = w1->cp[q]; k < w1->cp[q + 1]; k++) {
+                size_t c = w1->ci[k];
+                double *o1 = out1 + c * na, *o2 = out2 + c * na, v = w1->cv[k], g = v2[k];
+#pragma omp simd
+                for (size_t p = p0; p < p1; p++) {
+                    o1[p] += v * r[p];
+                    o2[p] += g * r[p];
+                }
+            }
+        }
+    }
+}
+
+int aq__cx_density_outlook(aq_ctx *ctx, const double *M, size_t nu, size_t na, const double *phi,
+                           const double *kp, double *density, double *coi, double *cog)
+{
+    /* phi symmetric: density_cp = sum_q M_cq phi_qp / colsum_p and the COG
+     * sum sum_q M_cq w_q phi_qp (w_q = kp_q / rowsum_q) both add rows of
+     * phi, once each per present cell. */
+    int nt = aq__cx_threads(ctx);
+    double *sum = aq__xcalloc(ctx, aq__cx_n1(na), sizeof *sum);
+    double *w = aq__xmalloc(ctx, aq__cx_n1(na) * sizeof *w);
+    double *tot = aq__xcalloc(ctx, aq__cx_n1(na), sizeof *tot);
+    double *v2 = NULL;
+    aq__cx_sparse s = {0};
+    int rc = sum && w && tot ? aq__cx_sparse_make(ctx, M, nu, na, &s) : AQ_ENOMEM;
+    if (!rc && !(v2 = aq__xmalloc(ctx, aq__cx_n1(s.nnz) * sizeof *v2)))
+        rc = AQ_ENOMEM;
+    if (rc)
+        goto out;
+    for (size_t q = 0; q < na; q++) {
+        const double *row = phi + q * na;
+        double rs = 0;
+        for (size_t p = 0; p < na; p++)
+            rs += row[p];
+        sum[q] = rs; /* row sum = column sum */
+        w[q] = rs > 0 && kp[q] == kp[q] ? kp[q] / rs : 0;
+        for (size_t p = 0; p < na; p++)
+            tot[p] += w[q] * row[p];
+    }
+    for (size_t q = 0; q < na; q++)
+        for (size_t k = s.cp[q]; k < s.cp[q + 1]; k++)
+            v2[k] = s.cv[k] * w[q];
+    sparse_times2(&s, v2, phi, na, density, cog, nt);
+    for (size_t c = 0; c < nu; c++) {
+        double acc = 0;
+        for (size_t p = 0; p < na; p++) {
+            size_t i = c * na + p;
+            double m = M[i];
+            density[i] = sum[p] > 0 ? density[i] / sum[p] : NAN;
+            cog[i] = kp[p] == kp[p] ? (1 - m) * (tot[p] - cog[i]) : NAN;
+            double t = (1 - m) * density[i] * kp[p];
+            if (t == t)
+                acc += t;
+        }
+        coi[c] = acc;
+    }
+out:
+    aq__cx_sparse_free(&s);
+    aq__free(sum);
+    aq__free(w);
+    aq__free(tot);
+    aq__free(v2);
+    return rc;
+}
+
+bool aq__cx_is_symmetric(const double *phi, size_t na)
+{
+    for (size_t bp = 0; bp < na; bp += 64) /* in tiles, as gram's mirror */
+        for (size_t bq = bp; bq < na; bq += 64)
+            for (size_t p = bp; p < bp + 64 && p < na; p++)
+                for (size_t q = bq > p + 1 ? bq : p + 1; q < bq + 64 && q < na; q++)
+                    if (phi[p * na + q] != phi[q * na + p])
+                        return false;
     return true;
 }
 
@@ -269,13 +365,15 @@ int aq_cx_density(aq_ctx *ctx, const double *M, size_t nu, size_t na, const doub
      * the numerator is sum_q M_cq R[q][p], a row of R per present cell. */
     const double *R = phi;
     double *tr = NULL;
-    if (!is_symmetric(phi, na)) {
+    if (!aq__cx_is_symmetric(phi, na)) {
         tr = aq__xmalloc(ctx, aq__cx_n1(na * na) * sizeof *tr);
         if (!tr)
             return AQ_ENOMEM;
-        for (size_t p = 0; p < na; p++)
-            for (size_t q = 0; q < na; q++)
-                tr[q * na + p] = phi[p * na + q];
+        for (size_t bp = 0; bp < na; bp += 64)
+            for (size_t bq = 0; bq < na; bq += 64)
+                for (size_t p = bp; p < bp + 64 && p < na; p++)
+                    for (size_t q = bq; q < bq + 64 && q < na; q++)
+                        tr[q * na + p] = phi[p * na + q];
         R = tr;
     }
     double *colsum = aq__xcalloc(ctx, na ? na : 1, sizeof *colsum);
@@ -300,13 +398,13 @@ int aq_cx_density(aq_ctx *ctx, const double *M, size_t nu, size_t na, const doub
 }
 
 int aq_cx_outlook(aq_ctx *ctx, const double *M, size_t nu, size_t na, const double *phi,
-                  const double *density, const double *pci, double *coi, double *cog)
+                  const double *density, const double *kp, double *coi, double *cog)
 {
     int nt = aq__cx_threads(ctx);
     for (size_t c = 0; c < nu; c++) {
         double s = 0;
         for (size_t p = 0; p < na; p++) {
-            double t = (1 - M[c * na + p]) * density[c * na + p] * pci[p];
+            double t = (1 - M[c * na + p]) * density[c * na + p] * kp[p];
             if (t == t)
                 s += t;
         }
@@ -314,13 +412,13 @@ int aq_cx_outlook(aq_ctx *ctx, const double *M, size_t nu, size_t na, const doub
     }
     if (!cog)
         return AQ_OK;
-    /* sum_q (1 - M_cq) phi_qp w_q with w_q = PCI_q / sum_r phi_qr
-     *   = sum_q phi_qp w_q - sum_q M_cq (w_q phi_qp):
-     * a column total less a sparse product with the rows of phi scaled. */
-    double *Y = aq__xmalloc(ctx, aq__cx_n1(na * na) * sizeof *Y);
-    double *tot = aq__xcalloc(ctx, na ? na : 1, sizeof *tot);
-    if (!Y || !tot) {
-        aq__free(Y);
+    /* sum_q (1 - M_cq) phi_qp w_q with w_q = kp_q / sum_r phi_qr
+     *   = sum_q phi_qp w_q - sum_q (M_cq w_q) phi_qp:
+     * a column total less a sparse product with the rows of phi. */
+    double *w = aq__xmalloc(ctx, aq__cx_n1(na) * sizeof *w);
+    double *tot = aq__xcalloc(ctx, aq__cx_n1(na), sizeof *tot);
+    if (!w || !tot) {
+        aq__free(w);
         aq__free(tot);
         return AQ_ENOMEM;
     }
@@ -328,24 +426,25 @@ int aq_cx_outlook(aq_ctx *ctx, const double *M, size_t nu, size_t na, const doub
         double rs = 0;
         for (size_t r = 0; r < na; r++)
             rs += phi[q * na + r];
-        double w = rs > 0 && pci[q] == pci[q] ? pci[q] / rs : 0;
-        for (size_t p = 0; p < na; p++) {
-            Y[q * na + p] = phi[q * na + p] * w;
-            tot[p] += Y[q * na + p];
-        }
+        w[q] = rs > 0 && kp[q] == kp[q] ? kp[q] / rs : 0;
+        for (size_t p = 0; p < na; p++)
+            tot[p] += phi[q * na + p] * w[q];
     }
     aq__cx_sparse s;
     int rc = aq__cx_sparse_make(ctx, M, nu, na, &s);
     if (rc == AQ_OK) {
-        sparse_times(&s, Y, na, cog, nt);
+        for (size_t q = 0; q < na; q++)
+            for (size_t k = s.cp[q]; k < s.cp[q + 1]; k++)
+                s.cv[k] *= w[q];
+        sparse_times(&s, phi, na, cog, nt);
         for (size_t c = 0; c < nu; c++)
             for (size_t p = 0; p < na; p++) {
                 double m = M[c * na + p];
-                cog[c * na + p] = pci[p] == pci[p] ? (1 - m) * (tot[p] - cog[c * na + p]) : NAN;
+                cog[c * na + p] = kp[p] == kp[p] ? (1 - m) * (tot[p] - cog[c * na + p]) : NAN;
             }
         aq__cx_sparse_free(&s);
     }
-    aq__free(Y);
+    aq__free(w);
     aq__free(tot);
     return rc;
 }

@@ -5,6 +5,7 @@
 
 #include "aimaq_complexity.h"
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -23,6 +24,10 @@ void aq__cx_sparse_free(aq__cx_sparse *s);
 int aq__cx_threads(aq_ctx *ctx);
 /* N, or 1 when N is 0: the size to allocate for N elements. */
 static inline size_t aq__cx_n1(size_t n) { return n > 0 ? n : 1; }
+/* aq_cx_density and aq_cx_outlook in one pass, for a symmetric phi. */
+int aq__cx_density_outlook(aq_ctx *ctx, const double *M, size_t nu, size_t na, const double *phi,
+                           const double *kp, double *density, double *coi, double *cog);
+bool aq__cx_is_symmetric(const double *phi, size_t na);
 /* aq_cx_compute with LABEL ("period 1995") before its warnings. */
 int aq__cx_compute(aq_ctx *ctx, const double *x, size_t nu, size_t na, const aq_cx_opts *o,
                    int keep_proximity, const char *label, aq_cx_result *r);

@@ -131,7 +131,8 @@ int aq__cx_compute(aq_ctx *ctx, const double *x, size_t nu, size_t na, const aq_
     dk = o->proximity == AQ_CX_CONTINUOUS ? rk : Mk;
     if ((rc = aq_cx_proximity_matrix(ctx, dk, nuk, nak, o->proximity, phi)))
         goto out;
-    if ((rc = aq_cx_density(ctx, dk, nuk, nak, phi, den)))
+    bool fused = dk == Mk && o->proximity == AQ_CX_SYMMETRIC;
+    if (!fused && (rc = aq_cx_density(ctx, dk, nuk, nak, phi, den)))
         goto out;
     /* COI and COG from the raw k_p = s PCI + m, normalised as the Stata
      * package does: COI z-scored over the unit-activity rows (sample sd),
@@ -144,7 +145,8 @@ int aq__cx_compute(aq_ctx *ctx, const double *x, size_t nu, size_t na, const aq_
         }
         for (size_t j = 0; j < nak; j++)
             kp[j] = pci[j] == pci[j] ? norm[1] * pci[j] + norm[0] : NAN;
-        rc = aq_cx_outlook(ctx, Mk, nuk, nak, phi, den, kp, coi, cog);
+        rc = fused ? aq__cx_density_outlook(ctx, Mk, nuk, nak, phi, kp, den, coi, cog)
+                   : aq_cx_outlook(ctx, Mk, nuk, nak, phi, den, kp, coi, cog);
         aq__free(kp);
         if (rc)
             goto out;
