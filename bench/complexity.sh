@@ -8,6 +8,7 @@
 #   B  10,000 settlements x 500 activities, one year
 # usage: bench/complexity.sh [A|B ...]     (default: A B)
 #        SMALL=1 bench/complexity.sh       (30 x 500 x 2 and 1,000 x 50: a smoke run)
+#        REUSE_PEER=1 bench/complexity.sh  (keep numpy's timings of an earlier run)
 # Prints each side's compute seconds (wall and CPU; file reading and data
 # generation excluded), the ratio numpy / aimaq, and the largest relative
 # difference of the check values (ECI of three units, the sums of density,
@@ -36,11 +37,13 @@ for c in "${CASES[@]}"; do
   F=$DATA/panel-${NU}x${NA}x${NT}.f64
   [ -f "$F" ] || "$PY" bench/complexity_peer.py gen "$F" $NU $NA $NT 42
   echo "== $c: $NU units x $NA activities x $NT periods"
-  "$BIN" "$F" $NU $NA $NT 1 > "$DATA/a1.txt"
-  "$BIN" "$F" $NU $NA $NT 0 > "$DATA/a0.txt"
-  "$PY" bench/complexity_peer.py run "$F" $NU $NA $NT > "$DATA/np.txt"
-  grep '^time' "$DATA/a1.txt" "$DATA/a0.txt" "$DATA/np.txt" | sed 's/^[^:]*://'
-  "$PY" - "$DATA/a0.txt" "$DATA/np.txt" "$DATA/a1.txt" <<'PY'
+  O=$DATA/$NU-$NA-$NT
+  "$BIN" "$F" $NU $NA $NT 1 > "$O-a1.txt"
+  "$BIN" "$F" $NU $NA $NT 0 > "$O-a0.txt"
+  [ -n "${REUSE_PEER:-}" ] && [ -s "$O-np.txt" ] ||
+    "$PY" bench/complexity_peer.py run "$F" $NU $NA $NT > "$O-np.txt"
+  grep -h '^time' "$O-a1.txt" "$O-a0.txt" "$O-np.txt"
+  "$PY" - "$O-a0.txt" "$O-np.txt" "$O-a1.txt" <<'PY'
 import sys
 def load(p):
     checks, t = {}, None
