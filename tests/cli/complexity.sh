@@ -84,13 +84,24 @@ import csv, sys
 rows = list(csv.DictReader(open(sys.argv[1])))
 acts = sorted({r["hs92"] for r in rows}); units = sorted({r["origin"] for r in rows})
 v = {(r["origin"], r["hs92"]): r["export_val"] for r in rows}
-w = csv.writer(open(sys.argv[2], "w", newline=""))
+w = csv.writer(open(sys.argv[2], "w", newline=""), lineterminator="\n")
 w.writerow(["unit", "year"] + ["p" + a for a in acts])
 for u in units: w.writerow([u, 1995] + [v[u, a] for a in acts])
 ' $F "$T/wide.csv"
 expect 0 "$AIMAQ" complexity "$T/wide.csv" --format csv
 near "$T/out" 1 aut eci 1.073207217992253 1e-5
 near "$T/out" 2 p1704 pci -1.470491886427003 1e-5
+
+# From the store: the activities are indicators (the wide shape), the
+# units the store's codes.
+{ head -1 "$T/wide.csv" | sed 's/^unit,year,/code,name,level,period,/'
+  tail -n +2 "$T/wide.csv" | awk -F, -v OFS=, '{ u = $1; $1 = ""; $2 = ""; print u "," toupper(u) ",region,1995," substr($0, 3) }'; } > "$T/imp.csv"
+DB=$(new_store cx.db)
+expect 0 "$AIMAQ" import "$T/imp.csv" --db "$DB"
+IND=$(head -1 "$T/wide.csv" | cut -d, -f3-)
+expect 0 "$AIMAQ" complexity --db "$DB" --indicator "$IND" --level region --format csv
+near "$T/out" 1 aut eci 1.073207217992253 1e-5
+near "$T/out" 1 deu cog -0.7732798363316228 1e-4
 
 # Bad tables: a repeated unit and activity, a negative value, no column.
 { cat $F; sed -n 2p $F; } > "$T/dup.csv"
