@@ -250,6 +250,23 @@ static void sparse_times(const aq__cx_sparse *w, const double *R, size_t na, dou
 #pragma omp parallel for num_threads(nt) schedule(dynamic, 1) if (nt > 1 && nb > 1)
     for (size_t b = 0; b < nb; b++) {
         size_t p0 = b * CX_BW, p1 = p0 + CX_BW < na ? p0 + CX_BW : na;
+        if (w->nr > w->nc) {
+            /* more units than activities: the block of R is the smaller,
+             * keep it in cache and go unit by unit */
+            for (size_t c = 0; c < w->nr; c++) {
+                double *o = out + c * na;
+                for (size_t p = p0; p < p1; p++)
+                    o[p] = 0;
+                for (size_t k = w->rp[c]; k < w->rp[c + 1]; k++) {
+                    const double *r = R + (size_t)w->ri[k] * na;
+                    double v = w->rv[k];
+#pragma omp simd
+                    for (size_t p = p0; p < p1; p++)
+                        o[p] += v * r[p];
+                }
+            }
+            continue;
+        }
         for (size_t c = 0; c < w->nr; c++)
             for (size_t p = p0; p < p1; p++)
                 out[c * na + p] = 0;
@@ -266,15 +283,32 @@ static void sparse_times(const aq__cx_sparse *w, const double *R, size_t na, dou
 }
 
 /* Two products in one pass over R: out1 = W1 R and out2 = W2 R, with W1
- * and W2 of one sparsity pattern (w1, and v2 the values of W2 in w1's
- * column order): R's rows are read once for both. */
-static void sparse_times2(const aq__cx_sparse *w1, const double *v2, const double *R, size_t na,
-                          double *out1, double *out2, int nt)
+ * and W2 of one sparsity pattern (w1, and the values of W2 in w1's column
+ * order, v2, and row order, v2r): R's rows are read once for both. */
+static void sparse_times2(const aq__cx_sparse *w1, const double *v2, const double *v2r,
+                          const double *R, size_t na, double *out1, double *out2, int nt)
 {
     size_t nb = (na + CX_BW - 1) / CX_BW;
 #pragma omp parallel for num_threads(nt) schedule(dynamic, 1) if (nt > 1 && nb > 1)
     for (size_t b = 0; b < nb; b++) {
         size_t p0 = b * CX_BW, p1 = p0 + CX_BW < na ? p0 + CX_BW : na;
+        if (w1->nr > w1->nc) { /* as in sparse_times */
+            for (size_t c = 0; c < w1->nr; c++) {
+                double *o1 = out1 + c * na, *o2 = out2 + c * na;
+                for (size_t p = p0; p < p1; p++)
+                    o1[p] = o2[p] = 0;
+                for (size_t k = w1->rp[c]; k < w1->rp[c + 1]; k++) {
+                    const double *r = R + (size_t)w1->ri[k] * na;
+                    double v = w1->rv[k], g = v2r[k];
+#pragma omp simd
+                    for (size_t p = p0; p < p1; p++) {
+                        o1[p] += v * r[p];
+                        o2[p] += g * r[p];
+                    }
+                }
+            }
+            continue;
+        }
         for (size_t c = 0; c < w1->nr; c++)
             for (size_t p = p0; p < p1; p++)
                 out1[c * na + p] = out2[c * na + p] = 0;
@@ -303,10 +337,11 @@ int aq__cx_density_outlook(aq_ctx *ctx, const double *M, size_t nu, size_t na, c
     double *sum = aq__xcalloc(ctx, aq__cx_n1(na), sizeof *sum);
     double *w = aq__xmalloc(ctx, aq__cx_n1(na) * sizeof *w);
     double *tot = aq__xcalloc(ctx, aq__cx_n1(na), sizeof *tot);
-    double *v2 = NULL;
+    double *v2 = NULL, *v2r = NULL;
     aq__cx_sparse s = {0};
     int rc = sum && w && tot ? aq__cx_sparse_make(ctx, M, nu, na, &s) : AQ_ENOMEM;
-    if (!rc && !(v2 = aq__xmalloc(ctx, aq__cx_n1(s.nnz) * sizeof *v2)))
+    if (!rc && (!(v2 = aq__xmalloc(ctx, aq__cx_n1(s.nnz) * sizeof *v2)) ||
+                !(v2r = aq__xmalloc(ctx, aq__cx_n1(s.nnz) * sizeof *v2r))))
         rc = AQ_ENOMEM;
     if (rc)
         goto out;
@@ -323,7 +358,9 @@ int aq__cx_density_outlook(aq_ctx *ctx, const double *M, size_t nu, size_t na, c
     for (size_t q = 0; q < na; q++)
         for (size_t k = s.cp[q]; k < s.cp[q + 1]; k++)
             v2[k] = s.cv[k] * w[q];
-    sparse_times2(&s, v2, phi, na, density, cog, nt);
+    for (size_t k = 0; k < s.nnz; k++)
+        v2r[k] = s.rv[k] * w[s.ri[k]];
+    sparse_times2(&s, v2, v2r, phi, na, density, cog, nt);
     for (size_t c = 0; c < nu; c++) {
         double acc = 0;
         for (size_t p = 0; p < na; p++) {
@@ -343,6 +380,7 @@ out:
     aq__free(w);
     aq__free(tot);
     aq__free(v2);
+    aq__free(v2r);
     return rc;
 }
 
@@ -436,6 +474,8 @@ int aq_cx_outlook(aq_ctx *ctx, const double *M, size_t nu, size_t na, const doub
         for (size_t q = 0; q < na; q++)
             for (size_t k = s.cp[q]; k < s.cp[q + 1]; k++)
                 s.cv[k] *= w[q];
+        for (size_t k = 0; k < s.nnz; k++)
+            s.rv[k] *= w[s.ri[k]];
         sparse_times(&s, phi, na, cog, nt);
         for (size_t c = 0; c < nu; c++)
             for (size_t p = 0; p < na; p++) {

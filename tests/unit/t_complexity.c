@@ -14,6 +14,7 @@
 #include "aimaq_complexity.h"
 
 #include <math.h>
+#include <stdlib.h>
 
 static const double M[12] = {1, 1, 1, 1, 1, 1, 0, 0, 1, 0, 0, 0};
 
@@ -172,6 +173,56 @@ static void test_compute(aq_ctx *ctx)
     AQ_EQ_INT(aq_cx_compute(ctx, x, 4, 4, &o, 0, &r), AQ_EINPUT);
 }
 
+/* density and COG of aq_cx_compute against the formulas written out, on a
+ * matrix with more units than activities and on its transpose-shaped
+ * sibling (the products take a different loop order in each case). */
+static void check_naive(aq_ctx *ctx, const double *x, size_t nu, size_t na)
+{
+    aq_cx_opts o;
+    aq_cx_opts_init(&o);
+    aq_cx_result r;
+    AQ_EQ_INT(aq_cx_compute(ctx, x, nu, na, &o, 1, &r), AQ_OK);
+    double worst = 0, norm[2], *eci = malloc(nu * sizeof *eci), *pci = malloc(na * sizeof *pci);
+    AQ_EQ_INT(aq_cx_complexity(ctx, r.M, nu, na, AQ_CX_EIGEN, 0, eci, pci, norm), AQ_OK);
+    const double *phi = r.proximity, *Mr = r.M;
+    for (size_t c = 0; c < nu; c++)
+        for (size_t p = 0; p < na; p++) {
+            double num = 0, den = 0, g = 0;
+            for (size_t q = 0; q < na; q++) {
+                num += Mr[c * na + q] * phi[p * na + q];
+                den += phi[q * na + p];
+                double rs = 0;
+                for (size_t t = 0; t < na; t++)
+                    rs += phi[q * na + t];
+                g += (1 - Mr[c * na + q]) * phi[q * na + p] * (norm[1] * pci[q] + norm[0]) / rs;
+            }
+            g *= (1 - Mr[c * na + p]) / norm[1];
+            worst = fmax(worst, fabs(r.density[c * na + p] - num / den));
+            worst = fmax(worst, fabs(r.cog[c * na + p] - g));
+        }
+    AQ_CHECK(worst < 1e-12);
+    if (!(worst < 1e-12))
+        fprintf(stderr, "  %zu x %zu: largest difference %g\n", nu, na, worst);
+    free(eci);
+    free(pci);
+    aq_cx_result_free(&r);
+}
+
+static void test_loop_orders(aq_ctx *ctx)
+{
+    enum { NU = 40, NA = 9 };
+    double a[NU * NA], b[NA * NU];
+    unsigned s = 12345;
+    for (size_t i = 0; i < NU * NA; i++) {
+        s = s * 1103515245u + 12345u;
+        a[i] = (s >> 16) % 7 == 0 ? 0 : (double)((s >> 8) % 1000);
+        b[i] = a[i] * 0.5 + (double)(i % 13);
+    }
+    aq_ctx_set_warning_fn(ctx, NULL, NULL);
+    check_naive(ctx, a, NU, NA);
+    check_naive(ctx, b, NA, NU);
+}
+
 int main(void)
 {
     AQ_TEST_BEGIN();
@@ -182,6 +233,7 @@ int main(void)
     test_outlook(ctx);
     test_next(ctx);
     test_compute(ctx);
+    test_loop_orders(ctx);
     aq_ctx_free(ctx);
     AQ_TEST_END();
 }
