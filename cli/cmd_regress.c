@@ -352,6 +352,21 @@ static int run_regress(int argc, char **argv)
         ex = AQ_EXIT_INPUT;
         goto done;
     }
+    /* a missing value is named here, with its column and line, rather than
+     * by the library's variable number */
+    for (size_t q = 0; q <= p; q++) {
+        const double *v = q ? x + (q - 1) * n : y;
+        for (size_t i = 0; i < n; i++)
+            if (!isfinite(v[i])) {
+                const char *src = aq_table_source(t);
+                ex = sp_input_error("%s%s%zu: column '%s' has no number; regression needs a "
+                                    "value for every unit",
+                                    src ? src : "", src ? " line " : "row ",
+                                    src ? aq_table_source_line(t, i) : i + 1,
+                                    q ? names[q] : ycol);
+                goto done;
+            }
+    }
     if (o.weights && (ex = sp_weights(ctx, &o, t, AQ_WSTYLE_W, &w)))
         goto done;
     if ((rc = aq_regress(ctx, m, me, y, x, n, p, w, &r))) {

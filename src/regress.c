@@ -1130,9 +1130,11 @@ int aq_regress(aq_ctx *ctx, int model, int method, const double *y, const double
     for (size_t j = 0; j <= p; j++)
         for (size_t i = 0; i < n; i++) {
             double v = j == 0 ? y[i] : x[(j - 1) * n + i];
+            if (!isfinite(v) && j == 0)
+                return aq__err(ctx, AQ_EINPUT, "y of unit %zu is missing or infinite", i + 1);
             if (!isfinite(v))
-                return aq__err(ctx, AQ_EINPUT, "%s%zu of unit %zu is missing or infinite",
-                               j == 0 ? "y" : "explanatory variable ", j == 0 ? (size_t)0 : j,
+                return aq__err(ctx, AQ_EINPUT,
+                               "explanatory variable %zu of unit %zu is missing or infinite", j,
                                i + 1);
         }
     if (w)
