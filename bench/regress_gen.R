@@ -7,6 +7,8 @@ nb <- cell2nb(s, s, type = "rook")
 lw <- nb2listw(nb, style = "W")
 n <- s * s
 x1 <- rnorm(n); x2 <- rnorm(n)
-y <- as.vector(invIrW(lw, 0.5) %*% (1 + 2 * x1 - x2 + rnorm(n)))
+# a sparse solve: invIrW would form the dense n x n inverse
+W <- as(lw, "CsparseMatrix")
+y <- as.vector(Matrix::solve(Matrix::Diagonal(n) - 0.5 * W, 1 + 2 * x1 - x2 + rnorm(n)))
 write.csv(data.frame(id = 1:n, y = y, x1 = x1, x2 = x2), file.path(out, "lattice.csv"), row.names = FALSE)
 write.nb.gal(nb, file.path(out, "lattice.gal"))

@@ -22,14 +22,16 @@ const cli_command cmd_regress = {
     "LM-SARMA) with a reading of which spatial model they point to. --model lag\n"
     "(y = rho Wy + Xb + e) and --model error (y = Xb + u, u = lambda Wu + e) are\n"
     "fitted by maximum likelihood with the exact log-determinant from the\n"
-    "eigenvalues of W (at most 6000 units); --model lag --method gm is spatial\n"
+    "eigenvalues of W (up to 1000 units, or --logdet eigen up to 6000) or by a\n"
+    "sparse Cholesky factorisation (CHOLMOD; above 1000 units, or --logdet\n"
+    "sparse; row-standardised symmetric weights); --model lag --method gm is spatial\n"
     "two-stage least squares with instruments X, WX, W^2X. The lag model also\n"
     "reports direct, indirect and total impacts (LeSage and Pace 2009).\n"
     "Weights are row-standardised unless --style says otherwise. Point weights\n"
     "(knn, band, kernel) take coordinates from the geometry or --coord-x/--coord-y.\n"
     "Numbers match PySAL spreg (OLS, ML_Lag, ML_Error, GM_Lag); docs/regression.md.\n\n"
     "JSON keys: model, method, n, k, coefficients, std_errors, t (OLS) or z, p,\n"
-    "rho, lambda (with _se, _z, _p), sigma2, log_likelihood, aic, schwarz, r2,\n"
+    "rho, lambda (with _se, _z, _p), logdet, sigma2, log_likelihood, aic, schwarz, r2,\n"
     "adj_r2, f, lr, condition_number, jarque_bera, breusch_pagan, koenker,\n"
     "diagnostics {moran_residuals, lm_error, lm_lag, rlm_error, rlm_lag, lm_sarma},\n"
     "reading, impacts {direct, indirect, total}; tests are {statistic, p}.\n\n"
@@ -114,6 +116,9 @@ static void print_json(FILE *f, const aq_reg_result *r, const char *const *names
         jkv(f, "lambda_z", r->lambda_z);
         jkv(f, "lambda_p", r->lambda_p);
     }
+    if (r->model != AQ_REG_OLS && r->method == AQ_REG_ML)
+        fprintf(f, "  \"logdet\": \"%s\",\n",
+                r->logdet == AQ_LOGDET_SPARSE ? "sparse" : "eigen");
     jkv(f, "sigma2", r->sigma2);
     jkv(f, "log_likelihood", r->log_likelihood);
     jkv(f, "aic", r->aic);
@@ -258,12 +263,13 @@ static int run_regress(int argc, char **argv)
 {
     sp_opts o;
     sp_opts_init(&o);
-    const char *ycol = NULL, *xcols = NULL, *model = "ols", *method = "ml";
+    const char *ycol = NULL, *xcols = NULL, *model = "ols", *method = "ml", *logdet = "auto";
     cli_option opts[] = {
         {"y", CLI_STRING, &ycol, "COL", "the dependent variable"},
         {"x", CLI_STRING, &xcols, "COLS", "explanatory variables, comma-separated"},
         {"model", CLI_STRING, &model, "M", "ols (default), lag or error"},
         {"method", CLI_STRING, &method, "M", "ml (default) or gm (lag: spatial 2SLS)"},
+        {"logdet", CLI_STRING, &logdet, "L", "ML log-determinant: auto (default), eigen or sparse"},
         {"id", CLI_STRING, &o.id, "COL", "column of unit ids (matches GAL/GWT ids)"},
         {"weights", CLI_STRING, &o.weights, "SPEC", SP_WEIGHTS_HELP},
         {"style", CLI_STRING, &o.style, "S", "weights style (default W, row-standardised)"},
@@ -301,6 +307,13 @@ static int run_regress(int argc, char **argv)
         return cli_usage_error("regress: --method gm is implemented for --model lag only");
     if (m != AQ_REG_OLS && !o.weights)
         return cli_usage_error("regress: --model %s needs --weights SPEC", model);
+    aq_reg_opts ro = {AQ_LOGDET_AUTO};
+    if (strcmp(logdet, "eigen") == 0)
+        ro.logdet = AQ_LOGDET_EIGEN;
+    else if (strcmp(logdet, "sparse") == 0)
+        ro.logdet = AQ_LOGDET_SPARSE;
+    else if (strcmp(logdet, "auto") != 0)
+        return cli_usage_error("regress: --logdet '%s': expected auto, eigen or sparse", logdet);
     const char *fmt = o.format ? o.format : "table";
     if (strcmp(fmt, "table") && strcmp(fmt, "json") && strcmp(fmt, "csv"))
         return cli_usage_error("regress: --format '%s': expected table, json or csv", fmt);
@@ -369,7 +382,7 @@ static int run_regress(int argc, char **argv)
     }
     if (o.weights && (ex = sp_weights(ctx, &o, t, AQ_WSTYLE_W, &w)))
         goto done;
-    if ((rc = aq_regress(ctx, m, me, y, x, n, p, w, &r))) {
+    if ((rc = aq_regress(ctx, m, me, y, x, n, p, w, &ro, &r))) {
         ex = cli_fail(ctx, rc);
         goto done;
     }

@@ -84,20 +84,54 @@ typedef struct aq_reg_result {
     double *resid;          /* n residuals: y minus the prediction (lag:
                                X b + rho W y; error: X b + lambda W u)     */
     double logdet_min, logdet_max; /* the range of rho/lambda searched     */
+    int logdet;             /* ML: AQ_LOGDET_EIGEN or AQ_LOGDET_SPARSE used */
+    int logdet_se;          /* ML: 0 = standard errors from the analytical
+                               information matrix, 1 = from the observed
+                               information (sparse path above
+                               AQ_REG_TRACE_MAX units)                     */
 } aq_reg_result;
 
+/* How the ML models compute ln|I - rho W|. */
+enum aq_reg_logdet {
+    AQ_LOGDET_AUTO = 0,   /* eigen up to AQ_REG_EIGEN_AUTO units, else sparse
+                             when the weights allow it, else eigen         */
+    AQ_LOGDET_EIGEN = 1,  /* exact, from the eigenvalues of W (dense)      */
+    AQ_LOGDET_SPARSE = 2  /* exact, sparse Cholesky of I - rho S (CHOLMOD)  */
+};
+#define AQ_REG_EIGEN_AUTO 1000
+/* Up to this many units the sparse path computes the traces of the
+ * information matrix exactly (n solves); above, the observed information. */
+#define AQ_REG_TRACE_MAX 5000
+
+typedef struct aq_reg_opts {
+    int logdet; /* enum aq_reg_logdet */
+} aq_reg_opts;
+
 /* Fits MODEL by METHOD. W may be NULL for OLS (then the spatial diagnostics
- * are NaN); the other models need it, with n units. A missing or infinite
- * value is AQ_EINPUT naming the variable (1-based column, 0 = y) and unit;
- * perfectly collinear columns or n <= k are AQ_EINPUT. The ML models use
- * the exact log-determinant ln|I - rho W| = sum ln(1 - rho ev) from the
- * eigenvalues of W (of the symmetric matrix similar to W when W is a
- * row-standardised symmetric one, else the general eigenvalues) and dense
- * n x n matrices for the standard errors: n at most AQ_REG_DENSE_MAX
- * (AQ_EUSAGE above). */
+ * are NaN); the other models need it, with n units, and no unit without
+ * neighbours. A missing or infinite value is AQ_EINPUT naming the variable
+ * (1-based column, or y) and unit; perfectly collinear columns or n <= k are
+ * AQ_EINPUT. OPTS may be NULL (defaults).
+ *
+ * The ML models maximise the concentrated log-likelihood with an exact
+ * log-determinant:
+ *  - eigen: ln|I - rho W| = sum ln(1 - rho ev) over the eigenvalues of W (of
+ *    the symmetric matrix similar to W when W is row-standardised from
+ *    symmetric weights, else the general eigenvalues), rho searched on
+ *    (1/ev_min, 1/ev_max); standard errors from the analytical information
+ *    matrix with dense n x n matrices (spreg ML_Lag/ML_Error method FULL,
+ *    spatialreg method "eigen"). At most AQ_REG_DENSE_MAX units.
+ *  - sparse: CHOLMOD's Cholesky factor of I - rho S (S symmetric, similar to
+ *    W; the weights must be row-standardised and made from symmetric ones),
+ *    rho searched on (-1, 1); standard errors from the same analytical
+ *    information matrix, its traces computed exactly with the factor, up to
+ *    AQ_REG_TRACE_MAX units; above, from the observed information (the
+ *    Hessian of the log-likelihood, its log-determinant part by finite
+ *    differences). Any n. */
 #define AQ_REG_DENSE_MAX 6000
 int aq_regress(aq_ctx *ctx, int model, int method, const double *y, const double *x,
-               size_t n, size_t p, const aq_weights *w, aq_reg_result **out);
+               size_t n, size_t p, const aq_weights *w, const aq_reg_opts *opts,
+               aq_reg_result **out);
 
 /* A plain-language reading of an OLS result's diagnostics: which model the
  * LM tests point to (Anselin's decision rule, at LEVEL, e.g. 0.05). Static

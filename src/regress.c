@@ -10,6 +10,7 @@
  */
 #include "aimaq_regress.h"
 #include "aq_int.h"
+#include "regress_int.h"
 #include "spatial_int.h"
 
 #include <gsl/gsl_cdf.h>
@@ -535,10 +536,68 @@ typedef struct fit {
     const double *y;
     double *x;    /* n x k column-major, constant first */
     const aq_weights *w;
-    double *re, *im; /* eigenvalues of W */
+    double *re, *im; /* eigenvalues of W (eigen path)     */
+    aq__ldet *sp;    /* sparse log-determinant, or NULL  */
     /* lag: e0 = y - X b0, e1 = Wy - X b1; error: work arrays */
     double *e0, *e1, *wy, *wx, *ys, *xs, *xtxi, *b, *b2, *tmp;
 } fit;
+
+static double fit_logdet(fit *f, double r)
+{
+    return f->sp ? aq__ldet_eval(f->sp, r) : logdet(f->re, f->im, f->n, r);
+}
+
+/* The first and second derivatives of ln|I - rW| (-tr A and -tr A^2, A =
+ * W (I - rW)^-1) by five-point central differences of the sparse
+ * log-determinant: truncation O(h^4), rounding about 1e-16 |ln| / h^2. */
+static void ld_derivs(fit *f, double r, double *d1, double *d2)
+{
+    double h = fmin(1e-3, (1 - fabs(r)) / 4);
+    double fm2 = fit_logdet(f, r - 2 * h), fm1 = fit_logdet(f, r - h), f0 = fit_logdet(f, r);
+    double fp1 = fit_logdet(f, r + h), fp2 = fit_logdet(f, r + 2 * h);
+    *d1 = (fm2 - 8 * fm1 + 8 * fp1 - fp2) / (12 * h);
+    *d2 = (-fm2 + 16 * fm1 - 30 * f0 + 16 * fp1 - fp2) / (12 * h * h);
+}
+
+/* The search interval and, for the eigen path, the eigenvalues. */
+static int prepare_logdet(aq_ctx *ctx, fit *f, aq_reg_result *r, double *lo, double *hi)
+{
+    if (f->sp) {
+        /* row-standardised: eigenvalues in [-1, 1] (aq__ldet_new checks) */
+        *lo = -1 + 1e-9;
+        *hi = 1 - 1e-9;
+        r->logdet = AQ_LOGDET_SPARSE;
+    } else {
+        int rc = w_eigen(ctx, f->w, f->re, f->im);
+        if (rc)
+            return rc;
+        search_interval(f->re, f->im, f->n, lo, hi);
+        r->logdet = AQ_LOGDET_EIGEN;
+    }
+    r->logdet_min = *lo;
+    r->logdet_max = *hi;
+    return AQ_OK;
+}
+
+/* 1'(I - rW)^-1 1 by the Neumann series sum_j (rW)^j 1, which converges for
+ * |r| < 1 and row sums of |W| at most 1 (row-standardised). */
+static double neumann_total(fit *f, double rho)
+{
+    size_t n = f->n;
+    double *v = f->ys, *t = f->wy, sum = (double)n, term = (double)n;
+    for (size_t i = 0; i < n; i++)
+        v[i] = 1;
+    for (int it = 0; it < 100000 && fabs(term) > 1e-15 * fabs(sum); it++) {
+        aq_weights_lag(f->w, v, t);
+        term = 0;
+        for (size_t i = 0; i < n; i++) {
+            v[i] = rho * t[i];
+            term += v[i];
+        }
+        sum += term;
+    }
+    return sum;
+}
 
 static double lag_negll(double r, void *user)
 {
@@ -548,7 +607,8 @@ static double lag_negll(double r, void *user)
         double e = f->e0[i] - r * f->e1[i];
         s += e * e;
     }
-    return 0.5 * (double)f->n * log(s / (double)f->n) - logdet(f->re, f->im, f->n, r);
+    double ld = fit_logdet(f, r);
+    return isnan(ld) ? INFINITY : 0.5 * (double)f->n * log(s / (double)f->n) - ld;
 }
 
 /* The error model's filtered regression at lambda: b, residuals of the
@@ -580,7 +640,8 @@ static double error_negll(double l, void *user)
     double s = error_fit_at(f, l);
     if (!isfinite(s))
         return INFINITY;
-    return 0.5 * (double)f->n * log(s / (double)f->n) - logdet(f->re, f->im, f->n, l);
+    double ld = fit_logdet(f, l);
+    return isnan(ld) ? INFINITY : 0.5 * (double)f->n * log(s / (double)f->n) - ld;
 }
 
 static double sq_corr(const double *a, const double *b, size_t n)
@@ -771,6 +832,117 @@ static int run_ols(aq_ctx *ctx, fit *f, aq_reg_result *r)
     return AQ_OK;
 }
 
+/* Sparse path, lag: the inverse of the observed information -H in (b, rho,
+ * sigma2), with d2 ln|I - rW| by finite differences (what spatialreg's
+ * fdHess does for method "Matrix"); impacts with tr S = n - rho ld'. */
+static int lag_sparse_se(aq_ctx *ctx, fit *f, aq_reg_result *r)
+{
+    size_t n = f->n, k = f->k, m = k + 2;
+    double dn = (double)n, rho = r->rho, s2 = r->sigma2, s4 = s2 * s2;
+    double d1, d2;
+    ld_derivs(f, rho, &d1, &d2);
+    double *info = aq__xcalloc(ctx, m * m, sizeof *info);
+    if (!info)
+        return AQ_ENOMEM;
+    if (n <= AQ_REG_TRACE_MAX) {
+        /* the analytical information, as on the eigen path, with exact
+         * traces from the factor */
+        double tr1, tr2, tr3;
+        double *xb = f->xs, *axb = f->xs + n;
+        x_vec(f->x, n, k, r->coef, xb);
+        int rc = aq__ldet_traces(ctx, f->sp, rho, xb, axb, &tr1, &tr2, &tr3);
+        if (rc) {
+            aq__free(info);
+            return rc;
+        }
+        double *xtax = f->tmp;
+        xt_vec(f->x, n, k, axb, xtax);
+        double *xtx = f->xtxi;
+        crossprod(f->x, n, k, xtx);
+        for (size_t i = 0; i < k; i++) {
+            for (size_t j = 0; j < k; j++)
+                info[i * m + j] = xtx[i * k + j] / s2;
+            info[i * m + k] = info[k * m + i] = xtax[i] / s2;
+        }
+        info[k * m + k] = tr2 + tr3 + dot(axb, axb, n) / s2;
+        info[k * m + k + 1] = info[(k + 1) * m + k] = tr1 / s2;
+        info[(k + 1) * m + k + 1] = dn / (2 * s4);
+        r->logdet_se = 0;
+        d1 = -tr1;
+        goto invert;
+    }
+    r->logdet_se = 1;
+    double *e = r->resid, *wy = f->wy; /* Wy from run_lag_ml */
+    aq_weights_lag(f->w, f->y, wy);
+    double *xtx = f->xtxi;
+    crossprod(f->x, n, k, xtx);
+    for (size_t i = 0; i < k; i++) {
+        for (size_t j = 0; j < k; j++)
+            info[i * m + j] = xtx[i * k + j] / s2;
+        info[i * m + k] = info[k * m + i] = dot(f->x + i * n, wy, n) / s2;
+        info[i * m + k + 1] = info[(k + 1) * m + i] = dot(f->x + i * n, e, n) / s4;
+    }
+    info[k * m + k] = -d2 + dot(wy, wy, n) / s2;
+    info[k * m + k + 1] = info[(k + 1) * m + k] = dot(wy, e, n) / s4;
+    info[(k + 1) * m + k + 1] = dn / (2 * s4);
+invert:
+    if (gen_inverse(info, m)) {
+        aq__free(info);
+        return aq__err(ctx, AQ_EINPUT, "the information matrix of the lag model is singular");
+    }
+    for (size_t i = 0; i < k; i++) {
+        r->se[i] = sqrt(info[i * m + i]);
+        r->stat[i] = r->coef[i] / r->se[i];
+        r->p[i] = p_norm2(r->stat[i]);
+    }
+    r->rho_se = sqrt(info[k * m + k]);
+    r->rho_z = rho / r->rho_se;
+    r->rho_p = p_norm2(r->rho_z);
+    aq__free(info);
+    double trs = dn - rho * d1, sum = neumann_total(f, rho);
+    for (size_t c = 1; c < k; c++) {
+        r->direct[c] = r->coef[c] * trs / dn;
+        r->total[c] = r->coef[c] * sum / dn;
+        r->indirect[c] = r->total[c] - r->direct[c];
+    }
+    r->direct[0] = r->total[0] = r->indirect[0] = NAN;
+    return AQ_OK;
+}
+
+/* Sparse path, error: lambda's variance from the (lambda, sigma2) block of
+ * the observed information; b keeps sigma2 ((X - lWX)'(X - lWX))^-1. */
+static int error_sparse_se(aq_ctx *ctx, fit *f, aq_reg_result *r)
+{
+    size_t n = f->n;
+    double dn = (double)n, lam = r->lambda, s2 = r->sigma2, s4 = s2 * s2;
+    double v[4];
+    if (n <= AQ_REG_TRACE_MAX) {
+        double tr1, tr2, tr3;
+        int rc = aq__ldet_traces(ctx, f->sp, lam, NULL, NULL, &tr1, &tr2, &tr3);
+        if (rc)
+            return rc;
+        v[0] = tr2 + tr3;
+        v[1] = v[2] = tr1 / s2;
+        v[3] = dn / (2 * s4);
+        r->logdet_se = 0;
+    } else {
+        double d1, d2;
+        ld_derivs(f, lam, &d1, &d2);
+        double *wu = f->ys, *e = f->e0; /* e: filtered residuals at lambda */
+        aq_weights_lag(f->w, r->resid, wu);
+        v[0] = -d2 + dot(wu, wu, n) / s2;
+        v[1] = v[2] = dot(e, wu, n) / s4;
+        v[3] = dn / (2 * s4);
+        r->logdet_se = 1;
+    }
+    if (gen_inverse(v, 2))
+        return aq__err(ctx, AQ_EINPUT, "the information matrix of the error model is singular");
+    r->lambda_se = sqrt(v[0]);
+    r->lambda_z = lam / r->lambda_se;
+    r->lambda_p = p_norm2(r->lambda_z);
+    return AQ_OK;
+}
+
 static int run_lag_ml(aq_ctx *ctx, fit *f, aq_reg_result *r)
 {
     size_t n = f->n, k = f->k;
@@ -789,12 +961,9 @@ static int run_lag_ml(aq_ctx *ctx, fit *f, aq_reg_result *r)
         f->e1[i] = f->wy[i] - f->e1[i];
     }
     double ssr_ols = dot(f->e0, f->e0, n);
-    if ((rc = w_eigen(ctx, f->w, f->re, f->im)))
-        return rc;
     double lo, hi;
-    search_interval(f->re, f->im, n, &lo, &hi);
-    r->logdet_min = lo;
-    r->logdet_max = hi;
+    if ((rc = prepare_logdet(ctx, f, r, &lo, &hi)))
+        return rc;
     double rho = brent_min(lag_negll, f, lo, hi, 1e-12);
     double nll = lag_negll(rho, f);
     r->rho = rho;
@@ -818,6 +987,8 @@ static int run_lag_ml(aq_ctx *ctx, fit *f, aq_reg_result *r)
     for (size_t i = 0; i < n; i++)
         pred[i] = f->y[i] - r->resid[i];
     r->r2 = sq_corr(f->y, pred, n);
+    if (f->sp)
+        return lag_sparse_se(ctx, f, r);
 
     /* asymptotic variance: inverse of the information matrix in (b, rho,
      * sigma2) (Anselin 1988, ch. 6; spreg ML_Lag method FULL) */
@@ -896,12 +1067,9 @@ static int run_error_ml(aq_ctx *ctx, fit *f, aq_reg_result *r)
     aq_weights_lag(f->w, f->y, f->wy);
     for (size_t a = 0; a < k; a++)
         aq_weights_lag(f->w, f->x + a * n, f->wx + a * n);
-    if ((rc = w_eigen(ctx, f->w, f->re, f->im)))
-        return rc;
     double lo, hi;
-    search_interval(f->re, f->im, n, &lo, &hi);
-    r->logdet_min = lo;
-    r->logdet_max = hi;
+    if ((rc = prepare_logdet(ctx, f, r, &lo, &hi)))
+        return rc;
     double lam = brent_min(error_negll, f, lo, hi, 1e-12);
     double nll = error_negll(lam, f);
     double ssr = error_fit_at(f, lam);
@@ -927,6 +1095,8 @@ static int run_error_ml(aq_ctx *ctx, fit *f, aq_reg_result *r)
     r->aic = -2 * r->log_likelihood + 2 * (double)k;
     r->schwarz = -2 * r->log_likelihood + (double)k * log(dn);
     r->lr = chi2_stat(2 * (r->log_likelihood - ols_loglik(ssr_ols, n)), 1);
+    if (f->sp)
+        return error_sparse_se(ctx, f, r);
     /* variance of lambda: inverse of the (lambda, sigma2) information
      * block (spreg ML_Error method FULL) */
     double *s = aq__xmalloc(ctx, 2 * n * n * sizeof *s);
@@ -1100,7 +1270,8 @@ out:
 }
 
 int aq_regress(aq_ctx *ctx, int model, int method, const double *y, const double *x,
-               size_t n, size_t p, const aq_weights *w, aq_reg_result **out)
+               size_t n, size_t p, const aq_weights *w, const aq_reg_opts *opts,
+               aq_reg_result **out)
 {
     if (!y || (p && !x) || !out)
         return aq__err(ctx, AQ_EUSAGE, "aq_regress: y, x and out are required");
@@ -1122,11 +1293,6 @@ int aq_regress(aq_ctx *ctx, int model, int method, const double *y, const double
     if (n <= k + (model == AQ_REG_LAG))
         return aq__err(ctx, AQ_EINPUT, "%zu units are too few for %zu coefficients", n,
                        k + (model == AQ_REG_LAG));
-    if (model != AQ_REG_OLS && method == AQ_REG_ML && n > AQ_REG_DENSE_MAX)
-        return aq__err(ctx, AQ_EUSAGE,
-                       "%zu units: the exact dense ML path takes at most %d (n x n "
-                       "matrices); use --method gm",
-                       n, AQ_REG_DENSE_MAX);
     for (size_t j = 0; j <= p; j++)
         for (size_t i = 0; i < n; i++) {
             double v = j == 0 ? y[i] : x[(j - 1) * n + i];
@@ -1146,6 +1312,21 @@ int aq_regress(aq_ctx *ctx, int model, int method, const double *y, const double
                                i + 1);
 
     fit f = {.n = n, .k = k, .y = y, .w = w};
+    int ldm = opts ? opts->logdet : AQ_LOGDET_AUTO;
+    if (ldm != AQ_LOGDET_AUTO && ldm != AQ_LOGDET_EIGEN && ldm != AQ_LOGDET_SPARSE)
+        return aq__err(ctx, AQ_EUSAGE, "aq_regress: unknown log-determinant method %d", ldm);
+    if (model != AQ_REG_OLS && method == AQ_REG_ML) {
+        if (ldm == AQ_LOGDET_SPARSE || (ldm == AQ_LOGDET_AUTO && n > AQ_REG_EIGEN_AUTO)) {
+            int lr = aq__ldet_new(ctx, w, &f.sp);
+            if (lr == AQ_ENOMEM || (lr && (ldm == AQ_LOGDET_SPARSE || n > AQ_REG_DENSE_MAX)))
+                return lr;
+        }
+        if (!f.sp && n > AQ_REG_DENSE_MAX)
+            return aq__err(ctx, AQ_EUSAGE,
+                           "%zu units: the eigenvalue log-determinant takes at most %d (n x n "
+                           "matrices); use the sparse one or --method gm",
+                           n, AQ_REG_DENSE_MAX);
+    }
     aq_reg_result *r = result_new(n, k, model == AQ_REG_LAG);
     f.x = aq__malloc(n * k * sizeof(double));
     f.re = aq__malloc(n * sizeof(double));
@@ -1179,6 +1360,7 @@ int aq_regress(aq_ctx *ctx, int model, int method, const double *y, const double
     else
         rc = run_error_ml(ctx, &f, r);
 done:
+    aq__ldet_free(f.sp);
     aq__free(f.x);
     aq__free(f.re);
     aq__free(f.im);

@@ -12,6 +12,7 @@
  *    libpysal does not ship);
  *  - spatial 2SLS on Columbus HOVAL ~ INC + CRIME with rook contiguity
  *    (spreg tests/test_twosls_sp.py, GM_Lag w_lags = 2);
+ *  - the sparse (CHOLMOD) log-determinant against the same oracles;
  *  - lag impacts against their definition, and bad input.
  */
 #include "aimaq_regress.h"
@@ -63,7 +64,7 @@ static void test_ols(aq_ctx *ctx)
     const char *xn[] = {"INC", "HOVAL"}, *yn[] = {"CRIME"};
     double *x = columns(t, xn, 2), *y = columns(t, yn, 1);
     aq_reg_result *r = NULL;
-    AQ_EQ_INT(aq_regress(ctx, AQ_REG_OLS, AQ_REG_ML, y, x, 49, 2, NULL, &r), AQ_OK);
+    AQ_EQ_INT(aq_regress(ctx, AQ_REG_OLS, AQ_REG_ML, y, x, 49, 2, NULL, NULL, &r), AQ_OK);
     /* spreg tests/test_diagnostics.py (RTOL 1e-7 there) */
     AQ_NEAR(r->f.statistic, 28.385629224695, 1e-9);
     AQ_NEAR(r->f.p, 0.000000009340747, 1e-12);
@@ -104,7 +105,7 @@ static void test_lm(aq_ctx *ctx)
     aq_weights *w = NULL;
     AQ_EQ_INT(aq_weights_read(ctx, "tests/data/pysal/columbus/columbus.gal", &w), AQ_OK);
     aq_reg_result *r = NULL;
-    AQ_EQ_INT(aq_regress(ctx, AQ_REG_OLS, AQ_REG_ML, y, x, 49, 2, w, &r), AQ_OK);
+    AQ_EQ_INT(aq_regress(ctx, AQ_REG_OLS, AQ_REG_ML, y, x, 49, 2, w, NULL, &r), AQ_OK);
     /* spreg tests/test_diagnostics_sp.py (values printed to 6 digits) */
     AQ_NEAR(r->lm_error.statistic, 3.097094, 1e-6);
     AQ_NEAR(r->lm_error.p, 0.078432, 1e-6);
@@ -148,7 +149,7 @@ static void test_ml_lag(aq_ctx *ctx)
     AQ_EQ_INT(aq_weights_align(ctx, w0, (const char *const *)ids, n, &w), AQ_OK);
     AQ_EQ_INT(aq_weights_set_style(ctx, w, AQ_WSTYLE_W), AQ_OK);
     aq_reg_result *r = NULL;
-    AQ_EQ_INT(aq_regress(ctx, AQ_REG_LAG, AQ_REG_ML, y, x, n, 3, w, &r), AQ_OK);
+    AQ_EQ_INT(aq_regress(ctx, AQ_REG_LAG, AQ_REG_ML, y, x, n, 3, w, NULL, &r), AQ_OK);
     /* spreg tests/test_ml_lag.py, method FULL (RTOL 1e-7) */
     const double betas[] = {-6.04040164, 3.48995114, -0.20103955, 0.65462382};
     const double se[] = {5.34536131, 1.19307022, 0.05367198, 0.17194162};
@@ -177,6 +178,27 @@ static void test_ml_lag(aq_ctx *ctx)
         AQ_CHECK(fabs(r->direct[i]) > fabs(r->coef[i]) && fabs(r->direct[i]) < fabs(r->total[i]));
     }
     AQ_CHECK(r->lr.statistic > 0 && r->lr.p < 1e-10);
+    AQ_EQ_INT(r->logdet, AQ_LOGDET_EIGEN);
+    /* the sparse (CHOLMOD) log-determinant: the same optimum to the
+     * flatness of the likelihood (rho 1e-8), the same analytical standard
+     * errors from exact traces, the same impacts */
+    aq_reg_result *sr = NULL;
+    aq_reg_opts so = {AQ_LOGDET_SPARSE};
+    AQ_EQ_INT(aq_regress(ctx, AQ_REG_LAG, AQ_REG_ML, y, x, n, 3, w, &so, &sr), AQ_OK);
+    AQ_EQ_INT(sr->logdet, AQ_LOGDET_SPARSE);
+    AQ_EQ_INT(sr->logdet_se, 0);
+    AQ_NEAR(sr->rho, 0.62351143, 1e-7);
+    AQ_NEAR(sr->rho_se, 0.05763147, 1e-7);
+    AQ_NEAR(sr->log_likelihood, -875.92771143484833, 1e-9);
+    for (int i = 0; i < 4; i++) {
+        AQ_NEAR(sr->coef[i], betas[i], i == 0 ? 1e-6 : 1e-7);
+        AQ_NEAR(sr->se[i], se[i], 1e-7);
+    }
+    for (int i = 1; i < 4; i++) {
+        AQ_NEAR(sr->direct[i], r->direct[i], 1e-7);
+        AQ_NEAR(sr->total[i], r->total[i], 1e-7);
+    }
+    aq_reg_result_free(sr);
     aq_reg_result_free(r);
     for (size_t i = 0; i < n; i++)
         free(ids[i]);
@@ -195,7 +217,7 @@ static void test_ml_error(aq_ctx *ctx)
     double *x = columns(t, xn, 2), *y = columns(t, yn, 1);
     aq_weights *w = contiguity(ctx, t, 0);
     aq_reg_result *r = NULL;
-    AQ_EQ_INT(aq_regress(ctx, AQ_REG_ERROR, AQ_REG_ML, y, x, 49, 2, w, &r), AQ_OK);
+    AQ_EQ_INT(aq_regress(ctx, AQ_REG_ERROR, AQ_REG_ML, y, x, 49, 2, w, NULL, &r), AQ_OK);
     /* R spatialreg errorsarlm(CRIME ~ INC + HOVAL, listw = nb2listw(queen),
      * method = "eigen") as printed: lambda 0.54675 (se 0.13805), intercept
      * 60.279469 (5.365594), INC -0.957305 (0.334231), HOVAL -0.304559
@@ -210,6 +232,16 @@ static void test_ml_error(aq_ctx *ctx)
     AQ_NEAR(r->se[2], 0.092047, 1e-6);
     AQ_NEAR(r->lr.statistic, 7.2556, 1e-4);
     AQ_CHECK(r->direct == NULL);
+    aq_reg_result *sr = NULL;
+    aq_reg_opts so = {AQ_LOGDET_SPARSE};
+    AQ_EQ_INT(aq_regress(ctx, AQ_REG_ERROR, AQ_REG_ML, y, x, 49, 2, w, &so, &sr), AQ_OK);
+    AQ_NEAR(sr->lambda, r->lambda, 1e-7);
+    AQ_NEAR(sr->lambda_se, r->lambda_se, 1e-8);
+    for (int i = 0; i < 3; i++) {
+        AQ_NEAR(sr->coef[i], r->coef[i], 1e-7);
+        AQ_NEAR(sr->se[i], r->se[i], 1e-7);
+    }
+    aq_reg_result_free(sr);
     aq_reg_result_free(r);
     aq_weights_free(w);
     free(x);
@@ -224,7 +256,7 @@ static void test_gm_lag(aq_ctx *ctx)
     double *x = columns(t, xn, 2), *y = columns(t, yn, 1);
     aq_weights *w = contiguity(ctx, t, 1);
     aq_reg_result *r = NULL;
-    AQ_EQ_INT(aq_regress(ctx, AQ_REG_LAG, AQ_REG_GM, y, x, 49, 2, w, &r), AQ_OK);
+    AQ_EQ_INT(aq_regress(ctx, AQ_REG_LAG, AQ_REG_GM, y, x, 49, 2, w, NULL, &r), AQ_OK);
     /* spreg tests/test_twosls_sp.py TestGMLag (RTOL 1e-7) */
     AQ_NEAR(r->coef[0], 4.53017056e+01, 1e-7);
     AQ_NEAR(r->coef[1], 6.20888617e-01, 1e-7);
@@ -250,16 +282,28 @@ static void test_bad(aq_ctx *ctx)
     double y[6] = {1, 2, 3, 4, 5, 7}, x[12] = {1, 2, 3, 4, 5, 6, 2, 4, 6, 8, 10, 12};
     aq_reg_result *r = NULL;
     /* the second column is twice the first */
-    AQ_EQ_INT(aq_regress(ctx, AQ_REG_OLS, AQ_REG_ML, y, x, 6, 2, NULL, &r), AQ_EINPUT);
+    AQ_EQ_INT(aq_regress(ctx, AQ_REG_OLS, AQ_REG_ML, y, x, 6, 2, NULL, NULL, &r), AQ_EINPUT);
     AQ_CHECK(strstr(aq_errmsg(ctx), "collinear") != NULL);
     AQ_CHECK(r == NULL);
     x[3] = NAN;
-    AQ_EQ_INT(aq_regress(ctx, AQ_REG_OLS, AQ_REG_ML, y, x, 6, 1, NULL, &r), AQ_EINPUT);
+    AQ_EQ_INT(aq_regress(ctx, AQ_REG_OLS, AQ_REG_ML, y, x, 6, 1, NULL, NULL, &r), AQ_EINPUT);
     AQ_EQ_STR(aq_errmsg(ctx), "explanatory variable 1 of unit 4 is missing or infinite");
-    AQ_EQ_INT(aq_regress(ctx, AQ_REG_LAG, AQ_REG_ML, y, x, 6, 1, NULL, &r), AQ_EUSAGE);
-    AQ_EQ_INT(aq_regress(ctx, AQ_REG_OLS, AQ_REG_ML, y, x, 2, 1, NULL, &r), AQ_EINPUT);
-    AQ_EQ_INT(aq_regress(ctx, AQ_REG_ERROR, AQ_REG_GM, y, x, 6, 1, NULL, &r), AQ_EUSAGE);
+    AQ_EQ_INT(aq_regress(ctx, AQ_REG_LAG, AQ_REG_ML, y, x, 6, 1, NULL, NULL, &r), AQ_EUSAGE);
+    AQ_EQ_INT(aq_regress(ctx, AQ_REG_OLS, AQ_REG_ML, y, x, 2, 1, NULL, NULL, &r), AQ_EINPUT);
+    AQ_EQ_INT(aq_regress(ctx, AQ_REG_ERROR, AQ_REG_GM, y, x, 6, 1, NULL, NULL, &r), AQ_EUSAGE);
     AQ_CHECK(r == NULL);
+    /* kNN weights are asymmetric: no sparse Cholesky */
+    double px[6] = {0, 1, 2, 3, 4, 6}, py[6] = {0, 0, 1, 0, 2, 0}, xs[6] = {3, 1, 4, 1, 5, 9};
+    aq_weights *k = NULL;
+    AQ_EQ_INT(aq_weights_knn(ctx, px, py, 6, AQ_METRIC_PLANAR, 2, &k), AQ_OK);
+    aq_reg_opts so = {AQ_LOGDET_SPARSE};
+    AQ_EQ_INT(aq_regress(ctx, AQ_REG_LAG, AQ_REG_ML, y, xs, 6, 1, k, &so, &r), AQ_EUSAGE);
+    AQ_CHECK(strstr(aq_errmsg(ctx), "kNN weights are asymmetric") != NULL);
+    /* the eigen path takes them (complex eigenvalues) */
+    AQ_EQ_INT(aq_regress(ctx, AQ_REG_LAG, AQ_REG_ML, y, xs, 6, 1, k, NULL, &r), AQ_OK);
+    AQ_CHECK(r && isfinite(r->rho) && fabs(r->rho) < 1 && isfinite(r->rho_se));
+    aq_reg_result_free(r);
+    aq_weights_free(k);
 }
 
 int main(void)
