@@ -1,6 +1,6 @@
 #!/bin/bash
 # regress.sh [SIDE...] -- ML lag and error models on a SIDE x SIDE rook lattice
-# (default 30 50: 900 and 2,500 units) with aimaq and R spatialreg in the same
+# (default 30 50 100 316: 900 to 99,856 units) with aimaq and R spatialreg in the same
 # run: method "eigen" (the same exact eigenvalue log-determinant as aimaq) and
 # "Matrix" (sparse Cholesky, spatialreg's fastest exact method). Checks that
 # rho/lambda and b agree to 1e-6 and prints the times and ratios.
@@ -10,7 +10,7 @@ AIMAQ=${AIMAQ:-build/aimaq}
 DATA=${DATA:-/tmp/aimaq-bench-regress}
 EIGEN_MAX=${EIGEN_MAX:-2500}   # R's eigen at 2,500 units takes about 90 s
 here=$(cd "$(dirname "$0")" && pwd)
-sides=${*:-30 50}
+sides=${*:-30 50 100 316}
 printf '| n | model | aimaq s | spatialreg eigen s | ratio | spatialreg Matrix s | ratio | max abs diff (rho/lambda, b) |\n'
 printf '|---|---|---|---|---|---|---|---|\n'
 for s in $sides; do

@@ -1119,13 +1119,32 @@ static int run_error_ml(aq_ctx *ctx, fit *f, aq_reg_result *r)
 }
 
 /* Impacts of a lag model fitted by GM: tr (I - rho W)^-1 from the
- * eigenvalues of W (so at most AQ_REG_DENSE_MAX units; above that the
- * impacts are left out) and 1'S1 by the Neumann series S1 = sum (rho W)^j 1,
+ * eigenvalues of W up to AQ_REG_EIGEN_AUTO units, above from the sparse
+ * log-determinant's derivative when the weights allow it, else from the
+ * eigenvalues up to AQ_REG_DENSE_MAX units (beyond, the impacts are left
+ * out), and 1'S1 by the Neumann series S1 = sum (rho W)^j 1,
  * which converges for |rho| < 1 and row sums of |W| at most 1. */
 static int gm_impacts(aq_ctx *ctx, fit *f, aq_reg_result *r)
 {
     size_t n = f->n, k = f->k;
     double dn = (double)n, rho = r->rho;
+    if (fabs(rho) < 1 && n > AQ_REG_EIGEN_AUTO && !f->sp &&
+        aq__ldet_new(ctx, f->w, &f->sp) == AQ_ENOMEM)
+        return AQ_ENOMEM;
+    if (f->sp && fabs(rho) < 1) {
+        /* tr S = n + rho tr A, tr A = -d ln|I - rW| / dr */
+        double d1, d2, trs;
+        ld_derivs(f, rho, &d1, &d2);
+        trs = dn - rho * d1;
+        double sum = neumann_total(f, rho);
+        for (size_t c = 1; c < k; c++) {
+            r->direct[c] = r->coef[c] * trs / dn;
+            r->total[c] = r->coef[c] * sum / dn;
+            r->indirect[c] = r->total[c] - r->direct[c];
+        }
+        r->direct[0] = r->total[0] = r->indirect[0] = NAN;
+        return AQ_OK;
+    }
     if (n > AQ_REG_DENSE_MAX || !(fabs(rho) < 1)) {
         aq__free(r->direct);
         aq__free(r->indirect);
@@ -1141,20 +1160,7 @@ static int gm_impacts(aq_ctx *ctx, fit *f, aq_reg_result *r)
         double a = 1 - rho * f->re[i], b = rho * f->im[i];
         trs += a / (a * a + b * b); /* Re 1 / (1 - rho ev) */
     }
-    double *v = f->ys, *t = f->wy, sum = 0;
-    for (size_t i = 0; i < n; i++)
-        v[i] = 1;
-    double term = dn;
-    sum = dn;
-    for (int it = 0; it < 10000 && fabs(term) > 1e-15 * fabs(sum); it++) {
-        aq_weights_lag(f->w, v, t);
-        term = 0;
-        for (size_t i = 0; i < n; i++) {
-            v[i] = rho * t[i];
-            term += v[i];
-        }
-        sum += term;
-    }
+    double sum = neumann_total(f, rho);
     for (size_t c = 1; c < k; c++) {
         r->direct[c] = r->coef[c] * trs / dn;
         r->total[c] = r->coef[c] * sum / dn;
