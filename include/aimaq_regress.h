@@ -93,11 +93,13 @@ typedef struct aq_reg_result {
 
 /* How the ML models compute ln|I - rho W|. */
 enum aq_reg_logdet {
-    AQ_LOGDET_AUTO = 0,   /* eigen up to AQ_REG_EIGEN_AUTO units, else sparse
-                             when the weights allow it, else eigen         */
+    AQ_LOGDET_AUTO = 0,   /* sparse when the weights allow it (it is faster
+                             at any size and gives the same numbers), else
+                             eigen                                         */
     AQ_LOGDET_EIGEN = 1,  /* exact, from the eigenvalues of W (dense)      */
     AQ_LOGDET_SPARSE = 2  /* exact, sparse Cholesky of I - rho S (CHOLMOD)  */
 };
+/* GM impacts: eigenvalues up to this many units, the sparse path above. */
 #define AQ_REG_EIGEN_AUTO 1000
 /* Up to this many units the sparse path computes the traces of the
  * information matrix exactly (n solves); above, the observed information. */

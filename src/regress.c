@@ -1322,7 +1322,7 @@ int aq_regress(aq_ctx *ctx, int model, int method, const double *y, const double
     if (ldm != AQ_LOGDET_AUTO && ldm != AQ_LOGDET_EIGEN && ldm != AQ_LOGDET_SPARSE)
         return aq__err(ctx, AQ_EUSAGE, "aq_regress: unknown log-determinant method %d", ldm);
     if (model != AQ_REG_OLS && method == AQ_REG_ML) {
-        if (ldm == AQ_LOGDET_SPARSE || (ldm == AQ_LOGDET_AUTO && n > AQ_REG_EIGEN_AUTO)) {
+        if (ldm == AQ_LOGDET_SPARSE || ldm == AQ_LOGDET_AUTO) {
             int lr = aq__ldet_new(ctx, w, &f.sp);
             if (lr == AQ_ENOMEM || (lr && (ldm == AQ_LOGDET_SPARSE || n > AQ_REG_DENSE_MAX)))
                 return lr;

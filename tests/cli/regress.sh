@@ -45,6 +45,23 @@ has "$T/out" '"aic": 1761.85542286'
 has "$T/out" '"impacts": {'
 has "$T/out" '"total": {"NROOM": 9.2697'
 
+has "$T/out" '"logdet": "sparse"'
+# the eigenvalue log-determinant gives the same optimum
+expect 0 "$AIMAQ" regress $D/baltim/baltim.dbf --y PRICE --x NROOM,AGE,SQFT \
+  --weights $D/baltim/baltim_q.gal --id STATION --model lag --logdet eigen --format json
+has "$T/out" '"logdet": "eigen"'
+has "$T/out" '"rho": 0.623511'
+has "$T/out" '"log_likelihood": -875.927711434'
+# kNN weights are asymmetric: eigen by default, refused by the sparse path
+expect 0 "$AIMAQ" regress $D/columbus/columbus.shp --y CRIME --x INC,HOVAL --weights knn:4 \
+  --model lag --format json
+has "$T/out" '"logdet": "eigen"'
+expect 1 "$AIMAQ" regress $D/columbus/columbus.shp --y CRIME --x INC,HOVAL --weights knn:4 \
+  --model lag --logdet sparse
+has "$T/err" "kNN weights are asymmetric: use --logdet eigen (at most 6000 units) or --method gm"
+expect 1 "$AIMAQ" regress $D/columbus/columbus.shp --y CRIME --x INC --weights queen --model lag --logdet lu
+has "$T/err" "--logdet 'lu': expected auto, eigen or sparse"
+
 # ML error, Columbus queen (spatialreg errorsarlm: lambda 0.54675)
 expect 0 "$AIMAQ" regress $D/columbus/columbus.shp --y CRIME --x INC,HOVAL \
   --weights queen --model error --format csv
