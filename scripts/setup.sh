@@ -24,6 +24,9 @@ while read -r module package; do
     need="$need $package"
   fi
 done < scripts/deps.txt
+# SuiteSparse CHOLMOD ships no pkg-config file in Debian bookworm: its header
+# (scripts/deps.txt lists it too, with a path instead of a module).
+[ -f /usr/include/suitesparse/cholmod.h ] || need="$need libsuitesparse-dev"
 # Tools, looked up on PATH: compiler, build system, and what the tests call
 # (GDAL's ogrinfo and ogr2ogr, the sqlite3 shell, jq).
 for pair in cc:gcc cmake:cmake ogrinfo:gdal-bin sqlite3:sqlite3 python3:python3 jq:jq; do

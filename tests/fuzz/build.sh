@@ -17,7 +17,8 @@ pkgs="gdal sqlite3 libpq jansson yaml-0.1 libutf8proc gsl libsodium"
 san="-fsanitize=address,undefined -fno-sanitize-recover=undefined"
 cflags="-std=gnu11 -g -O1 -fno-omit-frame-pointer $san -Wall -Wextra -Wshadow -Wno-unused-parameter
         -fopenmp -I$root/include -I$root/src $(pkg-config --cflags $pkgs)"
-libs="$(pkg-config --libs $pkgs) -fopenmp -lm"
+# SuiteSparse CHOLMOD (the spatial models; no pkg-config file in Debian bookworm)
+libs="$(pkg-config --libs $pkgs) -lcholmod -fopenmp -lm"
 
 objs=()
 pids=()
