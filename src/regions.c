@@ -11,6 +11,7 @@
 #include "regions_int.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -373,6 +374,17 @@ static int report(aq_ctx *ctx, const double *x, size_t n, size_t p, const aq__rg
     return AQ_OK;
 }
 
+/* "unit 'ID' (row I)" when the weights carry ids, else "unit I" (from 1). */
+static const char *unit_name(const aq_weights *w, size_t i, char *buf, size_t size)
+{
+    const char *id = aq_weights_id(w, i);
+    if (id)
+        snprintf(buf, size, "unit '%s' (row %zu)", id, i + 1);
+    else
+        snprintf(buf, size, "unit %zu", i + 1);
+    return buf;
+}
+
 static int check_input(aq_ctx *ctx, const double *x, size_t n, size_t p, const aq_weights *w,
                        const double *floor)
 {
@@ -383,13 +395,15 @@ static int check_input(aq_ctx *ctx, const double *x, size_t n, size_t p, const a
                        aq_weights_n(w), n);
     if (n >= UINT32_MAX)
         return aq__err(ctx, AQ_EUSAGE, "regions: at most %u units", UINT32_MAX - 1);
+    char buf[160];
     for (size_t i = 0; i < n; i++) {
         for (size_t v = 0; v < p; v++)
             if (!isfinite(x[i * p + v]))
-                return aq__err(ctx, AQ_EINPUT, "unit %zu, variable %zu: the value is missing",
-                               i + 1, v + 1);
+                return aq__err(ctx, AQ_EINPUT, "%s, variable %zu: the value is missing",
+                               unit_name(w, i, buf, sizeof buf), v + 1);
         if (floor && !isfinite(floor[i]))
-            return aq__err(ctx, AQ_EINPUT, "unit %zu: the floor variable is missing", i + 1);
+            return aq__err(ctx, AQ_EINPUT, "%s: the floor variable is missing",
+                           unit_name(w, i, buf, sizeof buf));
     }
     return AQ_OK;
 }
@@ -506,13 +520,14 @@ int aq_regions(aq_ctx *ctx, const double *x, size_t n, size_t p, const aq_weight
         for (size_t c = 0; c < nc; c++)
             if (tot[c] < o->floor_min) {
                 size_t first = 0;
+                char buf[160];
                 while (comp[first] != c)
                     first++;
                 rc = aq__err(ctx, AQ_EINPUT,
-                             "the part of the contiguity graph holding unit %zu totals %.17g "
-                             "of the floor variable, below the floor %.17g: no region there "
-                             "can reach it",
-                             first + 1, tot[c], o->floor_min);
+                             "the part of the contiguity graph holding %s totals %.17g of the "
+                             "floor variable, below the floor %.17g: no region there can "
+                             "reach it",
+                             unit_name(w, first, buf, sizeof buf), tot[c], o->floor_min);
                 aq__free(tot);
                 goto fail;
             }
