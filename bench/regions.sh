@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# regions.sh -- aimaq regions against spdep::skater, and SKATER and SCHC at
+# 100,000 units.
+#   R1  SKATER, k = 5, on a SIDE x SIDE rook lattice (default 100: 10,000
+#       units, 3 standardised variables): aimaq vs spdep::skater given the
+#       squared objective (bench/regions_peer.R), same graph (a GAL file), same
+#       within SS required.
+#   R2  SKATER and SCHC (Ward, average) and REDCAP (Ward), k = 10, on a 317 x
+#       317 lattice (100,489 units): time and peak memory.
+# Times are wall seconds of the whole command (reading, weights, method,
+# output) for aimaq and of mstree + skater for spdep (its prep, nbcosts and
+# mstree, printed apart); peak memory is GNU time's maximum resident set.
+# usage: bench/regions.sh [SIDE]      run from the repository root
+set -euo pipefail
+SIDE=${1:-100}
+BUILD=${BUILD:-build}
+DATA=${DATA:-/tmp/aimaq-bench-regions}
+AIMAQ=$BUILD/aimaq
+mkdir -p "$DATA"
+[ -x "$AIMAQ" ] || { echo "build aimaq first: cmake --build $BUILD" >&2; exit 1; }
+command -v Rscript > /dev/null || { echo "needs R with spdep (apt-get install r-cran-spdep)" >&2; exit 1; }
+
+# timed LABEL CMD...: prints LABEL,seconds,peak_mb; CMD's output is in $DATA/out
+# and its seconds in $SECS.
+timed() {
+  local label=$1 t=$DATA/time.txt kb
+  shift
+  /usr/bin/time -f '%e %M' -o "$t" "$@" > "$DATA/out"
+  read -r SECS kb < "$t"
+  printf '%s,%s,%d\n' "$label" "$SECS" $((kb / 1024))
+}
+
+echo "== R1: SKATER k = 5 on a $SIDE x $SIDE lattice ($((SIDE * SIDE)) units)"
+L=$DATA/lattice$SIDE
+peer=$(Rscript bench/regions_peer.R "$SIDE" 5 "$L")
+echo "peer,version,n,k,prep_s,skater_s,within_ss"
+echo "$peer"
+timed "aimaq skater" "$AIMAQ" regions "$L.csv" --id id --vars v1,v2,v3 --weights "$L.gal" --k 5 --format json
+aw=$(awk -F': ' '/"within_ss": [0-9]/ && !done {sub(/,$/, "", $2); print $2; done = 1}' "$DATA/out")
+pw=${peer##*,}
+ps=$(echo "$peer" | awk -F, '{print $5 + $6}')
+as=$SECS
+echo "within SS: aimaq $aw, spdep $pw"
+awk -v a="$aw" -v b="$pw" 'BEGIN { d = a - b; if (d < 0) d = -d; if (d > 1e-6 * b) { print "  DIFFERENT"; exit 1 } print "  same to 1e-6" }'
+awk -v p="$ps" -v a="$as" 'BEGIN { printf "speed-up (spdep nbcosts + mstree + skater / whole aimaq command): %.0fx\n", p / a }'
+
+echo "== R2: 100,489 units, k = 10"
+B=$DATA/lattice317
+[ -f "$B.csv" ] || Rscript bench/regions_peer.R 317 10 "$B" data-only
+echo "run,seconds,peak_mb"
+for m in "skater" "schc --linkage ward" "schc --linkage average" "redcap --linkage ward"; do
+  # shellcheck disable=SC2086
+  timed "aimaq $m" "$AIMAQ" regions "$B.csv" --id id --vars v1,v2,v3 --x x --y y --weights band:1 --k 10 --method $m
+  grep -F 'between / total' "$DATA/out" | sed 's/^/  /'
+done
