@@ -18,9 +18,9 @@
 static int run_regions(int argc, char **argv);
 
 const cli_command cmd_regions = {
-    "regions", "contiguous homogeneous regions: SKATER, SCHC, REDCAP",
+    "regions", "contiguous homogeneous regions: SKATER, SCHC, REDCAP, max-p, AZP",
     "aimaq regions INPUT --vars A,B,C --weights queen|rook|SPEC --k N\n"
-    "       [--method skater|schc|redcap] [--linkage ward|average|complete|single]\n"
+    "       [--method skater|schc|redcap|maxp|azp] [--seed S] [--iterations N] [--linkage ward|average|complete|single]\n"
     "       [--floor COL:MIN] [--standardize z|none] [--id COL] [--output FILE]",
     "Groups the units into N regions, each contiguous under the weights, that are\n"
     "as alike inside as possible: the within-region sum of squared deviations of\n"
@@ -31,7 +31,11 @@ const cli_command cmd_regions = {
     "          (--linkage, default ward)\n"
     "  redcap  the spanning tree of that agglomeration, cut as skater does (Guo\n"
     "          2008; --linkage, default average)\n"
-    "--floor COL:MIN (skater, redcap): every region's total of COL reaches MIN,\n"
+    "  maxp    as many regions as --floor allows (Duque et al. 2012): the best of\n"
+    "          --iterations seeded constructions, then AZP's local search; no --k\n"
+    "  azp     N regions grown from --seed's random seeds, then units move to the\n"
+    "          neighbouring region while the within SS falls (greedy AZP)\n"
+    "--floor COL:MIN (skater, redcap, maxp): every region's total of COL reaches MIN,\n"
     "e.g. --floor pop:50000. --standardize z (default) uses z-scores with the n-1\n"
     "standard deviation, as GeoDa and rgeoda do. Units without neighbours\n"
     "(islands) become regions of their own and are listed; N below the number of\n"
@@ -82,8 +86,11 @@ static void print_summary(FILE *f, const aq_regions_result *r, const char *metho
                           const char *const *island_ids)
 {
     fprintf(f, "method: %s%s%s\n", method, linkage ? ", linkage " : "", linkage ? linkage : "");
-    fprintf(f, "units: %zu, variables: %zu, regions: %zu of %zu asked\n", r->n, r->p, r->k,
-            r->k_requested);
+    if (r->k_requested)
+        fprintf(f, "units: %zu, variables: %zu, regions: %zu of %zu asked\n", r->n, r->p, r->k,
+                r->k_requested);
+    else
+        fprintf(f, "units: %zu, variables: %zu, regions: %zu\n", r->n, r->p, r->k);
     fprintf(f, "total SS: %.10g, within SS: %.10g, between SS: %.10g\n", r->total_ss,
             r->within_ss, r->between_ss);
     fprintf(f, "between / total: %.10f\n", r->ratio);
@@ -114,7 +121,7 @@ static void print_summary(FILE *f, const aq_regions_result *r, const char *metho
 static void print_json(FILE *f, const aq_regions_result *r, const char *method,
                        const char *linkage, const char *vars, const char *standardize,
                        const char *floor_col, double floor_min, const aq_table *t,
-                       const sp_opts *o)
+                       const sp_opts *o, int seeded)
 {
     sp_json j;
     char buf[256];
@@ -125,6 +132,8 @@ static void print_json(FILE *f, const aq_regions_result *r, const char *method,
     sp_json_str(&j, "variables", vars);
     sp_json_str(&j, "standardize", standardize);
     sp_json_str(&j, "weights", o->weights);
+    if (seeded)
+        sp_json_num(&j, "seed", (double)o->seed);
     sp_json_num(&j, "n", (double)r->n);
     sp_json_num(&j, "k_requested", (double)r->k_requested);
     sp_json_num(&j, "k", (double)r->k);
@@ -203,15 +212,17 @@ static int run_regions(int argc, char **argv)
     sp_opts_init(&o);
     const char *vars = NULL, *method_s = "skater", *linkage_s = NULL, *floor_s = NULL;
     const char *standardize = "z";
-    long k = 0;
+    long k = 0, iterations = 99;
     cli_option opts[40] = {
         {"vars", CLI_STRING, &vars, "A,B,C", "the variables regions should be alike in"},
-        {"method", CLI_STRING, &method_s, "M", "skater (default), schc or redcap"},
+        {"method", CLI_STRING, &method_s, "M", "skater (default), schc, redcap, maxp or azp"},
         {"k", CLI_INT, &k, "N", "number of regions"},
         {"linkage", CLI_STRING, &linkage_s, "L",
          "schc, redcap: ward, average, complete or single (defaults ward, average)"},
         {"floor", CLI_STRING, &floor_s, "COL:MIN", "every region's total of COL reaches MIN"},
         {"standardize", CLI_STRING, &standardize, "S", "z (z-scores, default) or none"},
+        {"seed", CLI_INT, &o.seed, "S", "maxp, azp: seed of the random starts (default 12345)"},
+        {"iterations", CLI_INT, &iterations, "N", "maxp: constructions tried (default 99)"},
         SP_OPTIONS(o),
     };
     int npos, rc = cli_parse(&cmd_regions, opts, argc, argv, &npos);
@@ -221,15 +232,23 @@ static int run_regions(int argc, char **argv)
         return cli_usage_error("regions: give one INPUT file (or none to read the store)");
     if (!vars || !*vars)
         return cli_usage_error("regions: give --vars A,B,C (the variables)");
-    if (k < 1)
-        return cli_usage_error("regions: give --k N, the number of regions (1 or more)");
     int method = aq_regions_method_parse(method_s);
     if (!method)
-        return cli_usage_error("regions: --method must be skater, schc or redcap, not '%s'",
+        return cli_usage_error(
+            "regions: --method must be skater, schc, redcap, maxp or azp, not '%s'", method_s);
+    if (method == AQ_REGIONS_MAXP && k)
+        return cli_usage_error("regions: maxp finds the number of regions itself: drop --k");
+    if (method == AQ_REGIONS_MAXP && !floor_s)
+        return cli_usage_error("regions: maxp needs --floor COL:MIN");
+    if (method == AQ_REGIONS_AZP && floor_s)
+        return cli_usage_error("regions: azp takes no --floor; use maxp, skater or redcap");
+    if (method != AQ_REGIONS_MAXP && k < 1)
+        return cli_usage_error("regions: give --k N, the number of regions (1 or more)");
+    if (iterations < 1)
+        return cli_usage_error("regions: --iterations must be 1 or more");
+    if ((method == AQ_REGIONS_SKATER || method >= AQ_REGIONS_MAXP) && linkage_s)
+        return cli_usage_error("regions: %s takes no --linkage; use --method schc or redcap",
                                method_s);
-    if (method == AQ_REGIONS_SKATER && linkage_s)
-        return cli_usage_error("regions: skater takes no --linkage (its tree is the minimum "
-                               "spanning tree); use --method schc or redcap");
     if (!linkage_s)
         linkage_s = method == AQ_REGIONS_SCHC ? "ward" : "average";
     int linkage = aq_linkage_parse(linkage_s);
@@ -346,7 +365,8 @@ static int run_regions(int argc, char **argv)
     }
     if ((ex = sp_weights(ctx, &o, t, AQ_WSTYLE_B, &w)))
         goto done;
-    aq_regions_opts ro = {method, linkage, (size_t)k, floor_v, floor_min};
+    aq_regions_opts ro = {method, linkage, (size_t)k, floor_v, floor_min, (uint64_t)o.seed,
+                          (size_t)iterations};
     if ((rc = aq_regions(ctx, x, n, p, w, &ro, &r))) {
         ex = cli_fail(ctx, rc);
         goto done;
@@ -364,7 +384,8 @@ static int run_regions(int argc, char **argv)
     }
     for (size_t i = 0; i < r->islands; i++)
         island_ids[i] = sp_id(t, &o, r->island[i], island_buf[i], sizeof island_buf[i]);
-    const char *link_name = method == AQ_REGIONS_SKATER ? NULL : linkage_s;
+    const char *link_name =
+        method == AQ_REGIONS_SCHC || method == AQ_REGIONS_REDCAP ? linkage_s : NULL;
     if (units_out) {
         if ((rc = unit_table(ctx, t, &o, r, &res)) ||
             (rc = cli_write(ctx, res, fmt == AQ_FMT_AUTO ? AQ_FMT_AUTO : fmt, o.output))) {
@@ -379,7 +400,8 @@ static int run_regions(int argc, char **argv)
     if (!f)
         goto done;
     if (json)
-        print_json(f, r, method_s, link_name, vars, standardize, floor_col, floor_min, t, &o);
+        print_json(f, r, method_s, link_name, vars, standardize, floor_col, floor_min, t, &o,
+                   method >= AQ_REGIONS_MAXP);
     else
         print_summary(f, r, method_s, link_name, floor_col, floor_min, island_ids);
     if (f != stdout && fclose(f)) {

@@ -13,9 +13,11 @@
  *
  * Dissimilarity between units is the squared Euclidean distance divided by
  * p, as libgeoda (GeoDa, rgeoda, pygeoda) computes it; every objective is
- * the within-region sum of squared deviations from the region means. The
- * methods are deterministic: the same input gives the same partition on
- * every run and for any number of threads. Formulas, tie rules and the
+ * the within-region sum of squared deviations from the region means.
+ * SKATER, SCHC and REDCAP are deterministic: the same input gives the same
+ * partition on every run and for any number of threads; max-p and AZP are
+ * heuristics driven by a seed, and a seed gives one partition whatever the
+ * number of threads. Formulas, tie rules and the
  * settings of rgeoda and spdep that reproduce these numbers: docs/regions.md.
  */
 #ifndef AIMAQ_REGIONS_H
@@ -37,8 +39,15 @@ enum aq_regions_method {
     AQ_REGIONS_SCHC,       /* spatially constrained hierarchical clustering:
                               agglomeration of contiguous clusters only,
                               stopped at K clusters                        */
-    AQ_REGIONS_REDCAP      /* Guo (2008): the spanning tree of the full-order
+    AQ_REGIONS_REDCAP,     /* Guo (2008): the spanning tree of the full-order
                               constrained agglomeration, cut as SKATER does */
+    AQ_REGIONS_MAXP,       /* max-p (Duque, Anselin and Rey 2012): as many
+                              regions as the floor allows, then the AZP local
+                              search; needs a floor, ignores k; seeded      */
+    AQ_REGIONS_AZP         /* AZP (Openshaw 1977), greedy: K regions grown from
+                              random seeds, then units move between
+                              neighbouring regions while the within SS falls;
+                              seeded, no floor                             */
 };
 
 /* Linkage of SCHC and REDCAP between clusters A and B, over all pairs of
@@ -60,12 +69,14 @@ typedef struct aq_regions_opts {
                            total must reach floor_min (SKATER, REDCAP: a cut
                            is taken only if both sides reach it)           */
     double floor_min;
+    uint64_t seed;      /* max-p, AZP: the random streams' seed            */
+    size_t iterations;  /* max-p: constructions tried (0 = 99, rgeoda's)    */
 } aq_regions_opts;
 
 /* What aq_regions hands back; one aq_regions_free releases it all. */
 typedef struct aq_regions_result {
     size_t n, p;
-    size_t k_requested, k;  /* regions asked for and formed                */
+    size_t k_requested, k;  /* regions asked for (0 for max-p) and formed */
     uint32_t *region;       /* n labels 0 .. k-1: region 0 is the largest
                                (ties: the one holding the lowest unit)    */
     size_t *size;           /* k unit counts                               */
@@ -96,8 +107,9 @@ typedef struct aq_regions_result {
 int aq_regions_standardize(aq_ctx *ctx, double *x, size_t n, size_t p);
 
 /* Partitions the n units into opts->k contiguous regions.
- * Returns AQ_OK, AQ_EUSAGE (k < 1 or k > n, p < 1, weights of another n, an
- * unknown method or linkage), AQ_EINPUT (a missing value in X or the floor;
+ * Returns AQ_OK, AQ_EUSAGE (k < 1 or k > n except for max-p, p < 1, weights
+ * of another n, an unknown method or linkage, a floor with SCHC or AZP, none
+ * with max-p), AQ_EINPUT (a missing value in X or the floor;
  * k smaller than the number of connected components, which no contiguous
  * partition can reach: the message gives the count and the islands; a
  * floor that the whole of a component does not reach), AQ_ENOMEM.
@@ -114,7 +126,7 @@ int aq_regions_evaluate(aq_ctx *ctx, const double *x, size_t n, size_t p, const 
 
 void aq_regions_free(aq_regions_result *r);
 
-/* "skater", "schc", "redcap" and "single", "complete", "average", "ward"
+/* "skater", "schc", "redcap", "maxp", "azp" and "single", "complete", "average", "ward"
  * to their enum values; 0 when unknown. */
 int aq_regions_method_parse(const char *s);
 int aq_linkage_parse(const char *s);

@@ -133,6 +133,10 @@ int aq_regions_method_parse(const char *s)
         return AQ_REGIONS_SCHC;
     if (!strcmp(s, "redcap"))
         return AQ_REGIONS_REDCAP;
+    if (!strcmp(s, "maxp"))
+        return AQ_REGIONS_MAXP;
+    if (!strcmp(s, "azp"))
+        return AQ_REGIONS_AZP;
     return 0;
 }
 
@@ -468,13 +472,17 @@ int aq_regions(aq_ctx *ctx, const double *x, size_t n, size_t p, const aq_weight
     int rc = check_input(ctx, x, n, p, w, o ? o->floor : NULL);
     if (rc)
         return rc;
-    if (!o || o->k < 1 || o->k > n)
+    if (!o || o->method < AQ_REGIONS_SKATER || o->method > AQ_REGIONS_AZP)
+        return aq__err(ctx, AQ_EUSAGE, "regions: unknown method %d", o ? o->method : 0);
+    if (o->method != AQ_REGIONS_MAXP && (o->k < 1 || o->k > n))
         return aq__err(ctx, AQ_EUSAGE, "regions: the number of regions must be 1 .. %zu (the units)",
                        n);
-    if (o->method != AQ_REGIONS_SKATER && o->method != AQ_REGIONS_SCHC &&
-        o->method != AQ_REGIONS_REDCAP)
-        return aq__err(ctx, AQ_EUSAGE, "regions: unknown method %d", o->method);
-    if (o->method != AQ_REGIONS_SKATER &&
+    if (o->method == AQ_REGIONS_MAXP && !o->floor)
+        return aq__err(ctx, AQ_EUSAGE, "regions: max-p needs a floor (it finds as many regions "
+                                       "as the floor allows)");
+    if (o->floor && o->method == AQ_REGIONS_AZP)
+        return aq__err(ctx, AQ_EUSAGE, "regions: azp takes no floor (use maxp, skater or redcap)");
+    if ((o->method == AQ_REGIONS_SCHC || o->method == AQ_REGIONS_REDCAP) &&
         (o->linkage < AQ_LINKAGE_SINGLE || o->linkage > AQ_LINKAGE_WARD))
         return aq__err(ctx, AQ_EUSAGE, "regions: unknown linkage %d", o->linkage);
     if (o->floor && o->method == AQ_REGIONS_SCHC)
@@ -494,8 +502,8 @@ int aq_regions(aq_ctx *ctx, const double *x, size_t n, size_t p, const aq_weight
     }
     size_t nc = components(&g, comp, comp + n);
     r->components = nc;
-    r->k_requested = o->k;
-    if (o->k < nc) {
+    r->k_requested = o->method == AQ_REGIONS_MAXP ? 0 : o->k;
+    if (o->method != AQ_REGIONS_MAXP && o->k < nc) {
         size_t isl = 0;
         for (size_t i = 0; i < n; i++)
             isl += g.off[i] == g.off[i + 1];
@@ -541,6 +549,15 @@ int aq_regions(aq_ctx *ctx, const double *x, size_t n, size_t p, const aq_weight
         if (rc)
             goto fail;
         nk = n - ne;
+    } else if (o->method == AQ_REGIONS_MAXP) {
+        rc = aq__regions_maxp(ctx, x, n, p, &g, o->floor, o->floor_min,
+                              o->iterations ? o->iterations : 99, o->seed, label, &nk);
+        if (rc)
+            goto fail;
+    } else if (o->method == AQ_REGIONS_AZP) {
+        rc = aq__regions_azp(ctx, x, n, p, &g, comp, nc, o->k, o->seed, label, &nk);
+        if (rc)
+            goto fail;
     } else {
         if (o->method == AQ_REGIONS_SKATER) {
             rc = aq__regions_mst(ctx, x, n, p, &g, &eu, &ev, &ne);

@@ -54,4 +54,15 @@ int aq__regions_agglomerate(aq_ctx *ctx, const double *x, size_t n, size_t p,
                             const aq__rgraph *g, int linkage, size_t k, uint32_t *label,
                             uint32_t *eu, uint32_t *ev, size_t *ne);
 
+/* Max-p: the best of ITERATIONS seeded constructions meeting the floor,
+ * improved by the AZP local search (regions_local.c). */
+int aq__regions_maxp(aq_ctx *ctx, const double *x, size_t n, size_t p, const aq__rgraph *g,
+                     const double *floor, double fmin, size_t iterations, uint64_t seed,
+                     uint32_t *label, size_t *nk);
+/* Greedy AZP with K regions from seeded random seeds, one in each of the
+ * NCOMP connected parts (COMP: part per unit) first. */
+int aq__regions_azp(aq_ctx *ctx, const double *x, size_t n, size_t p, const aq__rgraph *g,
+                    const uint32_t *comp, size_t ncomp, size_t k, uint64_t seed, uint32_t *label,
+                    size_t *nk);
+
 #endif

@@ -55,6 +55,30 @@ expect 0 "$AIMAQ" regions $G --vars $V --weights queen --k 20 --floor Pop1831:32
 has "$T/out" "regions: 7 of 20 asked"
 has "$T/err" "warning: only 7 regions of the 20 asked for"
 
+# max-p and AZP are seeded heuristics whose published values (rgeoda's
+# azp_greedy 0.3598541, pygeoda's maxp_greedy 0.44574207) depend on
+# libgeoda's random draws (Boost's generator): aimaq asserts what does not,
+# the floor, a seed giving one partition for any thread count, and --k.
+expect 0 "$AIMAQ" regions $G --vars $V --weights queen --method maxp --floor Pop1831:3236.67 --seed 1 --format json
+has "$T/out" '"seed": 1'
+has "$T/out" '"k_requested": 0'
+awk -F'"floor_total": ' 'NF > 1 { split($2, a, ","); if (a[1] + 0 < 3236.67) bad = 1 } END { exit bad }' "$T/out"
+eq "$?" 0 "max-p: every floor total >= 3236.67"
+cp "$T/out" "$T/m2.json"
+OMP_NUM_THREADS=1 "$AIMAQ" regions $G --vars $V --weights queen --method maxp --floor Pop1831:3236.67 --seed 1 --format json > "$T/m1.json"
+eq "$(cmp -s "$T/m1.json" "$T/m2.json" && echo same)" same "maxp with 1 and 2 threads"
+expect 0 "$AIMAQ" regions $G --vars $V --weights queen --method azp --k 5 --seed 1 --format json
+has "$T/out" '"k": 5,'
+cp "$T/out" "$T/a2.json"
+OMP_NUM_THREADS=1 "$AIMAQ" regions $G --vars $V --weights queen --method azp --k 5 --seed 1 --format json > "$T/a1.json"
+eq "$(cmp -s "$T/a1.json" "$T/a2.json" && echo same)" same "azp with 1 and 2 threads"
+expect 1 "$AIMAQ" regions $G --vars $V --weights queen --method maxp --k 5 --floor Pop1831:3236.67
+has "$T/err" "maxp finds the number of regions itself: drop --k"
+expect 1 "$AIMAQ" regions $G --vars $V --weights queen --method maxp
+has "$T/err" "maxp needs --floor COL:MIN"
+expect 1 "$AIMAQ" regions $G --vars $V --weights queen --method azp --k 5 --floor Pop1831:10
+has "$T/err" "azp takes no --floor"
+
 # units with their region: GeoJSON keeps the polygons, CSV the ids
 expect 0 "$AIMAQ" regions $G --vars $V --weights queen --k 5 --id dept --output "$T/r.geojson"
 has "$T/r.geojson" '"region": '
@@ -76,8 +100,8 @@ has "$T/err" "holding unit 'u5' (row 5) totals 170 of the floor variable, below 
 # bad usage exits 1, bad input 2
 expect 1 "$AIMAQ" regions $I/islands.csv --id id --vars a,b --weights $I/islands.gal
 has "$T/err" "give --k N"
-expect 1 "$AIMAQ" regions $I/islands.csv --id id --vars a,b --weights $I/islands.gal --k 3 --method maxp
-has "$T/err" "--method must be skater, schc or redcap, not 'maxp'"
+expect 1 "$AIMAQ" regions $I/islands.csv --id id --vars a,b --weights $I/islands.gal --k 3 --method kmeans
+has "$T/err" "--method must be skater, schc, redcap, maxp or azp, not 'kmeans'"
 expect 1 "$AIMAQ" regions $I/islands.csv --id id --vars a,b --weights $I/islands.gal --k 3 --floor pop
 has "$T/err" "--floor must be COL:MIN (e.g. pop:50000), not 'pop'"
 expect 1 "$AIMAQ" regions $I/islands.csv --id id --vars a,b --weights $I/islands.gal --k 3 --linkage ward

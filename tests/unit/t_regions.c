@@ -86,7 +86,7 @@ static void test_blocks(aq_ctx *ctx, aq_weights *w)
                  {AQ_REGIONS_REDCAP, AQ_LINKAGE_COMPLETE},
                  {AQ_REGIONS_REDCAP, AQ_LINKAGE_SINGLE}};
     for (size_t c = 0; c < sizeof cases / sizeof *cases; c++) {
-        aq_regions_opts o = {cases[c].method, cases[c].linkage, 2, NULL, 0};
+        aq_regions_opts o = {.method = cases[c].method, .linkage = cases[c].linkage, .k = 2, .floor = NULL, .floor_min = 0};
         aq_regions_result *r = NULL;
         AQ_EQ_INT(aq_regions(ctx, x, 100, 2, w, &o, &r), AQ_OK);
         if (!r)
@@ -128,7 +128,7 @@ static void test_contiguous_and_stable(aq_ctx *ctx)
         for (int l = AQ_LINKAGE_SINGLE; l <= AQ_LINKAGE_WARD; l++) {
             if (method == AQ_REGIONS_SKATER && l > AQ_LINKAGE_SINGLE)
                 break;
-            aq_regions_opts o = {method, l, 12, NULL, 0};
+            aq_regions_opts o = {.method = method, .linkage = l, .k = 12, .floor = NULL, .floor_min = 0};
             aq_regions_result *a = NULL, *b = NULL, *e = NULL;
             AQ_EQ_INT(aq_regions(ctx, x, n, p, w, &o, &a), AQ_OK);
             AQ_EQ_INT(aq_regions(ctx, x, n, p, w, &o, &b), AQ_OK);
@@ -163,7 +163,7 @@ static void test_floor(aq_ctx *ctx, aq_weights *w)
     for (size_t i = 0; i < 100; i++)
         pop[i] = 1;
     /* 100 people, floor 30: at most 3 regions, and the cut stops there */
-    aq_regions_opts o = {AQ_REGIONS_SKATER, 0, 6, pop, 30};
+    aq_regions_opts o = {.method = AQ_REGIONS_SKATER, .linkage = 0, .k = 6, .floor = pop, .floor_min = 30};
     aq_regions_result *r = NULL;
     AQ_EQ_INT(aq_regions(ctx, x, 100, 2, w, &o, &r), AQ_OK);
     if (r) {
@@ -199,7 +199,7 @@ static void test_islands_and_errors(aq_ctx *ctx)
     double x[6] = {1, 1.1, 5, 5.2, 5.1, 3};
     aq_weights *w = NULL;
     AQ_EQ_INT(aq_weights_band(ctx, px, py, 6, AQ_METRIC_PLANAR, 1.0, 0, &w), AQ_OK);
-    aq_regions_opts o = {AQ_REGIONS_SKATER, 0, 1, NULL, 0};
+    aq_regions_opts o = {.method = AQ_REGIONS_SKATER, .linkage = 0, .k = 1, .floor = NULL, .floor_min = 0};
     aq_regions_result *r = NULL;
     AQ_EQ_INT(aq_regions(ctx, x, 6, 1, w, &o, &r), AQ_EINPUT);
     AQ_CHECK(strstr(aq_errmsg(ctx), "2 separate parts (1 of them island") != NULL);
@@ -245,8 +245,63 @@ static void test_islands_and_errors(aq_ctx *ctx)
     AQ_EQ_INT(aq_regions_standardize(ctx, z, 4, 1), AQ_OK);
     AQ_NEAR(z[0], -1.5 / sqrt(5.0 / 3.0), 1e-15); /* n - 1 standard deviation */
     AQ_EQ_INT(aq_regions_method_parse("redcap"), AQ_REGIONS_REDCAP);
-    AQ_EQ_INT(aq_regions_method_parse("maxp"), 0);
+    AQ_EQ_INT(aq_regions_method_parse("maxp"), AQ_REGIONS_MAXP);
+    AQ_EQ_INT(aq_regions_method_parse("azp"), AQ_REGIONS_AZP);
+    AQ_EQ_INT(aq_regions_method_parse("kmeans"), 0);
     AQ_EQ_INT(aq_linkage_parse("ward"), AQ_LINKAGE_WARD);
+    aq_weights_free(w);
+}
+
+/* Max-p and AZP: seeded, so the same seed gives the same partition; every
+ * region contiguous; max-p's regions all reach the floor, and the local
+ * search never leaves a unit that would lower the within SS by moving. */
+static void test_heuristics(aq_ctx *ctx)
+{
+    aq_weights *w = lattice(ctx, 20, 20);
+    size_t n = 400, p = 2;
+    double *x = malloc(n * p * sizeof *x), pop[400];
+    for (size_t i = 0; i < n; i++) {
+        x[i * p] = sin((double)(i % 20) / 3.0) + 0.1 * (double)((i * 37) % 13) / 13.0;
+        x[i * p + 1] = cos((double)(i / 20) / 4.0);
+        pop[i] = 1 + (double)(i % 7);
+    }
+    aq_regions_opts o = {.method = AQ_REGIONS_MAXP, .floor = pop, .floor_min = 60, .seed = 7,
+                         .iterations = 20};
+    aq_regions_result *a = NULL, *b = NULL, *c = NULL;
+    AQ_EQ_INT(aq_regions(ctx, x, n, p, w, &o, &a), AQ_OK);
+    AQ_EQ_INT(aq_regions(ctx, x, n, p, w, &o, &b), AQ_OK);
+    o.seed = 8;
+    AQ_EQ_INT(aq_regions(ctx, x, n, p, w, &o, &c), AQ_OK);
+    if (a && b && c) {
+        AQ_CHECK(a->k >= 10); /* 1600 people, floor 60: at most 26 */
+        AQ_CHECK(a->k <= 26);
+        AQ_EQ_INT(a->k_requested, 0);
+        AQ_CHECK(contiguous(w, a) && contiguous(w, c));
+        AQ_CHECK(memcmp(a->region, b->region, n * sizeof *a->region) == 0);
+        for (size_t r = 0; r < a->k; r++)
+            AQ_CHECK(a->floor_total[r] >= 60);
+        for (size_t r = 0; r < c->k; r++)
+            AQ_CHECK(c->floor_total[r] >= 60);
+    }
+    aq_regions_free(a);
+    aq_regions_free(b);
+    aq_regions_free(c);
+    o.floor = NULL;
+    AQ_EQ_INT(aq_regions(ctx, x, n, p, w, &o, &a), AQ_EUSAGE);
+    o = (aq_regions_opts){.method = AQ_REGIONS_AZP, .k = 8, .seed = 3};
+    AQ_EQ_INT(aq_regions(ctx, x, n, p, w, &o, &a), AQ_OK);
+    AQ_EQ_INT(aq_regions(ctx, x, n, p, w, &o, &b), AQ_OK);
+    if (a && b) {
+        AQ_EQ_INT(a->k, 8);
+        AQ_CHECK(contiguous(w, a));
+        AQ_CHECK(memcmp(a->region, b->region, n * sizeof *a->region) == 0);
+        AQ_NEAR(a->within_ss + a->between_ss, a->total_ss, 1e-12);
+    }
+    aq_regions_free(a);
+    aq_regions_free(b);
+    o.floor = pop;
+    AQ_EQ_INT(aq_regions(ctx, x, n, p, w, &o, &a), AQ_EUSAGE);
+    free(x);
     aq_weights_free(w);
 }
 
@@ -262,6 +317,7 @@ int main(void)
     }
     test_contiguous_and_stable(ctx);
     test_islands_and_errors(ctx);
+    test_heuristics(ctx);
     aq_weights_free(w);
     aq_ctx_free(ctx);
     AQ_TEST_END();
