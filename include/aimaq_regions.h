@@ -63,7 +63,7 @@ enum aq_linkage {
 
 typedef struct aq_regions_opts {
     int method;         /* enum aq_regions_method                          */
-    int linkage;        /* enum aq_linkage (SCHC, REDCAP); ignored by SKATER */
+    int linkage;        /* enum aq_linkage, for SCHC and REDCAP only     */
     size_t k;           /* regions wanted, >= 1                             */
     const double *floor;/* n values (e.g. population) or NULL: every region's
                            total must reach floor_min (SKATER, REDCAP: a cut
