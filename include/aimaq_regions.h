@@ -86,7 +86,9 @@ typedef struct aq_regions_result {
                                members (rgeoda's join count ratio; 1 for a
                                region of islands only, NaN if no links)    */
     size_t *diameter;       /* k: the longest shortest path, in steps, inside
-                               the region (rgeoda's diameter "steps")      */
+                               the region (rgeoda's diameter "steps"); above
+                               1,024 units the double-sweep estimate, exact
+                               on trees and a lower bound otherwise        */
     double total_ss;        /* sum over variables of squared deviations
                                from the overall mean                      */
     double within_ss;       /* sum of within                               */

@@ -240,7 +240,7 @@ static size_t bfs_ecc(const aq__rgraph *g, const uint32_t *region, uint32_t r, u
 /* Regions larger than this get the double-sweep estimate of their diameter
  * (exact on trees, a lower bound otherwise) rather than one BFS per unit,
  * which is quadratic in the region's size. */
-#define AQ_REGIONS_EXACT_DIAMETER 4096
+#define AQ_REGIONS_EXACT_DIAMETER 1024
 
 static int report(aq_ctx *ctx, const double *x, size_t n, size_t p, const aq__rgraph *g,
                   uint32_t *label, size_t nk, const double *floor, aq_regions_result *r)
