@@ -10,9 +10,10 @@
 # Times are wall seconds of the whole command (reading, weights, method,
 # output) for aimaq and of mstree + skater for spdep (its prep, nbcosts and
 # mstree, printed apart); peak memory is GNU time's maximum resident set.
-# usage: bench/regions.sh [SIDE]      run from the repository root
+# usage: bench/regions.sh [SIDE [r1|r2|all]]    run from the repository root
 set -euo pipefail
 SIDE=${1:-100}
+WHAT=${2:-all}
 BUILD=${BUILD:-build}
 DATA=${DATA:-/tmp/aimaq-bench-regions}
 AIMAQ=$BUILD/aimaq
@@ -30,6 +31,7 @@ timed() {
   printf '%s,%s,%d\n' "$label" "$SECS" $((kb / 1024))
 }
 
+if [ "$WHAT" != r2 ]; then
 echo "== R1: SKATER k = 5 on a $SIDE x $SIDE lattice ($((SIDE * SIDE)) units)"
 L=$DATA/lattice$SIDE
 peer=$(Rscript bench/regions_peer.R "$SIDE" 5 "$L")
@@ -44,6 +46,8 @@ echo "within SS: aimaq $aw, spdep $pw"
 awk -v a="$aw" -v b="$pw" 'BEGIN { d = a - b; if (d < 0) d = -d; if (d > 1e-6 * b) { print "  DIFFERENT"; exit 1 } print "  same to 1e-6" }'
 awk -v p="$ps" -v a="$as" 'BEGIN { printf "speed-up (spdep nbcosts + mstree + skater / whole aimaq command): %.0fx\n", p / a }'
 
+fi
+[ "$WHAT" = r1 ] && exit 0
 echo "== R2: 100,489 units, k = 10"
 B=$DATA/lattice317
 [ -f "$B.csv" ] || Rscript bench/regions_peer.R 317 10 "$B" data-only
