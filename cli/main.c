@@ -13,12 +13,13 @@ extern const cli_command cmd_disparity, cmd_convergence, cmd_markov;
 extern const cli_command cmd_weights, cmd_moran, cmd_geary, cmd_getis, cmd_lisa, cmd_local_g, cmd_spmarkov, cmd_regress;
 extern const cli_command cmd_method, cmd_potential, cmd_depressed, cmd_classify;
 extern const cli_command cmd_report, cmd_serve, cmd_account;
+extern const cli_command cmd_regions;
 
 const cli_command *const cli_commands[] = {
     &cmd_import, &cmd_read, &cmd_export, &cmd_units, &cmd_datasets, &cmd_summary, &cmd_check, &cmd_match, &cmd_structure, &cmd_complexity, &cmd_access, &cmd_network, &cmd_scenario,
     &cmd_name, &cmd_disparity, &cmd_convergence, &cmd_markov,
     &cmd_method, &cmd_potential, &cmd_depressed, &cmd_classify,
-    &cmd_weights, &cmd_moran, &cmd_geary, &cmd_getis, &cmd_lisa, &cmd_local_g, &cmd_spmarkov, &cmd_regress, &cmd_report, &cmd_serve, &cmd_account, NULL};
+    &cmd_weights, &cmd_moran, &cmd_geary, &cmd_getis, &cmd_lisa, &cmd_local_g, &cmd_spmarkov, &cmd_regress, &cmd_regions, &cmd_report, &cmd_serve, &cmd_account, NULL};
 
 static void usage(FILE *out)
 {

@@ -37,6 +37,11 @@ step "Outputs"
 "$AQ" summary --db "$DB" --value grp_pc_kzt_thousand --exclude 000000000 --format csv --output $OUT/grp_ratio_by_year.csv
 echo "store: $DB; files: $OUT/regions.gpkg, $OUT/regions.xlsx, $OUT/grp_ratio_by_year.csv, $OUT/osm_places_matched.geojson"
 
+step "Planning regions: the 153 districts with a boundary grouped into 12 contiguous regions of at least 400,000 people (SKATER; kNN links join the parts that the missing city boundaries leave apart)"
+"$AQ" regions --db "$DB" --level district --indicator population --period 2023 --vars population \
+    --weights knn:5 --id code --skip-missing-geometry --k 12 --floor population:400000 \
+    --output $OUT/planning_regions.geojson 2>/dev/null
+
 step "Scenario (illustrative plan, straight-line times: no road data): remote hamlets to district centres, faster growth in the lagging regions"
 "$AQ" scenario $E/scenario/plan.yaml --output $OUT/scenario.csv
 "$AQ" scenario $E/scenario/plan.yaml 2>/dev/null

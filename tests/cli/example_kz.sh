@@ -5,6 +5,10 @@ expect 0 sh examples/kz/run.sh "$AIMAQ"
 cp "$T/out" "$T/run.out"
 has "$T/run.out" "15596 read, 15596 accepted, 0 rejected"
 has "$T/err" "aimaq check: 0 errors"
+# Planning regions: 12 contiguous groups of districts, each >= 400,000 people
+has "$T/run.out" "units: 153, variables: 1, regions: 12 of 12 asked"
+has "$T/run.out" "floor: population >= 400000"
+has out/kz/planning_regions.geojson '"region": 12'
 
 # Max/min ratio of regional GRP per capita, as computed in
 # ../shared/data/kz-grp-per-capita/SOURCE.md from the BNS series.
