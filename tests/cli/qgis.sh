@@ -137,4 +137,15 @@ qrun weights INPUT=$D WEIGHTS=0 ID=POLYID OUTPUT="$T/q.gal"
 "$AIMAQ" weights $D --weights queen --id POLYID --output "$T/cli.gal" > /dev/null
 eq "$(cmp -s "$T/q.gal" "$T/cli.gal" && echo same)" same "GAL from qgis_process and the CLI"
 has "$T/weights.json" '"LINKS": 236'
+# depressed with a methodology file on a CSV layer (OGR reads its fields as
+# text; numbers are numbers again for the library): the CLI's rows.
+qrun depressed INPUT=methods/examples/small-towns-synthetic.csv \
+  METHOD=methods/kz-depressed-small-towns.yaml OUTPUT="$T/dep.csv"
+"$AIMAQ" depressed methods/examples/small-towns-synthetic.csv \
+  --method methods/kz-depressed-small-towns.yaml --format csv > "$T/dep_cli.csv"
+got=$(/usr/bin/python3 -c '
+import csv, sys
+a, b = (list(csv.reader(open(p))) for p in sys.argv[1:])
+print(len(a), a == b)' "$T/dep.csv" "$T/dep_cli.csv" 2>&1)
+eq "$got" "13 True" "depressed rows from qgis_process and the CLI"
 finish

@@ -348,7 +348,12 @@ class _MethodBase(Base):
         """The layer's attributes (and geometry as WKB) as the DataFrame the
         package's methodology calls take."""
         import pandas as pd
-        cols = {f.name(): [common.plain(x[f.name()]) for x in feats] for f in layer.fields()}
+        cols = {}
+        for f in layer.fields():
+            v = [common.plain(x[f.name()]) for x in feats]
+            if f.type() == QVariant.String and not _is_code(f.name()):
+                v = _numbers_or_text(v)
+            cols[f.name()] = v
         df = pd.DataFrame(cols)
         if layer.isSpatial():
             df["geometry"] = [bytes(x.geometry().asWkb()) if x.hasGeometry() else None
@@ -381,6 +386,28 @@ class _MethodBase(Base):
         except aq.Error as e:
             raise QgsProcessingException(f"aimaq: {e}")
         return {"OUTPUT": self.write_frame(p, ctx, df, layer, feats)}
+
+
+def _is_code(name):
+    n = name.lower()
+    return n in ("code", "id", "kato") or n.endswith("_code")
+
+
+def _numbers_or_text(v):
+    """A text field whose every value reads as a number, as numbers: OGR
+    opens a CSV with every field as text, where the CLI's reader sees the
+    numbers. Codes (code, id, kato, *_code) stay text, as the CLI keeps
+    them."""
+    out = []
+    for x in v:
+        if x is None or (isinstance(x, str) and x.strip() == ""):
+            out.append(None)
+            continue
+        try:
+            out.append(float(x))
+        except (TypeError, ValueError):
+            return v
+    return out
 
 
 class Potential(_MethodBase):
