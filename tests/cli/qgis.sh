@@ -47,9 +47,10 @@ qrun() {
 }
 
 expect 0 "$QP" plugins enable aimaq_qgis
-expect 0 "$QP" list
-has "$T/out" "aimaq:lisa"
-has "$T/out" "aimaq:disparity"
+# The toolbox's names follow the locale (AIMAQ_QGIS_LANG overrides QGIS's).
+expect 0 env AIMAQ_QGIS_LANG=kk "$QP" list
+has "$T/out" "aimaq:lisa	Жергілікті Моран индексі (LISA)"
+has "$T/out" "aimaq:disparity	Теңсіздік көрсеткіштері"
 
 # LISA: every unit's cluster, quadrant and p_sim the CLI's for the same seed;
 # the style saved beside the output colours High-High red.
