@@ -149,4 +149,25 @@ import csv, sys
 a, b = (list(csv.reader(open(p))) for p in sys.argv[1:])
 print(len(a), a == b)' "$T/dep.csv" "$T/dep_cli.csv" 2>&1)
 eq "$got" "13 True" "depressed rows from qgis_process and the CLI"
+# access on a road line layer: the CLI's minutes through `aimaq network`'s
+# edges and nodes, the same snapping.
+N=tests/data/network
+head -2 $N/villages.csv > "$T/hub.csv"
+csvl() { # a CSV of lon, lat points as a QGIS delimited-text layer
+  case $1 in /*) f=$1 ;; *) f=$PWD/$1 ;; esac
+  echo "delimitedtext://file://$f?xField=lon&yField=lat&crs=EPSG:4326"
+}
+qrun access LINES=$N/roads.geojson CLASS=highway "CENTRES=$(csvl "$T/hub.csv")" \
+  CENTRE_NAME=name "SETTLEMENTS=$(csvl $N/villages.csv)" ID=id POP=pop OUTPUT="$T/acc.csv"
+"$AIMAQ" network $N/roads.geojson --edges-out "$T/e.csv" --nodes-out "$T/n.csv" > /dev/null 2>&1
+"$AIMAQ" access --edges "$T/e.csv" --nodes "$T/n.csv" --centres "$T/hub.csv" --centre-id name \
+  --settlements $N/villages.csv --x lon --y lat --format csv > "$T/acc_cli.csv" 2> /dev/null
+got=$(/usr/bin/python3 -c '
+import csv, sys
+a, b = (list(csv.DictReader(open(p))) for p in sys.argv[1:])
+f = lambda v: round(float(v), 9) if v else None
+print(len(a), [(r["id"], f(r["minutes"]), r["centre"]) for r in a] ==
+      [(r["settlement"], f(r["minutes"]), r["centre"]) for r in b], a[1]["minutes"])' \
+  "$T/acc.csv" "$T/acc_cli.csv" 2>&1)
+eq "$got" "3 True 7.38116057780297" "access minutes from qgis_process and the CLI"
 finish

@@ -8,7 +8,7 @@ from qgis.core import (QgsFeature, QgsFeatureSink, QgsField, QgsFields,
                        QgsProcessingOutputNumber, QgsProcessingParameterBoolean,
                        QgsProcessingParameterEnum, QgsProcessingParameterFeatureSink,
                        QgsProcessingParameterField, QgsProcessingParameterFile,
-                       QgsProcessingParameterFileDestination, QgsProcessingParameterNumber,
+                       QgsProcessingParameterFileDestination, QgsProcessingParameterNumber, QgsProcessingParameterString,
                        QgsProcessingParameterVectorLayer, QgsWkbTypes)
 from qgis.PyQt.QtCore import QVariant
 
@@ -429,4 +429,121 @@ class Depressed(_MethodBase):
         return aq.depressed(method, df)
 
 
-ALGORITHMS = (Lisa, Moran, LocalG, Disparity, Classify, Weights, Potential, Depressed)
+ACCESS_METHODS = ("nearest", "2sfca")
+
+
+class Access(Base):
+    """Travel time from each settlement (a point layer) to the nearest
+    centre (a point layer), or 2SFCA service ratios of the centres'
+    capacity, over the roads of a line layer (minutes from a field, or
+    length at a speed by road class), as `aimaq network` then `aimaq
+    access` / `aimaq access --2sfca`: the settlements with node, snap_km,
+    minutes and centre, or ratio, per_1000 and facilities_within.
+    Points are snapped to the nearest node; the layers' coordinates are
+    taken in the road layer's CRS."""
+    NAME = "access"
+    GROUP = "group_access"
+
+    def initAlgorithm(self, config=None):  # noqa: N802
+        self.addParameter(QgsProcessingParameterVectorLayer(
+            "LINES", tr("roads"), [QgsProcessing.TypeVectorLine]))
+        self.addParameter(QgsProcessingParameterField(
+            "CLASS", tr("road_class"), parentLayerParameterName="LINES", optional=True))
+        self.addParameter(QgsProcessingParameterString(
+            "SPEEDS", tr("speeds"), optional=True))
+        self.addParameter(QgsProcessingParameterField(
+            "MINUTES", tr("minutes"), parentLayerParameterName="LINES", optional=True,
+            type=QgsProcessingParameterField.Numeric))
+        self.addParameter(QgsProcessingParameterVectorLayer(
+            "CENTRES", tr("centres"), [QgsProcessing.TypeVectorPoint]))
+        self.addParameter(QgsProcessingParameterField(
+            "CENTRE_NAME", tr("centre_name"), parentLayerParameterName="CENTRES", optional=True))
+        self.addParameter(QgsProcessingParameterField(
+            "CAPACITY", tr("capacity"), parentLayerParameterName="CENTRES", optional=True,
+            type=QgsProcessingParameterField.Numeric))
+        self.addParameter(QgsProcessingParameterVectorLayer(
+            "SETTLEMENTS", tr("settlements"), [QgsProcessing.TypeVectorPoint]))
+        self.addParameter(QgsProcessingParameterField(
+            "ID", tr("id"), parentLayerParameterName="SETTLEMENTS"))
+        self.addParameter(QgsProcessingParameterField(
+            "POP", tr("population"), parentLayerParameterName="SETTLEMENTS",
+            type=QgsProcessingParameterField.Numeric))
+        self.addParameter(QgsProcessingParameterEnum("METHOD", tr("method"),
+                                                     list(ACCESS_METHODS), defaultValue=0))
+        self.addParameter(QgsProcessingParameterNumber(
+            "CUTOFF", tr("cutoff"), QgsProcessingParameterNumber.Double, 60.0, minValue=0.0))
+        self.addParameter(QgsProcessingParameterFeatureSink("OUTPUT", tr("output")))
+
+    @staticmethod
+    def points(layer, feats, crs, ctx):
+        from qgis.core import QgsCoordinateTransform
+        tf = QgsCoordinateTransform(layer.sourceCrs(), crs, ctx.transformContext())
+        xs, ys = [], []
+        for f in feats:
+            if not f.hasGeometry():
+                raise QgsProcessingException(
+                    f"aimaq: {layer.name()}, feature {f.id()}: no geometry")
+            pt = tf.transform(f.geometry().asPoint() if not f.geometry().isMultipart()
+                              else f.geometry().asMultiPoint()[0])
+            xs.append(pt.x())
+            ys.append(pt.y())
+        return xs, ys
+
+    def processAlgorithm(self, p, ctx, feedback):  # noqa: N802
+        import pandas as pd
+        aq = common.aimaq()
+        lines = self.parameterAsVectorLayer(p, "LINES", ctx)
+        centres = self.parameterAsVectorLayer(p, "CENTRES", ctx)
+        sett = self.parameterAsVectorLayer(p, "SETTLEMENTS", ctx)
+        cls = self.parameterAsString(p, "CLASS", ctx) or None
+        minutes = self.parameterAsString(p, "MINUTES", ctx) or None
+        speeds = self.parameterAsString(p, "SPEEDS", ctx) or None
+        lf = common.features(lines)
+        ldf = pd.DataFrame({f.name(): [common.plain(x[f.name()]) for x in lf]
+                            for f in lines.fields()})
+        ldf["geometry"] = common.wkb(lf)
+        cf, sf = common.features(centres), common.features(sett)
+        crs = lines.sourceCrs()
+        cx, cy = self.points(centres, cf, crs, ctx)
+        cdf = pd.DataFrame({"x": cx, "y": cy})
+        name = self.parameterAsString(p, "CENTRE_NAME", ctx)
+        cdf["name"] = common.texts(cf, name) if name else [str(f.id()) for f in cf]
+        cap = self.parameterAsString(p, "CAPACITY", ctx)
+        if cap:
+            cdf["capacity"] = common.values(cf, cap, "capacity")
+        sx, sy = self.points(sett, sf, crs, ctx)
+        idf = self.parameterAsString(p, "ID", ctx)
+        ids = common.texts(sf, idf)
+        sdf = pd.DataFrame({"id": ids, "x": sx, "y": sy,
+                            "pop": common.values(sf, self.parameterAsString(p, "POP", ctx),
+                                                 "population")})
+        method = ACCESS_METHODS[self.parameterAsEnum(p, "METHOD", ctx)]
+        common.check_cancel(feedback)
+        try:
+            with common.progress(aq, feedback):
+                g = aq.Graph.from_lines(ldf, road_class=cls, speeds=speeds, minutes=minutes)
+                common.check_cancel(feedback)
+                if method == "2sfca":
+                    if not cap:
+                        raise QgsProcessingException("aimaq: 2SFCA needs the centres' capacity field")
+                    r = aq.two_step_fca(g, cdf, sdf, cutoff=self.parameterAsDouble(p, "CUTOFF", ctx),
+                                        centre_id="name", capacity="capacity", id="id", pop="pop",
+                                        x="x", y="y")
+                else:
+                    r = aq.access(g, cdf, sdf, centre_id="name", id="id", pop="pop", x="x", y="y")
+        except aq.Error as e:
+            raise QgsProcessingException(f"aimaq: {e}")
+        r = r.set_index(r["settlement"].astype(str))
+        cols = [c for c in r.columns if c not in ("settlement", "geometry")]
+        extra = [(c, QVariant.String if r[c].dtype == object else QVariant.Double) for c in cols]
+        fields, keep = common.joined_fields(sett, extra)
+        sink, dest = self.parameterAsSink(p, "OUTPUT", ctx, fields, sett.wkbType(),
+                                          sett.sourceCrs())
+        if sink is None:
+            raise QgsProcessingException(self.invalidSinkError(p, "OUTPUT"))
+        data = [[r.at[i, c] if i in r.index else None for i in ids] for c in cols]
+        common.write_joined(sink, sf, keep, fields, data, feedback)
+        return {"OUTPUT": dest}
+
+
+ALGORITHMS = (Lisa, Moran, LocalG, Disparity, Classify, Weights, Potential, Depressed, Access)

@@ -99,8 +99,18 @@ def progress(aq, feedback):
     def fn(what, done, total):
         if total:
             feedback.setProgress(100.0 * done / total)
-    with aq.progress(fn):
-        yield
+    # The library's warnings (units left out, settlements that reach no
+    # centre...) go to the log as warnings, not to stderr.
+    import warnings
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", aq.AimaqWarning)
+        try:
+            with aq.progress(fn):
+                yield
+        finally:
+            for w in caught:
+                (feedback.pushWarning if hasattr(feedback, "pushWarning") else
+                 feedback.reportError)(f"aimaq: {w.message}")
 
 
 def check_cancel(feedback):
