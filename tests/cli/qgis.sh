@@ -34,7 +34,7 @@ if ! cmake --install "$BUILD" --prefix "$P" > "$T/install.log" 2>&1; then
 fi
 cp -r bindings/python "$T/py"
 rm -rf "$T/py/build" "$T/py"/*.egg-info
-mkdir -p "$T/home"
+mkdir -p "$T/home" && chmod 700 "$T/home"
 export AIMAQ_LIBRARY=$P/lib/libaimaq.so.0 PYTHONPATH=$T/py QGIS_PLUGINPATH=$PWD/bindings/qgis \
   QT_QPA_PLATFORM=offscreen HOME=$T/home XDG_RUNTIME_DIR=$T/home AIMAQ_QGIS_LANG=en
 D=tests/data/pysal/columbus/columbus.shp

@@ -1,7 +1,6 @@
 """The provider's algorithms. Each reads a QGIS layer and fields chosen from
 it, calls the aimaq package (which calls libaimaq.so: no measure is
 computed here), and writes layers, tables or files back."""
-import os
 
 from qgis.core import (QgsFeature, QgsFeatureSink, QgsField, QgsFields,
                        QgsProcessing, QgsProcessingAlgorithm, QgsProcessingException,

@@ -1,5 +1,4 @@
 """The "aimaq" Processing provider: every algorithm of algorithms.py."""
-import os
 
 from qgis.core import QgsProcessingProvider
 
