@@ -121,6 +121,22 @@ has "$T/num.cmp" "compared True"
 has "$T/num.cmp" "disparity differ []"
 has "$T/num.cmp" "gini True theil_t True"
 
+# Convergence on mexico 1940 -> 2000 (OGR reads the CSV's fields as text;
+# the numbers the library gets are the CLI's): beta, sigma and Kendall's.
+M=tests/data/pysal/mexico/mexico.csv
+qrun convergence INPUT=$M SERIES=pcgdp1940 SERIES=pcgdp2000 OUTPUT="$T/cv.csv"
+"$AIMAQ" convergence $M --series pcgdp1940,pcgdp2000 --format json > "$T/cv_cli.json" 2> /dev/null
+got=$(/usr/bin/python3 -c '
+import json, sys
+s = open(sys.argv[1]).read()
+q = json.loads(s[s.index("{"):])["results"]
+c = json.load(open(sys.argv[2]))
+pairs = [(q["BETA"], c["beta"]["beta"]), (q["HALF_LIFE"], c["beta"]["half_life"]),
+         (q["P"], c["beta"]["p"]), (q["T_STAT"], c["beta"]["t"]), (q["F"], c["sigma_test"]["F"]), (q["TAU"], c["kendall"]["tau"])]
+print(q["N"], q["SPAN"], all(a == b for a, b in pairs), round(q["BETA"], 12))' "$T/convergence.json" "$T/cv_cli.json" 2>&1)
+eq "$got" "32 60.0 True -0.007254802678" "convergence from qgis_process and the CLI"
+has "$T/cv.csv" "sigma.1940.sd_log,0.63000398773388"
+
 # classify: the class counts the CLI's; weights: the GAL the CLI writes.
 qrun classify INPUT=$D VALUE=CRIME METHOD=0 K=5 OUTPUT="$T/cls.gpkg"
 "$AIMAQ" classify $D --value CRIME --format json > "$T/cls_cli.json"

@@ -258,6 +258,77 @@ class Disparity(Base):
         return res
 
 
+CONVERGENCE_KEYS = ("n", "nperiods", "T", "alpha", "beta", "se_alpha", "se_beta", "t", "p",
+                    "r2", "speed", "half_life", "F", "df1", "df2", "F_p", "tau", "tau_p")
+# Output names are upper case; T (the span in years) and t (beta's t) would
+# be one name.
+CONVERGENCE_OUT = {k: {"T": "SPAN", "t": "T_STAT"}.get(k, k.upper()) for k in CONVERGENCE_KEYS}
+
+
+class Convergence(Base):
+    """Sigma and beta convergence of a value over periods (one field per
+    period, in time order) and Kendall's rank concordance, as `aimaq
+    convergence --series`: beta, its t and p, the speed and half-life,
+    the sigma test, and sigma (sd of logs, CV) per period, as a table of
+    measure, value and as numbers. The periods' times are the years in the
+    field names (pcgdp1940 is 1940) unless given."""
+    NAME = "convergence"
+    GROUP = "group_ineq"
+
+    def initAlgorithm(self, config=None):  # noqa: N802
+        self.add_layer([QgsProcessing.TypeVector])
+        self.addParameter(QgsProcessingParameterField(
+            "SERIES", tr("series"), parentLayerParameterName="INPUT",
+            type=QgsProcessingParameterField.Numeric, allowMultiple=True))
+        self.addParameter(QgsProcessingParameterString("TIMES", tr("times"), optional=True))
+        self.add_field("WEIGHT", "weight", optional=True)
+        self.addParameter(QgsProcessingParameterFeatureSink(
+            "OUTPUT", tr("output_table"), QgsProcessing.TypeVector))
+        for k in CONVERGENCE_KEYS:
+            self.addOutput(QgsProcessingOutputNumber(CONVERGENCE_OUT[k], k))
+
+    @staticmethod
+    def year(name):
+        import re
+        m = re.search(r"(\d{4})(?!.*\d)", name) or re.search(r"(\d+)(?!.*\d)", name)
+        if not m:
+            raise QgsProcessingException(
+                f"aimaq: field '{name}' names no year: give the periods' times (1940,2000)")
+        return float(m.group(1))
+
+    def processAlgorithm(self, p, ctx, feedback):  # noqa: N802
+        import numpy as np
+        aq = common.aimaq()
+        layer = self.parameterAsVectorLayer(p, "INPUT", ctx)
+        feats = common.features(layer)
+        series = self.parameterAsFields(p, "SERIES", ctx)
+        if len(series) < 2:
+            raise QgsProcessingException("aimaq: convergence needs two or more period fields")
+        y = np.array([common.values(feats, f, "series") for f in series]).T
+        ts = self.parameterAsString(p, "TIMES", ctx)
+        try:
+            times = ([float(t) for t in ts.split(",")] if ts else
+                     [self.year(f) for f in series])
+        except ValueError:
+            raise QgsProcessingException(f"aimaq: times '{ts}': expected numbers, comma-separated")
+        wf = self.parameterAsString(p, "WEIGHT", ctx)
+        wt = common.values(feats, wf, "weight") if wf else None
+        try:
+            with common.progress(aq, feedback):
+                c = aq.convergence(y, times=times, weights=wt)
+        except aq.Error as e:
+            raise QgsProcessingException(f"aimaq: {e}")
+        rows = [(k, getattr(c, k)) for k in CONVERGENCE_KEYS]
+        for _, r in c.sigma.iterrows():
+            t = f"{r['time']:g}"
+            rows += [(f"sigma.{t}.sd_log", r["sd_log"]), (f"sigma.{t}.cv", r["cv"]),
+                     (f"sigma.{t}.mean", r["mean"])]
+        res = {"OUTPUT": write_table(self, p, ctx, rows)}
+        for k in CONVERGENCE_KEYS:
+            res[CONVERGENCE_OUT[k]] = common.plain(getattr(c, k))
+        return res
+
+
 class Classify(Base):
     """Map classes of a field (Fisher-Jenks, quantile, equal interval,
     standard deviation, box, head/tail, k-means; mapclassify's
@@ -545,4 +616,4 @@ class Access(Base):
         return {"OUTPUT": dest}
 
 
-ALGORITHMS = (Lisa, Moran, LocalG, Disparity, Classify, Weights, Potential, Depressed, Access)
+ALGORITHMS = (Lisa, Moran, LocalG, Disparity, Convergence, Classify, Weights, Potential, Depressed, Access)

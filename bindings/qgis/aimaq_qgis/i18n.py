@@ -77,6 +77,14 @@ _T = {
                     "Елді мекендер (нүктелер)"),
     "population": ("Population field", "Поле населения", "Халық саны өрісі"),
     "cutoff": ("2SFCA catchment, minutes", "Зона 2SFCA, минут", "2SFCA аймағы, минут"),
+    "convergence": ("Sigma and beta convergence", "Сигма- и бета-конвергенция",
+                    "Сигма және бета конвергенция"),
+    "series": ("Value fields, one per period in time order",
+               "Поля значений, по одному на период, по порядку",
+               "Мән өрістері, әр кезеңге бір, уақыт ретімен"),
+    "times": ("Times of the periods (1940,2000; default: the years in the field names)",
+              "Время периодов (1940,2000; по умолчанию годы из имён полей)",
+              "Кезеңдер уақыты (1940,2000; әдепкі: өріс атауларындағы жылдар)"),
     "cancelled": ("Cancelled", "Отменено", "Тоқтатылды"),
 }
 _COL = {"en": 0, "ru": 1, "kk": 2}
