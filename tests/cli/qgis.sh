@@ -36,7 +36,8 @@ cp -r bindings/python "$T/py"
 rm -rf "$T/py/build" "$T/py"/*.egg-info
 mkdir -p "$T/home" && chmod 700 "$T/home"
 export AIMAQ_LIBRARY=$P/lib/libaimaq.so.0 PYTHONPATH=$T/py QGIS_PLUGINPATH=$PWD/bindings/qgis \
-  QT_QPA_PLATFORM=offscreen HOME=$T/home XDG_RUNTIME_DIR=$T/home AIMAQ_QGIS_LANG=en
+  QT_QPA_PLATFORM=offscreen HOME=$T/home XDG_RUNTIME_DIR=$T/home AIMAQ_QGIS_LANG=en \
+  PYTHONDONTWRITEBYTECODE=1
 D=tests/data/pysal/columbus/columbus.shp
 # qrun NAME ARGS...: qgis_process --json run aimaq:NAME -- ARGS, JSON in $T/NAME.json
 qrun() {
