@@ -60,6 +60,10 @@ if [ "$mode" = test ]; then
   done
   [ -n "$py_ok" ] ||
     need="$need python3-numpy python3-pandas python3-scipy python3-pytest python3-setuptools python3-pip python3-geopandas"
+  # The QGIS provider's tests (tests/cli/qgis.sh): qgis_process and
+  # Debian's python3 with qgis.core.
+  command -v qgis_process >/dev/null 2>&1 || need="$need qgis qgis-providers"
+  /usr/bin/python3 -c 'import qgis.core' >/dev/null 2>&1 || need="$need python3-qgis"
 fi
 if [ "$mode" = valgrind ]; then
   command -v valgrind >/dev/null 2>&1 || need="$need valgrind"
