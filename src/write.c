@@ -41,13 +41,6 @@ static enum aq_format from_extension(const char *path)
     return aq_format_parse(dot + 1, &f) == AQ_OK && f != AQ_FMT_AUTO ? f : AQ_FMT_CSV;
 }
 
-/* Shortest of %.15g and %.17g that reads back as the same double. */
-static void format_number(double v, char *buf, size_t size)
-{
-    snprintf(buf, size, "%.15g", v);
-    if (strtod(buf, NULL) != v)
-        snprintf(buf, size, "%.17g", v);
-}
 
 static const char *cell(const aq_table *t, size_t j, size_t i, char *buf, size_t size)
 {
@@ -56,7 +49,8 @@ static const char *cell(const aq_table *t, size_t j, size_t i, char *buf, size_t
         return c->txt[i] ? c->txt[i] : "";
     if (isnan(c->num[i]))
         return "";
-    format_number(c->num[i], buf, size);
+    (void)size; /* the caller's buffer holds 32 bytes or more */
+    aq_format_double(c->num[i], buf);
     return buf;
 }
 
@@ -124,14 +118,14 @@ static void json_string_put(aq_buf *b, const char *s)
     aq__buf_append(b, "\"", 1);
 }
 
-/* Appends a number with 15 significant digits (%.15g). Files keep the
+/* Appends the shortest text that reads back as V. Files keep the
  * ".0" jansson's JSON_REAL_PRECISION(15) adds to integral values (REAL);
  * compact JSON for programs (the server's) writes ids and counts as the
  * integers they are. */
 static void json_number_put(aq_buf *b, double v, bool real)
 {
-    char num[40];
-    int n = snprintf(num, sizeof num, "%.15g", v);
+    char num[32];
+    int n = aq_format_double(v, num);
     aq__buf_append(b, num, (size_t)n);
     if (real && !strpbrk(num, ".eE"))
         aq__buf_append(b, ".0", 2);
