@@ -278,6 +278,13 @@ int aq_table_json(aq_ctx *ctx, const aq_table *t, char **text);
  * "nan". Returns its length (at most 24). Every CSV and JSON number aimaq
  * writes goes through it. */
 int aq_format_double(double v, char buf[32]);
+struct json_t;
+/* A jansson value as text, laid out as json_dumps(J, FLAGS) would
+ * (JSON_INDENT(n), JSON_COMPACT, JSON_SORT_KEYS) but with reals written by
+ * aq_format_double. The caller frees the text (aq_free); NULL when out of
+ * memory. Every JSON document the tool and the server build goes through
+ * it. */
+char *aq_json_text(const struct json_t *j, size_t flags);
 /* Parses "csv", "json", "geojson", "gpkg", "xlsx", "table"/"text". */
 int aq_format_parse(const char *name, enum aq_format *out);
 

@@ -8,6 +8,7 @@
 
 #include <errno.h>
 #include <gdal.h>
+#include <jansson.h>
 #include <math.h>
 #include <ogr_api.h>
 #include <ogr_srs_api.h>
@@ -184,6 +185,81 @@ int aq_table_json(aq_ctx *ctx, const aq_table *t, char **text)
     }
     *text = aq__buf_take(&b);
     return AQ_OK;
+}
+
+static int key_cmp(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Appends J as jansson's json_dumps(J, FLAGS) lays it out (JSON_INDENT,
+ * JSON_COMPACT, JSON_SORT_KEYS; key order as inserted otherwise), except
+ * that reals are the shortest text that reads back, where jansson can only
+ * print a fixed %.Ng (lossy at 15, noisy at 17). */
+static bool json_value_put(aq_buf *b, const json_t *j, size_t flags, int depth)
+{
+    int indent = (int)(flags & 0x1F);
+    bool compact = flags & JSON_COMPACT;
+    char num[40];
+    switch (json_typeof(j)) {
+    case JSON_NULL: aq__buf_puts(b, "null"); return true;
+    case JSON_TRUE: aq__buf_puts(b, "true"); return true;
+    case JSON_FALSE: aq__buf_puts(b, "false"); return true;
+    case JSON_STRING: json_string_put(b, json_string_value(j)); return true;
+    case JSON_INTEGER:
+        snprintf(num, sizeof num, "%" JSON_INTEGER_FORMAT, json_integer_value(j));
+        aq__buf_puts(b, num);
+        return true;
+    case JSON_REAL: json_number_put(b, json_real_value(j), true); return true;
+    case JSON_ARRAY:
+    case JSON_OBJECT: break;
+    }
+    bool obj = json_is_object(j);
+    size_t n = obj ? json_object_size(j) : json_array_size(j);
+    if (!n) {
+        aq__buf_puts(b, obj ? "{}" : "[]");
+        return true;
+    }
+    const char **keys = NULL;
+    if (obj) {
+        keys = malloc(n * sizeof *keys);
+        if (!keys)
+            return false;
+        size_t i = 0;
+        for (void *it = json_object_iter((json_t *)j); it && i < n; it = json_object_iter_next((json_t *)j, it))
+            keys[i++] = json_object_iter_key(it);
+        n = i;
+        if (flags & JSON_SORT_KEYS)
+            qsort(keys, n, sizeof *keys, key_cmp);
+    }
+    aq__buf_puts(b, obj ? "{" : "[");
+    bool ok = true;
+    for (size_t i = 0; i < n && ok; i++) {
+        if (i)
+            aq__buf_puts(b, indent || compact ? "," : ", ");
+        if (indent)
+            aq__buf_printf(b, "\n%*s", indent * (depth + 1), "");
+        if (obj) {
+            json_string_put(b, keys[i]);
+            aq__buf_puts(b, compact ? ":" : ": ");
+        }
+        ok = json_value_put(b, obj ? json_object_get(j, keys[i]) : json_array_get(j, i), flags, depth + 1);
+    }
+    if (indent)
+        aq__buf_printf(b, "\n%*s", indent * depth, "");
+    aq__buf_puts(b, obj ? "}" : "]");
+    free(keys);
+    return ok;
+}
+
+char *aq_json_text(const struct json_t *j, size_t flags)
+{
+    aq_buf b = {0};
+    if (!j || !json_value_put(&b, j, flags, 0) || b.failed || !b.data) {
+        aq__buf_free(&b);
+        return NULL;
+    }
+    return aq__buf_take(&b);
 }
 
 /* Display width of a UTF-8 string: code points, not bytes, so Cyrillic

@@ -9,6 +9,7 @@
 #include "aimaq.h"
 
 #include <float.h>
+#include <jansson.h>
 #include <stdint.h>
 
 static int reference(double v, char buf[32])
@@ -113,5 +114,28 @@ int main(void)
         check(v);
     }
     AQ_CHECK(mismatches == 0);
+
+    /* aq_json_text lays documents out as jansson does (reals whose %.17g is
+     * already short print alike), and writes reals jansson cannot */
+    json_t *doc = json_pack("{s:s, s:I, s:f, s:f, s:[i, f, {}, []], s:{s:n, s:b, s:s}, s:{}}", "name",
+                            "Ақмола \"q\"\n\t\x01/", "int", (json_int_t)-42, "half", 2.5, "seven", 7.0, "list", 1, 0.25,
+                            "nested", "z", "a", 1, "s", "x", "empty");
+    AQ_CHECK(doc != NULL);
+    size_t layouts[] = {0, JSON_COMPACT, JSON_INDENT(1), JSON_INDENT(2), JSON_COMPACT | JSON_SORT_KEYS,
+                        JSON_INDENT(2) | JSON_SORT_KEYS};
+    for (size_t i = 0; doc && i < sizeof layouts / sizeof layouts[0]; i++) {
+        char *got = aq_json_text(doc, layouts[i]), *want = json_dumps(doc, layouts[i] | JSON_REAL_PRECISION(17));
+        AQ_CHECK(got && want && strcmp(got, want) == 0);
+        if (got && want && strcmp(got, want))
+            fprintf(stderr, "flags %zx:\n%s\njansson:\n%s\n", layouts[i], got, want);
+        aq_free(got);
+        free(want);
+    }
+    json_t *r = json_pack("[f, f]", 24.9524, 0.1 + 0.2);
+    char *text = aq_json_text(r, JSON_COMPACT);
+    AQ_CHECK(text && strcmp(text, "[24.9524,0.30000000000000004]") == 0);
+    aq_free(text);
+    json_decref(r);
+    json_decref(doc);
     AQ_TEST_END();
 }
