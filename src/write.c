@@ -55,6 +55,33 @@ static const char *cell(const aq_table *t, size_t j, size_t i, char *buf, size_t
     return buf;
 }
 
+/* A number for people: integers as they are (counts, populations, years),
+ * others rounded to 4 significant digits (24.9524 -> 24.95, 0.000123456 ->
+ * 0.0001235) with the trailing zeros dropped; the files keep every digit.
+ * Tables carry no declared decimals, so 4 significant digits it is. */
+static const char *people_cell(const aq_table *t, size_t j, size_t i, char *buf, size_t size)
+{
+    const aq__column *c = &t->cols[j];
+    if (c->type == AQ_COL_TEXT || isnan(c->num[i]))
+        return cell(t, j, i, buf, size);
+    double v = c->num[i], a = fabs(v);
+    if (!isfinite(v) || v == floor(v) || a >= 1e15 || a < 1e-9)
+        return cell(t, j, i, buf, size);
+    int e10 = (int)floor(log10(a));
+    int decimals = e10 >= 3 ? 0 : 3 - e10;
+    snprintf(buf, size, "%.*f", decimals, v);
+    if (decimals > 0) {
+        char *end = buf + strlen(buf);
+        while (end[-1] == '0')
+            *--end = '\0';
+        if (end[-1] == '.')
+            *--end = '\0';
+    }
+    if (strcmp(buf, "-0") == 0)
+        strcpy(buf, "0");
+    return buf;
+}
+
 static void csv_field(FILE *f, const char *s)
 {
     if (!strpbrk(s, ",\"\n\r")) {
@@ -292,7 +319,7 @@ static int write_text(aq_ctx *ctx, const aq_table *t, FILE *f)
     for (size_t j = 0; j < t->ncols; j++) {
         width[j] = display_width(t->cols[j].name);
         for (size_t i = 0; i < t->nrows; i++) {
-            size_t w = display_width(cell(t, j, i, buf, sizeof buf));
+            size_t w = display_width(people_cell(t, j, i, buf, sizeof buf));
             if (w > width[j])
                 width[j] = w;
         }
@@ -301,7 +328,7 @@ static int write_text(aq_ctx *ctx, const aq_table *t, FILE *f)
     }
     for (size_t i = 0; i <= t->nrows; i++) {
         for (size_t j = 0; j < t->ncols; j++) {
-            const char *s = i == 0 ? t->cols[j].name : cell(t, j, i - 1, buf, sizeof buf);
+            const char *s = i == 0 ? t->cols[j].name : people_cell(t, j, i - 1, buf, sizeof buf);
             size_t w = display_width(s);
             bool right = i > 0 && t->cols[j].type == AQ_COL_NUMBER;
             if (right)

@@ -40,4 +40,10 @@ has "$T/out" '"a": 0.1234567890123456,'
 has "$T/out" '"a": 1.0000000000000002,'
 has "$T/out" '"b": 9.087574070426596e-05'
 has "$T/out" '"a": 7.0,'
+# Aligned tables are for people: 4 significant digits, integers whole.
+printf 'code,a,b\n1,24.9524,1899947\n2,0.000123456,-0.00001\n3,1234.5678,0.5\n' > "$T/p.csv"
+expect 0 "$AIMAQ" read "$T/p.csv" --format table
+has "$T/out" "1         24.95   1899947"
+has "$T/out" "2     0.0001235  -0.00001"
+has "$T/out" "3          1235       0.5"
 finish
