@@ -71,7 +71,10 @@ static int run(int argc, char **argv)
         json_object_set_new(o, "k", json_integer((json_int_t)nc));
         json_object_set_new(o, "breaks", b);
         json_object_set_new(o, "counts", c);
-        json_dumpf(o, stdout, JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(15));
+        char *text = aq_json_text(o, 0);
+        if (text)
+            fputs(text, stdout);
+        aq_free(text);
         fputc('\n', stdout);
         json_decref(o);
     } else if (!rc) {

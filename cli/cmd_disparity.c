@@ -130,15 +130,22 @@ int ineq_json_write(aq_ctx *ctx, json_t *j, const char *output)
     int rc = AQ_OK;
     if (!j)
         return AQ_ENOMEM;
-    size_t flags = JSON_INDENT(2) | JSON_REAL_PRECISION(17) | JSON_PRESERVE_ORDER;
-    if (!output || strcmp(output, "-") == 0) {
-        if (json_dumpf(j, stdout, flags) != 0)
+    char *text = aq_json_text(j, JSON_INDENT(2));
+    if (!text) {
+        rc = AQ_ENOMEM;
+    } else if (!output || strcmp(output, "-") == 0) {
+        if (fputs(text, stdout) == EOF)
             rc = AQ_EIO;
         fputc('\n', stdout);
-    } else if (json_dump_file(j, output, flags) != 0) {
-        fprintf(stderr, "aimaq: error: cannot write '%s'\n", output);
-        rc = AQ_EIO;
+    } else {
+        FILE *f = fopen(output, "w");
+        /* json_dump_file wrote no newline at the end; neither do we */
+        if (!f || fputs(text, f) == EOF || fclose(f) != 0) {
+            fprintf(stderr, "aimaq: error: cannot write '%s'\n", output);
+            rc = AQ_EIO;
+        }
     }
+    aq_free(text);
     json_decref(j);
     (void)ctx;
     return rc;

@@ -124,7 +124,7 @@ static int print_json(const char *file, const char *db, const aq_import_result *
     json_object_set_new(o, "columns", cols);
     json_object_set(o, "warnings", warnings);
     json_object_set_new(o, "sha256", json_string(res->checksum));
-    char *text = json_dumps(o, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+    char *text = aq_json_text(o, JSON_INDENT(2));
     json_decref(o);
     if (!text)
         return -1;

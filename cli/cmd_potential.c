@@ -14,6 +14,14 @@
 
 static int run(int argc, char **argv);
 
+static void json_put(const json_t *j, FILE *f, size_t flags)
+{
+    char *text = aq_json_text(j, flags);
+    if (text)
+        fputs(text, f);
+    aq_free(text);
+}
+
 const cli_command cmd_potential = {
     "potential", "development potential: composite index, classes and their robustness",
     "aimaq potential [INPUT] --method FILE [--uncertainty N] [--format F]",
@@ -228,7 +236,7 @@ static int emit(aq_ctx *ctx, const popts *o, enum aq_format fmt, const aq_method
             fprintf(stderr, "aimaq: error: cannot write '%s'\n", o->output);
             return AQ_EIO;
         }
-        json_dumpf(root, f, JSON_INDENT(1) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(15));
+        json_put(root, f, JSON_INDENT(1));
         fputc('\n', f);
         if (f != stdout)
             fclose(f);
@@ -273,7 +281,7 @@ static int audit(aq_ctx *ctx, const popts *o, enum aq_format fmt, const aq_metho
         json_object_set_new(a, "indicators", table_json(ti, 0, 0, NULL));
         json_object_set_new(a, "pillars", table_json(tp, 0, 0, NULL));
         json_object_set_new(root, "audit", a);
-        json_dumpf(root, stdout, JSON_INDENT(1) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(15));
+        json_put(root, stdout, JSON_INDENT(1));
         fputc('\n', stdout);
         json_decref(root);
     } else if (!rc && fmt == AQ_FMT_TEXT) {

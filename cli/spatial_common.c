@@ -442,9 +442,11 @@ static void key(sp_json *j, const char *k)
 
 static void num(FILE *f, double v)
 {
-    if (isfinite(v))
-        fprintf(f, "%.17g", v);
-    else
+    char buf[32];
+    if (isfinite(v)) {
+        aq_format_double(v, buf);
+        fputs(buf, f);
+    } else
         fputs("null", f);
 }
 

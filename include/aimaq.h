@@ -271,6 +271,20 @@ int aq_table_write(aq_ctx *ctx, const aq_table *t, const char *path,
  * writes (missing values are null). *TEXT is the caller's (aq_free).
  * Returns AQ_OK or AQ_ENOMEM. */
 int aq_table_json(aq_ctx *ctx, const aq_table *t, char **text);
+
+/* Writes into BUF the shortest text that strtod reads back as V (24.9524,
+ * not 24.952399999999997), laid out as printf's %.15g (or %.16g, %.17g when
+ * that many digits are needed) would: "-0", "1e+16", "6.5e-05", "inf",
+ * "nan". Returns its length (at most 24). Every CSV and JSON number aimaq
+ * writes goes through it. */
+int aq_format_double(double v, char buf[32]);
+struct json_t;
+/* A jansson value as text, laid out as json_dumps(J, FLAGS) would
+ * (JSON_INDENT(n), JSON_COMPACT, JSON_SORT_KEYS) but with reals written by
+ * aq_format_double. The caller frees the text (aq_free); NULL when out of
+ * memory. Every JSON document the tool and the server build goes through
+ * it. */
+char *aq_json_text(const struct json_t *j, size_t flags);
 /* Parses "csv", "json", "geojson", "gpkg", "xlsx", "table"/"text". */
 int aq_format_parse(const char *name, enum aq_format *out);
 

@@ -39,7 +39,7 @@ static int select_rows(srv_worker *w, json_t *params, const char *const *indicat
 
 static int dump(srv_worker *w, json_t *o, char **output)
 {
-    char *text = o ? json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS | JSON_REAL_PRECISION(15)) : NULL;
+    char *text = o ? aq_json_text(o, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
     json_decref(o);
     *output = text ? strdup(text) : NULL; /* aq_free is free(): same allocator */
     free(text);

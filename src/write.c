@@ -8,6 +8,7 @@
 
 #include <errno.h>
 #include <gdal.h>
+#include <jansson.h>
 #include <math.h>
 #include <ogr_api.h>
 #include <ogr_srs_api.h>
@@ -41,13 +42,6 @@ static enum aq_format from_extension(const char *path)
     return aq_format_parse(dot + 1, &f) == AQ_OK && f != AQ_FMT_AUTO ? f : AQ_FMT_CSV;
 }
 
-/* Shortest of %.15g and %.17g that reads back as the same double. */
-static void format_number(double v, char *buf, size_t size)
-{
-    snprintf(buf, size, "%.15g", v);
-    if (strtod(buf, NULL) != v)
-        snprintf(buf, size, "%.17g", v);
-}
 
 static const char *cell(const aq_table *t, size_t j, size_t i, char *buf, size_t size)
 {
@@ -56,7 +50,35 @@ static const char *cell(const aq_table *t, size_t j, size_t i, char *buf, size_t
         return c->txt[i] ? c->txt[i] : "";
     if (isnan(c->num[i]))
         return "";
-    format_number(c->num[i], buf, size);
+    (void)size; /* the caller's buffer holds 32 bytes or more */
+    aq_format_double(c->num[i], buf);
+    return buf;
+}
+
+/* A number for people: integers as they are (counts, populations, years),
+ * others rounded to 4 significant digits (24.9524 -> 24.95, 0.000123456 ->
+ * 0.0001235) with the trailing zeros dropped; the files keep every digit.
+ * Tables carry no declared decimals, so 4 significant digits it is. */
+static const char *people_cell(const aq_table *t, size_t j, size_t i, char *buf, size_t size)
+{
+    const aq__column *c = &t->cols[j];
+    if (c->type == AQ_COL_TEXT || isnan(c->num[i]))
+        return cell(t, j, i, buf, size);
+    double v = c->num[i], a = fabs(v);
+    if (!isfinite(v) || v == floor(v) || a >= 1e15 || a < 1e-9)
+        return cell(t, j, i, buf, size);
+    int e10 = (int)floor(log10(a));
+    int decimals = e10 >= 3 ? 0 : 3 - e10;
+    snprintf(buf, size, "%.*f", decimals, v);
+    if (decimals > 0) {
+        char *end = buf + strlen(buf);
+        while (end[-1] == '0')
+            *--end = '\0';
+        if (end[-1] == '.')
+            *--end = '\0';
+    }
+    if (strcmp(buf, "-0") == 0)
+        strcpy(buf, "0");
     return buf;
 }
 
@@ -124,14 +146,14 @@ static void json_string_put(aq_buf *b, const char *s)
     aq__buf_append(b, "\"", 1);
 }
 
-/* Appends a number with 15 significant digits (%.15g). Files keep the
+/* Appends the shortest text that reads back as V. Files keep the
  * ".0" jansson's JSON_REAL_PRECISION(15) adds to integral values (REAL);
  * compact JSON for programs (the server's) writes ids and counts as the
  * integers they are. */
 static void json_number_put(aq_buf *b, double v, bool real)
 {
-    char num[40];
-    int n = snprintf(num, sizeof num, "%.15g", v);
+    char num[32];
+    int n = aq_format_double(v, num);
     aq__buf_append(b, num, (size_t)n);
     if (real && !strpbrk(num, ".eE"))
         aq__buf_append(b, ".0", 2);
@@ -192,6 +214,81 @@ int aq_table_json(aq_ctx *ctx, const aq_table *t, char **text)
     return AQ_OK;
 }
 
+static int key_cmp(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Appends J as jansson's json_dumps(J, FLAGS) lays it out (JSON_INDENT,
+ * JSON_COMPACT, JSON_SORT_KEYS; key order as inserted otherwise), except
+ * that reals are the shortest text that reads back, where jansson can only
+ * print a fixed %.Ng (lossy at 15, noisy at 17). */
+static bool json_value_put(aq_buf *b, const json_t *j, size_t flags, int depth)
+{
+    int indent = (int)(flags & 0x1F);
+    bool compact = flags & JSON_COMPACT;
+    char num[40];
+    switch (json_typeof(j)) {
+    case JSON_NULL: aq__buf_puts(b, "null"); return true;
+    case JSON_TRUE: aq__buf_puts(b, "true"); return true;
+    case JSON_FALSE: aq__buf_puts(b, "false"); return true;
+    case JSON_STRING: json_string_put(b, json_string_value(j)); return true;
+    case JSON_INTEGER:
+        snprintf(num, sizeof num, "%" JSON_INTEGER_FORMAT, json_integer_value(j));
+        aq__buf_puts(b, num);
+        return true;
+    case JSON_REAL: json_number_put(b, json_real_value(j), true); return true;
+    case JSON_ARRAY:
+    case JSON_OBJECT: break;
+    }
+    bool obj = json_is_object(j);
+    size_t n = obj ? json_object_size(j) : json_array_size(j);
+    if (!n) {
+        aq__buf_puts(b, obj ? "{}" : "[]");
+        return true;
+    }
+    const char **keys = NULL;
+    if (obj) {
+        keys = malloc(n * sizeof *keys);
+        if (!keys)
+            return false;
+        size_t i = 0;
+        for (void *it = json_object_iter((json_t *)j); it && i < n; it = json_object_iter_next((json_t *)j, it))
+            keys[i++] = json_object_iter_key(it);
+        n = i;
+        if (flags & JSON_SORT_KEYS)
+            qsort(keys, n, sizeof *keys, key_cmp);
+    }
+    aq__buf_puts(b, obj ? "{" : "[");
+    bool ok = true;
+    for (size_t i = 0; i < n && ok; i++) {
+        if (i)
+            aq__buf_puts(b, indent || compact ? "," : ", ");
+        if (indent)
+            aq__buf_printf(b, "\n%*s", indent * (depth + 1), "");
+        if (obj) {
+            json_string_put(b, keys[i]);
+            aq__buf_puts(b, compact ? ":" : ": ");
+        }
+        ok = json_value_put(b, obj ? json_object_get(j, keys[i]) : json_array_get(j, i), flags, depth + 1);
+    }
+    if (indent)
+        aq__buf_printf(b, "\n%*s", indent * depth, "");
+    aq__buf_puts(b, obj ? "}" : "]");
+    free(keys);
+    return ok;
+}
+
+char *aq_json_text(const struct json_t *j, size_t flags)
+{
+    aq_buf b = {0};
+    if (!j || !json_value_put(&b, j, flags, 0) || b.failed || !b.data) {
+        aq__buf_free(&b);
+        return NULL;
+    }
+    return aq__buf_take(&b);
+}
+
 /* Display width of a UTF-8 string: code points, not bytes, so Cyrillic
  * columns line up. */
 static size_t display_width(const char *s)
@@ -222,7 +319,7 @@ static int write_text(aq_ctx *ctx, const aq_table *t, FILE *f)
     for (size_t j = 0; j < t->ncols; j++) {
         width[j] = display_width(t->cols[j].name);
         for (size_t i = 0; i < t->nrows; i++) {
-            size_t w = display_width(cell(t, j, i, buf, sizeof buf));
+            size_t w = display_width(people_cell(t, j, i, buf, sizeof buf));
             if (w > width[j])
                 width[j] = w;
         }
@@ -231,7 +328,7 @@ static int write_text(aq_ctx *ctx, const aq_table *t, FILE *f)
     }
     for (size_t i = 0; i <= t->nrows; i++) {
         for (size_t j = 0; j < t->ncols; j++) {
-            const char *s = i == 0 ? t->cols[j].name : cell(t, j, i - 1, buf, sizeof buf);
+            const char *s = i == 0 ? t->cols[j].name : people_cell(t, j, i - 1, buf, sizeof buf);
             size_t w = display_width(s);
             bool right = i > 0 && t->cols[j].type == AQ_COL_NUMBER;
             if (right)

@@ -27,4 +27,23 @@ expect 0 ogrinfo -so -al "$T/o.gpkg"
 has "$T/out" "Feature Count: 2"
 expect 0 "$AIMAQ" read "$T/t.csv" --format json
 has "$T/out" '"value": 2345.25'
+# Numbers leave as the shortest text that reads back as the same double:
+# 16 digits are written as 16 (not padded to 17), JSON keeps the digits
+# %.15g dropped, short values stay short, integers keep JSON's ".0".
+printf 'code,a,b\n1,0.1234567890123456,24.9524\n2,1.0000000000000002,9.0875740704265962e-05\n3,7,0.30000000000000004\n' > "$T/n.csv"
+expect 0 "$AIMAQ" read "$T/n.csv" --format csv
+has "$T/out" "1,0.1234567890123456,24.9524"
+has "$T/out" "2,1.0000000000000002,9.087574070426596e-05"
+has "$T/out" "3,7,0.30000000000000004"
+expect 0 "$AIMAQ" read "$T/n.csv" --format json
+has "$T/out" '"a": 0.1234567890123456,'
+has "$T/out" '"a": 1.0000000000000002,'
+has "$T/out" '"b": 9.087574070426596e-05'
+has "$T/out" '"a": 7.0,'
+# Aligned tables are for people: 4 significant digits, integers whole.
+printf 'code,a,b\n1,24.9524,1899947\n2,0.000123456,-0.00001\n3,1234.5678,0.5\n' > "$T/p.csv"
+expect 0 "$AIMAQ" read "$T/p.csv" --format table
+has "$T/out" "1         24.95   1899947"
+has "$T/out" "2     0.0001235  -0.00001"
+has "$T/out" "3          1235       0.5"
 finish

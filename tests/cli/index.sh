@@ -8,7 +8,7 @@ D=tests/data/methods
 # Minimal form: scores, ranks, classes, reasons; class summary.
 expect 0 "$AIMAQ" potential $D/minimal.csv --method $D/minimal.yaml --format csv
 has "$T/out" "id,score,rank,class,economy,services,reason"
-has "$T/out" "E,95.833333333333329,1,high,91.666666666666657,100,"
+has "$T/out" "E,95.83333333333333,1,high,91.66666666666666,100,"
 has "$T/out" "B,50,3,uninhabited,"
 has "$T/out" "pop == 0 (pop = 0)"
 expect 0 "$AIMAQ" potential $D/minimal.csv --method $D/minimal.yaml --format csv --summary
@@ -149,7 +149,7 @@ DB=$(new_store s.db) || { finish; exit 1; } # this run's engine (lib.inc)
 expect 0 "$AIMAQ" import "$T/units.csv" --db "$DB"
 expect 0 "$AIMAQ" import $D/minimal.csv --db "$DB" --period 2023
 expect 0 "$AIMAQ" potential --db "$DB" --method $D/minimal.yaml --format csv
-has "$T/out" "E,95.833333333333329,1,high,91.666666666666657,100,"
+has "$T/out" "E,95.83333333333333,1,high,91.66666666666666,100,"
 has "$T/out" "B,50,3,uninhabited,"
 expect 0 "$AIMAQ" classify --db "$DB" --value i01 --method equal --k 2 --format csv
 has "$T/out" "1,20,3"

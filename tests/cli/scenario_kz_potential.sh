@@ -74,12 +74,12 @@ expect 0 "$AIMAQ" scenario "$T/w.yaml" --format csv
 eq "$(row 'note: made-up data')" "note: made-up data,7,7,0" "plan note row"
 eq "$(row 'people moved')" "people moved,0,500,500" "S2 moved"
 eq "$(row 'class high: population')" "class high: population,1300,1800,500" "to S4"
-has "$T/out" "hospital: mean minutes,11.111111111111111,5.7317073170731705"
+has "$T/out" "hospital: mean minutes,11.11111111111111,5.7317073170731705"
 has "$T/err" "1 settlement(s) with 250 people have no 'region=R2' settlement within 30 minutes and stay: S3 (250)"
 # to_class or to_where: S1 (high, 10 minutes) is nearer: (1500*10 + 300*0 + 250*7) / 2050.
 sed 's/to_where: {region: R2}/to_class: high, to_where: {region: R2}/' "$T/w.yaml" > "$T/w2.yaml"
 expect 0 "$AIMAQ" scenario "$T/w2.yaml" --format csv
-has "$T/out" "hospital: mean minutes,11.111111111111111,8.1707317073170724"
+has "$T/out" "hospital: mean minutes,11.11111111111111,8.170731707317072"
 has "$T/err" "no 'high or region=R2' settlement within 30 minutes"
 # Bad plans: an unknown column, no receivers at all, a note that is no number.
 sed 's/to_where: {region: R2}/to_where: {regio: R2}/' "$T/w.yaml" > "$T/b1.yaml"
