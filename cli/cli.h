@@ -72,6 +72,9 @@ typedef struct cli_input {
     {"decimal", CLI_STRING, &(in).decimal, "C", "decimal mark of a text file: '.' or ',' (default: decided per column)"}
 
 /* The read options of IN's --layer, --encoding and --decimal. */
+/* Splits "a,b,c" in place into a NULL-terminated array pointing into COPY
+ * (free the array; COPY stays the caller's), NULL when out of memory. */
+const char **cli_split_list(char *copy);
 void cli_read_opts(const cli_input *in, aq_read_opts *ro);
 /* Loads FILE, or (FILE NULL) the selection from the store. */
 int cli_input_load(aq_ctx *ctx, cli_input *in, const char *file, aq_table **out);

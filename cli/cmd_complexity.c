@@ -38,20 +38,6 @@ const cli_command cmd_complexity = {
     "  aimaq complexity --indicator emp_a,emp_b,emp_c --level district --method fitness",
     run};
 
-static const char **split_list(char *copy)
-{
-    size_t n = 2;
-    for (const char *p = copy; *p; p++)
-        n += *p == ',';
-    const char **v = calloc(n, sizeof *v);
-    if (!v)
-        return NULL;
-    size_t k = 0;
-    for (char *tok = strtok(copy, ","); tok; tok = strtok(NULL, ","))
-        v[k++] = tok;
-    return v;
-}
-
 /* {"rows": ..., "units": ..., "activities": ...[, "next": ...]} */
 static int write_json(aq_ctx *ctx, aq_table *const *parts, const char *const *names, int n,
                       const char *output)
@@ -153,7 +139,7 @@ static int run(int argc, char **argv)
     if (format && cli_format(format, &fmt))
         return AQ_EXIT_USAGE;
     char *acopy = activities ? strdup(activities) : NULL;
-    const char **alist = acopy ? split_list(acopy) : NULL;
+    const char **alist = acopy ? cli_split_list(acopy) : NULL;
     if (activities && !alist) {
         free(acopy);
         return cli_usage_error("complexity: out of memory");

@@ -40,21 +40,6 @@ const cli_command cmd_structure = {
     "  aimaq structure --indicator emp_agri,emp_ind,emp_serv --level region --measure summary",
     run};
 
-/* Splits "a,b,c" into a NULL-terminated array pointing into COPY. */
-static const char **split_list(char *copy)
-{
-    size_t n = 2;
-    for (const char *p = copy; *p; p++)
-        n += *p == ',';
-    const char **v = calloc(n, sizeof *v);
-    if (!v)
-        return NULL;
-    size_t k = 0;
-    for (char *tok = strtok(copy, ","); tok; tok = strtok(NULL, ","))
-        v[k++] = tok;
-    return v;
-}
-
 static int run(int argc, char **argv)
 {
     cli_input in = {0};
@@ -95,7 +80,7 @@ static int run(int argc, char **argv)
     if (format && cli_format(format, &fmt))
         return AQ_EXIT_USAGE;
     char *seccopy = sectors ? strdup(sectors) : NULL;
-    const char **seclist = seccopy ? split_list(seccopy) : NULL;
+    const char **seclist = seccopy ? cli_split_list(seccopy) : NULL;
     if (sectors && !seclist) {
         free(seccopy);
         return cli_usage_error("structure: out of memory");

@@ -95,6 +95,20 @@ static char **split_codes(const char *list)
     return v;
 }
 
+const char **cli_split_list(char *copy)
+{
+    size_t n = 2;
+    for (const char *p = copy; *p; p++)
+        n += *p == ',';
+    const char **v = calloc(n, sizeof *v);
+    if (!v)
+        return NULL;
+    size_t k = 0;
+    for (char *tok = strtok(copy, ","); tok; tok = strtok(NULL, ","))
+        v[k++] = tok;
+    return v;
+}
+
 void cli_read_opts(const cli_input *in, aq_read_opts *ro)
 {
     aq_read_opts_init(ro);
