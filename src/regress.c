@@ -166,6 +166,21 @@ static void x_vec(const double *x, size_t n, size_t k, const double *b, double *
 }
 
 static double p_norm2(double z) { return 2 * gsl_cdf_ugaussian_Q(fabs(z)); }
+
+/* The lag model's standard errors, z and p of the K coefficients and of
+ * RHO, from the inverted information matrix INFO (M x M, row-major, the
+ * coefficients first, then rho). */
+static void lag_errors(aq_reg_result *r, const double *info, size_t k, size_t m, double rho)
+{
+    for (size_t i = 0; i < k; i++) {
+        r->se[i] = sqrt(info[i * m + i]);
+        r->stat[i] = r->coef[i] / r->se[i];
+        r->p[i] = p_norm2(r->stat[i]);
+    }
+    r->rho_se = sqrt(info[k * m + k]);
+    r->rho_z = rho / r->rho_se;
+    r->rho_p = p_norm2(r->rho_z);
+}
 static aq_reg_stat chi2_stat(double s, double df)
 {
     return (aq_reg_stat){s, gsl_cdf_chisq_Q(s, df), df};
@@ -890,14 +905,7 @@ invert:
         aq__free(info);
         return aq__err(ctx, AQ_EINPUT, "the information matrix of the lag model is singular");
     }
-    for (size_t i = 0; i < k; i++) {
-        r->se[i] = sqrt(info[i * m + i]);
-        r->stat[i] = r->coef[i] / r->se[i];
-        r->p[i] = p_norm2(r->stat[i]);
-    }
-    r->rho_se = sqrt(info[k * m + k]);
-    r->rho_z = rho / r->rho_se;
-    r->rho_p = p_norm2(r->rho_z);
+    lag_errors(r, info, k, m, rho);
     aq__free(info);
     double trs = dn - rho * d1, sum = neumann_total(f, rho);
     for (size_t c = 1; c < k; c++) {
@@ -1040,14 +1048,7 @@ static int run_lag_ml(aq_ctx *ctx, fit *f, aq_reg_result *r)
         aq__free(info);
         return aq__err(ctx, AQ_EINPUT, "the information matrix of the lag model is singular");
     }
-    for (size_t i = 0; i < k; i++) {
-        r->se[i] = sqrt(info[i * m + i]);
-        r->stat[i] = r->coef[i] / r->se[i];
-        r->p[i] = p_norm2(r->stat[i]);
-    }
-    r->rho_se = sqrt(info[k * m + k]);
-    r->rho_z = rho / r->rho_se;
-    r->rho_p = p_norm2(r->rho_z);
+    lag_errors(r, info, k, m, rho);
     aq__free(info);
     return AQ_OK;
 }
