@@ -59,17 +59,6 @@ typedef struct conn {
     struct timespec start;
 } conn;
 
-/* A context of the server (a worker's, the import thread's): one thread
- * each, since requests and the import already run side by side, and the
- * server's bounds on spreadsheets, which apply to every upload whichever
- * thread imports it. */
-void srv_ctx_setup(const srv *server, aq_ctx *ctx)
-{
-    aq_ctx_set_threads(ctx, 1);
-    aq_ctx_set_sheet_limits(ctx, server->cfg.sheet_max_bytes ? server->cfg.sheet_max_bytes : SRV_SHEET_MAX_BYTES,
-                            server->cfg.sheet_max_cells ? server->cfg.sheet_max_cells : SRV_SHEET_MAX_CELLS);
-}
-
 static srv_worker *worker(srv *server)
 {
     srv_worker *w = pthread_getspecific(server->worker_key);

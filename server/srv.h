@@ -184,7 +184,7 @@ srv_handler srv_static;
 void srv_audit_denied(srv_worker *w, const srv_request *rq, const srv_caller *who, const char *why);
 
 /* Sets up a server thread's context: one thread, the server's bounds on
- * spreadsheets (http.c). */
+ * spreadsheets (thread_ctx.c). */
 void srv_ctx_setup(const srv *server, aq_ctx *ctx);
 
 /* --- the import queue (jobs.c) ---------------------------------------- */

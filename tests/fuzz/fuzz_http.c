@@ -30,10 +30,12 @@
 #include "../../server/api_map.c"
 #include "../../server/api_submit.c"
 #include "../../server/jobs.c"
+#include "../../server/params.c"
 #include "../../server/reply.c"
 #include "../../server/request.c"
 #include "../../server/route.c"
 #include "../../server/static.c"
+#include "../../server/thread_ctx.c"
 
 #include <stdint.h>
 #include <stdlib.h>
