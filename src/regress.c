@@ -167,6 +167,19 @@ static void x_vec(const double *x, size_t n, size_t k, const double *b, double *
 
 static double p_norm2(double z) { return 2 * gsl_cdf_ugaussian_Q(fabs(z)); }
 
+/* The lag model's impacts of each of the K - 1 regressors (not the
+ * constant): direct = b * tr(S)/n, total = b * sum(S)/n with S = (I - rho
+ * W)^-1 (LeSage and Pace 2009); DIRECT and TOTAL are those two means. */
+static void lag_impacts(aq_reg_result *r, size_t k, double direct, double total)
+{
+    for (size_t c = 1; c < k; c++) {
+        r->direct[c] = r->coef[c] * direct;
+        r->total[c] = r->coef[c] * total;
+        r->indirect[c] = r->total[c] - r->direct[c];
+    }
+    r->direct[0] = r->total[0] = r->indirect[0] = NAN;
+}
+
 /* The lag model's standard errors, z and p of the K coefficients and of
  * RHO, from the inverted information matrix INFO (M x M, row-major, the
  * coefficients first, then rho). */
@@ -908,12 +921,7 @@ invert:
     lag_errors(r, info, k, m, rho);
     aq__free(info);
     double trs = dn - rho * d1, sum = neumann_total(f, rho);
-    for (size_t c = 1; c < k; c++) {
-        r->direct[c] = r->coef[c] * trs / dn;
-        r->total[c] = r->coef[c] * sum / dn;
-        r->indirect[c] = r->total[c] - r->direct[c];
-    }
-    r->direct[0] = r->total[0] = r->indirect[0] = NAN;
+    lag_impacts(r, k, trs / dn, sum / dn);
     return AQ_OK;
 }
 
@@ -1021,12 +1029,7 @@ static int run_lag_ml(aq_ctx *ctx, fit *f, aq_reg_result *r)
         for (size_t j = 0; j < n; j++)
             sum += s[i * n + j];
     }
-    for (size_t c = 1; c < k; c++) {
-        r->direct[c] = r->coef[c] * trs / dn;
-        r->total[c] = r->coef[c] * sum / dn;
-        r->indirect[c] = r->total[c] - r->direct[c];
-    }
-    r->direct[0] = r->total[0] = r->indirect[0] = NAN;
+    lag_impacts(r, k, trs / dn, sum / dn);
     aq__free(s);
     size_t m = k + 2;
     double *info = aq__xcalloc(ctx, m * m, sizeof *info);
@@ -1138,12 +1141,7 @@ static int gm_impacts(aq_ctx *ctx, fit *f, aq_reg_result *r)
         ld_derivs(f, rho, &d1, &d2);
         trs = dn - rho * d1;
         double sum = neumann_total(f, rho);
-        for (size_t c = 1; c < k; c++) {
-            r->direct[c] = r->coef[c] * trs / dn;
-            r->total[c] = r->coef[c] * sum / dn;
-            r->indirect[c] = r->total[c] - r->direct[c];
-        }
-        r->direct[0] = r->total[0] = r->indirect[0] = NAN;
+        lag_impacts(r, k, trs / dn, sum / dn);
         return AQ_OK;
     }
     if (n > AQ_REG_DENSE_MAX || !(fabs(rho) < 1)) {
@@ -1162,12 +1160,7 @@ static int gm_impacts(aq_ctx *ctx, fit *f, aq_reg_result *r)
         trs += a / (a * a + b * b); /* Re 1 / (1 - rho ev) */
     }
     double sum = neumann_total(f, rho);
-    for (size_t c = 1; c < k; c++) {
-        r->direct[c] = r->coef[c] * trs / dn;
-        r->total[c] = r->coef[c] * sum / dn;
-        r->indirect[c] = r->total[c] - r->direct[c];
-    }
-    r->direct[0] = r->total[0] = r->indirect[0] = NAN;
+    lag_impacts(r, k, trs / dn, sum / dn);
     return AQ_OK;
 }
 
