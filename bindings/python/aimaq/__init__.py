@@ -5,7 +5,7 @@ Every measure is computed by libaimaq.so (found through AIMAQ_LIBRARY,
 moves numpy arrays and pandas DataFrames in and out. See docs/python.md.
 """
 from ._core import (AimaqWarning, DeniedError, Error, FileError, InputError, InternalError,
-                    NotFoundError, OutOfMemoryError, StoreError, UsageError, progress,
+                    LimitError, NotFoundError, OutOfMemoryError, StoreError, UsageError, progress,
                     set_progress, set_threads)
 from ._lib import path as library_path
 from .analysis import (STRUCTURE_MEASURES, Classes, Graph, Method, Potential, access, audit,

@@ -71,8 +71,14 @@ class DeniedError(Error, PermissionError):
     code = 8
 
 
+class LimitError(Error):
+    """AQ_ELIMIT: the input is past a bound set on the context (a
+    spreadsheet's unpacked size or cells)."""
+    code = 9
+
+
 _BY_CODE = {c.code: c for c in (InputError, FileError, OutOfMemoryError, StoreError,
-                                NotFoundError, UsageError, InternalError, DeniedError)}
+                                NotFoundError, UsageError, InternalError, DeniedError, LimitError)}
 for _c in (Error, *_BY_CODE.values()):
     _c.__module__ = "aimaq"  # tracebacks say aimaq.InputError, the name users catch
 
